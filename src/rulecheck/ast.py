@@ -1,0 +1,285 @@
+"""The syntax tree of a rule file: frozen attrs classes, one per construct of the language.
+
+Every node carries the `span` it was written at; equality ignores spans, so two files that say the
+same thing compare equal however they are laid out.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Union
+
+import attrs
+from attrs import field
+
+from .source import Span
+
+SPAN = field(default=None, eq=False, repr=False)
+
+
+def node(cls):
+    return attrs.frozen(cls)
+
+
+# ---- expressions ---------------------------------------------------------------------------------
+
+@node
+class Number:
+    """A literal; a percent literal (95%) holds its fraction (0.95) and keeps how it was written."""
+    value: Decimal
+    is_percent: bool = False
+    span: Span | None = SPAN
+
+
+@node
+class Ref:
+    """A name: an input, a derived value, or (after resolution) a grade value."""
+    name: str
+    span: Span | None = SPAN
+
+
+@node
+class GradeValue:
+    """One of a grade input's named values, e.g. 按规定公开 (made by name resolution)."""
+    grade: str
+    value: str
+    span: Span | None = SPAN
+
+
+@node
+class Negate:
+    operand: Expr
+    span: Span | None = SPAN
+
+
+@node
+class Binary:
+    """Arithmetic: op is one of + - * /."""
+    op: str
+    left: Expr
+    right: Expr
+    span: Span | None = SPAN
+
+
+@node
+class Compare:
+    """A comparison, possibly chained (90% ≤ x < 95%); ops are >= <= > < = !=."""
+    operands: tuple
+    ops: tuple
+    span: Span | None = SPAN
+
+
+@node
+class BoolOp:
+    """and / or over two or more operands."""
+    op: str
+    operands: tuple
+    span: Span | None = SPAN
+
+
+@node
+class Not:
+    operand: Expr
+    span: Span | None = SPAN
+
+
+@node
+class Call:
+    """A built-in function: min, max, sum, average, clamp, abs."""
+    function: str
+    args: tuple
+    span: Span | None = SPAN
+
+
+@node
+class TotalScore:
+    """The framework's total score, compared by the rows of `grades:`."""
+    span: Span | None = SPAN
+
+
+Expr = Union[Number, Ref, GradeValue, TotalScore, Negate, Binary, Compare, BoolOp, Not, Call]
+
+
+# ---- declarations --------------------------------------------------------------------------------
+
+@node
+class TypeSpec:
+    """An input's type: number, count, amount, percent, bool, score, or grade with its values."""
+    kind: str
+    values: tuple = ()
+    span: Span | None = SPAN
+
+
+@node
+class InputDecl:
+    name: str
+    type: TypeSpec
+    low: Number | None = None
+    high: Number | None = None
+    description: str | None = None
+    span: Span | None = SPAN
+
+
+@node
+class Let:
+    """A derived value, computed once per evaluation and reused by several rules."""
+    name: str
+    expr: Expr
+    type: TypeSpec | None = None
+    description: str | None = None
+    span: Span | None = SPAN
+
+
+# ---- scoring rules -------------------------------------------------------------------------------
+
+@node
+class Formula:
+    expr: Expr
+    span: Span | None = SPAN
+
+
+@node
+class Assessed:
+    """The score an evaluator gave, read from a `score` input."""
+    input: Ref
+    span: Span | None = SPAN
+
+
+@node
+class Band:
+    """One row of a band table; condition None means `otherwise`."""
+    condition: Expr | None
+    points: Expr
+    span: Span | None = SPAN
+
+
+@node
+class Bands:
+    """First matching band wins; `subject` is the value the rows compare (None if each row says)."""
+    subject: Expr | None
+    bands: tuple
+    span: Span | None = SPAN
+
+
+@node
+class ChecklistItem:
+    condition: Expr
+    points: Expr
+    span: Span | None = SPAN
+
+
+@node
+class Checklist:
+    """Every item whose condition holds earns its points."""
+    items: tuple
+    span: Span | None = SPAN
+
+
+@node
+class Deduct:
+    """deduct AMOUNT per [UNIT of] QUANTITY [above|below THRESHOLD]."""
+    amount: Expr
+    quantity: Expr
+    unit: Expr | None = None
+    threshold: Expr | None = None
+    direction: str | None = None  # "above" or "below" the threshold
+    span: Span | None = SPAN
+
+
+@node
+class Deduction:
+    """Start at the maximum, subtract each deduction, never below the floor (0 unless declared)."""
+    steps: tuple
+    floor: Expr | None = None
+    span: Span | None = SPAN
+
+
+Rule = Union[Formula, Assessed, Bands, Checklist, Deduction]
+
+
+@node
+class Direction:
+    """A declared direction: the score is increasing (or decreasing) in an input."""
+    direction: str
+    input: Ref
+    span: Span | None = SPAN
+
+
+@node
+class Part:
+    """A named part of a composite indicator, with its own points and rule."""
+    name: str
+    points: Decimal
+    rule: Rule
+    span: Span | None = SPAN
+
+
+@node
+class Indicator:
+    """A leaf of the tree: its maximum points and either one rule or several parts."""
+    name: str
+    points: Decimal
+    rule: Rule | None = None
+    parts: tuple = ()
+    directions: tuple = ()
+    span: Span | None = SPAN
+
+
+@node
+class Group:
+    name: str
+    points: Decimal
+    children: tuple
+    span: Span | None = SPAN
+
+
+@node
+class Extend:
+    """Attach indicators under a group (or turn a leaf into a group) of an imported framework."""
+    target: str
+    children: tuple
+    span: Span | None = SPAN
+
+
+# ---- the file ------------------------------------------------------------------------------------
+
+@node
+class GradeBand:
+    condition: Expr | None
+    grade: str
+    span: Span | None = SPAN
+
+
+@node
+class Rounding:
+    decimals: int
+    mode: str = "half-up"
+    span: Span | None = SPAN
+
+
+@node
+class Import:
+    path: str
+    span: Span | None = SPAN
+
+
+@node
+class Setting:
+    """A header line: its value and where it was written, so duplicates can be reported."""
+    value: object
+    span: Span | None = SPAN
+
+
+@node
+class Program:
+    """One rule file as written, or (after linking) a framework with its imports merged in."""
+    file: str
+    name: Setting | None = None
+    total: Setting | None = None
+    rounding: Rounding | None = None
+    grades: tuple = ()
+    inputs: tuple = ()
+    lets: tuple = ()
+    nodes: tuple = ()
+    imports: tuple = ()
+    extends: tuple = ()
