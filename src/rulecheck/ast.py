@@ -283,3 +283,62 @@ class Program:
     nodes: tuple = ()
     imports: tuple = ()
     extends: tuple = ()
+
+
+# ---- walking -------------------------------------------------------------------------------------
+
+def sub_expressions(expr) -> tuple:
+    """The expressions directly inside an expression."""
+    if isinstance(expr, (Negate, Not)):
+        return (expr.operand,)
+    if isinstance(expr, Binary):
+        return (expr.left, expr.right)
+    if isinstance(expr, (Compare, BoolOp)):
+        return expr.operands
+    if isinstance(expr, Call):
+        return expr.args
+    return ()
+
+
+def walk(expr):
+    """The expression and every expression inside it, depth first."""
+    yield expr
+    for child in sub_expressions(expr):
+        yield from walk(child)
+
+
+def rule_expressions(rule) -> tuple:
+    """The expressions a rule reads, in source order."""
+    if isinstance(rule, Formula):
+        return (rule.expr,)
+    if isinstance(rule, Assessed):
+        return (rule.input,)
+    if isinstance(rule, Bands):
+        found = [rule.subject] if rule.subject is not None else []
+        for band in rule.bands:
+            if band.condition is not None:
+                found.append(band.condition)
+            found.append(band.points)
+        return tuple(found)
+    if isinstance(rule, Checklist):
+        return tuple(e for item in rule.items for e in (item.condition, item.points))
+    if isinstance(rule, Deduction):
+        found = [e for step in rule.steps for e in (step.amount, step.quantity, step.unit, step.threshold)
+                 if e is not None]
+        return tuple(found + ([rule.floor] if rule.floor is not None else []))
+    return ()
+
+
+def indicator_rules(indicator: Indicator) -> tuple:
+    """(name, points, rule) for the indicator's rule, or for each of its parts."""
+    if indicator.parts:
+        return tuple((part.name, part.points, part.rule) for part in indicator.parts)
+    return ((indicator.name, indicator.points, indicator.rule),) if indicator.rule is not None else ()
+
+
+def iter_nodes(nodes, parents=()):
+    """Every group and indicator of a tree with the names of its ancestors, depth first."""
+    for item in nodes:
+        yield item, parents
+        if isinstance(item, Group):
+            yield from iter_nodes(item.children, parents + (item.name,))

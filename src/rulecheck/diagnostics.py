@@ -104,6 +104,10 @@ class RulecheckError(Exception):
         return render_all(self.diagnostics, self.sources)
 
 
+class InputFileError(RulecheckError):
+    """A rule or facts file cannot be read at all (missing, unreadable, not UTF-8)."""
+
+
 class RuleFileError(RulecheckError):
     """A rule file does not parse, names something unknown, or mixes types."""
 

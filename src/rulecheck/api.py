@@ -1,0 +1,105 @@
+"""The Python API: load a rule file into a Ruleset, evaluate it on facts.
+
+    ruleset = rulecheck.load("rules/shenzhen/framework.rules")
+    result = ruleset.evaluate(rulecheck.load_facts("case.yaml"))
+    print(result.total, result.grade)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Mapping
+
+import attrs
+
+from . import ast
+from .check import Checked, check
+from .compile import Compiled, compile_program
+from .diagnostics import Diagnostic, InputFileError, RuleFileError, error
+from .evaluate import evaluate
+from .facts import FactSet, validate
+from .link import Linked, link_file, link_source
+from .results import Result
+from .source import Source
+
+
+@attrs.frozen
+class Analysis:
+    """Everything `check` learns about a rule file, errors included (nothing is raised)."""
+    linked: Linked
+    checked: Checked | None
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return self.linked.diagnostics + (self.checked.diagnostics if self.checked else [])
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.is_error for d in self.diagnostics)
+
+
+def analyze(path: str | Path) -> Analysis:
+    """Parse, link and check a rule file from disk; raises InputFileError if it cannot be read."""
+    try:
+        linked = link_file(path)
+    except OSError as exc:
+        raise InputFileError([error("E001", f"cannot read rule file: {exc.strerror or exc}", None,
+                                    where=str(path))]) from None
+    return _analysis(linked)
+
+
+def analyze_text(text: str, name: str = "<string>") -> Analysis:
+    return _analysis(link_source(Source(name, text)))
+
+
+def _analysis(linked: Linked) -> Analysis:
+    checked = check(linked.program) if linked.program is not None else None
+    return Analysis(linked, checked)
+
+
+@attrs.frozen
+class Ruleset:
+    """A checked, compiled framework, ready to score departments."""
+    program: ast.Program
+    compiled: Compiled = attrs.field(repr=False)
+    sources: dict = attrs.field(repr=False)
+    warnings: tuple = ()
+
+    @property
+    def name(self) -> str:
+        return self.compiled.name
+
+    @property
+    def inputs(self) -> dict[str, ast.InputDecl]:
+        return {decl.name: decl for decl in self.program.inputs}
+
+    @property
+    def required_inputs(self) -> dict[str, list]:
+        """Each input the rules read, with the indicators (name, span) that read it."""
+        return self.compiled.required
+
+    def validate(self, facts: FactSet | Mapping) -> dict:
+        """The facts as exact values; raises FactsError naming every bad or missing fact."""
+        return validate(facts, self.inputs, self.compiled.required)
+
+    def evaluate(self, facts: FactSet | Mapping, *, explain: bool = True) -> Result:
+        """Score one department; raises FactsError or EvaluationError, never a bare Python error."""
+        return evaluate(self.compiled, self.validate(facts), explain=explain, sources=self.sources)
+
+
+def ruleset_from(analysis: Analysis) -> Ruleset:
+    if not analysis.ok:
+        raise RuleFileError(analysis.diagnostics, analysis.linked.sources)
+    checked = analysis.checked
+    return Ruleset(checked.program, compile_program(checked), analysis.linked.sources,
+                   tuple(d for d in checked.diagnostics if not d.is_error))
+
+
+def load(path: str | Path) -> Ruleset:
+    """Load a rule file (and what it imports); raises RuleFileError listing every problem."""
+    return ruleset_from(analyze(path))
+
+
+def loads(text: str, name: str = "<string>") -> Ruleset:
+    """Load rule-file text; `name` is used in messages and to resolve relative imports."""
+    return ruleset_from(analyze_text(text, name))

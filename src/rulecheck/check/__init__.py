@@ -1,0 +1,38 @@
+"""Static checks on a linked program: names, then types and units, then weights.
+
+Each pass is a module with one job, from the program to a list of diagnostics; `check` runs them
+in order and returns everything the compiler needs.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from .. import ast
+from .names import Symbols, resolve
+from .types import check_types, ordered_lets
+from .weights import check_weights
+
+
+@attrs.define
+class Checked:
+    """A program whose names are resolved, with its symbols, derived-value types and findings."""
+    program: ast.Program
+    symbols: Symbols
+    let_types: dict
+    diagnostics: list
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.is_error for d in self.diagnostics)
+
+
+def check(program: ast.Program) -> Checked:
+    resolved, symbols, diagnostics = resolve(program)
+    let_types, type_findings = check_types(resolved, symbols)
+    diagnostics += type_findings
+    diagnostics += check_weights(resolved)
+    return Checked(resolved, symbols, let_types, diagnostics)
+
+
+__all__ = ["Checked", "check", "ordered_lets"]

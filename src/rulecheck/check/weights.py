@@ -1,0 +1,49 @@
+"""Weights: every group's children, every composite's parts and every checklist add up to its points."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .. import ast
+from ..diagnostics import Diagnostic, error, warning
+
+
+def check_weights(program: ast.Program) -> list[Diagnostic]:
+    diagnostics: list[Diagnostic] = []
+    if program.nodes and program.total is None:
+        diagnostics.append(error("E403", "the framework declares no total", None,
+                                 "add a line 'total 100' at the top", where=program.file))
+    elif program.total is not None:
+        _sum_matches("the top-level groups", program.nodes, program.total.value, program.total.span,
+                     "the total", diagnostics)
+    if program.nodes and program.rounding is None:
+        diagnostics.append(warning("W401", "the framework declares no rounding; scores are rounded to 2 "
+                                   "decimals half-up", None,
+                                   "add a line 'rounding 2 decimals half-up'", where=program.file))
+    for item, _ in ast.iter_nodes(program.nodes):
+        if item.points <= 0:
+            diagnostics.append(error("E404", f"'{item.name}' is worth {item.points} points", item.span,
+                                     "give it a positive number of points"))
+        if isinstance(item, ast.Group):
+            _sum_matches(f"the children of '{item.name}'", item.children, item.points, item.span,
+                         f"the group's {item.points} points", diagnostics)
+        elif item.parts:
+            _sum_matches(f"the parts of '{item.name}'", item.parts, item.points, item.span,
+                         f"the indicator's {item.points} points", diagnostics)
+        for name, points, rule in ast.indicator_rules(item) if isinstance(item, ast.Indicator) else ():
+            if isinstance(rule, ast.Checklist):
+                values = [i.points.value for i in rule.items if isinstance(i.points, ast.Number)]
+                if len(values) == len(rule.items) and sum(values, Decimal(0)) != points:
+                    diagnostics.append(error(
+                        "E402", f"the checklist items of '{name}' add up to {sum(values, Decimal(0))}, "
+                        f"not its {points} points", rule.span,
+                        "make the items' points add up to the maximum"))
+    return diagnostics
+
+
+def _sum_matches(what, children, points, span, target, diagnostics) -> None:
+    total = sum((c.points for c in children), Decimal(0))
+    if total != points:
+        listed = " + ".join(f"{c.name} {c.points}" for c in children)
+        diagnostics.append(error("E401", f"{what} add up to {total}, not {target}", span,
+                                 f"{listed} = {total}; change a weight or the maximum"))

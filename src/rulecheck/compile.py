@@ -1,0 +1,410 @@
+"""Compile a checked program once into Python closures.
+
+Each expression becomes a function of the environment (facts and derived values); each indicator
+a function that scores it and another that explains the score. Evaluation then calls closures only:
+no walk over the syntax tree, and no eval/exec of rule text.
+"""
+
+from __future__ import annotations
+
+import operator
+from decimal import ROUND_DOWN, ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+from typing import Callable
+
+import attrs
+
+from . import ast
+from .check import Checked, ordered_lets
+from .diagnostics import Diagnostic, error
+from .format import format_condition, format_expr, format_literal, format_name, format_number, format_value
+from .source import Span
+
+ZERO = Decimal(0)
+TOTAL_KEY = "\0total"
+ROUNDING_MODES = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN, "half-down": ROUND_HALF_DOWN,
+                  "up": ROUND_UP, "down": ROUND_DOWN}
+COMPARISONS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
+               "=": operator.eq, "!=": operator.ne}
+Fn = Callable[[dict], object]
+
+
+class EvalFailure(Exception):
+    """Raised inside a closure; evaluation turns it into an EvaluationError with context."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+@attrs.frozen
+class CompiledLeaf:
+    indicator: ast.Indicator
+    score: Fn  # the unrounded score
+    explain: Callable[[dict], tuple]
+    inputs: frozenset  # the inputs it reads, through derived values too
+
+
+@attrs.frozen
+class CompiledGroup:
+    group: ast.Group
+    children: tuple
+
+
+@attrs.frozen
+class Compiled:
+    """Everything evaluation needs: the compiled tree, derived values, rounding and grades."""
+    name: str
+    total: Decimal
+    quantum: Decimal
+    rounding: str
+    nodes: tuple
+    lets: dict  # name → closure
+    grades: tuple  # (condition closure or None, grade name)
+    kinds: dict  # name → input kind or declared let type, for showing values
+    required: dict  # input name → [(indicator name, span)] that read it
+
+
+def compile_program(checked: Checked) -> Compiled:
+    program = checked.program
+    kinds = {name: decl.type.kind for name, decl in checked.symbols.inputs.items()}
+    for let in program.lets:
+        kind = let.type.kind if let.type else ("percent" if checked.let_types.get(let.name) and
+                                               checked.let_types[let.name].unit == "ratio" else "number")
+        kinds[let.name] = kind
+    compiler = Compiler(checked, kinds)
+    lets = {let.name: compiler.expr(let.expr) for let in ordered_lets(program.lets)}
+    nodes = tuple(compiler.node(n) for n in program.nodes)
+    required: dict = {}
+    for leaf in iter_leaves(nodes):
+        for name in sorted(leaf.inputs):
+            required.setdefault(name, []).append((leaf.indicator.name, leaf.indicator.span))
+    rounding = program.rounding or ast.Rounding(2)
+    grades = tuple((compiler.expr(b.condition) if b.condition is not None else None, b.grade)
+                   for b in program.grades)
+    return Compiled(
+        name=program.name.value if program.name else "",
+        total=program.total.value if program.total else sum((n.points for n in program.nodes), ZERO),
+        quantum=Decimal(1).scaleb(-rounding.decimals), rounding=ROUNDING_MODES[rounding.mode],
+        nodes=nodes, lets=lets, grades=grades, kinds=kinds, required=required)
+
+
+def iter_leaves(nodes):
+    for item in nodes:
+        if isinstance(item, CompiledGroup):
+            yield from iter_leaves(item.children)
+        else:
+            yield item
+
+
+@attrs.define
+class Compiler:
+    checked: Checked
+    kinds: dict
+
+    # ---- the tree ---------------------------------------------------------------------------------
+
+    def node(self, item):
+        if isinstance(item, ast.Group):
+            return CompiledGroup(item, tuple(self.node(c) for c in item.children))
+        if item.parts:
+            parts = [(p, *self.rule(p.name, p.points, p.rule)) for p in item.parts]
+            score, explain = self.composite(parts)
+        else:
+            score, explain = self.rule(item.name, item.points, item.rule)
+        reads = set()
+        for _, _, rule in ast.indicator_rules(item):
+            for expr in ast.rule_expressions(rule):
+                reads |= self.inputs_read(expr)
+        return CompiledLeaf(item, score, explain, frozenset(reads))
+
+    def inputs_read(self, expr) -> set:
+        found = set()
+        for e in ast.walk(expr):
+            if isinstance(e, ast.Ref):
+                if e.name in self.checked.symbols.lets:
+                    found |= self.inputs_read(self.checked.symbols.lets[e.name].expr)
+                else:
+                    found.add(e.name)
+        return found
+
+    def composite(self, parts):
+        scorers = [(part, score) for part, score, _ in parts]
+
+        def score(env):
+            total = ZERO
+            for part, part_score in scorers:
+                value = part_score(env)
+                check_range(value, part.points, part.name, part.span)
+                total += value
+            return total
+
+        def explain(env):
+            lines = []
+            for part, part_score, part_explain in parts:
+                lines.append(f"part {format_name(part.name)} ({format_number(part.points)}): "
+                             f"{format_number(part_score(env))}")
+                lines.extend("  " + line for line in part_explain(env))
+            lines.append(f"sum of parts = {format_number(score(env))}")
+            return tuple(lines)
+
+        return score, explain
+
+    def rule(self, name, points, rule):
+        if isinstance(rule, ast.Formula):
+            return self.formula(rule)
+        if isinstance(rule, ast.Assessed):
+            return self.assessed(rule)
+        if isinstance(rule, ast.Bands):
+            return self.bands(name, rule)
+        if isinstance(rule, ast.Checklist):
+            return self.checklist(rule)
+        if isinstance(rule, ast.Deduction):
+            return self.deduction(points, rule)
+        raise AssertionError(rule)
+
+    # ---- rules ------------------------------------------------------------------------------------
+
+    def where(self, exprs, env) -> list[str]:
+        """'where X = …' lines for the derived values the rule reads, innermost first."""
+        lines, seen = [], set()
+
+        def visit(expr):
+            for e in ast.walk(expr):
+                if isinstance(e, ast.Ref) and e.name in self.checked.symbols.lets and e.name not in seen:
+                    seen.add(e.name)
+                    let = self.checked.symbols.lets[e.name]
+                    visit(let.expr)
+                    lines.append(f"where {format_name(let.name)} = {format_expr(let.expr)} = "
+                                 f"{format_expr(let.expr, env, self.kinds)} = "
+                                 f"{format_value(env[let.name], self.kinds.get(let.name))}")
+
+        for expr in exprs:
+            visit(expr)
+        return lines
+
+    def formula(self, rule: ast.Formula):
+        score = self.expr(rule.expr)
+
+        def explain(env):
+            return tuple(self.where([rule.expr], env)) + (
+                f"{format_expr(rule.expr)} = {format_expr(rule.expr, env, self.kinds)} = "
+                f"{format_number(score(env))}",)
+
+        return score, explain
+
+    def assessed(self, rule: ast.Assessed):
+        name = rule.input.name
+        decl = self.checked.symbols.inputs[name]
+
+        def score(env):
+            return env[name]
+
+        def explain(env):
+            return (f"assessed score {format_name(name)} = {format_number(env[name])} "
+                    f"(range {format_literal(decl.low)} to {format_literal(decl.high)})",)
+
+        return score, explain
+
+    def bands(self, name, rule: ast.Bands):
+        rows = [(self.expr(b.condition) if b.condition is not None else None, self.expr(b.points), b)
+                for b in rule.bands]
+        subject = rule.subject
+
+        def matching(env):
+            for index, (condition, points, band) in enumerate(rows):
+                if condition is None or condition(env):
+                    return index
+            shown = (f": {format_expr(subject)} = {format_expr(subject, env, self.kinds)}"
+                     if subject is not None else "")
+            raise EvalFailure(error("E602", f"no band of '{name}' matches{shown}", rule.span,
+                                    "add an 'otherwise' row, or a row that covers this value"))
+
+        def score(env):
+            return rows[matching(env)][1](env)
+
+        def explain(env):
+            lines = self.where(rule_conditions(rule), env)
+            if subject is not None:
+                lines.append(f"{format_expr(subject)} = {format_expr(subject, env, self.kinds)}")
+            chosen = matching(env)
+            for index, (_, points, band) in enumerate(rows[:chosen + 1]):
+                row = f"{format_condition(band.condition, subject)} → {format_expr(band.points)}"
+                if subject is None and band.condition is not None:
+                    row += f"   [{format_expr(band.condition, env, self.kinds)}]"
+                lines.append(f"band {index + 1}: {row}   {'matched' if index == chosen else 'no'}")
+            return tuple(lines)
+
+        return score, explain
+
+    def checklist(self, rule: ast.Checklist):
+        items = [(self.expr(i.condition), self.expr(i.points), i) for i in rule.items]
+
+        def score(env):
+            return sum((points(env) for condition, points, _ in items if condition(env)), ZERO)
+
+        def explain(env):
+            lines = self.where([i.condition for i in rule.items], env)
+            for condition, points, item in items:
+                earned = condition(env)
+                shown = format_expr(item.condition)
+                filled = format_expr(item.condition, env, self.kinds)
+                detail = f"   [{filled}]" if filled != shown and not is_plain_bool(item.condition) else ""
+                mark = "✓" if earned else "✗"
+                value = format_number(points(env)) if earned else "0"
+                lines.append(f"{mark} {shown} → +{value}{detail}")
+            lines.append(f"items earned: {format_number(score(env))}")
+            return tuple(lines)
+
+        return score, explain
+
+    def deduction(self, points, rule: ast.Deduction):
+        steps = []
+        for step in rule.steps:
+            amount, quantity = self.expr(step.amount), self.expr(step.quantity)
+            unit = self.expr(step.unit) if step.unit is not None else (lambda env: Decimal(1))
+            threshold = self.expr(step.threshold) if step.threshold is not None else None
+            steps.append((amount, quantity, unit, threshold, step))
+        floor = self.expr(rule.floor) if rule.floor is not None else (lambda env: ZERO)
+
+        def units(env, quantity, unit, threshold, step):
+            value = quantity(env)
+            if threshold is not None:
+                value = value - threshold(env) if step.direction == "above" else threshold(env) - value
+                value = max(value, ZERO)
+            size = unit(env)
+            if size == 0:
+                raise EvalFailure(error("E601", "division by zero: the deduction's unit is 0", step.span,
+                                        "deduct per a positive unit, e.g. 'per 1% of …'"))
+            return value / size
+
+        def deducted(env):
+            return [amount(env) * units(env, quantity, unit, threshold, step)
+                    for amount, quantity, unit, threshold, step in steps]
+
+        def score(env):
+            return max(points - sum(deducted(env), ZERO), floor(env))
+
+        def explain(env):
+            lines = self.where([e for s in rule.steps for e in (s.quantity, s.threshold) if e is not None], env)
+            lines.append(f"start at {format_number(points)}")
+            for (amount, quantity, unit, threshold, step), minus in zip(steps, deducted(env)):
+                text = f"deduct {format_expr(step.amount)} per "
+                if step.unit is not None:
+                    text += f"{format_expr(step.unit)} of "
+                text += format_expr(step.quantity)
+                if step.threshold is not None:
+                    text += f" {step.direction} {format_expr(step.threshold)}"
+                text += (f": {format_expr(step.quantity)} = {format_expr(step.quantity, env, self.kinds)}, "
+                         f"{format_number(units(env, quantity, unit, threshold, step))} unit(s) → "
+                         f"−{format_number(minus)}")
+                lines.append(text)
+            floor_value = floor(env)
+            lines.append(f"floor {format_number(floor_value)}: score = max({format_number(points)} − "
+                         f"{format_number(sum(deducted(env), ZERO))}, {format_number(floor_value)}) = "
+                         f"{format_number(score(env))}")
+            return tuple(lines)
+
+        return score, explain
+
+    # ---- expressions ------------------------------------------------------------------------------
+
+    def expr(self, expr) -> Fn:
+        if isinstance(expr, ast.Number):
+            value = expr.value
+            return lambda env: value
+        if isinstance(expr, (ast.Ref,)):
+            name = expr.name
+            return lambda env: env[name]
+        if isinstance(expr, ast.GradeValue):
+            value = expr.value
+            return lambda env: value
+        if isinstance(expr, ast.TotalScore):
+            return lambda env: env[TOTAL_KEY]
+        if isinstance(expr, ast.Negate):
+            operand = self.expr(expr.operand)
+            return lambda env: -operand(env)
+        if isinstance(expr, ast.Not):
+            operand = self.expr(expr.operand)
+            return lambda env: not operand(env)
+        if isinstance(expr, ast.Binary):
+            return self.binary(expr)
+        if isinstance(expr, ast.Compare):
+            return self.compare(expr)
+        if isinstance(expr, ast.BoolOp):
+            operands = [self.expr(o) for o in expr.operands]
+            if expr.op == "and":
+                return lambda env: all(o(env) for o in operands)
+            return lambda env: any(o(env) for o in operands)
+        if isinstance(expr, ast.Call):
+            return self.call(expr)
+        raise AssertionError(expr)
+
+    def binary(self, expr: ast.Binary) -> Fn:
+        left, right = self.expr(expr.left), self.expr(expr.right)
+        if expr.op == "+":
+            return lambda env: left(env) + right(env)
+        if expr.op == "-":
+            return lambda env: left(env) - right(env)
+        if expr.op == "*":
+            return lambda env: left(env) * right(env)
+        divisor_text = format_expr(expr.right)
+        kinds = self.kinds
+
+        def divide(env):
+            denominator = right(env)
+            if denominator == 0:
+                filled = format_expr(expr.right, env, kinds)
+                shown = f"'{divisor_text}' is 0" if filled == divisor_text else f"'{divisor_text}' = {filled} = 0"
+                raise EvalFailure(error("E601", f"division by zero: {shown}", expr.span,
+                                        "check the facts it reads, or score the zero case with bands first"))
+            return left(env) / denominator
+
+        return divide
+
+    def compare(self, expr: ast.Compare) -> Fn:
+        operands = [self.expr(o) for o in expr.operands]
+        ops = [COMPARISONS[op] for op in expr.ops]
+        if len(ops) == 1:
+            test, left, right = ops[0], operands[0], operands[1]
+            return lambda env: test(left(env), right(env))
+
+        def chain(env):
+            values = [o(env) for o in operands]
+            return all(op(a, b) for op, a, b in zip(ops, values, values[1:]))
+
+        return chain
+
+    def call(self, expr: ast.Call) -> Fn:
+        args = [self.expr(a) for a in expr.args]
+        name = expr.function
+        if name == "min":
+            return lambda env: min(a(env) for a in args)
+        if name == "max":
+            return lambda env: max(a(env) for a in args)
+        if name == "sum":
+            return lambda env: sum((a(env) for a in args), ZERO)
+        if name == "average":
+            count = Decimal(len(args))
+            return lambda env: sum((a(env) for a in args), ZERO) / count
+        if name == "abs":
+            return lambda env: abs(args[0](env))
+        if name == "clamp":
+            value, low, high = args
+            return lambda env: min(max(value(env), low(env)), high(env))
+        raise AssertionError(name)
+
+
+def rule_conditions(rule: ast.Bands) -> list:
+    return ([rule.subject] if rule.subject is not None else []) + [
+        b.condition for b in rule.bands if b.condition is not None]
+
+
+def is_plain_bool(expr) -> bool:
+    return isinstance(expr, ast.Ref) or (isinstance(expr, ast.Not) and isinstance(expr.operand, ast.Ref))
+
+
+def check_range(value: Decimal, points: Decimal, name: str, span: Span | None) -> None:
+    if value < 0 or value > points:
+        where = "below 0" if value < 0 else f"above its {format_number(points)} points"
+        raise EvalFailure(error("E603", f"'{name}' scored {format_number(value)}, {where}", span,
+                                "cap the rule, e.g. min(…, points) or clamp(…, 0, points)"))

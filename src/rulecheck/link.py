@@ -1,0 +1,118 @@
+"""Link a rule file with the files it imports into one framework.
+
+A department file imports the common framework and extends one of its groups with its own
+indicators; linking merges the inputs, derived values and trees, and applies each `extend`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import attrs
+
+from . import ast
+from .diagnostics import Diagnostic, error
+from .parser import parse
+from .source import Source
+
+
+@attrs.define
+class Linked:
+    """The merged program (None if a file failed to parse) and every source read on the way."""
+    program: ast.Program | None
+    sources: dict
+    diagnostics: list
+
+
+def link_file(path: str | Path) -> Linked:
+    """Read, parse and link a rule file from disk (OSError if the file itself cannot be read)."""
+    source = Source.from_path(path)
+    return link_source(source)
+
+
+def link_source(source: Source) -> Linked:
+    linked = Linked(None, {}, [])
+    linked.program = _load(source, linked, stack=())
+    return linked
+
+
+def _load(source: Source, linked: Linked, stack: tuple) -> ast.Program | None:
+    linked.sources[source.name] = source
+    program, diagnostics = parse(source)
+    linked.diagnostics.extend(diagnostics)
+    if program is None:
+        return None
+    bases = []
+    for imp in program.imports:
+        target = Path(source.name).parent / imp.path
+        key = str(target.resolve())
+        if key in stack or key == str(Path(source.name).resolve()):
+            linked.diagnostics.append(error("E205", f"import cycle: '{imp.path}' imports this file again",
+                                            imp.span, "remove one of the imports"))
+            continue
+        try:
+            imported = Source.from_path(target)
+        except OSError as exc:
+            linked.diagnostics.append(error(
+                "E205", f"cannot read imported file '{imp.path}': {exc.strerror or exc}", imp.span,
+                "the path is relative to the importing file"))
+            continue
+        base = _load(imported, linked, stack + (str(Path(source.name).resolve()),))
+        if base is not None:
+            bases.append(base)
+    if not bases:
+        if program.extends:
+            for ext in program.extends:
+                linked.diagnostics.append(error("E206", f"'extend {ext.target}' needs an imported framework",
+                                                ext.span, "import the framework first: import \"framework.rules\""))
+        return program
+    return merge(program, bases, linked.diagnostics)
+
+
+def merge(program: ast.Program, bases: list, diagnostics: list[Diagnostic]) -> ast.Program:
+    """The importing program on top of its bases: settings it leaves out are inherited."""
+    def inherited(field):
+        own = getattr(program, field)
+        if own:
+            return own
+        return next((getattr(b, field) for b in bases if getattr(b, field)), own)
+
+    nodes = tuple(n for b in bases for n in b.nodes) + program.nodes
+    for ext in program.extends:
+        nodes = apply_extend(nodes, ext, diagnostics)
+    return attrs.evolve(
+        program,
+        name=inherited("name"), total=inherited("total"), rounding=inherited("rounding"),
+        grades=inherited("grades"),
+        inputs=tuple(i for b in bases for i in b.inputs) + program.inputs,
+        lets=tuple(l for b in bases for l in b.lets) + program.lets,
+        nodes=nodes, extends=(),
+    )
+
+
+def apply_extend(nodes: tuple, ext: ast.Extend, diagnostics: list[Diagnostic]) -> tuple:
+    found = False
+
+    def visit(items):
+        nonlocal found
+        result = []
+        for item in items:
+            if item.name == ext.target and not found:
+                found = True
+                if isinstance(item, ast.Group):
+                    item = attrs.evolve(item, children=item.children + ext.children)
+                else:  # a leaf becomes a group of the department's own indicators, same points
+                    item = ast.Group(item.name, item.points, ext.children, item.span)
+            elif isinstance(item, ast.Group):
+                item = attrs.evolve(item, children=visit(item.children))
+            result.append(item)
+        return tuple(result)
+
+    extended = visit(nodes)
+    if not found:
+        names = [n.name for n, _ in ast.iter_nodes(nodes)]
+        close = difflib.get_close_matches(ext.target, names, n=1, cutoff=0.4)
+        diagnostics.append(error("E206", f"there is no group or indicator '{ext.target}' to extend", ext.span,
+                                 f"did you mean '{close[0]}'?" if close else "name a group of the imported framework"))
+    return extended
