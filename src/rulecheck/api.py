@@ -15,7 +15,7 @@ import attrs
 from . import ast
 from .check import Checked, check
 from .compile import Compiled, compile_program
-from .diagnostics import Diagnostic, InputFileError, RuleFileError, error
+from .diagnostics import Diagnostic, InputFileError, RuleFileError
 from .evaluate import evaluate
 from .facts import FactSet, validate
 from .link import Linked, link_file, link_source
@@ -43,8 +43,9 @@ def analyze(path: str | Path) -> Analysis:
     try:
         linked = link_file(path)
     except OSError as exc:
-        raise InputFileError([error("E001", f"cannot read rule file: {exc.strerror or exc}", None,
-                                    where=str(path))]) from None
+        raise InputFileError.single("E001", f"cannot read rule file: {exc.strerror or exc}", path) from None
+    except UnicodeDecodeError:
+        raise InputFileError.single("E001", "the rule file is not UTF-8 text", path) from None
     return _analysis(linked)
 
 

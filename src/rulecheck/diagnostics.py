@@ -107,6 +107,10 @@ class RulecheckError(Exception):
 class InputFileError(RulecheckError):
     """A rule or facts file cannot be read at all (missing, unreadable, not UTF-8)."""
 
+    @classmethod
+    def single(cls, code: str, message: str, path: str) -> InputFileError:
+        return cls([error(code, message, None, where=str(path))])
+
 
 class RuleFileError(RulecheckError):
     """A rule file does not parse, names something unknown, or mixes types."""

@@ -1,0 +1,100 @@
+"""The `rulecheck` command: parse arguments, call the API, print, and pick the exit code.
+
+Exit codes, as black: 0 clean, 1 problems found (in rule files, facts or scoring), 2 usage or I/O error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .api import analyze, ruleset_from
+from .diagnostics import InputFileError, RulecheckError, render_all
+from .facts import load_facts
+from .report import FORMATS, render
+
+RULE_SUFFIX = ".rules"
+
+
+class Exit:
+    CLEAN, PROBLEMS, USAGE = 0, 1, 2
+
+
+def rule_files(paths) -> list[Path]:
+    """The rule files named, with folders searched for *.rules."""
+    found = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found.extend(sorted(path.rglob(f"*{RULE_SUFFIX}")))
+        else:
+            found.append(path)
+    return found
+
+
+def fail(error: RulecheckError) -> None:
+    click.echo(error.render(), err=True)
+    sys.exit(Exit.USAGE if isinstance(error, InputFileError) else Exit.PROBLEMS)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="rulecheck")
+def main() -> None:
+    """Read, run and check performance-evaluation scoring rules."""
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def check_command(paths, strict: bool) -> None:
+    """Check rule files (or folders of *.rules) for syntax, name, type and weight errors."""
+    files = rule_files(paths)
+    if not files:
+        click.echo(f"no {RULE_SUFFIX} files found in {', '.join(paths)}", err=True)
+        sys.exit(Exit.USAGE)
+    errors = warnings = 0
+    for path in files:
+        try:
+            analysis = analyze(path)
+        except InputFileError as exc:
+            fail(exc)
+        diagnostics = analysis.diagnostics
+        if diagnostics:
+            click.echo(render_all(diagnostics, analysis.linked.sources))
+        errors += sum(d.is_error for d in diagnostics)
+        warnings += sum(not d.is_error for d in diagnostics)
+    summary = f"{len(files)} file{'s' if len(files) != 1 else ''} checked: {errors} error{'s' if errors != 1 else ''}, " \
+              f"{warnings} warning{'s' if warnings != 1 else ''}"
+    click.echo(summary, err=True)
+    sys.exit(Exit.PROBLEMS if errors or (strict and warnings) else Exit.CLEAN)
+
+
+@main.command("score")
+@click.argument("rules", type=click.Path(exists=True, dir_okay=False))
+@click.argument("facts", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="Output format.")
+@click.option("--explain", is_flag=True, help="Explain how each indicator's score was reached.")
+def score_command(rules: str, facts: str, fmt: str, explain: bool) -> None:
+    """Score one department: RULES is a rule file, FACTS a YAML or JSON facts file."""
+    try:
+        ruleset = ruleset_from(analyze(rules))
+        fact_set = load_facts_or_fail(facts)
+        result = ruleset.evaluate(fact_set, explain=explain)
+    except RulecheckError as exc:
+        fail(exc)
+    click.echo(render(result, fmt, explain))
+
+
+def load_facts_or_fail(path: str):
+    try:
+        return load_facts(path)
+    except OSError as exc:
+        raise InputFileError.single("E002", f"cannot read facts file: {exc.strerror or exc}", path) from None
+    except UnicodeDecodeError:
+        raise InputFileError.single("E002", "the facts file is not UTF-8 text", path) from None
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
