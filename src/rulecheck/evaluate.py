@@ -8,6 +8,7 @@ import attrs
 
 from .compile import TOTAL_KEY, Compiled, CompiledGroup, EvalFailure, check_range
 from .diagnostics import EvaluationError
+from .format import format_number
 from .results import NodeResult, Result
 
 # Intermediate arithmetic is exact to 34 significant digits (IEEE decimal128); only each leaf's
@@ -60,10 +61,5 @@ def _node(item, env, compiled: Compiled, explain: bool, failures: list) -> NodeR
         failures.append(diagnostic)
         return NodeResult(indicator.name, "indicator", indicator.points, Decimal(0), (), (), indicator.span)
     if explain and raw != score:
-        lines += (f"{_plain(raw)} rounded to {score}",)
+        lines += (f"{format_number(raw)} rounded to {score}",)
     return NodeResult(indicator.name, "indicator", indicator.points, score, (), lines, indicator.span)
-
-
-def _plain(value: Decimal) -> str:
-    from .format import format_number
-    return format_number(value)
