@@ -15,6 +15,7 @@ import attrs
 
 from . import ast
 from .check import Checked, ordered_lets
+from .check.types import TypeChecker
 from .diagnostics import Diagnostic, error
 from .format import format_condition, format_expr, format_literal, format_name, format_number, format_value
 from .source import Span
@@ -222,10 +223,12 @@ class Compiler:
         def score(env):
             return rows[matching(env)][1](env)
 
+        show_subject = self.shown(subject) if subject is not None else None
+
         def explain(env):
             lines = self.where(rule_conditions(rule), env)
             if subject is not None:
-                lines.append(f"{format_expr(subject)} = {format_expr(subject, env, self.kinds)}")
+                lines.append(show_subject(env))
             chosen = matching(env)
             for index, (_, points, band) in enumerate(rows[:chosen + 1]):
                 row = f"{format_condition(band.condition, subject)} → {format_expr(band.points)}"
@@ -264,6 +267,7 @@ class Compiler:
             unit = self.expr(step.unit) if step.unit is not None else (lambda env: Decimal(1))
             threshold = self.expr(step.threshold) if step.threshold is not None else None
             steps.append((amount, quantity, unit, threshold, step))
+        show_quantity = {id(step): self.shown(step.quantity) for step in rule.steps}
         floor = self.expr(rule.floor) if rule.floor is not None else (lambda env: ZERO)
 
         def units(env, quantity, unit, threshold, step):
@@ -294,7 +298,7 @@ class Compiler:
                 text += format_expr(step.quantity)
                 if step.threshold is not None:
                     text += f" {step.direction} {format_expr(step.threshold)}"
-                text += (f": {format_expr(step.quantity)} = {format_expr(step.quantity, env, self.kinds)}, "
+                text += (f": {show_quantity[id(step)](env)}, "
                          f"{format_number(units(env, quantity, unit, threshold, step))} unit(s) → "
                          f"−{format_number(minus)}")
                 lines.append(text)
@@ -305,6 +309,19 @@ class Compiler:
             return tuple(lines)
 
         return score, explain
+
+    def shown(self, expr) -> Callable[[dict], str]:
+        """'expr = its values', and '= result' when the expression computes something (a ÷ b = 3 ÷ 4 = 75%)."""
+        value = self.expr(expr)
+        computed = not isinstance(expr, (ast.Ref, ast.Number, ast.GradeValue))
+        found = TypeChecker(self.checked.symbols, [], dict(self.checked.let_types)).of(expr)
+        kind = "percent" if found.unit == "ratio" else None
+
+        def show(env):
+            line = f"{format_expr(expr)} = {format_expr(expr, env, self.kinds)}"
+            return line + (f" = {format_value(value(env), kind)}" if computed else "")
+
+        return show
 
     # ---- expressions ------------------------------------------------------------------------------
 
@@ -354,7 +371,8 @@ class Compiler:
             denominator = right(env)
             if denominator == 0:
                 filled = format_expr(expr.right, env, kinds)
-                shown = f"'{divisor_text}' is 0" if filled == divisor_text else f"'{divisor_text}' = {filled} = 0"
+                plain = isinstance(expr.right, (ast.Ref, ast.Number))  # a name: its value is the 0
+                shown = f"'{divisor_text}' is 0" if plain else f"'{divisor_text}' = {filled} = 0"
                 raise EvalFailure(error("E601", f"division by zero: {shown}", expr.span,
                                         "check the facts it reads, or score the zero case with bands first"))
             return left(env) / denominator

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Context, Decimal, localcontext, ROUND_HALF_EVEN
+from decimal import Context, Decimal, InvalidOperation, localcontext, ROUND_HALF_EVEN
 
 import attrs
 
 from .compile import TOTAL_KEY, Compiled, CompiledGroup, EvalFailure, check_range
-from .diagnostics import EvaluationError
+from .diagnostics import EvaluationError, error
 from .format import format_number
 from .results import NodeResult, Result
 
@@ -51,15 +51,30 @@ def _node(item, env, compiled: Compiled, explain: bool, failures: list) -> NodeR
     indicator = item.indicator
     try:
         raw = item.score(env)
-        score = raw.quantize(compiled.quantum, rounding=compiled.rounding)
+        score = _round(raw, compiled, indicator)
         check_range(score, indicator.points, indicator.name, indicator.span)
         lines = item.explain(env) if explain else ()
     except EvalFailure as failure:
         diagnostic = failure.diagnostic
-        if failure.diagnostic.span != indicator.span:
+        if failure.diagnostic.span != indicator.span and f"'{indicator.name}'" not in diagnostic.message:
             diagnostic = attrs.evolve(diagnostic, message=f"{diagnostic.message} (scoring '{indicator.name}')")
         failures.append(diagnostic)
+        return NodeResult(indicator.name, "indicator", indicator.points, Decimal(0), (), (), indicator.span)
+    except ArithmeticError:  # decimal Overflow or InvalidOperation: a value past 34 digits, or NaN
+        failures.append(error("E604", f"'{indicator.name}' cannot be scored: a value it computes is too large "
+                              "for exact arithmetic, or is not a number", indicator.span,
+                              "check the facts it reads for a value out of all proportion"))
         return NodeResult(indicator.name, "indicator", indicator.points, Decimal(0), (), (), indicator.span)
     if explain and raw != score:
         lines += (f"{format_number(raw)} rounded to {score}",)
     return NodeResult(indicator.name, "indicator", indicator.points, score, (), lines, indicator.span)
+
+
+def _round(raw: Decimal, compiled: Compiled, indicator) -> Decimal:
+    """The leaf's score rounded as declared; never -0.00 (a raw -0.001 rounds to 0.00)."""
+    try:
+        score = raw.quantize(compiled.quantum, rounding=compiled.rounding)
+    except InvalidOperation:  # more digits than the context holds: far outside the indicator's points
+        check_range(raw, indicator.points, indicator.name, indicator.span)
+        raise
+    return score.copy_abs() if score.is_zero() else score

@@ -66,9 +66,13 @@ def parse_facts(source: Source) -> FactSet:
         root = yaml.compose(source.text, Loader=FactsLoader)
         values = yaml.load(source.text, Loader=FactsLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # "while scanning a quoted scalar" (context) is where the mistake is; the problem is often
+        # only found at the end of the file
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         span = Span.point(source.name, mark.line + 1, mark.column + 1) if mark else None
-        raise FactsError([error("F506", f"not valid YAML: {getattr(exc, 'problem', exc)}", span,
+        context = getattr(exc, "context", None)
+        problem = getattr(exc, "problem", None) or exc
+        raise FactsError([error("F506", f"not valid YAML: {context + ', ' if context else ''}{problem}", span,
                                 "check the indentation and quote values that contain ':' or '#'",
                                 where=source.name)], {source.name: source}) from None
     if root is None:
@@ -95,8 +99,11 @@ def _parse_json(source: Source) -> FactSet:
         seen = {}
         for key, value in pairs:
             if key in seen:
-                raise FactsError([error("F507", f"the fact '{key}' is given twice", None, "keep one",
-                                        where=source.name)])
+                spans = _json_key_spans(source, {key: None}, occurrence=2)
+                first = _json_key_spans(source, {key: None}).get(key)
+                raise FactsError([error("F507", f"the fact '{key}' is given twice", spans.get(key),
+                                        f"the first is at line {first.line}; keep one" if first else "keep one",
+                                        where=source.name)], {source.name: source})
             seen[key] = value
         return seen
 
@@ -104,11 +111,29 @@ def _parse_json(source: Source) -> FactSet:
         values = json.loads(source.text, parse_float=Decimal, object_pairs_hook=no_duplicates)
     except json.JSONDecodeError as exc:
         raise FactsError([error("F506", f"not valid JSON: {exc.msg}", Span.point(source.name, exc.lineno, exc.colno),
+                                "check for a missing or extra ',' and double quotes around names and text",
                                 where=source.name)], {source.name: source}) from None
     if not isinstance(values, dict):
         raise FactsError([error("F506", "a facts file is an object of input names to values", None,
-                                where=source.name)])
-    return FactSet(source.name, values, {}, source)
+                                "write one \"name\": value per entry inside { }", where=source.name)])
+    return FactSet(source.name, values, _json_key_spans(source, values), source)
+
+
+def _json_key_spans(source: Source, values: dict, occurrence: int = 1) -> dict:
+    """Where each top-level key is written (json keeps no positions): the first '"key":' in the text."""
+    spans = {}
+    lines = source.text.splitlines()
+    for key in values:
+        pattern = re.compile(re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:")
+        seen = 0
+        for number, text in enumerate(lines, 1):
+            match = pattern.search(text)
+            seen += bool(match)
+            if match and seen == occurrence:
+                spans[key] = Span(source.name, number, match.start() + 1, number, match.start() + 1 +
+                                  len(json.dumps(key, ensure_ascii=False)))
+                break
+    return spans
 
 
 def validate(facts: FactSet | Mapping, inputs: Mapping[str, ast.InputDecl],
@@ -139,7 +164,8 @@ def validate(facts: FactSet | Mapping, inputs: Mapping[str, ast.InputDecl],
     for name, users in required.items():
         if name not in facts.values and name in inputs:
             indicator, span = users[0]
-            others = f" and {len(users) - 1} more" if len(users) > 1 else ""
+            count = len(users) - 1
+            others = f" and {count} other indicator{'s' if count > 1 else ''}" if count else ""
             at = f" ({span.file}:{span.line})" if span else ""
             decl = inputs[name]
             diagnostics.append(error(
@@ -187,7 +213,7 @@ def convert(raw, decl: ast.InputDecl):
         if text in decl.type.values:
             return text
         close = difflib.get_close_matches(str(raw), decl.type.values, n=1, cutoff=0.3)
-        raise FactValueError(f"'{raw}' is not one of the grade's values",
+        raise FactValueError(f"{_shown(raw)} is not one of the grade's values",
                              (f"did you mean '{close[0]}'? " if close else "") +
                              "the values are: " + ", ".join(decl.type.values))
     value = _percent(raw) if kind == "percent" else _number(raw, kind)
@@ -211,23 +237,39 @@ def _bool(raw) -> bool:
         return True
     if isinstance(raw, str) and raw.strip().lower() in FALSE_WORDS:
         return False
-    raise FactValueError(f"{raw!r} is not true or false", "write true or false (是 / 否 also work)")
+    raise FactValueError(f"{_shown(raw)} is not true or false", "write true or false (是 / 否 also work)")
+
+
+KIND_WORDS = {"number": "a number", "count": "a count", "amount": "an amount", "score": "a score"}
+
+
+def _shown(raw) -> str:
+    """A raw fact as the person who wrote the file would recognise it (not Python's repr)."""
+    if raw is None:
+        return "an empty value"
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, str):
+        return f"'{raw}'"
+    if isinstance(raw, (int, float, Decimal)):
+        return format_number(Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw))
+    return "a list" if isinstance(raw, list) else "a nested mapping" if isinstance(raw, dict) else repr(raw)
 
 
 def _number(raw, kind: str) -> Decimal:
     if isinstance(raw, bool) or raw is None:
-        raise FactValueError(f"expected a number, got {raw!r}", f"write {EXAMPLES[kind]}")
+        raise FactValueError(f"expected a number, got {_shown(raw)}", f"write e.g. {EXAMPLES[kind]}")
     if isinstance(raw, (int, Decimal)):
         return Decimal(raw)
     if isinstance(raw, float):
         return Decimal(repr(raw))
     if isinstance(raw, str):
         if PERCENT_TEXT.match(raw):
-            raise FactValueError(f"'{raw}' is a percentage, but this input is {kind}",
+            raise FactValueError(f"'{raw}' is a percentage, but this input is {KIND_WORDS[kind]}",
                                  f"write a plain number, e.g. {EXAMPLES[kind]}", code="F505")
         if NUMBER_TEXT.match(raw):
             return Decimal(raw.replace(",", "").strip())
-    raise FactValueError(f"expected a number, got {raw!r}", f"write e.g. {EXAMPLES[kind]}")
+    raise FactValueError(f"expected a number, got {_shown(raw)}", f"write e.g. {EXAMPLES[kind]}")
 
 
 def _percent(raw) -> Decimal:
@@ -238,9 +280,9 @@ def _percent(raw) -> Decimal:
         if NUMBER_TEXT.match(raw):
             raw = Decimal(raw.replace(",", "").strip())
         else:
-            raise FactValueError(f"expected a percentage, got {raw!r}", "write it like \"97.29%\"")
-    if isinstance(raw, bool) or raw is None:
-        raise FactValueError(f"expected a percentage, got {raw!r}", "write it like \"97.29%\"")
+            raise FactValueError(f"expected a percentage, got {_shown(raw)}", "write it like \"97.29%\"")
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, Decimal)):
+        raise FactValueError(f"expected a percentage, got {_shown(raw)}", "write it like \"97.29%\"")
     value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
     if abs(value) > 1:
         raise FactValueError(

@@ -15,16 +15,22 @@ OP_SYMBOLS = {"+": "+", "-": "−", "*": "×", "/": "÷", ">=": "≥", "<=": "�
 PRECEDENCE = {"or": 1, "and": 2, "not": 3, "compare": 4, "+": 5, "-": 5, "*": 6, "/": 6, "neg": 7, "atom": 8}
 BARE_NAME = re.compile(r"(?:[^\W\d]|[“‘《])[\w“”‘’《》]*\Z")
 SHOWN_DECIMALS = 6
+LARGEST_SHOWN_DIGITS = 21  # larger values show as 1.5E+30: 21 digits + 6 decimals fit a 28-digit context
 
 
 def format_number(value: Decimal) -> str:
     """A decimal without trailing zeros; long expansions shown to 6 places with '…'."""
+    if not value.is_finite() or value.adjusted() >= LARGEST_SHOWN_DIGITS:
+        return str(value.normalize()) if value.is_finite() else str(value)  # 1E+40, NaN
     if value == value.to_integral_value():
         return str(value.quantize(Decimal(1)))
     text = format(value.normalize(), "f")
     decimals = text.split(".")[1]
     if len(decimals) > SHOWN_DECIMALS:
-        return format(value.quantize(Decimal(1).scaleb(-SHOWN_DECIMALS)).normalize(), "f") + "…"
+        shown = value.quantize(Decimal(1).scaleb(-SHOWN_DECIMALS))
+        if shown.is_zero():  # 1E-30, not 0…
+            return str(value.normalize())
+        return format(shown.normalize(), "f") + "…"
     return text
 
 

@@ -62,7 +62,7 @@ def _load(source: Source, linked: Linked, stack: tuple) -> ast.Program | None:
         if base is not None:
             bases.append(base)
     if not bases:
-        if program.extends:
+        if program.extends and not program.imports:  # a failed import is reported already
             for ext in program.extends:
                 linked.diagnostics.append(error("E206", f"'extend {ext.target}' needs an imported framework",
                                                 ext.span, "import the framework first: import \"framework.rules\""))

@@ -55,7 +55,7 @@ def lark_parser() -> Lark:
 
 def parse(source: Source) -> tuple[ast.Program | None, list[Diagnostic]]:
     """Parse one file; returns the program (None when the syntax is wrong) and the findings."""
-    text = source.text.replace("\r\n", "\n")
+    text = source.text.lstrip("\ufeff").replace("\r\n", "\n")
     if not text.endswith("\n"):
         text += "\n"
     try:
@@ -64,7 +64,7 @@ def parse(source: Source) -> tuple[ast.Program | None, list[Diagnostic]]:
         return None, [syntax_error(exc, source)]
     except DedentError:
         return None, [indentation_error(source)]
-    builder = ToAst(source.name)
+    builder = ToAst(source.name, text)
     try:
         program = builder.transform(tree)
     except VisitError as exc:  # our own errors raised while building nodes
@@ -88,15 +88,29 @@ def token_span(file: str, token: Token) -> Span:
 class ToAst(Transformer):
     """Lark tree → ast nodes. Method names are the grammar's rule names and aliases."""
 
-    def __init__(self, file: str):
+    def __init__(self, file: str, text: str = ""):
         super().__init__()
         self.file = file
+        self.lines = text.split("\n")
         self.diagnostics: list[Diagnostic] = []
 
     def _span(self, meta) -> Span | None:
         if getattr(meta, "empty", True):
             return None
         return Span(self.file, meta.line, meta.column, meta.end_line, meta.end_column)
+
+    def _name_span(self, meta, name: str, after: int) -> Span | None:
+        """Where `name` is written on the statement's line after `after` characters, for messages
+        about the name rather than the whole statement; the statement's span if not found."""
+        span = self._span(meta)
+        if span is None or not 0 < span.line <= len(self.lines):
+            return span
+        text = self.lines[span.line - 1]
+        for written in (name, f'"{name}"'):
+            index = text.find(written, span.column - 1 + after)
+            if index >= 0 and (written != name or text[index - 1:index] != '"'):
+                return Span(self.file, span.line, index + 1, span.line, index + 1 + len(written))
+        return span
 
     # ---- the file --------------------------------------------------------------------------------
 
@@ -150,8 +164,9 @@ class ToAst(Transformer):
             condition = ast.Compare((ast.TotalScore(condition.span), condition.right), (condition.op,),
                                     condition.span)
         elif condition is not None:
-            raise AstError(error("E108", "a grade row compares the total score and names nothing else",
-                                 self._span(meta), "write each row as '≥ 90 → 优', or 'otherwise → 差'"))
+            raise AstError(error("E108", "a grade row names what it compares, but grade rows always "
+                                 "compare the total score", self._span(meta),
+                                 "leave the subject out: write each row as '≥ 90 → 优', or 'otherwise → 差'"))
         return ast.GradeBand(condition, grade, self._span(meta))
 
     # ---- inputs and derived values -----------------------------------------------------------------
@@ -208,7 +223,8 @@ class ToAst(Transformer):
         return ast.Part(name, points, rule, self._span(meta))
 
     def direction(self, meta, direction, name):
-        return ast.Direction(str(direction), ast.Ref(name, self._span(meta)), self._span(meta))
+        return ast.Direction(str(direction), ast.Ref(name, self._name_span(meta, name, len(direction))),
+                             self._span(meta))
 
     # ---- rules -------------------------------------------------------------------------------------
 
@@ -216,7 +232,7 @@ class ToAst(Transformer):
         return ast.Formula(expr, self._span(meta))
 
     def assessed(self, meta, name):
-        return ast.Assessed(ast.Ref(name, self._span(meta)), self._span(meta))
+        return ast.Assessed(ast.Ref(name, self._name_span(meta, name, len("assessed"))), self._span(meta))
 
     def bands(self, meta, subject, *bands):
         resolved = []
@@ -353,10 +369,36 @@ def describe_token(name: str) -> str:
     return f"'{pattern.value}'" if pattern.type == "str" else name
 
 
+FOUND_WORDS = {"_NL": "end of the line", "_INDENT": "indentation", "_DEDENT": "end of the block",
+               "$END": "end of the file"}
+RULE_KEYWORDS = ("formula", "bands", "checklist", "deduct", "assessed", "part")
+
+
 def describe_found(token: Token) -> str:
-    if token.type in ("_NL", "_INDENT", "_DEDENT", "$END"):
-        return TOKEN_WORDS[token.type]
+    if token.type in FOUND_WORDS:
+        return FOUND_WORDS[token.type]
     return f"'{token}'"
+
+
+def _unclosed_paren(source: Source, line: int, column: int) -> Span | None:
+    """The last '(' before line:column that no ')' closes (strings and comments skipped)."""
+    opened = []
+    for number, text in enumerate(source.text.splitlines()[:line], 1):
+        quoted = False
+        for index, char in enumerate(text):
+            if number == line and index >= column - 1:
+                break
+            if char == '"':
+                quoted = not quoted
+            elif quoted:
+                continue
+            elif char == "#":
+                break
+            elif char in "(（":
+                opened.append(Span.point(source.name, number, index + 1))
+            elif char in ")）" and opened:
+                opened.pop()
+    return opened[-1] if opened else None
 
 
 def _line_col(exc: UnexpectedInput, source: Source) -> tuple[int, int]:
@@ -386,10 +428,16 @@ def syntax_error(exc: UnexpectedInput, source: Source) -> Diagnostic:
                          Span(source.name, line, start + 1 + (len(text[start:end]) - len(text[start:end].lstrip())), line, end + 1),
                          f"write a percentage as a number followed by one '%', with no space: {digits}%")
         if char == '"':
-            return error("E107", "this quoted name is not closed", span,
+            return error("E107", "this quoted name or description is not closed", span,
                          "add the closing '\"' on the same line")
         if char == "." and column > 1 and text[column - 2].isdigit():
-            return error("E105", "bad number literal", span,
+            start, end = column - 1, column
+            while start > 0 and (text[start - 1].isdigit() or text[start - 1] == "."):
+                start -= 1
+            while end < len(text) and (text[end].isdigit() or text[end] == "."):
+                end += 1
+            return error("E105", f"bad number '{text[start:end]}': more than one decimal point",
+                         Span(source.name, line, start + 1, line, end + 1),
                          "write a number with at most one decimal point, e.g. 0.95 or 1.5")
         return error("E102", f"unexpected character '{char}'", span,
                      "names use letters, digits and '_'; put a name with other characters in double quotes")
@@ -402,11 +450,42 @@ def syntax_error(exc: UnexpectedInput, source: Source) -> Diagnostic:
 
 
 def unexpected_token(exc: UnexpectedToken, source: Source, line: int, column: int) -> Diagnostic:
-    token, expected = exc.token, set(exc.expected)
+    token = exc.token
+    # lark's `expected` can list terminals the parser state would not in fact accept (after "/" it
+    # lists the end of the line); `accepts` replays the parser to find those it does.
+    try:
+        expected = set(exc.accepts) if exc.interactive_parser is not None else set(exc.expected)
+    except Exception:  # pragma: no cover - accepts replays the parser; never fail the report on it
+        expected = set()
+    expected = expected or set(exc.expected)
     width = len(str(token)) if token.type not in ("_NL", "_INDENT", "_DEDENT", "$END") else 1
     span = Span.point(source.name, line, column, max(width, 1))
+    if token.type == "_INDENT" and token.end_line:
+        # An indent token borrows the position of the line break before it: point at the line
+        # that is indented, from its first column to its first character.
+        line, column = token.end_line, 1
+        span = Span.point(source.name, line, 1, max(token.end_column - 1, 1))
     found = describe_found(token)
     state_words = {describe_token(name) for name in expected}
+    keywords_expected = [w[1:-1] for w in sorted(state_words)
+                         if w.startswith("'") and w[1:-1].replace("-", "").isalpha() and w[1:-1].isascii()]
+
+    if "_RPAR" in expected:
+        # inside parentheses line breaks are ignored, so an unclosed '(' shows up lines later
+        opened = _unclosed_paren(source, line, column)
+        if opened is not None and (opened.line < line or token.type in ("_DEDENT", "$END")):
+            return error("E101", "this '(' is not closed", opened, "add the missing ')'")
+    if token.type == "_DEDENT" and "'formula'" in state_words:
+        return error("E101", "the indicator has no scoring rule", span,
+                     "add one: formula:, bands:, checklist:, deduct … per …, assessed NAME, or part blocks")
+    if str(token) in RULE_KEYWORDS and expected == {"_DEDENT"}:
+        return error("E101", f"a second scoring rule '{token}': an indicator has one rule", span,
+                     "to combine several rules, split the indicator into 'part NAME (points):' blocks")
+    if token.type == "NAME" and "ROUNDING_MODE" in expected:
+        close = difflib.get_close_matches(str(token), ["half-up", "half-even", "half-down", "up", "down"], n=1)
+        return error("E101", f"unknown rounding mode '{token}'", span,
+                     f"did you mean '{close[0]}'?" if close else
+                     "the modes are: half-up, half-even, half-down, up, down")
 
     if expected == {"_LPAR"} or expected == {"_LPAR", "POINTS_UNIT"}:
         header = source.line(line).strip().rstrip(":：").strip()
@@ -416,19 +495,22 @@ def unexpected_token(exc: UnexpectedToken, source: Source, line: int, column: in
         return error("E103", "unexpected indentation", span,
                      "indent a line only inside a block opened by a line ending in ':'")
     if "_INDENT" in expected and token.type != "_INDENT":
-        return error("E103", "expected an indented block after this line", span,
-                     "indent the lines that belong to the block by four spaces")
+        return error("E103", "expected an indented block: the line before ends with ':'", span,
+                     "indent the lines that belong to the block by four spaces more than the line "
+                     "that opens it")
     if expected == {"_COLON"}:
-        return error("E101", f"expected ':' at the end of the line, found {found}", span,
-                     "a line that opens a block ends with ':'")
+        message = "missing ':' at the end of the line" if token.type == "_NL" else f"expected ':', found {found}"
+        return error("E101", message, span, "a line that opens a block ends with ':'")
     if "_ARROW" in expected and token.type not in ("_ARROW",):
         return error("E101", f"expected '→' (or '->') before the points, found {found}", span,
                      "write each row as 'condition → points', e.g. '≥ 95% → 6'")
-    if token.type == "NAME" and state_words & {f"'{k}'" for k in KEYWORDS}:
-        keywords = [k for k in KEYWORDS if f"'{k}'" in state_words]
+    if token.type == "NAME" and keywords_expected and (
+            state_words & {f"'{k}'" for k in KEYWORDS} or len(keywords_expected) == len(state_words)):
+        keywords = [k for k in KEYWORDS if k in keywords_expected] or keywords_expected
         close = difflib.get_close_matches(str(token), keywords, n=1)
         hint = f"did you mean '{close[0]}'?" if close else "expected one of: " + ", ".join(keywords)
-        return error("E101", f"unknown keyword '{token}'", span, hint)
+        what = "type" if {"number", "count", "percent"} <= set(keywords) else "keyword"
+        return error("E101", f"unknown {what} '{token}'", span, hint)
     if token.type == "_NL" and any(n in expected for n in ("NUMBER", "NAME", "PERCENT")):
         return error("E101", "the line ends where a value was expected", span,
                      "finish the expression, e.g. 'a / b × 6'")

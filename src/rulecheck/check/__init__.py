@@ -32,6 +32,9 @@ def check(program: ast.Program) -> Checked:
     let_types, type_findings = check_types(resolved, symbols)
     diagnostics += type_findings
     diagnostics += check_weights(resolved)
+    # A band table's subject is copied into each of its rows' comparisons: report a problem with
+    # it once, not once per row.
+    diagnostics = list(dict.fromkeys(diagnostics))
     return Checked(resolved, symbols, let_types, diagnostics)
 
 

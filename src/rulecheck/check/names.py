@@ -29,6 +29,13 @@ class Symbols:
         return [*self.inputs, *self.lets, *self.grade_values]
 
 
+def where_first(first, span) -> str:
+    """Where an earlier declaration is: its line in the same file, else file:line:column."""
+    if first is None:
+        return "an earlier line"
+    return f"line {first.line}" if span is not None and first.file == span.file else str(first)
+
+
 def declared_names(program: ast.Program, diagnostics: list[Diagnostic]) -> Symbols:
     symbols = Symbols()
     seen: dict[str, object] = {}
@@ -36,7 +43,7 @@ def declared_names(program: ast.Program, diagnostics: list[Diagnostic]) -> Symbo
         if decl.name in seen:
             first = seen[decl.name]
             diagnostics.append(error("E202", f"'{decl.name}' is declared twice", decl.span,
-                                     f"the first declaration is at {first.span}; rename or remove one"))
+                                     f"the first declaration is at {where_first(first.span, decl.span)}; rename or remove one"))
             continue
         seen[decl.name] = decl
         if isinstance(decl, ast.InputDecl):
@@ -95,6 +102,9 @@ class Resolver:
                 if grade and isinstance(condition, ast.Ref) and grade in self.symbols.grade_values.get(condition.name, ()):
                     condition = ast.Compare((subject, ast.GradeValue(grade, condition.name, condition.span)),
                                             ("=",), condition.span)
+                elif isinstance(condition, ast.Ref):
+                    # a bare name in a grade's table is one of its values: say so if it is not
+                    condition = self.expr(condition, grade)
                 elif condition is not None:
                     condition = self.expr(condition)
                 bands.append(attrs.evolve(band, condition=condition, points=self.expr(band.points)))
@@ -129,8 +139,10 @@ class Resolver:
             name = FUNCTION_ALIASES.get(expr.function, expr.function)
             if name not in FUNCTIONS:
                 close = difflib.get_close_matches(expr.function, list(FUNCTIONS), n=1)
+                span = expr.span and attrs.evolve(expr.span, end_line=expr.span.line,
+                                                  end_column=expr.span.column + len(expr.function))
                 self.diagnostics.append(error(
-                    "E203", f"unknown function '{expr.function}'", expr.span,
+                    "E203", f"unknown function '{expr.function}'", span,
                     f"did you mean '{close[0]}'?" if close else "functions are: " + ", ".join(FUNCTIONS)))
             return attrs.evolve(expr, function=name, args=tuple(self.expr(a) for a in expr.args))
         if isinstance(expr, ast.Negate):
@@ -178,7 +190,7 @@ def check_tree_names(nodes, diagnostics: list[Diagnostic]) -> None:
     for item, _ in ast.iter_nodes(nodes):
         if item.name in seen:
             diagnostics.append(error("E202", f"the tree has two nodes named '{item.name}'", item.span,
-                                     f"the first is at {seen[item.name].span}; give each its own name"))
+                                     f"the first is at {where_first(seen[item.name].span, item.span)}; give each its own name"))
         else:
             seen[item.name] = item
 

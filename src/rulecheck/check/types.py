@@ -11,6 +11,7 @@ import attrs
 
 from .. import ast
 from ..diagnostics import Diagnostic, error
+from ..format import format_number
 from .names import FUNCTIONS, Symbols
 
 UNIT_WORDS = {"ratio": "a percentage or ratio", "count": "a count", "amount": "an amount of money",
@@ -150,7 +151,8 @@ class TypeChecker:
         kinds = {t.kind for t in types}
         if kinds == {"grade"}:
             if len({t.grade for t in types}) > 1:
-                self.report("E301", "this compares values of two different grades", expr.span)
+                self.report("E301", "this compares values of two different grades", expr.span,
+                            "compare a grade with one of its own values, e.g. 'NAME = VALUE'")
             bad = [op for op in expr.ops if op not in ("=", "!=")]
             if bad:
                 self.report("E301", "grades have no order: compare a grade with '=' or '≠'", expr.span,
@@ -171,9 +173,10 @@ class TypeChecker:
         low, high = FUNCTIONS.get(expr.function, (0, None))
         if len(expr.args) < low or (high is not None and len(expr.args) > high):
             count = f"{low}" if low == high else f"at least {low}"
+            usage = {"clamp": "clamp(value, lowest, highest)", "abs": "abs(value)"}.get(
+                expr.function, f"{expr.function}(a, b, …)")
             self.report("E303", f"{expr.function}() takes {count} argument{'s' if low != 1 else ''}, "
-                        f"got {len(expr.args)}", expr.span,
-                        "clamp(value, lowest, highest)" if expr.function == "clamp" else None)
+                        f"got {len(expr.args)}", expr.span, f"write it as {usage}")
             return ERROR
         types = [self.number(a, f"{expr.function}()") for a in expr.args]
         if expr.function == "abs":
@@ -192,8 +195,11 @@ def check_types(program: ast.Program, symbols: Symbols) -> tuple[dict, list[Diag
         if let.type is not None and found.kind != "error":
             declared = input_type(ast.InputDecl(let.name, let.type))
             if declared.kind != found.kind or (found.unit is not None and declared.unit != found.unit):
+                keyword = type_keyword(found)
                 checker.report("E301", f"'{let.name}' is declared {declared.describe()} but its formula gives "
-                               f"{found.describe()}", let.span)
+                               f"{found.describe()}", let.span,
+                               f"declare it 'let {let.name}: {keyword} = …', or correct the formula" if keyword
+                               else "correct the formula or the declared type")
             else:
                 found = declared
         checker.let_types[let.name] = found
@@ -204,6 +210,14 @@ def check_types(program: ast.Program, symbols: Symbols) -> tuple[dict, list[Diag
         if isinstance(item, ast.Indicator):
             check_indicator(item, checker)
     return checker.let_types, diagnostics
+
+
+def type_keyword(found: Type) -> str | None:
+    """The rule-file type a derived value of this type is declared with."""
+    if found.kind == "number":
+        return {None: "number", "ratio": "percent", "count": "count", "amount": "amount",
+                "points": "score"}[found.unit]
+    return "bool" if found.kind == "bool" else None
 
 
 def ordered_lets(lets) -> list:
@@ -240,8 +254,12 @@ def check_input(decl: ast.InputDecl, diagnostics: list[Diagnostic]) -> None:
             diagnostics.append(error("E302", f"the {kind} input '{decl.name}' has a percentage bound", bound.span,
                                      "write the bound as a plain number, or declare the input as percent"))
         elif kind == "percent" and not bound.is_percent:
+            value = format_number(bound.value)
+            hint = (f"write it as a percentage: {format_number(bound.value * 100)}% if {value} is a "
+                    f"fraction of 1, {value}% if it is already in percent" if 0 < bound.value <= 1 else
+                    f"write it as a percentage, e.g. {value}%")
             diagnostics.append(error("E104", f"the percent input '{decl.name}' has a bound without '%'",
-                                     bound.span, f"write it as a percentage, e.g. {bound.value}%"))
+                                     bound.span, hint))
     if decl.low is not None and decl.high is not None and decl.low.value > decl.high.value:
         diagnostics.append(error("E304", f"the range of '{decl.name}' is empty: from is above to", decl.span,
                                  "swap the two bounds"))
