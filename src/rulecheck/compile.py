@@ -226,10 +226,11 @@ class Compiler:
         show_subject = self.shown(subject) if subject is not None else None
 
         def explain(env):
-            lines = self.where(rule_conditions(rule), env)
+            chosen = matching(env)
+            # only what scoring read: rows after the match may need values that cannot be computed
+            lines = self.where(rule_conditions(rule, chosen + 1), env)
             if subject is not None:
                 lines.append(show_subject(env))
-            chosen = matching(env)
             for index, (_, points, band) in enumerate(rows[:chosen + 1]):
                 row = f"{format_condition(band.condition, subject)} → {format_expr(band.points)}"
                 if subject is None and band.condition is not None:
@@ -412,9 +413,11 @@ class Compiler:
         raise AssertionError(name)
 
 
-def rule_conditions(rule: ast.Bands) -> list:
+def rule_conditions(rule: ast.Bands, rows: int) -> list:
+    """The subject, the conditions of the first `rows` rows and the last one's points."""
+    read = rule.bands[:rows]
     return ([rule.subject] if rule.subject is not None else []) + [
-        b.condition for b in rule.bands if b.condition is not None]
+        b.condition for b in read if b.condition is not None] + [read[-1].points]
 
 
 def is_plain_bool(expr) -> bool:

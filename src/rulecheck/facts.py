@@ -140,7 +140,7 @@ def validate(facts: FactSet | Mapping, inputs: Mapping[str, ast.InputDecl],
              required: Mapping[str, list]) -> dict:
     """Convert every fact to its exact value; raises FactsError listing every problem found."""
     if not isinstance(facts, FactSet):
-        facts = FactSet("<facts>", dict(facts))
+        facts = FactSet("<facts>", {str(name): value for name, value in facts.items()})
     diagnostics: list[Diagnostic] = []
     env = {}
 
@@ -259,10 +259,8 @@ def _shown(raw) -> str:
 def _number(raw, kind: str) -> Decimal:
     if isinstance(raw, bool) or raw is None:
         raise FactValueError(f"expected a number, got {_shown(raw)}", f"write e.g. {EXAMPLES[kind]}")
-    if isinstance(raw, (int, Decimal)):
-        return Decimal(raw)
-    if isinstance(raw, float):
-        return Decimal(repr(raw))
+    if isinstance(raw, (int, float, Decimal)):
+        return _finite(raw)
     if isinstance(raw, str):
         if PERCENT_TEXT.match(raw):
             raise FactValueError(f"'{raw}' is a percentage, but this input is {KIND_WORDS[kind]}",
@@ -270,6 +268,14 @@ def _number(raw, kind: str) -> Decimal:
         if NUMBER_TEXT.match(raw):
             return Decimal(raw.replace(",", "").strip())
     raise FactValueError(f"expected a number, got {_shown(raw)}", f"write e.g. {EXAMPLES[kind]}")
+
+
+def _finite(raw) -> Decimal:
+    """An exact decimal for a number read from a file; NaN and infinities are no measurement."""
+    value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+    if not value.is_finite():
+        raise FactValueError(f"{_shown(raw)} is not a finite number", "write the measured value")
+    return value
 
 
 def _percent(raw) -> Decimal:
@@ -283,7 +289,7 @@ def _percent(raw) -> Decimal:
             raise FactValueError(f"expected a percentage, got {_shown(raw)}", "write it like \"97.29%\"")
     if isinstance(raw, bool) or not isinstance(raw, (int, float, Decimal)):
         raise FactValueError(f"expected a percentage, got {_shown(raw)}", "write it like \"97.29%\"")
-    value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+    value = _finite(raw)
     if abs(value) > 1:
         raise FactValueError(
             f"the bare number {format_number(value)} is ambiguous for a percentage", 

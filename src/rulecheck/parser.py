@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import threading
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -53,13 +54,18 @@ def lark_parser() -> Lark:
                 maybe_placeholders=True, start="start")
 
 
+# The Indenter keeps the indentation stack on the shared parser: one parse at a time.
+PARSE_LOCK = threading.Lock()
+
+
 def parse(source: Source) -> tuple[ast.Program | None, list[Diagnostic]]:
     """Parse one file; returns the program (None when the syntax is wrong) and the findings."""
     text = source.text.lstrip("\ufeff").replace("\r\n", "\n")
     if not text.endswith("\n"):
         text += "\n"
     try:
-        tree = lark_parser().parse(text)
+        with PARSE_LOCK:
+            tree = lark_parser().parse(text)
     except UnexpectedInput as exc:
         return None, [syntax_error(exc, source)]
     except DedentError:

@@ -1,0 +1,161 @@
+"""`rulecheck score RULES FACTS`: the table, Markdown and JSON reports, explanations, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import rulecheck
+from rulecheck.cli import main
+
+
+@pytest.fixture
+def run():
+    def invoke(*args):
+        return CliRunner().invoke(main, [str(a) for a in args])
+    return invoke
+
+
+def test_score_prints_the_table(run, framework_path, case_path):
+    result = run("score", framework_path, case_path)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    lines = out.splitlines()
+    assert lines[0] == "部门整体支出绩效评价共性指标体系框架"
+    assert lines[1].split() == ["指标", "分值", "得分"]
+    assert lines[-1] == "等级: 优"
+    assert lines[-2].split() == ["总分", "100", "97.83"]
+    rows = {line.split()[0]: line.split()[1:] for line in lines[3:-3]}
+    assert rows["预算执行率"] == ["6", "4.52"]
+    assert rows["项目完成及时性"] == ["6", "5.81"]
+    assert rows["编外人员控制率"] == ["1", "0.50"]
+    assert rows["部门绩效"] == ["60", "58.33"]
+    assert rows["社会效益、经济效益、生态效益等"] == ["25", "25.00"]
+    assert len(rows) == 21 + 14  # leaves and groups
+    # nesting shows as indentation: level 1 flush, level 2 by two spaces, leaves by four
+    assert "部门决策" in lines[3] and lines[3].startswith("部门决策")
+    assert any(line.startswith("  预算编制 ") for line in lines)
+    assert any(line.startswith("    预算编制合理性 ") for line in lines)
+    assert "30 ÷ 31" not in out  # no explanations unless asked
+    assert result.stderr == ""
+
+
+def test_the_table_columns_line_up_with_chinese_names(run, framework_path, case_path):
+    from rulecheck.source import display_width
+    lines = run("score", framework_path, case_path).stdout.splitlines()
+    widths = {display_width(line) for line in lines[1:-1]}
+    assert len(widths) == 1, widths
+
+
+def test_score_json(run, framework_path, case_path, framework, case_facts):
+    result = run("score", framework_path, case_path, "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["total"] == "97.83" and data["grade"] == "优" and data["max"] == "100"
+    assert data == framework.evaluate(case_facts).to_dict(explain=False)
+    assert data["nodes"][2]["children"][1]["children"][0] == {
+        "name": "预算执行率", "kind": "indicator", "max": "6", "score": "4.52",
+        "line": data["nodes"][2]["children"][1]["children"][0]["line"]}
+
+
+def test_score_json_with_explanations(run, framework_path, case_path):
+    data = json.loads(run("score", framework_path, case_path, "--format", "json", "--explain").stdout)
+    timely = data["nodes"][2]["children"][1]["children"][2]
+    assert timely["name"] == "项目完成及时性"
+    assert timely["explanation"] == ["按计划时间完成项目数 ÷ 计划完成项目数 × 6 = 30 ÷ 31 × 6 = 5.806452…",
+                                     "5.806452… rounded to 5.81"]
+
+
+def test_score_markdown(run, framework_path, case_path):
+    result = run("score", framework_path, case_path, "--format", "markdown")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "# 部门整体支出绩效评价共性指标体系框架"
+    assert "| 指标 | 分值 | 得分 |" in lines
+    assert "|---|---:|---:|" in lines
+    assert "| **部门决策** | 20 | 20.00 |" in lines
+    assert "| &nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;预算执行率 | 6 | 4.52 |" in lines
+    assert "| **总分** | 100 | **97.83** |" in lines
+    assert lines[-1] == "等级: **优**"
+
+
+def test_score_markdown_with_explanations(run, framework_path, case_path):
+    lines = run("score", framework_path, case_path, "--format", "markdown", "--explain").stdout.splitlines()
+    assert "| 指标 | 分值 | 得分 | 说明 |" in lines
+    row = next(line for line in lines if "项目完成及时性" in line)
+    assert "30 ÷ 31 × 6 = 5.806452…<br>5.806452… rounded to 5.81" in row
+    assert all(line.count("|") == 5 for line in lines if line.startswith("|") and "\\|" not in line)
+
+
+def test_score_explain(run, framework_path, case_path):
+    result = run("score", framework_path, case_path, "--explain")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert "        按计划时间完成项目数 ÷ 计划完成项目数 × 6 = 30 ÷ 31 × 6 = 5.806452…" in lines
+    assert "        band 2: 5% ≤ 编外人员比率 ≤ 10% → 0.5   matched" in lines
+    assert "        ✓ 绩效目标全覆盖 → +3" in lines
+    assert "        deduct 4 per 未完成重点工作数: 未完成重点工作数 = 0, 0 unit(s) → −0" in lines
+    assert lines[-2].split() == ["总分", "100", "97.83"]
+
+
+def test_score_the_department_file(run, department_path, department_case_path):
+    result = run("score", department_path, department_case_path)
+    assert result.exit_code == 0
+    assert "97.83" in result.stdout and "等级: 优" in result.stdout
+    assert any(line.startswith("      学校数据盘点完成率 ") for line in result.stdout.splitlines())
+
+
+def test_score_json_facts(run, framework, case_facts, framework_path, tmp_path):
+    facts = {name: str(value) if not isinstance(value, (bool, int)) else value
+             for name, value in case_facts.values.items()}
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(facts, ensure_ascii=False), encoding="utf-8")
+    data = json.loads(run("score", framework_path, path, "--format", "json").stdout)
+    assert data["total"] == "97.83"
+
+
+def test_score_help(run):
+    result = run("score", "--help")
+    assert result.exit_code == 0
+    assert "Score one department" in result.stdout
+    for option in ("--format", "[table|markdown|json]", "--explain", "RULES", "FACTS"):
+        assert option in result.stdout
+    assert run("--help").exit_code == 0 and "score" in run("-h").stdout
+
+
+def test_version(run):
+    result = run("--version")
+    assert result.exit_code == 0
+    assert rulecheck.__version__ in result.stdout
+
+
+def test_bad_facts_exit_1_with_diagnostics_on_stderr(run, framework_path, tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("满意度: 96%%\n", encoding="utf-8")
+    result = run("score", framework_path, path)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "error[F" in result.stderr
+
+
+def test_an_evaluation_error_exits_1(run, framework_path, case_path, tmp_path):
+    text = case_path.read_text(encoding="utf-8").replace("计划完成项目数: 31", "计划完成项目数: 0")
+    path = tmp_path / "zero.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run("score", framework_path, path)
+    assert result.exit_code == 1
+    assert "error[E601]: division by zero" in result.stderr and "项目完成及时性" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_missing_file_is_a_usage_error(run, framework_path, tmp_path):
+    result = run("score", framework_path, tmp_path / "nope.yaml")
+    assert result.exit_code == 2
+
+
+def test_an_unknown_format_is_a_usage_error(run, framework_path, case_path):
+    result = run("score", framework_path, case_path, "--format", "csv")
+    assert result.exit_code == 2
+    assert "csv" in result.stderr
