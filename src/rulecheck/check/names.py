@@ -180,7 +180,7 @@ class Resolver:
     def unknown(self, ref: ast.Ref, what: str):
         candidates = self.symbols.known_names() if what != "an input" else list(self.symbols.inputs)
         close = difflib.get_close_matches(ref.name, candidates, n=1, cutoff=0.5)
-        hint = f"did you mean '{close[0]}'?" if close else f"declare it under 'inputs:' or with 'let'"
+        hint = f"did you mean '{close[0]}'?" if close else "declare it under 'inputs:' or with 'let'"
         self.diagnostics.append(error("E201", f"unknown name '{ref.name}': not {what}", ref.span, hint))
 
 
