@@ -67,12 +67,8 @@ class Compiled:
 
 def compile_program(checked: Checked) -> Compiled:
     program = checked.program
-    kinds = {name: decl.type.kind for name, decl in checked.symbols.inputs.items()}
-    for let in program.lets:
-        kind = let.type.kind if let.type else ("percent" if checked.let_types.get(let.name) and
-                                               checked.let_types[let.name].unit == "ratio" else "number")
-        kinds[let.name] = kind
-    compiler = Compiler(checked, kinds)
+    compiler = Compiler(checked)
+    kinds = compiler.kinds
     lets = {let.name: compiler.expr(let.expr) for let in ordered_lets(program.lets)}
     nodes = tuple(compiler.node(n) for n in program.nodes)
     required: dict = {}
@@ -100,7 +96,18 @@ def iter_leaves(nodes):
 @attrs.define
 class Compiler:
     checked: Checked
-    kinds: dict
+    types: TypeChecker = attrs.field(init=False)
+    kinds: dict = attrs.field(init=False)  # name → how its values are shown (input kind, percent, number)
+
+    def __attrs_post_init__(self):
+        self.types = TypeChecker(self.checked.symbols, [], dict(self.checked.let_types))
+        self.kinds = {name: decl.type.kind for name, decl in self.checked.symbols.inputs.items()}
+        for let in self.checked.program.lets:
+            self.kinds[let.name] = let.type.kind if let.type else (self.display_kind(let.expr) or "number")
+
+    def display_kind(self, expr) -> str | None:
+        """'percent' for a ratio, so 0.0486 shows as 4.86%; None to show the plain number."""
+        return "percent" if self.types.of(expr).unit == "ratio" else None
 
     # ---- the tree ---------------------------------------------------------------------------------
 
@@ -315,8 +322,7 @@ class Compiler:
         """'expr = its values', and '= result' when the expression computes something (a ÷ b = 3 ÷ 4 = 75%)."""
         value = self.expr(expr)
         computed = not isinstance(expr, (ast.Ref, ast.Number, ast.GradeValue))
-        found = TypeChecker(self.checked.symbols, [], dict(self.checked.let_types)).of(expr)
-        kind = "percent" if found.unit == "ratio" else None
+        kind = self.display_kind(expr)
 
         def show(env):
             line = f"{format_expr(expr)} = {format_expr(expr, env, self.kinds)}"

@@ -18,7 +18,7 @@ import yaml
 
 from . import ast
 from .diagnostics import Diagnostic, FactsError, error
-from .format import format_literal, format_name, format_number
+from .format import format_literal, format_name, format_number, format_value
 from .source import Source, Span
 
 TRUE_WORDS = {"true", "yes", "是", "有", "√", "✓"}
@@ -222,9 +222,9 @@ def convert(raw, decl: ast.InputDecl):
     low = decl.low.value if decl.low is not None else (Decimal(0) if kind == "count" else None)
     high = decl.high.value if decl.high is not None else None
     if (low is not None and value < low) or (high is not None and value > high):
-        shown = (lambda v: format_number(v * 100) + "%") if kind == "percent" else format_number
-        bounds = f"from {shown(low) if low is not None else '…'} to {shown(high) if high is not None else '…'}"
-        raise FactValueError(f"{shown(value)} is outside its domain, {bounds}",
+        def shown(bound):
+            return format_value(bound, kind) if bound is not None else "…"
+        raise FactValueError(f"{shown(value)} is outside its domain, from {shown(low)} to {shown(high)}",
                              "correct the value, or widen the domain in the rule file if it is right",
                              code="F503")
     return value
@@ -266,8 +266,13 @@ def _number(raw, kind: str) -> Decimal:
             raise FactValueError(f"'{raw}' is a percentage, but this input is {KIND_WORDS[kind]}",
                                  f"write a plain number, e.g. {EXAMPLES[kind]}", code="F505")
         if NUMBER_TEXT.match(raw):
-            return Decimal(raw.replace(",", "").strip())
+            return _number_text(raw)
     raise FactValueError(f"expected a number, got {_shown(raw)}", f"write e.g. {EXAMPLES[kind]}")
+
+
+def _number_text(text: str) -> Decimal:
+    """A number written as text, thousands separators allowed: "10,339.11"."""
+    return Decimal(text.replace(",", "").strip())
 
 
 def _finite(raw) -> Decimal:
@@ -284,7 +289,7 @@ def _percent(raw) -> Decimal:
         if match:
             return Decimal(match.group(1)) / 100
         if NUMBER_TEXT.match(raw):
-            raw = Decimal(raw.replace(",", "").strip())
+            raw = _number_text(raw)
         else:
             raise FactValueError(f"expected a percentage, got {_shown(raw)}", "write it like \"97.29%\"")
     if isinstance(raw, bool) or not isinstance(raw, (int, float, Decimal)):
