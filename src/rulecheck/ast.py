@@ -118,6 +118,7 @@ class InputDecl:
     high: Number | None = None
     description: str | None = None
     span: Span | None = SPAN
+    low_exclusive: bool = False  # 'above LOW': the value must be greater than LOW
 
 
 @node

@@ -192,7 +192,7 @@ def describe(decl: ast.InputDecl) -> str:
     if decl.low is not None or decl.high is not None:
         low = format_literal(decl.low) if decl.low is not None else "…"
         high = format_literal(decl.high) if decl.high is not None else "…"
-        text += f" from {low} to {high}"
+        text += f" {'above' if decl.low_exclusive else 'from'} {low} to {high}"
     return text
 
 
@@ -221,10 +221,13 @@ def convert(raw, decl: ast.InputDecl):
         raise FactValueError(f"{format_number(value)} is not a whole number", "a count is 0, 1, 2, …")
     low = decl.low.value if decl.low is not None else (Decimal(0) if kind == "count" else None)
     high = decl.high.value if decl.high is not None else None
-    if (low is not None and value < low) or (high is not None and value > high):
+    too_low = low is not None and (value <= low if decl.low_exclusive else value < low)
+    if too_low or (high is not None and value > high):
         def shown(bound):
             return format_value(bound, kind) if bound is not None else "…"
-        raise FactValueError(f"{shown(value)} is outside its domain, from {shown(low)} to {shown(high)}",
+        domain = (f"above {shown(low)}" + (f" to {shown(high)}" if high is not None else "")
+                  if decl.low_exclusive else f"from {shown(low)} to {shown(high)}")
+        raise FactValueError(f"{shown(value)} is outside its domain, {domain}",
                              "correct the value, or widen the domain in the rule file if it is right",
                              code="F503")
     return value

@@ -181,11 +181,15 @@ class ToAst(Transformer):
         return decls
 
     def input_decl(self, meta, name, type_spec, domain, description):
-        low, high = domain if domain else (None, None)
-        return ast.InputDecl(name, type_spec, low, high, description and description[1:-1], self._span(meta))
+        low, high, exclusive = domain if domain else (None, None, False)
+        return ast.InputDecl(name, type_spec, low, high, description and description[1:-1], self._span(meta),
+                             low_exclusive=exclusive)
 
     def domain(self, meta, low, high):
-        return low, high
+        return low, high, False
+
+    def domain_above(self, meta, low, high):
+        return low, high, True
 
     def let_stmt(self, meta, name, type_spec, _eq, expr, description):
         return ast.Let(name, expr, type_spec, description and description[1:-1], self._span(meta))

@@ -246,7 +246,7 @@ def check_input(decl: ast.InputDecl, diagnostics: list[Diagnostic]) -> None:
                                  f"write its range: '{decl.name}: score from 0 to 5'"))
     if kind in ("bool", "grade") and decl.low is not None:
         diagnostics.append(error("E304", f"a {kind} input has no numeric range", decl.low.span,
-                                 "remove the 'from … to …'"))
+                                 "remove the 'from … to …' (or 'above …')"))
     for bound in (decl.low, decl.high):
         if bound is None:
             continue
@@ -260,7 +260,8 @@ def check_input(decl: ast.InputDecl, diagnostics: list[Diagnostic]) -> None:
                     f"write it as a percentage, e.g. {value}%")
             diagnostics.append(error("E104", f"the percent input '{decl.name}' has a bound without '%'",
                                      bound.span, hint))
-    if decl.low is not None and decl.high is not None and decl.low.value > decl.high.value:
+    if decl.low is not None and decl.high is not None and (
+            decl.low.value >= decl.high.value if decl.low_exclusive else decl.low.value > decl.high.value):
         diagnostics.append(error("E304", f"the range of '{decl.name}' is empty: from is above to", decl.span,
                                  "swap the two bounds"))
     if kind == "grade" and len(set(decl.type.values)) != len(decl.type.values):
