@@ -152,6 +152,9 @@ class Band:
     condition: Expr | None
     points: Expr
     span: Span | None = SPAN
+    # Written without the table's subject (≥ 95%); the condition holds the subject all the same.
+    # Only the layout reads it, to write the row back short; equality ignores it.
+    partial: bool = field(default=False, eq=False, repr=False)
 
 
 @node
@@ -283,7 +286,7 @@ class Program:
     lets: tuple = ()
     nodes: tuple = ()
     imports: tuple = ()
-    extends: tuple = ()
+    extends: tuple = ()  # after linking: only those that could not be applied (E206, E205)
 
 
 # ---- walking -------------------------------------------------------------------------------------

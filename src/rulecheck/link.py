@@ -79,19 +79,23 @@ def merge(program: ast.Program, bases: list, diagnostics: list[Diagnostic]) -> a
         return next((getattr(b, field) for b in bases if getattr(b, field)), own)
 
     nodes = tuple(n for b in bases for n in b.nodes) + program.nodes
+    unapplied = []
     for ext in program.extends:
-        nodes = apply_extend(nodes, ext, diagnostics)
+        nodes, found = apply_extend(nodes, ext, diagnostics)
+        if not found:
+            unapplied.append(ext)
     return attrs.evolve(
         program,
         name=inherited("name"), total=inherited("total"), rounding=inherited("rounding"),
         grades=inherited("grades"),
         inputs=tuple(i for b in bases for i in b.inputs) + program.inputs,
         lets=tuple(l for b in bases for l in b.lets) + program.lets,
-        nodes=nodes, extends=(),
+        nodes=nodes, extends=tuple(unapplied),
     )
 
 
-def apply_extend(nodes: tuple, ext: ast.Extend, diagnostics: list[Diagnostic]) -> tuple:
+def apply_extend(nodes: tuple, ext: ast.Extend, diagnostics: list[Diagnostic]) -> tuple[tuple, bool]:
+    """The tree with `ext` applied, and whether its target was found (E206 if not)."""
     found = False
 
     def visit(items):
@@ -115,4 +119,4 @@ def apply_extend(nodes: tuple, ext: ast.Extend, diagnostics: list[Diagnostic]) -
         close = difflib.get_close_matches(ext.target, names, n=1, cutoff=0.4)
         diagnostics.append(error("E206", f"there is no group or indicator '{ext.target}' to extend", ext.span,
                                  f"did you mean '{close[0]}'?" if close else "name a group of the imported framework"))
-    return extended
+    return extended, found
