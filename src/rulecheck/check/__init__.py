@@ -11,6 +11,7 @@ import attrs
 from .. import ast
 from .names import Symbols, resolve
 from .types import check_types, ordered_lets
+from .usage import check_usage
 from .weights import check_weights
 
 
@@ -32,6 +33,8 @@ def check(program: ast.Program) -> Checked:
     let_types, type_findings = check_types(resolved, symbols)
     diagnostics += type_findings
     diagnostics += check_weights(resolved)
+    if not any(d.code == "E201" for d in diagnostics):  # an unknown name may be a misspelled use
+        diagnostics += check_usage(resolved, symbols)
     # A band table's subject is copied into each of its rows' comparisons: report a problem with
     # it once, not once per row.
     diagnostics = list(dict.fromkeys(diagnostics))
