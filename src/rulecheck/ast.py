@@ -108,6 +108,7 @@ class TypeSpec:
     kind: str
     values: tuple = ()
     span: Span | None = SPAN
+    value_spans: tuple = SPAN  # where each grade value is written (a Span or None each), for messages
 
 
 @node

@@ -60,24 +60,38 @@ PARSE_LOCK = threading.Lock()
 
 def parse(source: Source) -> tuple[ast.Program | None, list[Diagnostic]]:
     """Parse one file; returns the program (None when the syntax is wrong) and the findings."""
-    text = source.text.lstrip("\ufeff").replace("\r\n", "\n")
-    if not text.endswith("\n"):
-        text += "\n"
+    program, _, diagnostics = parse_in_order(source)
+    return program, diagnostics
+
+
+def parse_in_order(source: Source) -> tuple[ast.Program | None, list, list[Diagnostic]]:
+    """Parse one file; also returns its top-level statements in the order written, as (kind, node)
+    pairs, kind one of Program's fields ('name' and 'total' hold a Setting, 'grades' and 'inputs' a
+    tuple: one block). The Program files statements by kind and merges `inputs:` blocks; the layout
+    (layout.py) prints the statements back as they came."""
+    text = normalized_text(source)
     try:
         with PARSE_LOCK:
             tree = lark_parser().parse(text)
     except UnexpectedInput as exc:
-        return None, [syntax_error(exc, source)]
+        return None, [], [syntax_error(exc, source)]
     except DedentError:
-        return None, [indentation_error(source)]
+        return None, [], [indentation_error(source)]
     builder = ToAst(source.name, text)
     try:
         program = builder.transform(tree)
     except VisitError as exc:  # our own errors raised while building nodes
         if isinstance(exc.orig_exc, AstError):
-            return None, [exc.orig_exc.diagnostic]
+            return None, [], [exc.orig_exc.diagnostic]
         raise
-    return program, builder.diagnostics
+    return program, builder.statements, builder.diagnostics
+
+
+def normalized_text(source: Source) -> str:
+    """The text the grammar reads: no byte-order mark, '\n' line ends, a final newline. Line numbers
+    are those of the source."""
+    text = source.text.lstrip("\ufeff").replace("\r\n", "\n")
+    return text if text.endswith("\n") else text + "\n"
 
 
 class AstError(Exception):
@@ -99,6 +113,7 @@ class ToAst(Transformer):
         self.file = file
         self.lines = text.split("\n")
         self.diagnostics: list[Diagnostic] = []
+        self.statements: list = []  # the top-level statements as written, filled by `start`
 
     def _span(self, meta) -> Span | None:
         if getattr(meta, "empty", True):
@@ -121,10 +136,10 @@ class ToAst(Transformer):
     # ---- the file --------------------------------------------------------------------------------
 
     def start(self, meta, *items):
+        self.statements = [self._classify(item) for item in items]
         single = dict(name=None, total=None, rounding=None)
         lists = dict(grades=[], inputs=[], lets=[], nodes=[], imports=[], extends=[])
-        for item in items:
-            kind, value = self._classify(item)
+        for kind, value in self.statements:
             if kind in single or kind == "grades":
                 earlier = single.get(kind) or (lists["grades"][0] if kind == "grades" and lists["grades"] else None)
                 if earlier is not None:
@@ -205,8 +220,33 @@ class ToAst(Transformer):
     percent_type = _type("percent")
     bool_type = _type("bool")
     score_type = _type("score")
-    grade_type = _type("grade")
     del _type
+
+    def grade_type(self, meta, *values):
+        return ast.TypeSpec("grade", tuple(values), self._span(meta), self._value_spans(meta, values))
+
+    def _value_spans(self, meta, names) -> tuple:
+        """Where each of a grade's values is written, searched in order from the `grade(` of `meta`
+        (which may continue on the next lines); None for a value not found."""
+        span = self._span(meta)
+        if span is None:
+            return ()
+        found = []
+        line, index = span.line, span.column - 1 + len("grade")
+        for name in names:
+            spot = None
+            while spot is None and line <= min(span.end_line, len(self.lines)):
+                text = self.lines[line - 1]
+                hits = [(text.find(written, index), written) for written in (f'"{name}"', name)]
+                hits = [(at, written) for at, written in hits if at >= 0]
+                if hits:
+                    at, written = min(hits)
+                    spot = Span(self.file, line, at + 1, line, at + 1 + len(written))
+                    index = at + len(written)
+                else:
+                    line, index = line + 1, 0
+            found.append(spot)
+        return tuple(found)
 
     # ---- the tree ----------------------------------------------------------------------------------
 
@@ -254,7 +294,8 @@ class ToAst(Transformer):
                         "E108", "a band starts with a comparison but the table names no subject",
                         condition.span, "name the value the bands compare after 'bands', e.g. 'bands 满意度:'"))
                 condition = ast.Compare((subject, condition.right), (condition.op,), condition.span)
-            resolved.append(ast.Band(condition, band.points, band.span))
+            resolved.append(ast.Band(condition, band.points, band.span,
+                                     partial=isinstance(band.condition, PartialCondition)))
         return ast.Bands(subject, tuple(resolved), self._span(meta))
 
     def band(self, meta, condition, points):
