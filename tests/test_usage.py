@@ -122,6 +122,8 @@ def test_a_direction_is_not_a_use():
                     otherwise → 0
         """)
     assert usage_findings(analysis) == [("W201", "回复率")]
+    (warning,) = [d for d in analysis.diagnostics if d.code == "W201"]
+    assert warning.message == "the input '回复率' is not used: only a direction names it, and no rule reads it"
 
 
 def test_no_usage_warnings_while_a_name_is_unknown():

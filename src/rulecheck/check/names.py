@@ -36,23 +36,72 @@ def where_first(first, span) -> str:
     return f"line {first.line}" if span is not None and first.file == span.file else str(first)
 
 
+KIND_WORDS = {ast.InputDecl: "input", ast.Let: "derived value", ast.Group: "group", ast.Indicator: "indicator"}
+
+
+def written_order(program: ast.Program):
+    """A sort key for declarations: imported files first, then the checked file, each in line order.
+    Of two declarations of one name, the later is the one reported."""
+    def key(decl):
+        span = decl.span
+        if span is None:
+            return (0, "", 0, 0)
+        return (span.file == program.file, span.file, span.line, span.column)
+    return key
+
+
 def declared_names(program: ast.Program, diagnostics: list[Diagnostic]) -> Symbols:
     symbols = Symbols()
-    seen: dict[str, object] = {}
+    # The table keeps the first declaration in program order (inputs before lets), so that a name
+    # declared as both still resolves as an input; the report names the two in the order written.
     for decl in (*program.inputs, *program.lets):
-        if decl.name in seen:
-            first = seen[decl.name]
-            diagnostics.append(error("E202", f"'{decl.name}' is declared twice", decl.span,
-                                     f"the first declaration is at {where_first(first.span, decl.span)}; rename or remove one"))
+        if decl.name in symbols.inputs or decl.name in symbols.lets:
             continue
-        seen[decl.name] = decl
         if isinstance(decl, ast.InputDecl):
             symbols.inputs[decl.name] = decl
             for value in decl.type.values:
                 symbols.grade_values.setdefault(value, []).append(decl.name)
         else:
             symbols.lets[decl.name] = decl
+    first: dict[str, object] = {}
+    for decl in sorted((*program.inputs, *program.lets), key=written_order(program)):
+        if decl.name not in first:
+            first[decl.name] = decl
+            continue
+        earlier = first[decl.name]
+        where = where_first(earlier.span, decl.span)
+        kind, earlier_kind = KIND_WORDS[type(decl)], KIND_WORDS[type(earlier)]
+        if kind == earlier_kind:
+            message = f"the {kind} '{decl.name}' is declared twice"
+            hint = f"the first declaration is at {where}; rename or remove one"
+        else:
+            message = f"'{decl.name}' is declared both as {article(earlier_kind)} and as {article(kind)}"
+            hint = (f"the {earlier_kind} is declared at {where}; inputs and derived values share one set "
+                    "of names, so rename one")
+        diagnostics.append(error("E202", message, decl.span, hint))
+    for decl in program.inputs:
+        check_grade_values(decl, diagnostics)
     return symbols
+
+
+def article(kind: str) -> str:
+    return ("an " if kind[0] in "aeiou" else "a ") + kind
+
+
+def check_grade_values(decl: ast.InputDecl, diagnostics: list[Diagnostic]) -> None:
+    """A grade's values are compared and listed by name, so each is listed once."""
+    spans = decl.type.value_spans or ()
+    seen: dict[str, object] = {}
+    for number, value in enumerate(decl.type.values):
+        span = spans[number] if number < len(spans) else None
+        if value not in seen:
+            seen[value] = span
+            continue
+        earlier = seen[value]
+        where = (f"{where_first(earlier, span)}, column {earlier.column}" if earlier is not None and span is not None
+                 else "earlier in the list")
+        diagnostics.append(error("E202", f"the grade '{decl.name}' lists the value '{value}' twice",
+                                 span or decl.type.span, f"the first '{value}' is at {where}; list each value once"))
 
 
 def resolve(program: ast.Program) -> tuple[ast.Program, Symbols, list[Diagnostic]]:
@@ -61,7 +110,7 @@ def resolve(program: ast.Program) -> tuple[ast.Program, Symbols, list[Diagnostic
     resolver = Resolver(symbols, diagnostics)
     lets = tuple(attrs.evolve(let, expr=resolver.expr(let.expr)) for let in program.lets)
     nodes = tuple(resolver.node(n) for n in program.nodes)
-    check_tree_names(nodes, diagnostics)
+    check_tree_names(program, nodes, diagnostics)
     check_let_cycles(lets, diagnostics)
     return attrs.evolve(program, lets=lets, nodes=nodes), symbols, diagnostics
 
@@ -80,9 +129,11 @@ class Resolver:
         seen = {}
         for part in item.parts:
             if part.name in seen:
-                self.diagnostics.append(error("E202", f"part '{part.name}' appears twice in '{item.name}'",
-                                              part.span, "give each part its own name"))
-            seen[part.name] = part
+                self.diagnostics.append(error(
+                    "E202", f"the indicator '{item.name}' has two parts named '{part.name}'", part.span,
+                    f"the first is at {where_first(seen[part.name].span, part.span)}; give each part its own name"))
+            else:
+                seen[part.name] = part
         return attrs.evolve(item, rule=self.rule(item.rule) if item.rule is not None else None,
                             parts=tuple(attrs.evolve(p, rule=self.rule(p.rule)) for p in item.parts))
 
@@ -184,15 +235,21 @@ class Resolver:
         self.diagnostics.append(error("E201", f"unknown name '{ref.name}': not {what}", ref.span, hint))
 
 
-def check_tree_names(nodes, diagnostics: list[Diagnostic]) -> None:
+def check_tree_names(program: ast.Program, nodes, diagnostics: list[Diagnostic]) -> None:
     """Indicators and groups are addressed by name (results, cases, `extend`), so names are unique."""
-    seen = {}
-    for item, _ in ast.iter_nodes(nodes):
-        if item.name in seen:
-            diagnostics.append(error("E202", f"the tree has two nodes named '{item.name}'", item.span,
-                                     f"the first is at {where_first(seen[item.name].span, item.span)}; give each its own name"))
-        else:
-            seen[item.name] = item
+    first = {}
+    for item in sorted((item for item, _ in ast.iter_nodes(nodes)), key=written_order(program)):
+        if item.name not in first:
+            first[item.name] = item
+            continue
+        earlier = first[item.name]
+        kind, earlier_kind = KIND_WORDS[type(item)], KIND_WORDS[type(earlier)]
+        message = (f"two {kind}s are named '{item.name}'" if kind == earlier_kind else
+                   f"{article(earlier_kind)} and {article(kind)} are both named '{item.name}'")
+        diagnostics.append(error(
+            "E202", message, item.span,
+            f"the first is at {where_first(earlier.span, item.span)}; rename one: results and 'extend' "
+            "find a group or indicator by its name"))
 
 
 def references(expr) -> set[str]:

@@ -264,8 +264,6 @@ def check_input(decl: ast.InputDecl, diagnostics: list[Diagnostic]) -> None:
             decl.low.value >= decl.high.value if decl.low_exclusive else decl.low.value > decl.high.value):
         diagnostics.append(error("E304", f"the range of '{decl.name}' is empty: from is above to", decl.span,
                                  "swap the two bounds"))
-    if kind == "grade" and len(set(decl.type.values)) != len(decl.type.values):
-        diagnostics.append(error("E202", f"the grade '{decl.name}' lists a value twice", decl.type.span))
 
 
 def check_indicator(indicator: ast.Indicator, checker: TypeChecker) -> None:
