@@ -59,7 +59,7 @@ def declared_names(program: ast.Program, diagnostics: list[Diagnostic]) -> Symbo
             continue
         if isinstance(decl, ast.InputDecl):
             symbols.inputs[decl.name] = decl
-            for value in decl.type.values:
+            for value in dict.fromkeys(decl.type.values):  # a value listed twice is reported below
                 symbols.grade_values.setdefault(value, []).append(decl.name)
         else:
             symbols.lets[decl.name] = decl
