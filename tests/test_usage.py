@@ -140,6 +140,24 @@ def test_no_usage_warnings_while_a_name_is_unknown():
     assert [d.code for d in analysis.diagnostics] == ["E201"]
 
 
+def test_no_usage_warnings_while_a_grade_value_is_ambiguous():
+    # 按规定公开 alone could be either grade's: 决算公开 may well be the one meant
+    analysis = analyze("""\
+        inputs:
+            预算公开: grade(按规定公开, 未公开)
+            决算公开: grade(按规定公开, 未公开)
+        group 全部 (10):
+            indicator 预算 (5):
+                bands 预算公开:
+                    按规定公开 → 5
+                    未公开 → 0
+            indicator 决算 (5):
+                checklist:
+                    按规定公开 → 5
+        """)
+    assert [d.code for d in analysis.diagnostics] == ["E207"]
+
+
 def test_only_the_checked_files_own_declarations_are_reported(tmp_path):
     (tmp_path / "base.rules").write_text(HEADER + textwrap.dedent("""\
         inputs:

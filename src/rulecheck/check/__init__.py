@@ -33,7 +33,7 @@ def check(program: ast.Program) -> Checked:
     let_types, type_findings = check_types(resolved, symbols)
     diagnostics += type_findings
     diagnostics += check_weights(resolved)
-    if not any(d.code == "E201" for d in diagnostics):  # an unknown name may be a misspelled use
+    if not any(d.code in ("E201", "E207") for d in diagnostics):  # an unresolved name may be a misspelled use
         diagnostics += check_usage(resolved, symbols)
     # A band table's subject is copied into each of its rows' comparisons: report a problem with
     # it once, not once per row.

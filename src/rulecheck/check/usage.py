@@ -3,7 +3,7 @@
 A name is used when a scoring rule, a grade row, or a used derived value reads it; a direction
 (`increasing in X`) only describes a rule, so it is no use. Only the checked file's own declarations
 are reported: a department file that extends a framework leaf leaves that leaf's inputs unused on
-purpose.
+purpose. `check` skips this pass while a name is unresolved (E201, E207): it may be a misspelled use.
 """
 
 from __future__ import annotations
