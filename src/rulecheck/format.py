@@ -1,10 +1,12 @@
 """Print expressions and values the way an analyst writes them: ≥, ×, 95%, Chinese names.
 
-Used by explanations (a formula with its values filled in) and, later, by the formatter.
+Used by explanations and messages (`format_expr`: a formula, with its values filled in) and by the
+layout of rule files (`format_source`: text that parses back to the same tree).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 
@@ -12,6 +14,8 @@ from . import ast
 
 OP_SYMBOLS = {"+": "+", "-": "−", "*": "×", "/": "÷", ">=": "≥", "<=": "≤", ">": ">", "<": "<",
               "=": "=", "!=": "≠"}
+# Rule files divide with '/', as the source documents write a ratio (已完成项目数/计划完成项目总数×6分).
+SOURCE_SYMBOLS = OP_SYMBOLS | {"/": "/"}
 PRECEDENCE = {"or": 1, "and": 2, "not": 3, "compare": 4, "+": 5, "-": 5, "*": 6, "/": 6, "neg": 7, "atom": 8}
 BARE_NAME = re.compile(r"(?:[^\W\d]|[“‘《])[\w“”‘’《》]*\Z")
 SHOWN_DECIMALS = 6
@@ -57,48 +61,85 @@ def format_literal(number: ast.Number) -> str:
     return format_percent(number.value) if number.is_percent else format_number(number.value)
 
 
+@functools.cache
+def keywords() -> frozenset:
+    """The words of the grammar (and, per, floor, otherwise, …): a name spelled like one is quoted in
+    rule-file text, since where the keyword may stand the lexer reads the keyword."""
+    from .parser import grammar_text
+    text = re.sub(r"//[^\n]*", "", grammar_text())
+    return frozenset(word for word in re.findall(r'"([^"\\]+)"', text) if BARE_NAME.match(word))
+
+
+def format_source_name(name: str) -> str:
+    """A name as rule-file text: bare where the grammar reads it back as that name, else quoted."""
+    return f'"{name}"' if name in keywords() else format_name(name)
+
+
+def format_source_number(value: Decimal, is_percent: bool = False) -> str:
+    """A number as rule-file text, exactly: the digits a Decimal holds (1.50 stays 1.50, never
+    rounded or shown as 1.5E+3), 95% for a percent's 0.95, − for a negative domain bound."""
+    text = format(value.scaleb(2) if is_percent else value, "f")
+    return text.replace("-", "−") + ("%" if is_percent else "")
+
+
 def format_expr(expr, values: dict | None = None, kinds: dict | None = None) -> str:
     """The expression's text; with `values`, each name is replaced by its value."""
-    return _fmt(expr, values, kinds or {})[0]
+    return _fmt(expr, values, kinds or {}, False)[0]
 
 
-def _fmt(expr, values, kinds) -> tuple[str, int]:
+def format_source(expr, level: int = 0) -> str:
+    """The expression as rule-file text that parses back to the same tree: numbers exact, keywords
+    quoted, '/' for '÷', and parentheses around a right operand of its own level too (a + (b + c),
+    which the parser keeps apart from a + b + c). `level` is the precedence the context needs
+    (PRECEDENCE["+"] after the comparison of a band row written without its subject)."""
+    text, own = _fmt(expr, None, {}, True)
+    return f"({text})" if own < level else text
+
+
+def _fmt(expr, values, kinds, source) -> tuple[str, int]:
+    """The text of `expr` and its precedence; `source` picks rule-file text over display text."""
     if isinstance(expr, ast.Number):
+        if source:
+            return format_source_number(expr.value, expr.is_percent), PRECEDENCE["atom"]
         return format_literal(expr), PRECEDENCE["atom"]
+    name = format_source_name if source else format_name
     if isinstance(expr, ast.Ref):
         if values is not None and expr.name in values:
             return format_value(values[expr.name], kinds.get(expr.name)), PRECEDENCE["atom"]
-        return format_name(expr.name), PRECEDENCE["atom"]
+        return name(expr.name), PRECEDENCE["atom"]
     if isinstance(expr, ast.GradeValue):
-        return format_name(expr.value), PRECEDENCE["atom"]
+        return name(expr.value), PRECEDENCE["atom"]
     if isinstance(expr, ast.TotalScore):
         return "total", PRECEDENCE["atom"]
     if isinstance(expr, ast.Call):
-        return f"{expr.function}({', '.join(_fmt(a, values, kinds)[0] for a in expr.args)})", PRECEDENCE["atom"]
+        args = ", ".join(_fmt(a, values, kinds, source)[0] for a in expr.args)
+        return f"{expr.function}({args})", PRECEDENCE["atom"]
     if isinstance(expr, ast.Negate):
-        return "−" + _wrap(expr.operand, PRECEDENCE["neg"], values, kinds), PRECEDENCE["neg"]
+        return "−" + _wrap(expr.operand, PRECEDENCE["neg"], values, kinds, source), PRECEDENCE["neg"]
     if isinstance(expr, ast.Not):
-        return "not " + _wrap(expr.operand, PRECEDENCE["not"], values, kinds), PRECEDENCE["not"]
+        return "not " + _wrap(expr.operand, PRECEDENCE["not"], values, kinds, source), PRECEDENCE["not"]
     if isinstance(expr, ast.Binary):
         level = PRECEDENCE[expr.op]
-        left = _wrap(expr.left, level, values, kinds)
-        # a − (b − c) and a ÷ (b × c) need their parentheses: the right side binds tighter.
-        right = _wrap(expr.right, level + (1 if expr.op in "-/" else 0), values, kinds)
-        return f"{left} {OP_SYMBOLS[expr.op]} {right}", level
+        left = _wrap(expr.left, level, values, kinds, source)
+        # a − (b − c) and a ÷ (b × c) need their parentheses: the right side binds tighter. In
+        # rule-file text a + (b + c) keeps them too, to parse back to the same tree.
+        tighter = source or expr.op in "-/"
+        right = _wrap(expr.right, level + (1 if tighter else 0), values, kinds, source)
+        return f"{left} {(SOURCE_SYMBOLS if source else OP_SYMBOLS)[expr.op]} {right}", level
     if isinstance(expr, ast.Compare):
         level = PRECEDENCE["compare"]
-        parts = [_wrap(expr.operands[0], level + 1, values, kinds)]
+        parts = [_wrap(expr.operands[0], level + 1, values, kinds, source)]
         for op, operand in zip(expr.ops, expr.operands[1:]):
-            parts += [OP_SYMBOLS[op], _wrap(operand, level + 1, values, kinds)]
+            parts += [OP_SYMBOLS[op], _wrap(operand, level + 1, values, kinds, source)]
         return " ".join(parts), level
     if isinstance(expr, ast.BoolOp):
         level = PRECEDENCE[expr.op]
-        return f" {expr.op} ".join(_wrap(o, level + 1, values, kinds) for o in expr.operands), level
+        return f" {expr.op} ".join(_wrap(o, level + 1, values, kinds, source) for o in expr.operands), level
     raise AssertionError(expr)
 
 
-def _wrap(expr, level, values, kinds) -> str:
-    text, own = _fmt(expr, values, kinds)
+def _wrap(expr, level, values, kinds, source) -> str:
+    text, own = _fmt(expr, values, kinds, source)
     return f"({text})" if own < level else text
 
 

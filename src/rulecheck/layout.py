@@ -1,0 +1,324 @@
+"""The canonical layout of a rule file: what `rulecheck fmt` writes.
+
+The layout prints the parsed statements back in the order they were written, one per line, indented
+by four spaces a block, with the symbols of the source documents (≥ ≤ ≠ → × ÷ −), one space around
+operators ('/' for division, as the documents write a ratio) and the fewest parentheses that parse back to the same tree. Numbers keep their digits,
+percentages stay percentages, names are quoted only where a bare name would not read back (the
+framework's title always is), band rows written without their subject stay short. The text is then woven back with what the tree does not
+hold: comments (a comment line stays where it was, indented like the block it sits in; a comment
+after a statement stays after it, as far from it as written but at least two spaces) and blank lines
+(a run of blank lines becomes one; none at the start or the end of the file).
+
+    parse(layout(text)) == parse(text)        layout(layout(text)) == layout(text)
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+from pathlib import Path
+
+import attrs
+
+from . import ast
+from .diagnostics import InputFileError, RuleFileError
+from .format import (
+    OP_SYMBOLS,
+    PRECEDENCE,
+    format_source,
+    format_source_name,
+    format_source_number,
+)
+from .parser import normalized_text, parse_in_order
+from .source import Source
+
+INDENT = "    "
+TAB_WIDTH = 4  # as the parser's indenter counts a tab
+SMALLEST_GAP = 2  # spaces between a statement and the comment after it
+
+
+@attrs.frozen
+class Line:
+    """One line of the layout: its depth, its text, and the source line its statement starts on."""
+    depth: int
+    text: str
+    source_line: int
+
+
+@attrs.frozen
+class SourceLine:
+    """What the layout needs of one written line: its indentation, whether it holds code, its comment."""
+    indent: int
+    code: bool
+    comment: str | None = None
+    gap: int = 0  # the spaces between the code and the comment
+
+
+def layout(text: str, name: str = "<string>") -> str:
+    """The canonical text of a rule file; raises RuleFileError (file:line:col) if it does not parse."""
+    source = Source(name, text)
+    program, statements, diagnostics = parse_in_order(source)
+    if program is None or any(d.is_error for d in diagnostics):
+        raise RuleFileError(diagnostics, {name: source})
+    written = [read_line(line) for line in normalized_text(source).split("\n")[:-1]]
+    lines = list(statement_lines(statements, written))
+    return weave(lines, written)
+
+
+# ---- statements ----------------------------------------------------------------------------------
+
+def statement_lines(statements, written: list[SourceLine]):
+    for kind, value in statements:
+        if kind == "imports":
+            yield Line(0, f'import "{value.path}"', value.span.line)
+        elif kind == "name":
+            # the framework's title, quoted like a description even where it could stand bare
+            yield Line(0, f'framework "{value.value}"', value.span.line)
+        elif kind == "total":
+            yield Line(0, f"total {format_source_number(value.value)}", value.span.line)
+        elif kind == "rounding":
+            yield Line(0, f"rounding {value.decimals} decimals {value.mode}", value.span.line)
+        elif kind == "grades":
+            yield Line(0, "grades:", header_line(value[0].span.line, written))
+            for band in value:
+                yield Line(1, f"{grade_condition(band.condition)} → {format_source_name(band.grade)}",
+                           band.span.line)
+        elif kind == "inputs":
+            yield Line(0, "inputs:", header_line(value[0].span.line, written))
+            for decl in value:
+                yield Line(1, input_text(decl), decl.span.line)
+        elif kind == "lets":
+            yield Line(0, let_text(value), value.span.line)
+        elif kind == "extends":
+            yield Line(0, f"extend {format_source_name(value.target)}:", value.span.line)
+            for child in value.children:
+                yield from node_lines(child, 1)
+        else:
+            yield from node_lines(value, 0)
+
+
+def header_line(first_row: int, written: list[SourceLine]) -> int:
+    """The line of a block's `grades:` or `inputs:`: the last line with code before its first row."""
+    line = first_row - 1
+    while line > 1 and not written[line - 1].code:
+        line -= 1
+    return line
+
+
+def grade_condition(condition) -> str:
+    if condition is None:
+        return "otherwise"
+    return short_comparison(condition)
+
+
+def short_comparison(condition: ast.Compare) -> str:
+    """A comparison with its subject left out: ≥ 95%."""
+    return f"{OP_SYMBOLS[condition.ops[0]]} {format_source(condition.operands[1], PRECEDENCE['+'])}"
+
+
+def type_text(spec: ast.TypeSpec) -> str:
+    if spec.kind == "grade":
+        return f"grade({', '.join(format_source_name(v) for v in spec.values)})"
+    return spec.kind
+
+
+def described(text: str, description: str | None) -> str:
+    return f'{text} "{description}"' if description is not None else text
+
+
+def input_text(decl: ast.InputDecl) -> str:
+    text = f"{format_source_name(decl.name)}: {type_text(decl.type)}"
+    if decl.low is not None:
+        text += f" {'above' if decl.low_exclusive else 'from'} {format_source(decl.low)}"
+        if decl.high is not None:
+            text += f" to {format_source(decl.high)}"
+    return described(text, decl.description)
+
+
+def let_text(let: ast.Let) -> str:
+    declared = f": {type_text(let.type)}" if let.type is not None else ""
+    return described(f"let {format_source_name(let.name)}{declared} = {format_source(let.expr)}", let.description)
+
+
+def node_lines(item, depth: int):
+    keyword = "group" if isinstance(item, ast.Group) else "indicator"
+    yield Line(depth, f"{keyword} {format_source_name(item.name)} ({format_source_number(item.points)}):",
+               item.span.line)
+    if isinstance(item, ast.Group):
+        for child in item.children:
+            yield from node_lines(child, depth + 1)
+        return
+    for direction in item.directions:
+        yield Line(depth + 1, f"{direction.direction} in {format_source_name(direction.input.name)}",
+                   direction.span.line)
+    if item.rule is not None:
+        yield from rule_lines(item.rule, depth + 1)
+    for part in item.parts:
+        yield Line(depth + 1, f"part {format_source_name(part.name)} ({format_source_number(part.points)}):",
+                   part.span.line)
+        yield from rule_lines(part.rule, depth + 2)
+
+
+def rule_lines(rule, depth: int):
+    if isinstance(rule, ast.Formula):
+        yield Line(depth, f"formula: {format_source(rule.expr)}", rule.span.line)
+    elif isinstance(rule, ast.Assessed):
+        yield Line(depth, f"assessed {format_source_name(rule.input.name)}", rule.span.line)
+    elif isinstance(rule, ast.Bands):
+        subject = f" {format_source(rule.subject)}" if rule.subject is not None else ""
+        yield Line(depth, f"bands{subject}:", rule.span.line)
+        for band in rule.bands:
+            yield Line(depth + 1, f"{band_condition(band)} → {format_source(band.points)}", band.span.line)
+    elif isinstance(rule, ast.Checklist):
+        yield Line(depth, "checklist:", rule.span.line)
+        for item in rule.items:
+            yield Line(depth + 1, f"{format_source(item.condition)} → {format_source(item.points)}",
+                       item.span.line)
+    elif isinstance(rule, ast.Deduction):
+        for step in rule.steps:
+            yield Line(depth, deduct_text(step), step.span.line)
+        if rule.floor is not None:
+            yield Line(depth, f"floor {format_source(rule.floor)}", rule.floor.span.line)
+    else:
+        raise TypeError(f"not a scoring rule: {rule!r}")
+
+
+def band_condition(band: ast.Band) -> str:
+    if band.condition is None:
+        return "otherwise"
+    return short_comparison(band.condition) if band.partial else format_source(band.condition)
+
+
+def deduct_text(step: ast.Deduct) -> str:
+    text = f"deduct {format_source(step.amount)} per "
+    if step.unit is not None:
+        text += f"{format_source(step.unit)} of "
+    text += format_source(step.quantity)
+    if step.threshold is not None:
+        text += f" {step.direction} {format_source(step.threshold)}"
+    return text
+
+
+# ---- comments and blank lines --------------------------------------------------------------------
+
+def read_line(text: str) -> SourceLine:
+    """Split a written line into indentation, code and comment ('#' outside a quoted name starts it)."""
+    stripped = text.lstrip(" \t")
+    indent = text[:len(text) - len(stripped)]
+    indent_width = indent.count(" ") + TAB_WIDTH * indent.count("\t")
+    quoted = False
+    for index, char in enumerate(stripped):
+        if char == '"':
+            quoted = not quoted
+        elif char == "#" and not quoted:
+            code = stripped[:index].rstrip()
+            gap = stripped[len(code):index].expandtabs(TAB_WIDTH)
+            return SourceLine(indent_width, bool(code), stripped[index:].rstrip(), len(gap))
+    return SourceLine(indent_width, bool(stripped.strip()))
+
+
+def weave(lines: list[Line], written: list[SourceLine]) -> str:
+    """The layout's lines with the comments and blank lines of the written text put back."""
+    starts = [line.source_line for line in lines]
+    # A comment after code belongs to the statement written on that line (or continued onto it);
+    # the first stays after the statement, the others follow it on lines of their own.
+    after: dict[int, list] = {}
+    between: dict[int, list] = {}  # comment lines (line number, comment) before layout line i
+    for number, line in enumerate(written, 1):
+        if line.comment is None:
+            continue
+        owner = bisect.bisect_right(starts, number) - 1
+        if line.code and owner >= 0:
+            after.setdefault(owner, []).append((number, line.comment, line.gap))
+        else:
+            between.setdefault(owner + 1, []).append((number, line.comment))
+    out: list[str] = []
+
+    def emit(depth: int, text: str, number: int) -> None:
+        if out and number > 1 and not written[number - 2].code and written[number - 2].comment is None \
+                and out[-1]:
+            out.append("")
+        out.append(INDENT * depth + text)
+
+    for index in range(len(lines) + 1):
+        comments = list(between.get(index, ()))
+        comments += [(number, comment) for number, comment, _ in after.get(index - 1, ())[1:]]
+        for number, comment in sorted(comments):
+            emit(comment_depth(lines, index, written, number), comment, number)
+        if index < len(lines):
+            line = lines[index]
+            text = line.text
+            if index in after:
+                _, comment, gap = after[index][0]
+                text += " " * max(gap, SMALLEST_GAP) + comment
+            emit(line.depth, text, line.source_line)
+    return "\n".join(out) + "\n" if out else ""
+
+
+def comment_depth(lines: list[Line], index: int, written: list[SourceLine], number: int) -> int:
+    """The depth of a comment line written before layout line `index`: of the block it sits in.
+
+    Between a statement P and the next N the comment may sit at N's depth or at the depth of any
+    block P closes; it takes the deepest of those whose opening statement is indented no more than
+    the comment was written (as written, so that files indented by two spaces map right)."""
+    following = lines[index] if index < len(lines) else None
+    if index == 0:
+        return following.depth if following else 0
+    previous = lines[index - 1]
+    lowest = following.depth if following else 0
+    if lowest > previous.depth:
+        return lowest  # before the first statement of the block `previous` opens
+    indent = written[number - 1].indent
+    depth, opener = previous.depth, index - 1
+    while depth > lowest:
+        if written[lines[opener].source_line - 1].indent <= indent:
+            return depth
+        depth -= 1
+        while lines[opener].depth > depth:  # back to the statement that opens the enclosing block
+            opener -= 1
+    return lowest
+
+
+# ---- files ---------------------------------------------------------------------------------------
+
+@attrs.frozen
+class Layout:
+    """A rule file as written on disk and in canonical layout (UTF-8 without a byte-order mark,
+    '\\n' line ends)."""
+    path: Path
+    written: str
+    canonical: str
+
+    @property
+    def changed(self) -> bool:
+        return self.written != self.canonical
+
+    def diff(self) -> str:
+        """A unified diff from the written text to the canonical one ('' if unchanged)."""
+        lines = difflib.unified_diff(diff_lines(self.written), diff_lines(self.canonical),
+                                     str(self.path), str(self.path))
+        return "".join(lines)
+
+    def write(self) -> None:
+        self.path.write_bytes(self.canonical.encode("utf-8"))
+
+
+def diff_lines(text: str) -> list[str]:
+    lines = text.split("\n")
+    marked = [line + "\n" for line in lines[:-1]]
+    if lines[-1]:
+        marked.append(lines[-1] + "\n\\ No newline at end of file\n")
+    return marked
+
+
+def layout_file(path: str | Path) -> Layout:
+    """Read and lay out one rule file; raises InputFileError (E001) if it cannot be read, and
+    RuleFileError if it does not parse."""
+    path = Path(path)
+    try:
+        written = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise InputFileError.single("E001", f"cannot read rule file: {exc.strerror or exc}", path) from None
+    except UnicodeDecodeError:
+        raise InputFileError.single("E001", "the rule file is not UTF-8 text", path) from None
+    return Layout(path, written, layout(written.removeprefix("\ufeff"), str(path)))
