@@ -36,6 +36,8 @@ def value_of(decl: ast.InputDecl, *, nonzero: bool = False) -> st.SearchStrategy
         return st.sampled_from(decl.type.values)
     low = decl.low.value if decl.low is not None else Decimal(0)
     high = decl.high.value if decl.high is not None else None
+    if decl.low_exclusive:  # 'above 0': the smallest value drawn is one step above
+        low += Decimal("0.0001") if kind == "percent" else Decimal(1) if kind == "count" else Decimal("0.01")
     if nonzero:
         low = max(low, Decimal(1) if kind != "percent" else Decimal("0.01"))
     if kind == "count":

@@ -28,7 +28,7 @@ inputs:
 let 完成率 = 完成 / 计划
 group 全部 (10):
     indicator 及时 (6):
-        formula: 完成率 × 6
+        formula: min(完成率, 1) × 6
     indicator 满意 (4):
         bands 满意度:
             ≥ 95% → 4
@@ -53,7 +53,7 @@ inputs:
 let 完成率 = (完成 / 计划)
 group 全部 (10 分):
         indicator 及时 (6):
-                formula: 完成率 * 6
+                formula: min(完成率 , 1) * 6
         indicator 满意 (4):
                 bands 满意度:
                         >= 95% => 4
@@ -186,15 +186,15 @@ def test_exceptions_are_typed():
 
 
 def test_a_rule_file_error_carries_diagnostics_with_spans():
-    text = SMALL.replace("formula: 完成率 × 6", "formula: 完成律 × 6")
+    text = SMALL.replace("formula: min(完成率, 1) × 6", "formula: min(完成律, 1) × 6")
     with pytest.raises(rulecheck.RuleFileError) as caught:
         rulecheck.loads(text, name="bad.rules")
     (diagnostic,) = caught.value.errors
     assert isinstance(diagnostic, rulecheck.Diagnostic)
     assert diagnostic.code == "E201" and diagnostic.severity is rulecheck.Severity.ERROR
-    assert (diagnostic.span.file, diagnostic.span.line, diagnostic.span.column) == ("bad.rules", 14, 18)
+    assert (diagnostic.span.file, diagnostic.span.line, diagnostic.span.column) == ("bad.rules", 14, 22)
     assert "bad.rules" in caught.value.sources
-    assert str(caught.value).startswith("bad.rules:14:18: error[E201]")
+    assert str(caught.value).startswith("bad.rules:14:22: error[E201]")
     assert diagnostic.to_dict()["line"] == 14
 
 

@@ -64,7 +64,7 @@ def test_score_json_with_explanations(run, framework_path, case_path):
     data = json.loads(run("score", framework_path, case_path, "--format", "json", "--explain").stdout)
     timely = data["nodes"][2]["children"][1]["children"][2]
     assert timely["name"] == "项目完成及时性"
-    assert timely["explanation"] == ["按计划时间完成项目数 ÷ 计划完成项目数 × 6 = 30 ÷ 31 × 6 = 5.806452…",
+    assert timely["explanation"] == ["min(按计划时间完成项目数 ÷ 计划完成项目数, 1) × 6 = min(30 ÷ 31, 1) × 6 = 5.806452…",
                                      "5.806452… rounded to 5.81"]
 
 
@@ -85,7 +85,7 @@ def test_score_markdown_with_explanations(run, framework_path, case_path):
     lines = run("score", framework_path, case_path, "--format", "markdown", "--explain").stdout.splitlines()
     assert "| 指标 | 分值 | 得分 | 说明 |" in lines
     row = next(line for line in lines if "项目完成及时性" in line)
-    assert "30 ÷ 31 × 6 = 5.806452…<br>5.806452… rounded to 5.81" in row
+    assert "min(30 ÷ 31, 1) × 6 = 5.806452…<br>5.806452… rounded to 5.81" in row
     assert all(line.count("|") == 5 for line in lines if line.startswith("|") and "\\|" not in line)
 
 
@@ -93,7 +93,7 @@ def test_score_explain(run, framework_path, case_path):
     result = run("score", framework_path, case_path, "--explain")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert "        按计划时间完成项目数 ÷ 计划完成项目数 × 6 = 30 ÷ 31 × 6 = 5.806452…" in lines
+    assert "        min(按计划时间完成项目数 ÷ 计划完成项目数, 1) × 6 = min(30 ÷ 31, 1) × 6 = 5.806452…" in lines
     assert "        band 2: 5% ≤ 编外人员比率 ≤ 10% → 0.5   matched" in lines
     assert "        ✓ 绩效目标全覆盖 → +3" in lines
     assert "        deduct 4 per 未完成重点工作数: 未完成重点工作数 = 0, 0 unit(s) → −0" in lines
@@ -140,13 +140,16 @@ def test_bad_facts_exit_1_with_diagnostics_on_stderr(run, framework_path, tmp_pa
     assert "error[F" in result.stderr
 
 
-def test_an_evaluation_error_exits_1(run, framework_path, case_path, tmp_path):
-    text = case_path.read_text(encoding="utf-8").replace("计划完成项目数: 31", "计划完成项目数: 0")
-    path = tmp_path / "zero.yaml"
-    path.write_text(text, encoding="utf-8")
-    result = run("score", framework_path, path)
+def test_an_evaluation_error_exits_1(run, tmp_path):
+    rules = tmp_path / "ratio.rules"
+    rules.write_text('framework "比率"\ntotal 6\nrounding 2 decimals\ninputs:\n    完成: count\n    计划: count\n'
+                     'indicator 及时 (6):\n    formula: min(完成 / 计划, 1) × 6\n', encoding="utf-8")
+    facts = tmp_path / "zero.yaml"
+    facts.write_text("完成: 0\n计划: 0\n", encoding="utf-8")
+    result = run("score", rules, facts)
     assert result.exit_code == 1
-    assert "error[E601]: division by zero" in result.stderr and "项目完成及时性" in result.stderr
+    assert result.stdout == ""
+    assert f"{rules}:8:18: error[E601]: division by zero: '计划' is 0 (scoring '及时')" in result.stderr
     assert "Traceback" not in result.output
 
 

@@ -92,7 +92,7 @@ def test_missing_fact_names_the_fact_the_indicator_and_its_line(ruleset, tmp_pat
     line = line_of(FRAMEWORK, "indicator 项目完成及时性")
     assert facts_findings(ruleset, path) == [
         f"{path}: error[F501]: missing fact '计划完成项目数', needed by '项目完成及时性' ({FRAMEWORK}:{line})",
-        "= hint: add '计划完成项目数: 12' (a whole number from 0 to …)",
+        "= hint: add '计划完成项目数: 12' (a whole number from 1 to …)",
     ]
 
 
@@ -102,7 +102,7 @@ def test_missing_fact_read_by_several_indicators_counts_the_others(ruleset, tmp_
     assert facts_findings(ruleset, path) == [
         f"{path}: error[F501]: missing fact '在编人数', needed by '财政供养人员控制率' ({FRAMEWORK}:{line}) "
         "and 1 other indicator",
-        "= hint: add '在编人数: 12' (a whole number from 0 to …)",
+        "= hint: add '在编人数: 12' (a whole number from 1 to …)",
     ]
 
 
@@ -145,7 +145,8 @@ def test_percentage_for_an_amount(ruleset, tmp_path):
 
 @pytest.mark.parametrize("key, value, message", [
     ("满意度", '"120%"', "120% is outside its domain, from 0% to 100%"),
-    ("在编人数", "-3", "-3 is outside its domain, from 0 to …"),
+    ("在编人数", "-3", "-3 is outside its domain, from 1 to …"),
+    ("年初预算", "0", "0 is outside its domain, above 0"),
     ("效益评分", "26", "26 is outside its domain, from 0 to 25"),
 ])
 def test_value_outside_the_declared_domain(ruleset, tmp_path, key, value, message):
@@ -308,31 +309,80 @@ def evaluation_findings(ruleset, path) -> list[str]:
     return findings(raised.value)
 
 
-def test_division_by_zero_names_the_divisor_and_the_rule_line(ruleset, tmp_path):
-    path = case(tmp_path, replace={"计划完成项目数:": "计划完成项目数: 0", "按计划时间完成项目数:": "按计划时间完成项目数: 0"})
-    line = line_of(FRAMEWORK, "formula: 按计划时间完成项目数 / 计划完成项目数")
-    assert evaluation_findings(ruleset, path) == [
-        f"{FRAMEWORK}:{line}:22: error[E601]: division by zero: '计划完成项目数' is 0 (scoring '项目完成及时性')",
+# Divisors may be 0 here (the shipped framework declares its divisors 'above 0' or 'from 1').
+RATIOS = """\
+framework "比率"
+total 12
+rounding 2 decimals half-up
+
+inputs:
+    完成数: count from 0
+    计划数: count from 0
+    按时数: count from 0
+    编外: count from 0
+    在编: count from 0
+
+let 完成比 = 完成数 / 计划数
+let 编外比率 = 编外 / (在编 + 编外)
+
+indicator 完成率 (4):
+    formula: 完成比 × 4
+indicator 及时率 (4):
+    formula: 按时数 / 计划数 × 4
+indicator 编外控制 (4):
+    bands 编外比率:
+        ≤ 10% → 4
+        otherwise → 0
+"""
+RATIO_FACTS = {"完成数": 3, "计划数": 4, "按时数": 2, "编外": 1, "在编": 19}
+
+
+@pytest.fixture()
+def ratios(tmp_path):
+    path = tmp_path / "ratios.rules"
+    path.write_text(RATIOS, encoding="utf-8")
+    return path
+
+
+def at(path, text: str) -> str:
+    """'path:line:column' of the first occurrence of `text` in a file."""
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if text in line:
+            return f"{path}:{number}:{line.index(text) + 1}"
+    raise AssertionError(f"{text!r} not in {path}")
+
+
+def ratio_findings(path, **facts) -> list[str]:
+    with pytest.raises(rulecheck.EvaluationError) as raised:
+        rulecheck.load(path).evaluate(RATIO_FACTS | facts)
+    return findings(raised.value)
+
+
+def test_division_by_zero_names_the_divisor_and_the_rule_line(ratios):
+    assert ratio_findings(ratios, 计划数=0, 完成数=0, 按时数=0) == [
+        f"{at(ratios, '完成数 / 计划数')}: error[E601]: division by zero: '计划数' is 0 (scoring '完成率')",
+        "= hint: check the facts it reads, or score the zero case with bands first",
+        f"{at(ratios, '按时数 / 计划数')}: error[E601]: division by zero: '计划数' is 0 (scoring '及时率')",
         "= hint: check the facts it reads, or score the zero case with bands first",
     ]
 
 
-def test_division_by_zero_in_a_derived_value(ruleset, tmp_path):
-    path = case(tmp_path, replace={"核定编制数:": "核定编制数: 0"})
-    line = line_of(FRAMEWORK, "let 财政供养人员比率")
-    assert evaluation_findings(ruleset, path) == [
-        f"{FRAMEWORK}:{line}:25: error[E601]: division by zero: '核定编制数' is 0 (scoring '财政供养人员控制率')",
+def test_division_by_a_sum_that_is_zero_shows_its_values(ratios):
+    assert ratio_findings(ratios, 在编=0, 编外=0) == [
+        f"{at(ratios, '编外 / (在编 + 编外)')}: error[E601]: division by zero: '在编 + 编外' = 0 + 0 = 0 "
+        "(scoring '编外控制')",
         "= hint: check the facts it reads, or score the zero case with bands first",
     ]
 
 
-def test_division_by_a_sum_that_is_zero_shows_its_values(ruleset, tmp_path):
-    path = case(tmp_path, replace={"在编人数:": "在编人数: 0", "编外人员数:": "编外人员数: 0"})
-    line = line_of(FRAMEWORK, "let 编外人员比率")
-    assert evaluation_findings(ruleset, path) == [
-        f"{FRAMEWORK}:{line}:23: error[E601]: division by zero: '在编人数 + 编外人员数' = 0 + 0 = 0 "
-        "(scoring '编外人员控制率')",
-        "= hint: check the facts it reads, or score the zero case with bands first",
+def test_a_framework_can_rule_out_a_zero_divisor_in_its_domains(ruleset, tmp_path):
+    path = case(tmp_path, replace={"核定编制数:": "核定编制数: 0", "年初预算:": "年初预算: 0"})
+    assert facts_findings(ruleset, path) == [
+        f"{path}:{line_of(path, '年初预算:')}:1: error[F503]: fact '年初预算': 0 is outside its domain, above 0",
+        "= hint: correct the value, or widen the domain in the rule file if it is right",
+        f"{path}:{line_of(path, '核定编制数:')}:1: error[F503]: fact '核定编制数': 0 is outside its domain, "
+        "from 1 to …",
+        "= hint: correct the value, or widen the domain in the rule file if it is right",
     ]
 
 
@@ -366,11 +416,10 @@ def test_no_band_matches(tmp_path):
     ]
 
 
-def test_score_above_the_indicators_points(ruleset, tmp_path):
-    path = case(tmp_path, replace={"按计划时间完成项目数:": "按计划时间完成项目数: 32"})
-    line = line_of(FRAMEWORK, "indicator 项目完成及时性")
-    assert evaluation_findings(ruleset, path) == [
-        f"{FRAMEWORK}:{line}:9: error[E603]: '项目完成及时性' scored 6.19, above its 6 points",
+def test_score_above_the_indicators_points(ratios):
+    # `rulecheck check` reports the uncapped formula (E501); scoring still refuses the score
+    assert ratio_findings(ratios, 完成数=5) == [
+        f"{at(ratios, 'indicator 完成率')}: error[E603]: '完成率' scored 5, above its 4 points",
         "= hint: cap the rule, e.g. min(…, points) or clamp(…, 0, points)",
     ]
 
@@ -420,14 +469,14 @@ def test_score_command_on_invalid_yaml(tmp_path):
     ]
 
 
-def test_score_command_on_a_division_by_zero(tmp_path):
-    path = case(tmp_path, replace={"核定编制数:": "核定编制数: 0"})
-    line = line_of(FRAMEWORK, "let 财政供养人员比率")
-    result = score(FRAMEWORK, path)
+def test_score_command_on_a_division_by_zero(ratios, tmp_path):
+    facts = tmp_path / "case.yaml"
+    facts.write_text(yaml.safe_dump(RATIO_FACTS | {"计划数": 0}, allow_unicode=True), encoding="utf-8")
+    result = score(ratios, facts)
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr.splitlines()[0] == (
-        f"{FRAMEWORK}:{line}:25: error[E601]: division by zero: '核定编制数' is 0 (scoring '财政供养人员控制率')")
+        f"{at(ratios, '完成数 / 计划数')}: error[E601]: division by zero: '计划数' is 0 (scoring '完成率')")
     assert "Traceback" not in result.output
 
 

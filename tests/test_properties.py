@@ -7,12 +7,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
+from strategies import divisors, facts_for
 
 import rulecheck
 from rulecheck import ast
 from rulecheck.report import render
-from strategies import divisors, facts_for
 
 ROOT = Path(__file__).resolve().parents[1] / "rules" / "shenzhen"
 FRAMEWORK = rulecheck.load(ROOT / "framework.rules")
@@ -48,18 +49,10 @@ def check_result(result: rulecheck.Result) -> None:
 
 
 @given(any_facts)
-def test_any_facts_in_domain_score_or_fail_only_on_zero_denominators(facts):
-    try:
-        result = FRAMEWORK.evaluate(facts)
-    except rulecheck.EvaluationError as error:
-        assert error.diagnostics
-        for diagnostic in error.diagnostics:
-            inconsistent = (diagnostic.code == "E603" and f"'{TIMELY}'" in diagnostic.message
-                            and facts["按计划时间完成项目数"] > facts["计划完成项目数"])
-            assert diagnostic.code == "E601" or inconsistent, diagnostic.render()
-            assert diagnostic.span is not None
-        return
-    check_result(result)
+def test_any_facts_in_the_declared_domains_score_within_bounds(facts):
+    # the framework's domains rule out every zero divisor, and every rule is capped (`rulecheck check`
+    # proves it); so no fact inside the domains fails to score
+    check_result(FRAMEWORK.evaluate(facts))
 
 
 @given(sound_facts)
@@ -106,11 +99,7 @@ def test_the_declared_directions_hold(facts):
             raised = _raise(facts, name)
             if raised is None:
                 continue
-            try:
-                after = FRAMEWORK.evaluate(raised, explain=False)
-            except rulecheck.EvaluationError:
-                assert name == "按计划时间完成项目数"  # more done than planned: inconsistent facts
-                continue
+            after = FRAMEWORK.evaluate(raised, explain=False)
             old, new = before[leaf.name].score, after[leaf.name].score
             if direction.direction == "increasing":
                 assert new >= old, (leaf.name, name, facts[name], raised[name], old, new)
@@ -137,17 +126,14 @@ def _raise(facts: dict, name: str):
     return None if raised == value else facts | {name: raised}
 
 
-@pytest.mark.parametrize("denominator", sorted(divisors(FRAMEWORK) - {"在编人数", "编外人员数"}))
-def test_a_zero_denominator_is_an_evaluation_error(denominator, case_facts):
+@pytest.mark.parametrize("denominator", sorted(divisors(FRAMEWORK) - {"编外人员数"}))
+def test_a_zero_denominator_is_outside_its_domain(denominator, case_facts):
     facts = case_facts.values | {denominator: 0}
-    with pytest.raises(rulecheck.EvaluationError) as caught:
+    with pytest.raises(rulecheck.FactsError) as caught:
         FRAMEWORK.evaluate(facts)
-    assert {d.code for d in caught.value.diagnostics} == {"E601"}
+    assert {d.code for d in caught.value.diagnostics} == {"F503"}
 
 
-def test_more_projects_done_than_planned_is_reported_not_crashed(case_facts):
+def test_more_projects_done_than_planned_counts_as_all_done(case_facts):
     facts = case_facts.values | {"按计划时间完成项目数": 32}
-    with pytest.raises(rulecheck.EvaluationError) as caught:
-        FRAMEWORK.evaluate(facts)
-    (diagnostic,) = caught.value.diagnostics
-    assert diagnostic.code == "E603" and f"'{TIMELY}' scored 6.19" in diagnostic.message
+    assert FRAMEWORK.evaluate(facts)[TIMELY].score == 6

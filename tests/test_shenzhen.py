@@ -100,7 +100,7 @@ def test_group_scores_are_the_sums_of_their_children(result):
 
 def test_the_explanations_show_the_reported_working(result):
     assert result["项目完成及时性"].explanation == (
-        "按计划时间完成项目数 ÷ 计划完成项目数 × 6 = 30 ÷ 31 × 6 = 5.806452…",
+        "min(按计划时间完成项目数 ÷ 计划完成项目数, 1) × 6 = min(30 ÷ 31, 1) × 6 = 5.806452…",
         "5.806452… rounded to 5.81",
     )
     assert result["预算执行率"].explanation[-1] == "4.52005… rounded to 4.52"

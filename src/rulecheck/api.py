@@ -7,8 +7,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import attrs
 
@@ -19,19 +19,26 @@ from .diagnostics import Diagnostic, InputFileError, RuleFileError
 from .evaluate import evaluate
 from .facts import FactSet, validate
 from .link import Linked, link_file, link_source
+from .prove import Proof, prove
 from .results import Result
 from .source import Source
 
 
 @attrs.frozen
 class Analysis:
-    """Everything `check` learns about a rule file, errors included (nothing is raised)."""
+    """Everything `check` learns about a rule file, errors included (nothing is raised).
+
+    The stages run as far as the file allows: parse and link, check, then (when the checks pass)
+    compile and prove bounds, band tables and directions."""
     linked: Linked
     checked: Checked | None
+    compiled: Compiled | None = None
+    proof: Proof | None = None
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
-        return self.linked.diagnostics + (self.checked.diagnostics if self.checked else [])
+        return (self.linked.diagnostics + (self.checked.diagnostics if self.checked else [])
+                + (self.proof.diagnostics if self.proof else []))
 
     @property
     def ok(self) -> bool:
@@ -55,7 +62,10 @@ def analyze_text(text: str, name: str = "<string>") -> Analysis:
 
 def _analysis(linked: Linked) -> Analysis:
     checked = check(linked.program) if linked.program is not None else None
-    return Analysis(linked, checked)
+    if checked is None or not checked.ok or any(d.is_error for d in linked.diagnostics):
+        return Analysis(linked, checked)
+    compiled = compile_program(checked)
+    return Analysis(linked, checked, compiled, prove(checked, compiled))
 
 
 @attrs.frozen
@@ -65,6 +75,7 @@ class Ruleset:
     compiled: Compiled = attrs.field(repr=False)
     sources: dict = attrs.field(repr=False)
     warnings: tuple = ()
+    findings: tuple = ()  # the prove stage's diagnostics: bounds, band tables, directions
 
     @property
     def name(self) -> str:
@@ -89,11 +100,15 @@ class Ruleset:
 
 
 def ruleset_from(analysis: Analysis) -> Ruleset:
-    if not analysis.ok:
+    """The analysed file, ready to score; raises RuleFileError if it cannot be compiled.
+
+    What the prove stage finds (a bound or direction that does not hold for some facts) does not stop
+    scoring: evaluation still checks every score against its points. It is kept in `findings`."""
+    if analysis.compiled is None:
         raise RuleFileError(analysis.diagnostics, analysis.linked.sources)
-    checked = analysis.checked
-    return Ruleset(checked.program, compile_program(checked), analysis.linked.sources,
-                   tuple(d for d in checked.diagnostics if not d.is_error))
+    return Ruleset(analysis.checked.program, analysis.compiled, analysis.linked.sources,
+                   tuple(d for d in analysis.diagnostics if not d.is_error),
+                   tuple(analysis.proof.diagnostics))
 
 
 def load(path: str | Path) -> Ruleset:

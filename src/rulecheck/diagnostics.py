@@ -31,6 +31,8 @@ class Diagnostic:
     severity: Severity = Severity.ERROR
     # Where no line and column exist (a JSON fact, a whole file): the file and the path in it.
     where: str | None = None
+    # Facts that show the problem (a counterexample), as lines an analyst can paste into a case.
+    example: tuple = ()
 
     @property
     def is_error(self) -> bool:
@@ -49,6 +51,9 @@ class Diagnostic:
             excerpt = source.excerpt(self.span)
             if excerpt:
                 lines.append(excerpt)
+        if self.example:
+            lines.append("  = counterexample:")
+            lines.extend(f"        {line}" for line in self.example)
         if self.hint:
             lines.append(f"  = hint: {self.hint}")
         return "\n".join(lines)
@@ -62,19 +67,21 @@ class Diagnostic:
         }
         if self.span is not None:
             data.update(file=self.span.file, line=self.span.line, column=self.span.column)
+        if self.example:
+            data["counterexample"] = list(self.example)
         if self.hint:
             data["hint"] = self.hint
         return data
 
 
 def error(code: str, message: str, span: Span | None = None, hint: str | None = None, *,
-          where: str | None = None) -> Diagnostic:
-    return Diagnostic(code, message, span, hint, Severity.ERROR, where)
+          where: str | None = None, example: tuple = ()) -> Diagnostic:
+    return Diagnostic(code, message, span, hint, Severity.ERROR, where, tuple(example))
 
 
 def warning(code: str, message: str, span: Span | None = None, hint: str | None = None, *,
-            where: str | None = None) -> Diagnostic:
-    return Diagnostic(code, message, span, hint, Severity.WARNING, where)
+            where: str | None = None, example: tuple = ()) -> Diagnostic:
+    return Diagnostic(code, message, span, hint, Severity.WARNING, where, tuple(example))
 
 
 def sort_key(diagnostic: Diagnostic):

@@ -51,7 +51,7 @@ def _node(item, env, compiled: Compiled, explain: bool, failures: list) -> NodeR
     indicator = item.indicator
     try:
         raw = item.score(env)
-        score = _round(raw, compiled, indicator)
+        score = round_score(raw, compiled, indicator)
         check_range(score, indicator.points, indicator.name, indicator.span)
         lines = item.explain(env) if explain else ()
     except EvalFailure as failure:
@@ -70,7 +70,7 @@ def _node(item, env, compiled: Compiled, explain: bool, failures: list) -> NodeR
     return NodeResult(indicator.name, "indicator", indicator.points, score, (), lines, indicator.span)
 
 
-def _round(raw: Decimal, compiled: Compiled, indicator) -> Decimal:
+def round_score(raw: Decimal, compiled: Compiled, indicator) -> Decimal:
     """The leaf's score rounded as declared; never -0.00 (a raw -0.001 rounds to 0.00)."""
     try:
         score = raw.quantize(compiled.quantum, rounding=compiled.rounding)

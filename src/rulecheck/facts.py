@@ -18,6 +18,7 @@ import yaml
 
 from . import ast
 from .diagnostics import Diagnostic, FactsError, error
+from .domains import domain_of
 from .format import format_literal, format_name, format_number, format_value
 from .source import Source, Span
 
@@ -219,15 +220,14 @@ def convert(raw, decl: ast.InputDecl):
     value = _percent(raw) if kind == "percent" else _number(raw, kind)
     if kind == "count" and value != value.to_integral_value():
         raise FactValueError(f"{format_number(value)} is not a whole number", "a count is 0, 1, 2, …")
-    low = decl.low.value if decl.low is not None else (Decimal(0) if kind == "count" else None)
-    high = decl.high.value if decl.high is not None else None
-    too_low = low is not None and (value <= low if decl.low_exclusive else value < low)
-    if too_low or (high is not None and value > high):
+    domain = domain_of(decl)
+    if not domain.contains(value):
         def shown(bound):
             return format_value(bound, kind) if bound is not None else "…"
-        domain = (f"above {shown(low)}" + (f" to {shown(high)}" if high is not None else "")
-                  if decl.low_exclusive else f"from {shown(low)} to {shown(high)}")
-        raise FactValueError(f"{shown(value)} is outside its domain, {domain}",
+        low, high = domain.low, domain.high
+        described = (f"above {shown(low)}" + (f" to {shown(high)}" if high is not None else "")
+                     if domain.low_exclusive else f"from {shown(low)} to {shown(high)}")
+        raise FactValueError(f"{shown(value)} is outside its domain, {described}",
                              "correct the value, or widen the domain in the rule file if it is right",
                              code="F503")
     return value

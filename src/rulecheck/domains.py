@@ -1,0 +1,44 @@
+"""The values an input may take, from its declaration: one place that facts validation, the static
+prover and the verifier's fact generator all read, so they agree on what "inside the domain" means.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+
+from . import ast
+
+
+@attrs.frozen
+class Domain:
+    kind: str
+    low: Decimal | None = None  # None: unbounded
+    high: Decimal | None = None
+    low_exclusive: bool = False
+    values: tuple = ()  # a grade's values, best first as declared
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind not in ("bool", "grade")
+
+    @property
+    def integral(self) -> bool:
+        return self.kind == "count"
+
+    def contains(self, value: Decimal) -> bool:
+        if self.low is not None and (value <= self.low if self.low_exclusive else value < self.low):
+            return False
+        return self.high is None or value <= self.high
+
+
+def domain_of(decl: ast.InputDecl) -> Domain:
+    kind = decl.type.kind
+    if kind == "bool":
+        return Domain(kind)
+    if kind == "grade":
+        return Domain(kind, values=tuple(decl.type.values))
+    low = decl.low.value if decl.low is not None else (Decimal(0) if kind == "count" else None)
+    high = decl.high.value if decl.high is not None else None
+    return Domain(kind, low, high, decl.low_exclusive and decl.low is not None)

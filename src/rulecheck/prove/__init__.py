@@ -1,0 +1,169 @@
+"""The prove stage: what a checked, compiled framework can be shown to do for every fact inside the
+declared domains — each leaf's score stays within [0, its points] (E501, E502, W503), each band table
+covers its subject once (E701–E704, W705), and each declared direction holds (E711, W712).
+
+Interval analysis (intervals.py, scores.py) proves what it can; where it cannot, search.py tries the
+domains' edges and the rules' thresholds for a counterexample, which every error carries.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+
+from .. import ast
+from ..check import Checked
+from ..compile import Compiled, Compiler, iter_leaves
+from ..diagnostics import error, warning
+from ..domains import domain_of
+from ..evaluate import round_score
+from ..format import format_name, format_number, format_value
+from .bands import BandChecker
+from .intervals import INF, Intervals, Value
+from .scores import indicator_value, rule_value
+from .search import Probe, Search, candidates, facts_lines, rule_constants
+
+PROVED, REFUTED, UNKNOWN, UNREAD = "proved", "refuted", "unknown", "unread"
+
+
+@attrs.frozen
+class LeafProof:
+    indicator: ast.Indicator
+    value: Value  # the leaf's score: interval and directions
+    bounded: bool  # proved within [0, points]
+    directions: tuple  # (ast.Direction, status)
+
+
+@attrs.frozen
+class Proof:
+    diagnostics: list
+    leaves: tuple
+
+
+def prove(checked: Checked, compiled: Compiled) -> Proof:
+    return Prover(checked, compiled).run()
+
+
+@attrs.define
+class Prover:
+    checked: Checked
+    compiled: Compiled
+    intervals: Intervals = attrs.field(init=False)
+    compiler: Compiler = attrs.field(init=False)
+    findings: list = attrs.field(factory=list)
+
+    def __attrs_post_init__(self):
+        symbols = self.checked.symbols
+        domains = {name: domain_of(decl) for name, decl in symbols.inputs.items()}
+        self.intervals = Intervals(domains, {let.name: let for let in self.checked.program.lets})
+        self.compiler = Compiler(self.checked)
+
+    def run(self) -> Proof:
+        bands = BandChecker(self.intervals, self.compiler.display_kind)
+        leaves = []
+        for leaf in iter_leaves(self.compiled.nodes):
+            indicator = leaf.indicator
+            bounded = True
+            for name, points, rule in ast.indicator_rules(indicator):
+                if isinstance(rule, ast.Bands):
+                    self.findings += bands.check(name, rule, directed=bool(indicator.directions))
+                bounded &= self.bounds(leaf, name, points, rule)
+            value = indicator_value(indicator, self.intervals)
+            directions = tuple((d, self.direction(leaf, d, value)) for d in indicator.directions)
+            leaves.append(LeafProof(indicator, value, bounded, directions))
+        return Proof(self.findings, tuple(leaves))
+
+    # ---- bounds ---------------------------------------------------------------------------------
+
+    def bounds(self, leaf, name: str, points: Decimal, rule) -> bool:
+        value = rule_value(rule, points, self.intervals)
+        if value.low >= 0 and value.high <= points:
+            return True
+        whole = not leaf.indicator.parts
+        score = self.compiler.rule(name, points, rule)[0]
+        probe = Probe(score, self.compiled.lets, self._rounding(leaf.indicator) if whole else (lambda raw: raw))
+        search = Search(probe, self._choices(leaf))
+        what = f"'{name}'" if whole else f"part '{name}' of '{leaf.indicator.name}'"
+        if value.high > points:
+            facts = search.extreme(value.dirs, lambda s: s > points, goal=1)
+            if facts is not None:
+                reached = probe(facts)
+                self.findings.append(error(
+                    "E501", f"{what} can score {format_number(reached)}, above its {format_number(points)} points",
+                    rule.span, f"cap the rule: min(…, {format_number(points)}), or cap the ratio inside it: "
+                    "min(… / …, 1)", example=facts_lines(facts, self.compiled.kinds)))
+                return False
+        if value.low < 0:
+            facts = search.extreme(value.dirs, lambda s: s < 0, goal=-1)
+            if facts is not None:
+                reached = probe(facts)
+                self.findings.append(error(
+                    "E502", f"{what} can score {format_number(reached)}, below 0", rule.span,
+                    "add a floor: 'floor 0' under deduct lines, or max(…, 0) around a formula",
+                    example=facts_lines(facts, self.compiled.kinds)))
+                return False
+        reach = [f"above {format_number(points)}" if value.high > points else None,
+                 "below 0" if value.low < 0 else None]
+        reach = " or ".join(r for r in reach if r)
+        self.findings.append(warning(
+            "W503", f"cannot prove that {what} stays within 0 to {format_number(points)} points: its rule "
+            f"might reach {self._interval(value)}, {reach}; no counterexample found at the domains' edges",
+            rule.span, "cap the rule with min/max/clamp so the bound is evident, or run 'rulecheck verify' "
+            "to search with many more facts"))
+        return False
+
+    @staticmethod
+    def _interval(value: Value) -> str:
+        low = "−∞" if value.low == -INF else format_number(value.low)
+        high = "+∞" if value.high == INF else format_number(value.high)
+        return f"[{low}, {high}]"
+
+    # ---- directions ----------------------------------------------------------------------------
+
+    def direction(self, leaf, declared: ast.Direction, value: Value) -> str:
+        name = declared.input.name
+        rising = 1 if declared.direction == "increasing" else -1
+        indicator = leaf.indicator
+        if name not in leaf.inputs:
+            self.findings.append(warning(
+                "W712", f"'{indicator.name}' is declared {declared.direction} in {format_name(name)}, but its "
+                "rules do not read it", declared.span,
+                "name an input the rules read, or remove the line"))
+            return UNREAD
+        if value.dirs.get(name) == rising:
+            return PROVED
+        probe = Probe(leaf.score, self.compiled.lets, self._rounding(indicator))
+        found = Search(probe, self._choices(leaf)).drop(name, rising)
+        if found is None:
+            return UNKNOWN
+        facts, low, high = found
+        before, after = probe(facts | {name: low}), probe(facts | {name: high})
+        kind = self.compiled.kinds.get(name)
+        moved = "falls" if rising > 0 else "rises"
+        self.findings.append(error(
+            "E711", f"'{indicator.name}' is declared {declared.direction} in {format_name(name)}, but its score "
+            f"{moved} from {format_number(before)} to {format_number(after)} when {format_name(name)} rises from "
+            f"{format_value(low, kind)} to {format_value(high, kind)}", declared.span,
+            "correct the rule (are the bands upside down?), or the declared direction",
+            example=self._pair(facts, name, low, high, before, after, indicator.name)))
+        return REFUTED
+
+    def _pair(self, facts, name, low, high, before, after, indicator) -> list[str]:
+        lines = []
+        for label, value, score in (("A", low, before), ("B", high, after)):
+            lines.append(f"# department {label}: {indicator} = {format_number(score)}")
+            lines += facts_lines(facts | {name: value}, self.compiled.kinds)
+        return lines
+
+    # ---- shared ----------------------------------------------------------------------------------
+
+    def _choices(self, leaf) -> dict:
+        constants = rule_constants(leaf.indicator, self.intervals.lets)
+        # in the order the inputs are declared, which is the order an analyst reads them
+        return {name: candidates(domain, constants) for name, domain in self.intervals.domains.items()
+                if name in leaf.inputs}
+
+    def _rounding(self, indicator):
+        compiled = self.compiled
+        return lambda raw: round_score(raw, compiled, indicator)

@@ -1,0 +1,299 @@
+"""Band tables: which values of the subject each row covers, and what can go wrong with that —
+a gap (E701), an overlap (E702), a row that never matches (E703), a threshold outside the subject's
+domain (E704), and points that go up and down as the thresholds rise (W705).
+
+A table is analysed when every row compares one subject (the `bands SUBJECT:` value, or the value
+the first row compares) with constants; other tables are left to `rulecheck verify`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from itertools import pairwise
+
+import attrs
+
+from .. import ast
+from ..diagnostics import Diagnostic, error, warning
+from ..format import format_expr, format_value
+from .intervals import INF, Intervals, Value, combine, hull, scaled, unknown
+from .ranges import Choices, Piece, Ranges
+
+MIRROR = {">=": "<=", "<=": ">=", ">": "<", "<": ">", "=": "=", "!=": "!="}
+
+
+@attrs.frozen
+class Table:
+    """A band table seen as a step function of its subject."""
+    subject: ast.Expr
+    domain: Ranges | Choices
+    integral: bool
+    rows: tuple  # the set each row's condition covers (otherwise: everything)
+    thresholds: tuple  # (row index, ast.Number) compared with the subject
+
+    def effective(self) -> list:
+        """What each row really gets, inside the domain, after the rows above it took their share."""
+        taken = self.domain.minus(self.domain)
+        found = []
+        for covered in self.rows:
+            mine = covered.intersect(self.domain).minus(taken)
+            found.append(mine)
+            taken = taken.union(covered)
+        return found
+
+
+def table_of(rule: ast.Bands, intervals: Intervals) -> Table | None:
+    subject = rule.subject if rule.subject is not None else _guess_subject(rule)
+    if subject is None:
+        return None
+    grade = _grade_values(subject, intervals)
+    if grade is not None:
+        domain = Choices.everything(grade)
+    else:
+        value = intervals.of(subject)
+        domain_decl = intervals.domains.get(subject.name) if isinstance(subject, ast.Ref) else None
+        exclusive = bool(domain_decl and domain_decl.low_exclusive)
+        domain = Ranges.of(Piece(value.low, value.high, value.low != -INF and not exclusive, value.high != INF))
+    integral = isinstance(subject, ast.Ref) and subject.name in intervals.domains and \
+        intervals.domains[subject.name].integral
+    rows, thresholds = [], []
+    for index, band in enumerate(rule.bands):
+        if band.condition is None:
+            rows.append(Ranges.everything() if grade is None else Choices.everything(grade))
+            continue
+        covered = _covered(band.condition, subject, intervals, grade, thresholds, index)
+        if covered is None:
+            return None
+        rows.append(covered)
+    return Table(subject, domain, integral, tuple(rows), tuple(thresholds))
+
+
+def _guess_subject(rule: ast.Bands):
+    first = rule.bands[0].condition if rule.bands else None
+    if isinstance(first, ast.Compare):
+        return next((o for o in first.operands if not isinstance(o, ast.Number)), None)
+    return None
+
+
+def _grade_values(subject, intervals: Intervals) -> tuple | None:
+    if isinstance(subject, ast.Ref) and subject.name in intervals.domains:
+        domain = intervals.domains[subject.name]
+        if domain.kind == "grade":
+            return domain.values
+    return None
+
+
+def _covered(condition, subject, intervals: Intervals, grade, thresholds: list, index: int):
+    """The set of subject values for which the condition holds; None if it reads anything else."""
+    if isinstance(condition, ast.BoolOp):
+        parts = [_covered(o, subject, intervals, grade, thresholds, index) for o in condition.operands]
+        if any(p is None for p in parts):
+            return None
+        result = parts[0]
+        for p in parts[1:]:
+            result = result.intersect(p) if condition.op == "and" else result.union(p)
+        return result
+    if isinstance(condition, ast.Not):
+        inner = _covered(condition.operand, subject, intervals, grade, thresholds, index)
+        return inner.complement() if inner is not None else None
+    if not isinstance(condition, ast.Compare):
+        return None
+    result = None
+    for op, left, right in zip(condition.ops, condition.operands, condition.operands[1:]):
+        if left == subject:
+            other = right
+        elif right == subject:
+            other, op = left, MIRROR[op]
+        else:
+            return None
+        if grade is not None:
+            if not isinstance(other, ast.GradeValue):
+                return None
+            covered = Choices.compared(op, other.value, grade)
+            if covered is None:
+                return None
+        else:
+            value = intervals.of(other).constant if not _reads_names(other) else None
+            if value is None:
+                return None
+            if isinstance(other, ast.Number):
+                thresholds.append((index, other))
+            covered = Ranges.compared(op, value)
+        result = covered if result is None else result.intersect(covered)
+    return result
+
+
+def _reads_names(expr) -> bool:
+    return any(isinstance(e, (ast.Ref, ast.GradeValue, ast.TotalScore)) for e in ast.walk(expr))
+
+
+# ---- the value of a band table, for bounds and directions -----------------------------------------
+
+def band_value(rule: ast.Bands, intervals: Intervals) -> Value:
+    points = [intervals.of(b.points) for b in rule.bands]
+    conditions = [intervals.of(b.condition) for b in rule.bands if b.condition is not None]
+    table = table_of(rule, intervals)
+    if table is not None and not isinstance(table.domain, Choices):
+        reachable = [(covered, p) for covered, p in zip(table.effective(), points) if not covered.empty]
+        if not reachable:
+            return hull(points + conditions)
+        steps = sorted(((piece, p) for covered, p in reachable for piece in covered.pieces),
+                       key=lambda step: (step[0].low, not step[0].low_closed))
+        direction = _step_direction([p for _, p in steps])
+        subject = intervals.of(table.subject)
+        dirs = combine(scaled(subject.dirs, direction), *(p.dirs for _, p in reachable)) \
+            if direction is not None else unknown(combine(subject.dirs, *(p.dirs for _, p in reachable)))
+        return Value(min(p.low for _, p in reachable), max(p.high for _, p in reachable), dirs)
+    if len(rule.bands) == 2 and rule.bands[1].condition is None and rule.bands[0].condition is not None:
+        # "condition → a, otherwise → b": rises with the condition when a ≥ b
+        (first, second), condition = points, conditions[0]
+        if condition.low == 1:
+            return first
+        if condition.high == 0:
+            return second
+        direction = 1 if first.low >= second.high else -1 if first.high <= second.low else None
+        dirs = combine(scaled(condition.dirs, direction), first.dirs, second.dirs)
+        return Value(min(first.low, second.low), max(first.high, second.high), dirs)
+    return hull(points + conditions)
+
+
+def _step_direction(points: list) -> int | None:
+    """+1 if each step's points are at least the previous step's, -1 if at most, else None."""
+    rising = all(a.high <= b.low for a, b in pairwise(points))
+    falling = all(a.low >= b.high for a, b in pairwise(points))
+    if rising and falling:
+        return 0
+    return 1 if rising else -1 if falling else None
+
+
+# ---- the checks ------------------------------------------------------------------------------------
+
+@attrs.define
+class BandChecker:
+    intervals: Intervals
+    display_kind: object  # expr → "percent" or None, for showing the subject's values
+
+    def check(self, name: str, rule: ast.Bands, directed: bool) -> list[Diagnostic]:
+        table = table_of(rule, self.intervals)
+        if table is None:
+            return []
+        findings: list[Diagnostic] = []
+        subject = format_expr(table.subject)
+        outside = self._thresholds(table, subject, findings)
+        effective = table.effective()
+        taken_by: list = []
+        for index, (band, covered, mine) in enumerate(zip(rule.bands, table.rows, effective)):
+            if index in outside:
+                pass
+            elif covered.intersect(table.domain).empty:
+                findings.append(error("E703", f"band {index + 1} of '{name}' matches no value {subject} can take "
+                                      f"({self._describe(table.domain, table)})", band.span,
+                                      "correct its threshold, or remove the row"))
+            elif mine.empty:
+                before = ", ".join(str(i + 1) for i in taken_by) or "above it"
+                findings.append(error("E703", f"band {index + 1} of '{name}' can never match: every value it "
+                                      f"covers is taken by band{'s' if len(taken_by) > 1 else ''} {before} first",
+                                      band.span, "remove the row, or correct the thresholds above it"))
+            elif band.condition is not None:
+                overlap = self._overlap(table, index)
+                if overlap is not None:
+                    other, value = overlap
+                    findings.append(error(
+                        "E702", f"bands {other + 1} and {index + 1} of '{name}' overlap: {subject} = "
+                        f"{self._show(table, value)} matches both (the first one wins)", band.span,
+                        "make the ranges meet without overlapping, e.g. '< 5%' then '5% ≤ … ≤ 10%'",
+                        example=(f"{subject}: {self._show(table, value)}",)))
+            if not covered.intersect(table.domain).empty:
+                taken_by.append(index)
+        gap = table.domain.minus(_union(table.rows, table.domain))
+        value = gap.witness(table.integral)
+        if value is not None:
+            findings.append(error("E701", f"no band of '{name}' covers {subject} = {self._show(table, value)}",
+                                  rule.span, f"add a row for {self._describe(gap, table)}, or an 'otherwise' row",
+                                  example=(f"{subject}: {self._show(table, value)}",)))
+        if not findings and not directed:
+            findings += self._order(name, rule, table, effective)
+        return findings
+
+    def _thresholds(self, table: Table, subject: str, findings: list) -> set:
+        rows = set()
+        if isinstance(table.domain, Choices):
+            return rows
+        for index, number in table.thresholds:
+            if _closure(table.domain).contains(number.value):
+                continue
+            hint = "correct the threshold, or widen the domain of the input it compares"
+            if not number.is_percent and _closure(table.domain).contains(number.value / 100):
+                hint = f"did you mean {format_value(number.value)}%? a bare number is not a percentage"
+            findings.append(error("E704", f"the threshold {format_expr(number)} is outside the values {subject} "
+                                  f"can take ({self._describe(table.domain, table)})", number.span, hint))
+            rows.add(index)
+        return rows
+
+    def _overlap(self, table: Table, index: int):
+        mine = table.rows[index]
+        for other in range(index):
+            theirs = table.rows[other]
+            if mine.half_line() != 0 and mine.half_line() == theirs.half_line():
+                continue  # a ladder: '≥ 95% → 6' then '≥ 90% → 4' — the first match is the intent
+            shared = mine.intersect(theirs).intersect(table.domain)
+            value = shared.witness(table.integral)
+            if value is not None:
+                return other, value
+        return None
+
+    def _order(self, name: str, rule: ast.Bands, table: Table, effective: list) -> list[Diagnostic]:
+        if isinstance(table.domain, Choices):
+            return []
+        values = [self.intervals.of(b.points).constant for b in rule.bands]
+        steps = sorted(((piece, v) for covered, v in zip(effective, values) for piece in covered.pieces),
+                       key=lambda step: (step[0].low, not step[0].low_closed))
+        if any(v is None for _, v in steps) or len(steps) < 3:
+            return []
+        points = [v for _, v in steps]
+        if all(a <= b for a, b in pairwise(points)) or all(a >= b for a, b in pairwise(points)):
+            return []
+        shown = ", ".join(f"{format_value(v)} for {self._describe(Ranges.of(piece), table)}" for piece, v in steps)
+        return [warning("W705", f"the points of '{name}' go up and down as {format_expr(table.subject)} rises: "
+                        f"{shown}", rule.span,
+                        "check the thresholds' order; if the points are meant to rise and fall, say which way "
+                        "the score moves with a line such as 'increasing in …' and verify it")]
+
+    def _show(self, table: Table, value) -> str:
+        if isinstance(value, str):
+            return value
+        return format_value(value, self.display_kind(table.subject))
+
+    def _describe(self, covered, table: Table) -> str:
+        if isinstance(covered, Choices):
+            return ", ".join(v for v in covered.universe if v in covered.values)
+        kind = self.display_kind(table.subject)
+        texts = []
+        for p in covered.pieces:
+            low = format_value(p.low, kind) if p.low != -INF else None
+            high = format_value(p.high, kind) if p.high != INF else None
+            if low is not None and high is not None and p.low == p.high:
+                texts.append(low)
+            elif low is None and high is None:
+                texts.append("any value")
+            elif low is None:
+                texts.append(f"{'≤' if p.high_closed else '<'} {high}")
+            elif high is None:
+                texts.append(f"{'≥' if p.low_closed else '>'} {low}")
+            else:
+                texts.append(f"{'[' if p.low_closed else '('}{low}, {high}{']' if p.high_closed else ')'}")
+        return " or ".join(texts)
+
+
+def _union(rows, domain):
+    total = domain.minus(domain)
+    for covered in rows:
+        total = total.union(covered)
+    return total
+
+
+def _closure(domain: Ranges) -> Piece:
+    """The domain with its ends included: a threshold at an open end still makes sense."""
+    low = domain.pieces[0].low if domain.pieces else Decimal(0)
+    high = domain.pieces[-1].high if domain.pieces else Decimal(0)
+    return Piece(low, high)

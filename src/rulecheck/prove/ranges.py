@@ -1,0 +1,181 @@
+"""Sets of values a band row covers: unions of intervals (open or closed ends) over a number, or
+sets of a grade's values. Both answer the same questions: union, intersection, difference, empty,
+and a simple value inside to show the analyst.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+import attrs
+
+INF = Decimal("Infinity")
+
+
+@attrs.frozen
+class Piece:
+    low: Decimal
+    high: Decimal
+    low_closed: bool = True
+    high_closed: bool = True
+
+    @property
+    def empty(self) -> bool:
+        return self.low > self.high or (self.low == self.high and not (self.low_closed and self.high_closed))
+
+    def contains(self, value: Decimal) -> bool:
+        above = value > self.low or (value == self.low and self.low_closed)
+        below = value < self.high or (value == self.high and self.high_closed)
+        return above and below
+
+
+@attrs.frozen
+class Ranges:
+    """A union of disjoint pieces in increasing order."""
+    pieces: tuple = ()
+
+    @classmethod
+    def of(cls, *pieces: Piece) -> Ranges:
+        return cls(_normalized([p for p in pieces if not p.empty]))
+
+    @classmethod
+    def everything(cls) -> Ranges:
+        return cls.of(Piece(-INF, INF, False, False))
+
+    @classmethod
+    def compared(cls, op: str, value: Decimal) -> Ranges:
+        """The values x with `x op value`."""
+        if op == ">=":
+            return cls.of(Piece(value, INF, True, False))
+        if op == ">":
+            return cls.of(Piece(value, INF, False, False))
+        if op == "<=":
+            return cls.of(Piece(-INF, value, False, True))
+        if op == "<":
+            return cls.of(Piece(-INF, value, False, False))
+        if op == "=":
+            return cls.of(Piece(value, value))
+        return cls.of(Piece(value, value)).complement()
+
+    @property
+    def empty(self) -> bool:
+        return not self.pieces
+
+    def union(self, other: Ranges) -> Ranges:
+        return Ranges.of(*self.pieces, *other.pieces)
+
+    def complement(self) -> Ranges:
+        gaps, low, low_closed = [], -INF, False
+        for p in self.pieces:
+            gaps.append(Piece(low, p.low, low_closed, not p.low_closed))
+            low, low_closed = p.high, not p.high_closed
+        gaps.append(Piece(low, INF, low_closed, False))
+        return Ranges.of(*gaps)
+
+    def intersect(self, other: Ranges) -> Ranges:
+        found = []
+        for a in self.pieces:
+            for b in other.pieces:
+                low, low_closed = max((a.low, not a.low_closed), (b.low, not b.low_closed))
+                high, high_closed = min((a.high, a.high_closed), (b.high, b.high_closed))
+                found.append(Piece(low, high, not low_closed, high_closed))
+        return Ranges.of(*found)
+
+    def minus(self, other: Ranges) -> Ranges:
+        return self.intersect(other.complement())
+
+    def half_line(self) -> int:
+        """+1 for [t, ∞) or (t, ∞), -1 for (−∞, t], 0 otherwise: the rows of a ladder table."""
+        if len(self.pieces) != 1:
+            return 0
+        p = self.pieces[0]
+        if p.high == INF and p.low != -INF:
+            return 1
+        if p.low == -INF and p.high != INF:
+            return -1
+        return 0
+
+    def witness(self, integral: bool = False) -> Decimal | None:
+        """A simple value inside: the fewest decimals, then the closest to the lower end."""
+        for p in self.pieces:
+            value = simple_value(p, integral)
+            if value is not None:
+                return value
+        return None
+
+
+def _normalized(pieces: list) -> tuple:
+    pieces.sort(key=lambda p: (p.low, not p.low_closed))
+    merged: list = []
+    for p in pieces:
+        if merged:
+            last = merged[-1]
+            touches = p.low < last.high or (p.low == last.high and (p.low_closed or last.high_closed))
+            if touches:
+                high, high_closed = max((last.high, last.high_closed), (p.high, p.high_closed))
+                merged[-1] = Piece(last.low, high, last.low_closed, high_closed)
+                continue
+        merged.append(p)
+    return tuple(merged)
+
+
+STEPS = [Decimal(10) ** e for e in range(3, -7, -1)]
+
+
+def simple_value(piece: Piece, integral: bool) -> Decimal | None:
+    if piece.low_closed and piece.low != -INF and (not integral or piece.low == piece.low.to_integral_value()):
+        return piece.low
+    low = piece.low if piece.low != -INF else min(piece.high, Decimal(0)) - 1000
+    for step in STEPS:
+        if integral and step < 1:
+            break
+        value = (low / step).to_integral_value(ROUND_CEILING) * step
+        if value == low and not piece.low_closed:
+            value += step
+        if piece.contains(value):
+            return value
+        value = (piece.high / step).to_integral_value(ROUND_FLOOR) * step if piece.high != INF else None
+        if value is not None and piece.contains(value):
+            return value
+    return None if integral else (low + piece.high) / 2 if piece.high != INF else low + 1
+
+
+@attrs.frozen
+class Choices:
+    """A set of a grade's values, inside the grade's declared values."""
+    values: frozenset
+    universe: tuple
+
+    @classmethod
+    def everything(cls, universe: tuple) -> Choices:
+        return cls(frozenset(universe), universe)
+
+    @classmethod
+    def compared(cls, op: str, value: str, universe: tuple) -> Choices | None:
+        if op == "=":
+            return cls(frozenset([value]), universe)
+        if op == "!=":
+            return cls(frozenset(universe) - {value}, universe)
+        return None  # a grade has no order to compare by
+
+    @property
+    def empty(self) -> bool:
+        return not self.values
+
+    def union(self, other: Choices) -> Choices:
+        return Choices(self.values | other.values, self.universe)
+
+    def complement(self) -> Choices:
+        return Choices(frozenset(self.universe) - self.values, self.universe)
+
+    def intersect(self, other: Choices) -> Choices:
+        return Choices(self.values & other.values, self.universe)
+
+    def minus(self, other: Choices) -> Choices:
+        return Choices(self.values - other.values, self.universe)
+
+    def half_line(self) -> int:
+        return 0
+
+    def witness(self, integral: bool = False) -> str | None:
+        return next((v for v in self.universe if v in self.values), None)

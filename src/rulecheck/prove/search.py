@@ -1,0 +1,147 @@
+"""Concrete counterexamples: when the interval analysis cannot prove a bound or a direction, try
+values at the edges of the domains and around the rule's own thresholds, and keep the simplest facts
+that show the problem. Deterministic, and bounded in the number of evaluations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal, localcontext
+
+import attrs
+
+from .. import ast
+from ..compile import EvalFailure
+from ..domains import Domain
+from ..evaluate import ARITHMETIC, Env
+from ..format import format_name, format_value
+
+LADDER = [Decimal(1), Decimal(10), Decimal(100), Decimal(10_000), Decimal(1_000_000)]
+BUDGET = 4000  # evaluations per search
+
+
+@attrs.define
+class Probe:
+    """Scores one rule (or one leaf) on chosen facts; None when scoring fails (0 divisor, no band)."""
+    score: Callable
+    lets: dict
+    finish: Callable = lambda raw: raw  # e.g. the leaf's rounding
+    calls: int = 0
+
+    def __call__(self, facts: dict) -> Decimal | None:
+        self.calls += 1
+        with localcontext(ARITHMETIC):
+            try:
+                return self.finish(self.score(Env(facts, self.lets)))
+            except (EvalFailure, ArithmeticError):
+                return None
+
+
+def candidates(domain: Domain, constants) -> list:
+    """Values worth trying for one input, in increasing order."""
+    if domain.kind == "bool":
+        return [False, True]
+    if domain.kind == "grade":
+        return list(reversed(domain.values))  # listed best first: rising means towards the first
+    step = Decimal(1) if domain.integral else Decimal("0.0001") if domain.kind == "percent" else Decimal("0.01")
+    low = domain.low if domain.low is not None else -LADDER[-1]
+    found = {low + step if domain.low_exclusive else low, Decimal(0), Decimal(1), Decimal(2)}
+    if domain.high is not None:
+        found.add(domain.high)
+    else:
+        found |= {low + size for size in LADDER}
+    for c in constants:
+        found |= {c, c - step, c + step, c * 2}
+    if domain.low is None:
+        found |= {-size for size in LADDER}
+    values = sorted(v for v in found if domain.contains(v) and (not domain.integral or v == v.to_integral_value()))
+    return values
+
+
+def rule_constants(indicator, lets: dict) -> set:
+    """The numbers an indicator's rules mention, through the derived values they read: its thresholds."""
+    found: set = set()
+
+    def visit(expr):
+        for e in ast.walk(expr):
+            if isinstance(e, ast.Number):
+                found.add(e.value)
+            elif isinstance(e, ast.Ref) and e.name in lets:
+                visit(lets[e.name].expr)
+    for _, _, rule in ast.indicator_rules(indicator):
+        for expr in ast.rule_expressions(rule):
+            visit(expr)
+    return found
+
+
+def simplicity(value) -> tuple:
+    """Round numbers first: fewer decimals, then smaller."""
+    if isinstance(value, (bool, str)):
+        return (0, 0)
+    exponent = value.normalize().as_tuple().exponent
+    return (max(0, -exponent) if isinstance(exponent, int) else 0, abs(value))
+
+
+@attrs.define
+class Search:
+    probe: Probe
+    choices: dict  # input → candidate values, increasing
+
+    def extreme(self, dirs: dict, bad: Callable[[Decimal], bool], goal: int) -> dict | None:
+        """Facts whose score is bad, climbing towards higher (goal +1) or lower (-1) scores."""
+        facts = {name: (values[-1] if dirs.get(name, 0) == goal else values[0]) if values else None
+                 for name, values in self.choices.items()}
+        best = self.probe(facts)
+        for _ in range(3):
+            improved = False
+            for name, values in self.choices.items():
+                for value in values:
+                    trial = facts | {name: value}
+                    score = self.probe(trial)
+                    if score is not None and (best is None or (score - best) * goal > 0):
+                        facts, best, improved = trial, score, True
+                    if self.probe.calls > BUDGET:
+                        break
+            if not improved:
+                break
+        if best is None or not bad(best):
+            return None
+        return self.shrink(facts, lambda f: (s := self.probe(f)) is not None and bad(s))
+
+    def shrink(self, facts: dict, still_bad: Callable[[dict], bool]) -> dict:
+        for name, values in self.choices.items():
+            if name not in facts:
+                continue
+            for value in sorted(values, key=simplicity):
+                if value == facts[name] or still_bad(facts | {name: value}):
+                    facts = facts | {name: value}
+                    break
+        return facts
+
+    def drop(self, name: str, rising: int):
+        """Facts, and two values of `name` (lower first), where the score moves against `rising`."""
+        others = [n for n in self.choices if n != name]
+        bases = [{n: self.choices[n][0] for n in others}, {n: self.choices[n][-1] for n in others}]
+        for base in list(bases):
+            for other in others:
+                bases.extend(base | {other: v} for v in self.choices[other])
+        values = self.choices[name]
+        for base in bases:
+            scores = [(v, self.probe(base | {name: v})) for v in values]
+            scores = [(v, s) for v, s in scores if s is not None]
+            pairs = [(a, b) for i, a in enumerate(scores) for b in scores[i + 1:] if (b[1] - a[1]) * rising < 0]
+            if pairs:
+                (low, _), (high, _) = min(pairs, key=lambda p: (simplicity(p[0][0]), simplicity(p[1][0])))
+
+                def still_bad(facts, low=low, high=high):
+                    a, b = self.probe(facts | {name: low}), self.probe(facts | {name: high})
+                    return a is not None and b is not None and (b - a) * rising < 0
+                return self.shrink(base, still_bad), low, high
+            if self.probe.calls > BUDGET:
+                break
+        return None
+
+
+def facts_lines(facts: dict, kinds: dict) -> list[str]:
+    """Facts as YAML lines an analyst can paste into a case file."""
+    return [f"{format_name(name)}: {format_value(value, kinds.get(name))}" for name, value in facts.items()]
