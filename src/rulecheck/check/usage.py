@@ -76,7 +76,9 @@ def check_usage(program: ast.Program, symbols: Symbols) -> list[Diagnostic]:
         readers = unused_readers.get(name)
         if readers:
             listed = ", ".join(f"'{r}'" for r in readers)
-            return f"only the unused derived value{'s' if len(readers) > 1 else ''} {listed} read{'' if len(readers) > 1 else 's'} it"
+            if len(readers) == 1:
+                return f"only the unused derived value {listed} reads it"
+            return f"only the unused derived values {listed} read it"
         if name in in_directions:
             return "only a direction names it, and no rule reads it"
         return "no rule reads it"
