@@ -14,6 +14,7 @@ from .api import analyze, ruleset_from
 from .diagnostics import InputFileError, RulecheckError, render_all
 from .facts import load_facts
 from .layout import layout_file
+from .format import format_number
 from .report import FORMATS, render
 
 RULE_SUFFIX = ".rules"
@@ -71,6 +72,73 @@ def check_command(paths, strict: bool) -> None:
     sys.exit(Exit.PROBLEMS if errors or (strict and warnings) else Exit.CLEAN)
 
 
+@main.command("verify")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--max-examples", type=click.IntRange(min=1), default=200, show_default=True,
+              help="Facts tried per property before it is taken to hold.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of the search; the same seed finds the same counterexamples.")
+def verify_command(paths, max_examples: int, seed: int) -> None:
+    """Test every leaf's bounds and every declared direction with generated facts.
+
+    Facts are drawn inside the declared domains (often at the rules' own thresholds); a violation is
+    shrunk to the simplest facts that show it and printed as a snippet to paste into a case."""
+    from .verify import verify  # imports hypothesis: only this command pays for it (check stays fast)
+
+    files = rule_files(paths)
+    if not files:
+        click.echo(f"no {RULE_SUFFIX} files found in {', '.join(paths)}", err=True)
+        sys.exit(Exit.USAGE)
+    leaves = properties = proved = problems = 0
+    for path in files:
+        try:
+            analysis = analyze(path)
+        except InputFileError as exc:
+            fail(exc)
+        sources = analysis.linked.sources
+        click.echo(str(path))
+        if analysis.compiled is None:  # it does not check: nothing to run
+            click.echo(render_all(analysis.diagnostics, sources))
+            problems += sum(d.is_error for d in analysis.diagnostics)
+            continue
+        outcomes = verify(analysis, max_examples=max_examples, seed=seed)
+        found = [d for d in analysis.proof.diagnostics if d.is_error] + [o.diagnostic for o in outcomes if o.failed]
+        for line in verify_lines(outcomes, analysis.proof.diagnostics):
+            click.echo(line)
+        if found:
+            click.echo(render_all(found, sources))
+        leaves += len({id(o.indicator) for o in outcomes})
+        properties += len(outcomes)
+        proved += sum(o.proved for o in outcomes)
+        problems += len(found)
+    click.echo(f"{len(files)} file{'s' if len(files) != 1 else ''} verified: {leaves} leaves, {properties} "
+               f"properties ({proved} proved statically, all tested with up to {max_examples} examples, "
+               f"seed {seed}): {problems} problem{'s' if problems != 1 else ''}", err=True)
+    sys.exit(Exit.PROBLEMS if problems else Exit.CLEAN)
+
+
+def verify_lines(outcomes, static) -> list[str]:
+    """One line per leaf: ✓ or ✗, and what was proved or tested."""
+    lines, by_leaf = [], {}
+    for outcome in outcomes:
+        by_leaf.setdefault(id(outcome.indicator), []).append(outcome)
+    for group in by_leaf.values():
+        indicator = group[0].indicator
+        failed = [o.property for o in group if o.failed]
+        failed += [d.code for d in static if d.is_error and within(d.span, indicator.span)]
+        tested = [o.property for o in group if not o.proved and not o.failed]
+        directions = len(group) - 1
+        text = f"{'✗' if failed else '✓'} {indicator.name}: within [0, {format_number(indicator.points)}]"
+        if directions:
+            text += f", {directions} direction{'s' if directions != 1 else ''}"
+        text += " — " + "; ".join(filter(None, [
+            f"failed: {', '.join(failed)}" if failed else "",
+            f"tested, not proved: {', '.join(tested)}" if tested else "",
+            "all proved" if not failed and not tested else ""]))
+        lines.append("  " + text)
+    return lines
+
+
 @main.command("score")
 @click.argument("rules", type=click.Path(exists=True, dir_okay=False))
 @click.argument("facts", type=click.Path(exists=True, dir_okay=False))
@@ -124,6 +192,11 @@ def fmt_summary(files: int, changed: int, failed: int, written: bool) -> str:
     summary = f"{files} file{'s' if files != 1 else ''}: {changed} {'reformatted' if written else 'to reformat'}, " \
               f"{files - changed - failed} unchanged"
     return summary + (f", {failed} with errors" if failed else "")
+
+
+def within(inner, outer) -> bool:
+    return inner is not None and outer is not None and inner.file == outer.file and \
+        outer.line <= inner.line <= outer.end_line
 
 
 def load_facts_or_fail(path: str):

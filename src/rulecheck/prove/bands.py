@@ -202,7 +202,7 @@ class BandChecker:
                         "E702", f"bands {other + 1} and {index + 1} of '{name}' overlap: {subject} = "
                         f"{self._show(table, value)} matches both (the first one wins)", band.span,
                         "make the ranges meet without overlapping, e.g. '< 5%' then '5% ≤ … ≤ 10%'",
-                        example=(f"{subject}: {self._show(table, value)}",)))
+                        example=self._example(table, value)))
             if not covered.intersect(table.domain).empty:
                 taken_by.append(index)
         gap = table.domain.minus(_union(table.rows, table.domain))
@@ -210,7 +210,7 @@ class BandChecker:
         if value is not None:
             findings.append(error("E701", f"no band of '{name}' covers {subject} = {self._show(table, value)}",
                                   rule.span, f"add a row for {self._describe(gap, table)}, or an 'otherwise' row",
-                                  example=(f"{subject}: {self._show(table, value)}",)))
+                                  example=self._example(table, value)))
         if not findings and not directed:
             findings += self._order(name, rule, table, effective)
         return findings
@@ -258,6 +258,13 @@ class BandChecker:
                         f"{shown}", rule.span,
                         "check the thresholds' order; if the points are meant to rise and fall, say which way "
                         "the score moves with a line such as 'increasing in …' and verify it")]
+
+    def _example(self, table: Table, value) -> tuple:
+        """The fact to paste into a case, when the subject is an input (a derived value is no fact)."""
+        subject = table.subject
+        if isinstance(subject, ast.Ref) and subject.name in self.intervals.domains:
+            return (f"{format_expr(subject)}: {self._show(table, value)}",)
+        return ()
 
     def _show(self, table: Table, value) -> str:
         if isinstance(value, str):

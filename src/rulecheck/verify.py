@@ -1,0 +1,198 @@
+"""`rulecheck verify`: property checks with hypothesis. For every leaf, search facts inside the
+declared domains for a score outside [0, its points] or a scoring failure; for every declared
+direction, search for two departments that differ only in that input and whose scores move the
+wrong way. A violation is shrunk to the simplest facts that show it and reported as a facts snippet.
+
+The static prover (prove/) says which of these it has already proved; verify tests them all anyway,
+so a mistake in either is caught by the other. Runs are deterministic: the seed is fixed (0) unless
+given.
+"""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal, localcontext
+
+import attrs
+from hypothesis import HealthCheck, Phase, find, settings
+from hypothesis import strategies as st
+from hypothesis.errors import NoSuchExample
+
+from . import ast
+from .compile import EvalFailure, iter_leaves
+from .diagnostics import Diagnostic, error
+from .domains import Domain, domain_of
+from .evaluate import ARITHMETIC, Env, round_score
+from .format import format_name, format_number, format_value
+from .prove import PROVED, UNREAD, Proof
+from .prove.search import candidates, facts_lines, rule_constants
+
+# Inputs with no upper bound are drawn up to these; shrinking then finds the smallest value that fails.
+LARGEST = {"count": 1_000_000, "percent": Decimal(10), "amount": Decimal(10) ** 9, "number": Decimal(10) ** 9,
+           "score": Decimal(1000)}
+PLACES = {"percent": 4, "amount": 2, "number": 2, "score": 2}
+
+
+def values(domain: Domain, constants=()) -> st.SearchStrategy:
+    """One validated fact inside the domain: Decimal (a percent as a fraction), bool or grade value.
+    Values the rules themselves mention (thresholds, and just either side) are drawn often."""
+    if domain.kind == "bool":
+        return st.booleans()
+    if domain.kind == "grade":
+        return st.sampled_from(domain.values)
+    low = domain.low if domain.low is not None else -LARGEST[domain.kind]
+    high = domain.high if domain.high is not None else max(low, Decimal(0)) + LARGEST[domain.kind]
+    if domain.integral:
+        drawn = st.integers(int(low) + (1 if domain.low_exclusive else 0), int(high)).map(Decimal)
+    else:
+        places = PLACES[domain.kind]
+        step = Decimal(1).scaleb(-places)
+        drawn = st.decimals(low + step if domain.low_exclusive else low, high, places=places)
+    edges = candidates(domain, constants)
+    return st.one_of(st.sampled_from(edges), drawn) if edges else drawn
+
+
+def facts(domains: dict, constants=()) -> st.SearchStrategy:
+    """Validated facts for the named inputs."""
+    return st.fixed_dictionaries({name: values(domain, constants) for name, domain in domains.items()})
+
+
+@attrs.frozen
+class Outcome:
+    """What one property came to: proved statically, passed the search, or failed with a diagnostic."""
+    indicator: ast.Indicator
+    property: str  # "bounds" or "increasing in 满意度"
+    proved: bool
+    diagnostic: Diagnostic | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.diagnostic is not None
+
+
+@attrs.define
+class Verifier:
+    compiled: object
+    proof: Proof
+    domains: dict
+    lets: dict  # name → ast.Let
+    max_examples: int = 200
+    seed: int = 0
+
+    def run(self) -> list[Outcome]:
+        outcomes = []
+        proofs = {id(p.indicator): p for p in self.proof.leaves}
+        for leaf in iter_leaves(self.compiled.nodes):
+            proof = proofs[id(leaf.indicator)]
+            outcomes.append(self.bounds(leaf, proof.bounded))
+            for direction, status in proof.directions:
+                if status != UNREAD:
+                    outcomes.append(self.direction(leaf, direction, status == PROVED))
+        return outcomes
+
+    # ---- one leaf --------------------------------------------------------------------------------------
+
+    def score(self, leaf, facts: dict):
+        """The leaf's rounded score, or the Diagnostic scoring it fails with."""
+        indicator = leaf.indicator
+        with localcontext(ARITHMETIC):
+            try:
+                score = round_score(leaf.score(Env(facts, self.compiled.lets)), self.compiled, indicator)
+            except EvalFailure as failure:
+                return failure.diagnostic
+            except ArithmeticError:
+                return error("E604", f"'{indicator.name}' cannot be scored: a value it computes is too large "
+                             "for exact arithmetic", indicator.span)
+        return score
+
+    def bounds(self, leaf, proved: bool) -> Outcome:
+        indicator = leaf.indicator
+        points = indicator.points
+
+        def bad(facts):
+            score = self.score(leaf, facts)
+            return isinstance(score, Diagnostic) or not 0 <= score <= points
+
+        found = self.search(self.strategy(leaf, leaf.inputs), bad)
+        if found is None:
+            return Outcome(indicator, "bounds", proved)
+        score = self.score(leaf, found)
+        example = facts_lines(found, self.compiled.kinds)
+        if isinstance(score, Diagnostic):
+            diagnostic = attrs.evolve(score, message=f"{score.message} (scoring '{indicator.name}')"
+                                      if f"'{indicator.name}'" not in score.message else score.message,
+                                      example=tuple(example))
+        else:
+            where = "below 0" if score < 0 else f"above its {format_number(points)} points"
+            diagnostic = error("E502" if score < 0 else "E501",
+                               f"'{indicator.name}' scored {format_number(score)}, {where}", indicator.span,
+                               "cap the rule: min(…, points) or clamp(…, 0, points); add 'floor 0' to deduct lines",
+                               example=example)
+        return Outcome(indicator, "bounds", proved, diagnostic)
+
+    def direction(self, leaf, direction: ast.Direction, proved: bool) -> Outcome:
+        indicator = leaf.indicator
+        name = direction.input.name
+        rising = 1 if direction.direction == "increasing" else -1
+        label = f"{direction.direction} in {format_name(name)}"
+        drawn = st.tuples(self.strategy(leaf, leaf.inputs), values(self.domains[name], self.constants(leaf)))
+
+        def scores(pair):
+            base, other = pair
+            low, high = sorted((base[name], other), key=_order(self.domains[name]))
+            a, b = self.score(leaf, base | {name: low}), self.score(leaf, base | {name: high})
+            return low, high, a, b
+
+        def bad(pair):
+            low, high, a, b = scores(pair)
+            if low == high or isinstance(a, Diagnostic) or isinstance(b, Diagnostic):
+                return False  # failures are the bounds check's to report
+            return (b - a) * rising < 0
+
+        found = self.search(drawn, bad)
+        if found is None:
+            return Outcome(indicator, label, proved)
+        low, high, before, after = scores(found)
+        kind = self.compiled.kinds.get(name)
+        example = []
+        for tag, value, score in (("A", low, before), ("B", high, after)):
+            example.append(f"# department {tag}: {indicator.name} = {format_number(score)}")
+            example += facts_lines(found[0] | {name: value}, self.compiled.kinds)
+        diagnostic = error(
+            "E711", f"'{indicator.name}' is declared {label}, but its score "
+            f"{'falls' if rising > 0 else 'rises'} from {format_number(before)} to {format_number(after)} when "
+            f"{format_name(name)} rises from {format_value(low, kind)} to {format_value(high, kind)}",
+            direction.span, "correct the rule, or the declared direction", example=example)
+        return Outcome(indicator, label, proved, diagnostic)
+
+    # ---- hypothesis ------------------------------------------------------------------------------------
+
+    def constants(self, leaf) -> set:
+        return rule_constants(leaf.indicator, self.lets)
+
+    def strategy(self, leaf, names) -> st.SearchStrategy:
+        domains = {name: domain for name, domain in self.domains.items() if name in names}
+        return facts(domains, self.constants(leaf))
+
+    def search(self, strategy, bad):
+        config = settings(max_examples=self.max_examples, database=None, deadline=None, derandomize=False,
+                          phases=[Phase.generate, Phase.shrink], suppress_health_check=list(HealthCheck))
+        try:
+            return find(strategy, bad, settings=config, random=random.Random(self.seed))
+        except NoSuchExample:
+            return None
+
+
+def _order(domain: Domain):
+    if domain.kind == "grade":
+        rank = {value: -i for i, value in enumerate(domain.values)}  # listed best first
+        return lambda value: rank[value]
+    return lambda value: value
+
+
+def verify(analysis, *, max_examples: int = 200, seed: int = 0) -> list[Outcome]:
+    """Test every leaf's bounds and every declared direction of an analysed (compiled) rule file."""
+    checked = analysis.checked
+    domains = {name: domain_of(decl) for name, decl in checked.symbols.inputs.items()}
+    lets = {let.name: let for let in checked.program.lets}
+    return Verifier(analysis.compiled, analysis.proof, domains, lets, max_examples, seed).run()
