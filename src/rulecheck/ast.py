@@ -204,7 +204,7 @@ Rule = Union[Formula, Assessed, Bands, Checklist, Deduction]
 
 @node
 class Direction:
-    """A declared direction: the score is increasing (or decreasing) in an input."""
+    """A declared direction: the score of a leaf or group is increasing (or decreasing) in an input."""
     direction: str
     input: Ref
     span: Span | None = SPAN
@@ -235,6 +235,7 @@ class Group:
     name: str
     points: Decimal
     children: tuple
+    directions: tuple = ()  # the group's score (the sum of its leaves) moves this way
     span: Span | None = SPAN
 
 

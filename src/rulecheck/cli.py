@@ -10,11 +10,12 @@ from pathlib import Path
 
 import click
 
+from . import ast
 from .api import analyze, ruleset_from
 from .diagnostics import InputFileError, RulecheckError, render_all
 from .facts import load_facts
-from .layout import layout_file
 from .format import format_number
+from .layout import layout_file
 from .report import FORMATS, render
 
 RULE_SUFFIX = ".rules"
@@ -50,7 +51,7 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def check_command(paths, strict: bool) -> None:
-    """Check rule files (or folders of *.rules) for syntax, name, type and weight errors."""
+    """Check rule files (or folders of *.rules): syntax, names, types, weights, bounds, band tables, directions."""
     files = rule_files(paths)
     if not files:
         click.echo(f"no {RULE_SUFFIX} files found in {', '.join(paths)}", err=True)
@@ -83,7 +84,9 @@ def verify_command(paths, max_examples: int, seed: int) -> None:
 
     Facts are drawn inside the declared domains (often at the rules' own thresholds); a violation is
     shrunk to the simplest facts that show it and printed as a snippet to paste into a case."""
-    from .verify import verify  # imports hypothesis: only this command pays for it (check stays fast)
+    from .verify import (
+        verify,  # imports hypothesis: only this command pays for it (check stays fast)
+    )
 
     files = rule_files(paths)
     if not files:
@@ -107,7 +110,7 @@ def verify_command(paths, max_examples: int, seed: int) -> None:
             click.echo(line)
         if found:
             click.echo(render_all(found, sources))
-        leaves += len({id(o.indicator) for o in outcomes})
+        leaves += len({id(o.node) for o in outcomes if isinstance(o.node, ast.Indicator)})
         properties += len(outcomes)
         proved += sum(o.proved for o in outcomes)
         problems += len(found)
@@ -118,24 +121,27 @@ def verify_command(paths, max_examples: int, seed: int) -> None:
 
 
 def verify_lines(outcomes, static) -> list[str]:
-    """One line per leaf: ✓ or ✗, and what was proved or tested."""
-    lines, by_leaf = [], {}
+    """One line per leaf (and per group that declares a direction): ✓ or ✗, what was proved or tested."""
+    lines, by_node = [], {}
     for outcome in outcomes:
-        by_leaf.setdefault(id(outcome.indicator), []).append(outcome)
-    for group in by_leaf.values():
-        indicator = group[0].indicator
+        by_node.setdefault(id(outcome.node), []).append(outcome)
+    for group in by_node.values():
+        node = group[0].node
+        leaf = isinstance(node, ast.Indicator)
         failed = [o.property for o in group if o.failed]
-        failed += [d.code for d in static if d.is_error and within(d.span, indicator.span)]
+        if leaf:
+            failed += [d.code for d in static if d.is_error and within(d.span, node.span)]
         tested = [o.property for o in group if not o.proved and not o.failed]
-        directions = len(group) - 1
-        text = f"{'✗' if failed else '✓'} {indicator.name}: within [0, {format_number(indicator.points)}]"
+        directions = len(group) - leaf
+        shown = [f"within [0, {format_number(node.points)}]"] if leaf else []
         if directions:
-            text += f", {directions} direction{'s' if directions != 1 else ''}"
-        text += " — " + "; ".join(filter(None, [
+            shown.append(f"{directions} direction{'s' if directions != 1 else ''}")
+        verdict = "; ".join(filter(None, [
             f"failed: {', '.join(failed)}" if failed else "",
             f"tested, not proved: {', '.join(tested)}" if tested else "",
             "all proved" if not failed and not tested else ""]))
-        lines.append("  " + text)
+        name = node.name if leaf else f"group {node.name}"
+        lines.append(f"  {'✗' if failed else '✓'} {name}: {', '.join(shown)} — {verdict}")
     return lines
 
 

@@ -144,13 +144,13 @@ def node_lines(item, depth: int):
     keyword = "group" if isinstance(item, ast.Group) else "indicator"
     yield Line(depth, f"{keyword} {format_source_name(item.name)} ({format_source_number(item.points)}):",
                item.span.line)
+    for direction in item.directions:
+        yield Line(depth + 1, f"{direction.direction} in {format_source_name(direction.input.name)}",
+                   direction.span.line)
     if isinstance(item, ast.Group):
         for child in item.children:
             yield from node_lines(child, depth + 1)
         return
-    for direction in item.directions:
-        yield Line(depth + 1, f"{direction.direction} in {format_source_name(direction.input.name)}",
-                   direction.span.line)
     if item.rule is not None:
         yield from rule_lines(item.rule, depth + 1)
     for part in item.parts:

@@ -107,7 +107,8 @@ def apply_extend(nodes: tuple, ext: ast.Extend, diagnostics: list[Diagnostic]) -
                 if isinstance(item, ast.Group):
                     item = attrs.evolve(item, children=item.children + ext.children)
                 else:  # a leaf becomes a group of the department's own indicators, same points
-                    item = ast.Group(item.name, item.points, ext.children, item.span)
+                    # its directions were about its own rule, which the department's indicators replace
+                    item = ast.Group(item.name, item.points, ext.children, (), item.span)
             elif isinstance(item, ast.Group):
                 item = attrs.evolve(item, children=visit(item.children))
             result.append(item)

@@ -250,8 +250,10 @@ class ToAst(Transformer):
 
     # ---- the tree ----------------------------------------------------------------------------------
 
-    def group(self, meta, name, points, *children):
-        return ast.Group(name, points, children, self._span(meta))
+    def group(self, meta, name, points, *body):
+        directions = tuple(b for b in body if isinstance(b, ast.Direction))
+        children = tuple(b for b in body if not isinstance(b, ast.Direction))
+        return ast.Group(name, points, children, directions, self._span(meta))
 
     def indicator(self, meta, name, points, *body):
         directions = tuple(b for b in body if isinstance(b, ast.Direction))

@@ -19,12 +19,12 @@ from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
 from . import ast
-from .compile import EvalFailure, iter_leaves
+from .compile import EvalFailure
 from .diagnostics import Diagnostic, error
 from .domains import Domain, domain_of
-from .evaluate import ARITHMETIC, Env, round_score
+from .evaluate import ARITHMETIC, Env
 from .format import format_name, format_number, format_value
-from .prove import PROVED, UNREAD, Proof
+from .prove import PROVED, UNREAD, Proof, Scored, scored_nodes
 from .prove.search import candidates, facts_lines, rule_constants
 
 # Inputs with no upper bound are drawn up to these; shrinking then finds the smallest value that fails.
@@ -60,7 +60,7 @@ def facts(domains: dict, constants=()) -> st.SearchStrategy:
 @attrs.frozen
 class Outcome:
     """What one property came to: proved statically, passed the search, or failed with a diagnostic."""
-    indicator: ast.Indicator
+    node: ast.Indicator | ast.Group
     property: str  # "bounds" or "increasing in 满意度"
     proved: bool
     diagnostic: Diagnostic | None = None
@@ -80,33 +80,34 @@ class Verifier:
     seed: int = 0
 
     def run(self) -> list[Outcome]:
+        """Every leaf's bounds, then every declared direction of a leaf or a group, in tree order."""
         outcomes = []
-        proofs = {id(p.indicator): p for p in self.proof.leaves}
-        for leaf in iter_leaves(self.compiled.nodes):
-            proof = proofs[id(leaf.indicator)]
-            outcomes.append(self.bounds(leaf, proof.bounded))
+        proofs = {id(p.node): p for p in self.proof.nodes}
+        for scored in scored_nodes(self.compiled):
+            proof = proofs[id(scored.node)]
+            if isinstance(scored.node, ast.Indicator):
+                outcomes.append(self.bounds(scored, proof.bounded))
             for direction, status in proof.directions:
                 if status != UNREAD:
-                    outcomes.append(self.direction(leaf, direction, status == PROVED))
+                    outcomes.append(self.direction(scored, direction, status == PROVED))
         return outcomes
 
-    # ---- one leaf --------------------------------------------------------------------------------------
+    # ---- one leaf or group -----------------------------------------------------------------------------
 
-    def score(self, leaf, facts: dict):
-        """The leaf's rounded score, or the Diagnostic scoring it fails with."""
-        indicator = leaf.indicator
+    def score(self, scored: Scored, facts: dict):
+        """The rounded score, or the Diagnostic scoring fails with."""
+        node = scored.node
         with localcontext(ARITHMETIC):
             try:
-                score = round_score(leaf.score(Env(facts, self.compiled.lets)), self.compiled, indicator)
+                return scored.score(Env(facts, self.compiled.lets))
             except EvalFailure as failure:
                 return failure.diagnostic
             except ArithmeticError:
-                return error("E604", f"'{indicator.name}' cannot be scored: a value it computes is too large "
-                             "for exact arithmetic", indicator.span)
-        return score
+                return error("E604", f"'{node.name}' cannot be scored: a value it computes is too large "
+                             "for exact arithmetic", node.span)
 
-    def bounds(self, leaf, proved: bool) -> Outcome:
-        indicator = leaf.indicator
+    def bounds(self, leaf: Scored, proved: bool) -> Outcome:
+        indicator = leaf.node
         points = indicator.points
 
         def bad(facts):
@@ -130,8 +131,8 @@ class Verifier:
                                example=example)
         return Outcome(indicator, "bounds", proved, diagnostic)
 
-    def direction(self, leaf, direction: ast.Direction, proved: bool) -> Outcome:
-        indicator = leaf.indicator
+    def direction(self, leaf: Scored, direction: ast.Direction, proved: bool) -> Outcome:
+        indicator = leaf.node
         name = direction.input.name
         rising = 1 if direction.direction == "increasing" else -1
         label = f"{direction.direction} in {format_name(name)}"
@@ -167,8 +168,8 @@ class Verifier:
 
     # ---- hypothesis ------------------------------------------------------------------------------------
 
-    def constants(self, leaf) -> set:
-        return rule_constants(leaf.indicator, self.lets)
+    def constants(self, scored: Scored) -> set:
+        return set().union(*(rule_constants(leaf.indicator, self.lets) for leaf in scored.leaves))
 
     def strategy(self, leaf, names) -> st.SearchStrategy:
         domains = {name: domain for name, domain in self.domains.items() if name in names}

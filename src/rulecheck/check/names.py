@@ -121,11 +121,11 @@ class Resolver:
     diagnostics: list
 
     def node(self, item):
-        if isinstance(item, ast.Group):
-            return attrs.evolve(item, children=tuple(self.node(c) for c in item.children))
         for direction in item.directions:
             if direction.input.name not in self.symbols.inputs:
                 self.unknown(direction.input, "an input")
+        if isinstance(item, ast.Group):
+            return attrs.evolve(item, children=tuple(self.node(c) for c in item.children))
         seen = {}
         for part in item.parts:
             if part.name in seen:

@@ -66,8 +66,7 @@ def check_usage(program: ast.Program, symbols: Symbols) -> list[Diagnostic]:
         if let.name not in used:
             for name in sorted(names_read(let.expr)):
                 unused_readers.setdefault(name, []).append(let.name)
-    in_directions = {d.input.name for item, _ in ast.iter_nodes(program.nodes)
-                     if isinstance(item, ast.Indicator) for d in item.directions}
+    in_directions = {d.input.name for item, _ in ast.iter_nodes(program.nodes) for d in item.directions}
 
     def own(decl) -> bool:
         return decl.span is not None and decl.span.file == program.file

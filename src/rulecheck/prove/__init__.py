@@ -8,19 +8,20 @@ domains' edges and the rules' thresholds for a counterexample, which every error
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import attrs
 
 from .. import ast
 from ..check import Checked
-from ..compile import Compiled, Compiler, iter_leaves
+from ..compile import Compiled, CompiledGroup, Compiler, iter_leaves
 from ..diagnostics import error, warning
 from ..domains import domain_of
 from ..evaluate import round_score
 from ..format import format_name, format_number, format_value
 from .bands import BandChecker
-from .intervals import INF, Intervals, Value
+from .intervals import INF, Intervals, Value, add
 from .scores import indicator_value, rule_value
 from .search import Probe, Search, candidates, facts_lines, rule_constants
 
@@ -28,9 +29,40 @@ PROVED, REFUTED, UNKNOWN, UNREAD = "proved", "refuted", "unknown", "unread"
 
 
 @attrs.frozen
-class LeafProof:
-    indicator: ast.Indicator
-    value: Value  # the leaf's score: interval and directions
+class Scored:
+    """A leaf or a group, as something with a score to test: the (rounded) score of its leaves."""
+    node: ast.Indicator | ast.Group
+    leaves: tuple  # CompiledLeaf
+    inputs: frozenset
+    score: Callable  # env → Decimal; raises EvalFailure or ArithmeticError when scoring fails
+
+    @classmethod
+    def of(cls, item, compiled: Compiled) -> Scored:
+        if isinstance(item, CompiledGroup):
+            leaves = tuple(iter_leaves(item.children))
+            node = item.group
+        else:
+            leaves, node = (item,), item.indicator
+
+        def score(env):
+            return sum((round_score(leaf.score(env), compiled, leaf.indicator) for leaf in leaves), Decimal(0))
+        return cls(node, leaves, frozenset().union(*(leaf.inputs for leaf in leaves)), score)
+
+
+def scored_nodes(compiled: Compiled):
+    """Every leaf and group of the tree, depth first."""
+    def visit(items):
+        for item in items:
+            yield Scored.of(item, compiled)
+            if isinstance(item, CompiledGroup):
+                yield from visit(item.children)
+    yield from visit(compiled.nodes)
+
+
+@attrs.frozen
+class NodeProof:
+    node: ast.Indicator | ast.Group
+    value: Value  # its score: interval and directions
     bounded: bool  # proved within [0, points]
     directions: tuple  # (ast.Direction, status)
 
@@ -38,7 +70,7 @@ class LeafProof:
 @attrs.frozen
 class Proof:
     diagnostics: list
-    leaves: tuple
+    nodes: tuple  # NodeProof for every leaf and group
 
 
 def prove(checked: Checked, compiled: Compiled) -> Proof:
@@ -61,7 +93,7 @@ class Prover:
 
     def run(self) -> Proof:
         bands = BandChecker(self.intervals, self.compiler.display_kind)
-        leaves = []
+        values, proofs = {}, []
         for leaf in iter_leaves(self.compiled.nodes):
             indicator = leaf.indicator
             bounded = True
@@ -69,10 +101,15 @@ class Prover:
                 if isinstance(rule, ast.Bands):
                     self.findings += bands.check(name, rule, directed=bool(indicator.directions))
                 bounded &= self.bounds(leaf, name, points, rule)
-            value = indicator_value(indicator, self.intervals)
-            directions = tuple((d, self.direction(leaf, d, value)) for d in indicator.directions)
-            leaves.append(LeafProof(indicator, value, bounded, directions))
-        return Proof(self.findings, tuple(leaves))
+            values[id(indicator)] = (indicator_value(indicator, self.intervals), bounded)
+        for scored in scored_nodes(self.compiled):
+            parts = [values[id(leaf.indicator)] for leaf in scored.leaves]
+            value = parts[0][0]
+            for other, _ in parts[1:]:
+                value = add(value, other)
+            directions = tuple((d, self.direction(scored, d, value)) for d in scored.node.directions)
+            proofs.append(NodeProof(scored.node, value, all(b for _, b in parts), directions))
+        return Proof(self.findings, tuple(proofs))
 
     # ---- bounds ---------------------------------------------------------------------------------
 
@@ -83,7 +120,7 @@ class Prover:
         whole = not leaf.indicator.parts
         score = self.compiler.rule(name, points, rule)[0]
         probe = Probe(score, self.compiled.lets, self._rounding(leaf.indicator) if whole else (lambda raw: raw))
-        search = Search(probe, self._choices(leaf))
+        search = Search(probe, self._choices((leaf,), leaf.inputs))
         what = f"'{name}'" if whole else f"part '{name}' of '{leaf.indicator.name}'"
         if value.high > points:
             facts = search.extreme(value.dirs, lambda s: s > points, goal=1)
@@ -121,11 +158,11 @@ class Prover:
 
     # ---- directions ----------------------------------------------------------------------------
 
-    def direction(self, leaf, declared: ast.Direction, value: Value) -> str:
+    def direction(self, scored: Scored, declared: ast.Direction, value: Value) -> str:
         name = declared.input.name
         rising = 1 if declared.direction == "increasing" else -1
-        indicator = leaf.indicator
-        if name not in leaf.inputs:
+        indicator = scored.node
+        if name not in scored.inputs:
             self.findings.append(warning(
                 "W712", f"'{indicator.name}' is declared {declared.direction} in {format_name(name)}, but its "
                 "rules do not read it", declared.span,
@@ -133,8 +170,8 @@ class Prover:
             return UNREAD
         if value.dirs.get(name) == rising:
             return PROVED
-        probe = Probe(leaf.score, self.compiled.lets, self._rounding(indicator))
-        found = Search(probe, self._choices(leaf)).drop(name, rising)
+        probe = Probe(scored.score, self.compiled.lets)
+        found = Search(probe, self._choices(scored.leaves, scored.inputs)).drop(name, rising)
         if found is None:
             return UNKNOWN
         facts, low, high = found
@@ -158,11 +195,11 @@ class Prover:
 
     # ---- shared ----------------------------------------------------------------------------------
 
-    def _choices(self, leaf) -> dict:
-        constants = rule_constants(leaf.indicator, self.intervals.lets)
+    def _choices(self, leaves, inputs) -> dict:
+        constants = set().union(*(rule_constants(leaf.indicator, self.intervals.lets) for leaf in leaves))
         # in the order the inputs are declared, which is the order an analyst reads them
         return {name: candidates(domain, constants) for name, domain in self.intervals.domains.items()
-                if name in leaf.inputs}
+                if name in inputs}
 
     def _rounding(self, indicator):
         compiled = self.compiled
