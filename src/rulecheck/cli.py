@@ -114,7 +114,7 @@ def verify_command(paths, max_examples: int, seed: int) -> None:
         properties += len(outcomes)
         proved += sum(o.proved for o in outcomes)
         problems += len(found)
-    click.echo(f"{len(files)} file{'s' if len(files) != 1 else ''} verified: {leaves} leaves, {properties} "
+    click.echo(f"{len(files)} file{'s' if len(files) != 1 else ''} verified: {leaves} lea{'ves' if leaves != 1 else 'f'}, {properties} "
                f"properties ({proved} proved statically, all tested with up to {max_examples} examples, "
                f"seed {seed}): {problems} problem{'s' if problems != 1 else ''}", err=True)
     sys.exit(Exit.PROBLEMS if problems else Exit.CLEAN)

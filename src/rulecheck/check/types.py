@@ -19,14 +19,15 @@ UNIT_WORDS = {"ratio": "a percentage or ratio", "count": "a count", "amount": "a
 INPUT_UNITS = {"number": None, "count": "count", "amount": "amount", "percent": "ratio", "score": "points"}
 
 
-def unit_hint(units: set) -> str:
+def unit_hint(units: set, comparing: bool) -> str:
     """How to make two different kinds of quantity agree."""
-    if units == {"points", "ratio"}:
-        return "turn the ratio into points by multiplying it by the points it is worth, or compare the " \
-               "ratio with a percentage"
-    if "ratio" in units and units & {"count", "amount"}:
+    if "ratio" in units and comparing:
         return "compare a ratio with a percentage ('≥ 95%'); to compare counts or amounts, make both sides " \
                "counts or amounts, or divide one by the other to get a ratio"
+    if units == {"points", "ratio"}:
+        return "turn the ratio into points by multiplying it by the points it is worth"
+    if "ratio" in units:
+        return "add like to like: a ratio to a ratio, a count to a count; divide a count by a count to get a ratio"
     return "make both sides the same kind of quantity, e.g. divide a count by a count to get a ratio"
 
 
@@ -128,7 +129,7 @@ class TypeChecker:
                 unit = found.unit
             elif unit != found.unit:
                 self.report("E302", f"{what} {UNIT_WORDS[unit]} and {UNIT_WORDS[found.unit]}", expr.span,
-                            unit_hint({unit, found.unit}))
+                            unit_hint({unit, found.unit}, comparing=what == "this compares"))
                 return ERROR
         return Type("number", unit)
 

@@ -145,7 +145,8 @@ class Prover:
         reach = " or ".join(r for r in reach if r)
         self.findings.append(warning(
             "W503", f"cannot prove that {what} stays within 0 to {format_number(points)} points: its rule "
-            f"might reach {self._interval(value)}, {reach}; no counterexample found at the domains' edges",
+            f"interval analysis only bounds it by {self._interval(value)}, {reach}; no counterexample found at "
+            "the domains' edges",
             rule.span, "cap the rule with min/max/clamp so the bound is evident, or run 'rulecheck verify' "
             "to search with many more facts"))
         return False
