@@ -144,8 +144,8 @@ class Prover:
                  "below 0" if value.low < 0 else None]
         reach = " or ".join(r for r in reach if r)
         self.findings.append(warning(
-            "W503", f"cannot prove that {what} stays within 0 to {format_number(points)} points: its rule "
-            f"interval analysis only bounds it by {self._interval(value)}, {reach}; no counterexample found at "
+            "W503", f"cannot prove that {what} stays within 0 to {format_number(points)} points: interval "
+            f"analysis only bounds it by {self._interval(value)} ({reach}), and no counterexample was found at "
             "the domains' edges",
             rule.span, "cap the rule with min/max/clamp so the bound is evident, or run 'rulecheck verify' "
             "to search with many more facts"))
