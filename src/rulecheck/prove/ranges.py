@@ -126,18 +126,27 @@ def simple_value(piece: Piece, integral: bool) -> Decimal | None:
     if piece.low_closed and piece.low != -INF and (not integral or piece.low == piece.low.to_integral_value()):
         return piece.low
     low = piece.low if piece.low != -INF else min(piece.high, Decimal(0)) - 1000
+    # Above an open lower end with no upper end, look just above it: every multiple of 1000 past the
+    # end lies inside, but 1000 (100000% for a ratio) is no example of '> 100%'.
+    near = piece if piece.high != INF or piece.low == -INF else Piece(piece.low, low + 1, False, True)
     for step in STEPS:
         if integral and step < 1:
             break
-        value = (low / step).to_integral_value(ROUND_CEILING) * step
+        value = _multiple(low, step, ROUND_CEILING)
         if value == low and not piece.low_closed:
             value += step
-        if piece.contains(value):
+        if near.contains(value):
             return value
-        value = (piece.high / step).to_integral_value(ROUND_FLOOR) * step if piece.high != INF else None
+        value = _multiple(piece.high, step, ROUND_FLOOR) if piece.high != INF else None
         if value is not None and piece.contains(value):
             return value
     return None if integral else (low + piece.high) / 2 if piece.high != INF else low + 1
+
+
+def _multiple(value: Decimal, step: Decimal, rounding: str) -> Decimal:
+    """The multiple of step next to value; a zero has no sign (−0.005 rounds up to 0, not −0)."""
+    found = (value / step).to_integral_value(rounding) * step
+    return found.copy_abs() if found.is_zero() else found
 
 
 @attrs.frozen
