@@ -190,9 +190,11 @@ class BandChecker:
                                       f"({self._describe(table.domain, table)})", band.span,
                                       "correct its threshold, or remove the row"))
             elif mine.empty:
-                before = ", ".join(str(i + 1) for i in taken_by) or "above it"
+                # the rows above that take some of its values, not every row above
+                shadows = [i for i in taken_by if not table.rows[i].intersect(covered).intersect(table.domain).empty]
+                before = ", ".join(str(i + 1) for i in shadows)
                 findings.append(error("E703", f"band {index + 1} of '{name}' can never match: every value it "
-                                      f"covers is taken by band{'s' if len(taken_by) > 1 else ''} {before} first",
+                                      f"covers is taken by band{'s' if len(shadows) > 1 else ''} {before} first",
                                       band.span, "remove the row, or correct the thresholds above it"))
             elif band.condition is not None:
                 overlap = self._overlap(table, index)
