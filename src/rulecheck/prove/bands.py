@@ -8,7 +8,7 @@ the first row compares) with constants; other tables are left to `rulecheck veri
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from itertools import pairwise
 
 import attrs
@@ -277,6 +277,8 @@ class BandChecker:
         if isinstance(covered, Choices):
             return ", ".join(v for v in covered.universe if v in covered.values)
         kind = self.display_kind(table.subject)
+        if table.integral and not _whole(covered).empty:
+            covered = _whole(covered)
         texts = []
         for p in covered.pieces:
             low = format_value(p.low, kind) if p.low != -INF else None
@@ -292,6 +294,21 @@ class BandChecker:
             else:
                 texts.append(f"{'[' if p.low_closed else '('}{low}, {high}{']' if p.high_closed else ')'}")
         return " or ".join(texts)
+
+
+def _whole(covered: Ranges) -> Ranges:
+    """The whole numbers in each piece, for a count: the gap (0, 1) ∪ (1, 3) is just 2."""
+    pieces = []
+    for p in covered.pieces:
+        low, high = p.low, p.high
+        if low != -INF:
+            low = low.to_integral_value(ROUND_CEILING)
+            low += 1 if low == p.low and not p.low_closed else 0
+        if high != INF:
+            high = high.to_integral_value(ROUND_FLOOR)
+            high -= 1 if high == p.high and not p.high_closed else 0
+        pieces.append(Piece(low, high, low != -INF, high != INF))
+    return Ranges.of(*pieces)
 
 
 def _union(rows, domain):
