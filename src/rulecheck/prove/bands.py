@@ -41,6 +41,12 @@ class Table:
             taken = taken.union(covered)
         return found
 
+    def reachable(self) -> list:
+        """What each row gets of the values the subject really takes: for a count, whole numbers only
+        (the effective share (0, 1) of '= 0', '= 1', 'otherwise' holds no count, and no step)."""
+        effective = self.effective()
+        return [_whole(covered) for covered in effective] if self.integral else effective
+
 
 def table_of(rule: ast.Bands, intervals: Intervals) -> Table | None:
     subject = rule.subject if rule.subject is not None else _guess_subject(rule)
@@ -134,7 +140,7 @@ def band_value(rule: ast.Bands, intervals: Intervals) -> Value:
     conditions = [intervals.of(b.condition) for b in rule.bands if b.condition is not None]
     table = table_of(rule, intervals)
     if table is not None and not isinstance(table.domain, Choices):
-        reachable = [(covered, p) for covered, p in zip(table.effective(), points) if not covered.empty]
+        reachable = [(covered, p) for covered, p in zip(table.reachable(), points) if not covered.empty]
         if not reachable:
             return hull(points + conditions)
         steps = sorted(((piece, p) for covered, p in reachable for piece in covered.pieces),
@@ -214,7 +220,7 @@ class BandChecker:
                                   rule.span, f"add a row for {self._describe(gap, table)}, or an 'otherwise' row",
                                   example=self._example(table, value)))
         if not findings and not directed:
-            findings += self._order(name, rule, table, effective)
+            findings += self._order(name, rule, table, table.reachable())
         return findings
 
     def _thresholds(self, table: Table, subject: str, findings: list) -> set:
