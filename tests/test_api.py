@@ -276,3 +276,42 @@ def test_relative_imports_resolve_against_the_name_given_to_loads(tmp_path):
     """)
     ruleset = rulecheck.loads(text, name=str(tmp_path / "dept.rules"))
     assert ruleset.evaluate(FACTS).total == D("9.81")
+
+
+# ---- the prove stage's findings ------------------------------------------------------------------------
+
+UNCAPPED = """\
+framework "及时性"
+total 6
+rounding 2 decimals half-up
+inputs:
+    完成: count
+    计划: count from 1
+indicator 及时 (6):
+    formula: 完成 / 计划 × 6
+"""
+
+
+def test_a_proved_problem_is_reported_by_analyze_but_does_not_stop_scoring():
+    analysis = rulecheck.analyze_text(UNCAPPED, "t.rules")
+    assert not analysis.ok
+    (finding,) = analysis.diagnostics
+    assert (finding.code, finding.location()) == ("E501", "t.rules:8:5")
+    assert finding.message == "'及时' can score 12, above its 6 points"
+    assert finding.example == ("完成: 2", "计划: 1")
+    assert finding.to_dict()["counterexample"] == ["完成: 2", "计划: 1"]
+    ruleset = rulecheck.loads(UNCAPPED, "t.rules")
+    assert [d.code for d in ruleset.findings] == ["E501"] and ruleset.warnings == ()
+    assert ruleset.evaluate({"完成": 3, "计划": 4})["及时"].score == Decimal("4.50")
+    with pytest.raises(rulecheck.EvaluationError) as caught:
+        ruleset.evaluate(dict(zip(("完成", "计划"), (2, 1))))
+    assert [d.code for d in caught.value.diagnostics] == ["E603"]
+
+
+def test_a_clean_file_has_no_findings_and_a_proof_for_every_node():
+    analysis = rulecheck.analyze_text(UNCAPPED.replace("完成 / 计划 × 6", "min(完成 / 计划, 1) × 6"))
+    assert analysis.ok and analysis.diagnostics == []
+    (proof,) = analysis.proof.nodes
+    assert proof.node.name == "及时" and proof.bounded
+    assert (proof.value.low, proof.value.high) == (0, 6)
+    assert proof.value.dirs == {"完成": 1, "计划": -1}
