@@ -58,3 +58,502 @@ def facts_for(ruleset, *, nonzero=(), at_most=None) -> st.SearchStrategy:
     for smaller, larger in (at_most or {}).items():
         strategy = strategy.map(lambda facts, s=smaller, b=larger: facts | {s: min(facts[s], facts[b])})
     return strategy
+
+
+# ---- rule files: random well-formed frameworks, as text ------------------------------------------
+#
+# `rule_files()` draws a framework that `rulecheck check` accepts without errors (warnings may
+# remain): the points of every group add up, every input is read inside its declared domain (a
+# divisor is declared `above 0`), every leaf scores within [0, its points] for every fact in the
+# domains, every band table covers its subject's domain, and every declared direction holds. The text
+# is spelled at random, as people type it (ASCII or mathematical symbols, full-width punctuation,
+# indentation by 2 or 4 spaces or tabs, comments and blank lines anywhere), so the layout has work to
+# do. `rule_programs()` gives the same files parsed.
+
+from itertools import pairwise
+
+import attrs
+
+from rulecheck.format import format_source, format_source_name, format_source_number
+from rulecheck.parser import parse
+from rulecheck.source import Source
+
+LEAF_POINTS = [Decimal(p) for p in ("1", "1.5", "2", "2.5", "3", "4", "5", "6", "8", "10")]
+SHARES = st.sampled_from([Decimal(f) for f in ("1", "0.8", "0.6", "0.5", "0.4", "0.2", "0")])
+HALF = Decimal("0.5")
+ONE = Decimal(1)
+WORDS = ("满意度", "预算", "执行率", "项目", "完成", "及时", "资金", "管理", "资产", "人员", "制度", "经费", "控制",
+         "效益", "公平", "服务", "质量", "数据", "平台", "学校", "教师", "课程", "信息", "公开", "绩效", "目标", "评分")
+
+
+def name_pool() -> tuple[str, ...]:
+    """Names as analysts write them: mostly Chinese, some ASCII, some with Chinese quotation marks,
+    and a few that must be quoted (punctuation, spaces, or spelled like a keyword). Drawn from a fixed
+    pool: one choice per name keeps the generator fast."""
+    chinese = [a + b for a in WORDS for b in WORDS if a != b]
+    plain = ["rate", "x1", "done_n", "plan_n", "budget", "spent", "ratio_a", "k", "q3", "staff"]
+    marked = [f"“{a}”{b}" for a in WORDS[:6] for b in WORDS[6:12]]
+    punctuated = [f"{a}{mark}{b}" for a, b in pairwise(WORDS) for mark in ("、", "(%)", " ", "（万元）", "-", "/", "#")]
+    keyword = ["per", "total", "floor", "otherwise", "and"]
+    return tuple(chinese + plain * 20 + marked * 3 + punctuated * 3 + keyword * 20)
+
+
+NAMES = st.sampled_from(name_pool())
+DESCRIPTIONS = st.sampled_from([None, None, "万元", "按规定 #1 执行", "完成数 / 计划数", "满意度(%)", "评分: 0 到 5",
+                                "见附件一，第3条"])
+
+
+@attrs.frozen
+class Spelling:
+    """How one file is typed: symbols or ASCII, which arrow, full-width punctuation, indentation."""
+    ascii: bool
+    divide: str  # "/" or "÷" (when not ascii)
+    arrow: str
+    full_width: bool
+    tight: bool  # no spaces around operators and arrows
+    indent: str
+
+    def __call__(self, text: str) -> str:
+        """Canonical text spelled this way; quoted names and descriptions are left as they are."""
+        pieces = text.split('"')
+        for index in range(0, len(pieces), 2):  # outside the quotes
+            pieces[index] = self._respell(pieces[index])
+        return '"'.join(pieces)
+
+    def _respell(self, text: str) -> str:
+        symbols = {"→": self.arrow, "/": self.divide}
+        if self.ascii:
+            symbols |= {"≥": ">=", "≤": "<=", "≠": "!=", "×": "*", "−": "-", "/": "/"}
+        if self.full_width:
+            symbols |= {":": "：", "(": "（", ")": "）", ",": "，", "%": "％"}
+        text = "".join(symbols.get(char, char) for char in text)
+        if self.tight:
+            for symbol in (self.arrow, ">=", "<=", "!=", "≥", "≤", "≠", "×", "*", "÷", "/", "+", "−", "-", "<", ">",
+                           " = "):
+                text = text.replace(f" {symbol.strip()} ", symbol.strip())
+        return text
+
+
+spellings = st.builds(
+    Spelling, ascii=st.booleans(), divide=st.sampled_from(["/", "÷"]), arrow=st.sampled_from(["→", "->", "=>"]),
+    full_width=st.booleans(), tight=st.booleans(), indent=st.sampled_from(["    ", "  ", "\t"]))
+
+
+@attrs.frozen
+class Input:
+    """An input as the file declares it."""
+    name: str
+    kind: str
+    low: Decimal | None = None  # a percent's bounds as fractions: 100% is 1
+    high: Decimal | None = None
+    above: bool = False  # 'above LOW': LOW excluded
+    values: tuple = ()
+    description: str | None = None
+
+    def text(self) -> str:
+        kind = f"grade({', '.join(map(format_source_name, self.values))})" if self.kind == "grade" else self.kind
+        text = f"{format_source_name(self.name)}: {kind}"
+        percent = self.kind == "percent"
+        if self.low is not None:
+            text += f" {'above' if self.above else 'from'} {format_source_number(self.low, percent)}"
+            if self.high is not None:
+                text += f" to {format_source_number(self.high, percent)}"
+        return text + (f' "{self.description}"' if self.description else "")
+
+    def thresholds(self) -> list[Decimal]:
+        """Values strictly inside the domain, for band thresholds and deduction allowances."""
+        if self.kind == "percent":
+            top = self.high if self.high is not None else Decimal(2)
+            return [Decimal(p) / 100 for p in (5, 10, 25, 50, 60, 75, 80, 85, 90, 95, 120, 150)
+                    if self.low < Decimal(p) / 100 < top]
+        step = ONE if self.kind == "count" else Decimal(5) if self.kind == "amount" else HALF
+        top = self.high if self.high is not None else self.low + 40 * step
+        # a count above 0 is at least 1: a threshold of 1 would leave nothing below it
+        found, value = [], self.low + step * (2 if self.above and self.kind == "count" else 1)
+        while value < top:
+            found.append(value)
+            value += step
+        return found
+
+
+def ratio(a: Input, b: Input) -> ast.Binary:
+    return ast.Binary("/", ast.Ref(a.name), ast.Ref(b.name))
+
+
+def capped(a: Input, b: Input) -> ast.Call:
+    """min(a / b, 1)"""
+    return ast.Call("min", (ratio(a, b), ast.Number(ONE)))
+
+
+@attrs.frozen
+class Rule:
+    """One scoring rule: its lines (depth relative to the rule) and each input it reads with the way
+    the score moves as that input rises, for sure: +1 never falls, -1 never rises, 0 not known."""
+    lines: tuple  # (depth, text)
+    directions: dict
+
+
+def merged(*directions: dict) -> dict:
+    """The directions of a sum of rules: an input moved both ways (or either way) by them has none."""
+    found: dict = {}
+    for each in directions:
+        for name, way in each.items():
+            found[name] = way if found.get(name, way) == way else 0
+    return found
+
+
+@attrs.define
+class Draft:
+    """A rule file being drawn: the names taken, the inputs and lets declared for the rules."""
+    draw: object
+    names: set = attrs.Factory(set)
+    inputs: list = attrs.Factory(list)
+    lets: list = attrs.Factory(list)  # (name, declared type or None, expression, description or None)
+
+    def fresh(self) -> str:
+        """A name not taken yet (inputs, lets, grade values, groups, indicators and parts all differ)."""
+        name = self.draw(NAMES)
+        while name in self.names:
+            name += self.draw(st.sampled_from(WORDS))
+        self.names.add(name)
+        return name
+
+    def description(self) -> str | None:
+        return self.draw(DESCRIPTIONS)
+
+    def input(self, kind: str, *, divisor: bool = False, other_than: Input | None = None) -> Input:
+        """An input of a kind, new or (now and then) one declared for another rule; a divisor is
+        declared `above 0`, so it is never 0."""
+        fitting = [i for i in self.inputs if i.kind == kind and (i.above or not divisor) and i != other_than]
+        if fitting and self.draw(st.integers(0, 3)) == 0:
+            return self.draw(st.sampled_from(fitting))
+        draw = self.draw
+        low, high, values = None, None, ()
+        if kind == "percent":
+            low, high = Decimal(0), draw(st.sampled_from([ONE, Decimal(2)]))
+        elif kind in ("count", "amount", "number"):
+            low = Decimal(0)
+            if draw(st.booleans()):
+                high = draw(st.sampled_from([Decimal(10), Decimal(50), Decimal(100), Decimal(1000)]))
+        elif kind == "grade":
+            values = tuple(self.fresh() for _ in range(draw(st.integers(2, 4))))
+        decl = Input(self.fresh(), kind, low, high, divisor, values, self.description())
+        self.inputs.append(decl)
+        return decl
+
+    def score_input(self, points: Decimal) -> Input:
+        top = self.draw(st.sampled_from([points, points, max(points - HALF, HALF)]))
+        decl = Input(self.fresh(), "score", Decimal(0), top, description=self.description())
+        self.inputs.append(decl)
+        return decl
+
+    def let(self, expr, declared: str | None = None) -> str:
+        name = self.fresh()
+        self.lets.append((name, declared, expr, self.description()))
+        return name
+
+    # ---- rules ---------------------------------------------------------------------------------
+
+    def rule(self, points: Decimal) -> Rule:
+        kind = self.draw(st.sampled_from(["bands", "bands", "full bands", "grade bands", "checklist", "deduct",
+                                          "deduct", "formula", "formula", "formula", "assessed"]))
+        return getattr(self, kind.replace(" ", "_"))(points)
+
+    def shares(self, points: Decimal, count: int) -> list[Decimal]:
+        """`count` points from the tiers' grid (a share of `points` each: all, 80%, 60%, …, none)."""
+        return [(points * self.draw(SHARES)).normalize() for _ in range(count)]
+
+    def bands(self, points: Decimal) -> Rule:
+        """`bands S:` with thresholds in S's domain, as a ladder or as ranges, in either order."""
+        draw = self.draw
+        kind = draw(st.sampled_from(["percent", "percent", "count", "amount", "number", "ratio"]))
+        if kind == "ratio":  # a derived value a / b, between 0 and +∞
+            a = self.input(draw(st.sampled_from(["count", "amount"])))
+            b = self.input(a.kind, divisor=True, other_than=a)
+            name = self.let(ratio(a, b), draw(st.sampled_from([None, "percent"])))
+            subject = Input(name, "percent", Decimal(0), Decimal(2))
+            moves = {a.name: 1, b.name: -1}
+        else:
+            decl = self.input(kind)
+            subject, moves = decl, {decl.name: 1}
+        inside = subject.thresholds()
+        thresholds = sorted(draw(st.lists(st.sampled_from(inside), min_size=1, max_size=4, unique=True)), reverse=True)
+        tiers = self.shares(points, len(thresholds) + 1)  # tiers[0] for the values above thresholds[0]
+        way = draw(st.sampled_from([1, -1, 0]))
+        if way:
+            tiers.sort(reverse=way > 0)
+        closed_below = draw(st.booleans())  # ≥ t / < t, or > t / ≤ t
+        up, down = (">=", "<") if closed_below else (">", "<=")
+        percent = subject.kind == "percent"
+        name = format_source_name(subject.name)
+
+        def bound(value):
+            return format_source_number(value, percent)
+
+        def row(op, value):
+            return f"{OP[op]} {bound(value)}"
+
+        form = draw(st.sampled_from(["ladder", "ranges", "rising ladder"]))
+        rows = []
+        if form == "rising ladder":  # < t_k, < t_k-1, …, then ≥ t_1
+            for index in range(len(thresholds) - 1, -1, -1):
+                rows.append((row(down, thresholds[index]), tiers[index + 1]))
+            last = row(up, thresholds[0])
+            top = tiers[0]
+        else:
+            rows.append((row(up, thresholds[0]), tiers[0]))
+            for index in range(1, len(thresholds)):
+                if form == "ladder":
+                    rows.append((row(up, thresholds[index]), tiers[index]))
+                else:
+                    high, low = thresholds[index - 1], thresholds[index]
+                    rows.append((f"{bound(low)} {OP[up.replace('>', '<')]} {name} {OP[down]} {bound(high)}",
+                                 tiers[index]))
+            last = row(down, thresholds[-1])
+            top = tiers[-1]
+        rows.append(("otherwise" if draw(st.booleans()) else last, top))
+        lines = [(0, f"bands {name}:")] + [(1, f"{condition} → {format_source_number(p)}") for condition, p in rows]
+        return Rule(tuple(lines), {n: m * way for n, m in moves.items()})
+
+    def full_bands(self, points: Decimal) -> Rule:
+        """`bands:` whose rows are whole conditions: a ≤ b, or bool inputs."""
+        draw = self.draw
+        high, low = sorted(self.shares(points, 2), reverse=True)
+        if draw(st.booleans()):
+            kind = draw(st.sampled_from(["amount", "count", "percent"]))
+            a = self.input(kind)
+            b = self.input(kind, other_than=a)
+            op = draw(st.sampled_from(["<=", "<"]))
+            row = f"{format_source_name(a.name)} {OP[op]} {format_source_name(b.name)} → {format_source_number(high)}"
+            lines = [(0, "bands:"), (1, row), (1, f"otherwise → {format_source_number(low)}")]
+            return Rule(tuple(lines), {a.name: -1, b.name: 1})  # the score is constant if high = low
+        first = self.input("bool")
+        second = self.input("bool", other_than=first)
+        middle = self.draw(st.sampled_from([m for m in self.shares(points, 1) if low <= m <= high] or [low]))
+        lines = [(0, "bands:"),
+                 (1, f"{format_source_name(first.name)} and {format_source_name(second.name)} → {format_source_number(high)}"),
+                 (1, f"{format_source_name(first.name)} → {format_source_number(middle)}"),
+                 (1, f"otherwise → {format_source_number(low)}")]
+        return Rule(tuple(lines), {first.name: 1, second.name: 1})
+
+    def grade_bands(self, points: Decimal) -> Rule:
+        """`bands G:` with one row per value of the grade (the last ones maybe as 'otherwise')."""
+        decl = self.input("grade")
+        values = list(self.draw(st.permutations(decl.values)))
+        tiers = self.shares(points, len(values))
+        lines = [(0, f"bands {format_source_name(decl.name)}:")]
+        covered = self.draw(st.integers(len(values) - 1, len(values)))
+        for value, tier in zip(values[:covered], tiers):
+            lines.append((1, f"{format_source_name(value)} → {format_source_number(tier)}"))
+        if covered < len(values):
+            lines.append((1, f"otherwise → {format_source_number(tiers[-1])}"))
+        return Rule(tuple(lines), {decl.name: 0})
+
+    def split(self, points: Decimal, most: int, smallest: Decimal = HALF) -> list[Decimal]:
+        """`points` as a sum of 1 to `most` parts, each a multiple of `smallest`."""
+        units = int(points / smallest)
+        count = self.draw(st.integers(1, max(1, min(most, units))))
+        cuts = sorted(self.draw(st.lists(st.integers(1, units - 1), min_size=count - 1, max_size=count - 1,
+                                         unique=True))) if count > 1 else []
+        edges = [0, *cuts, units]
+        return [((high - low) * smallest).normalize() for low, high in pairwise(edges)]
+
+    def checklist(self, points: Decimal) -> Rule:
+        """Items whose points add up to the indicator's: bool inputs, comparisons, grade values."""
+        items, directions = [], []
+        for share in self.split(points, 4):
+            what = self.draw(st.sampled_from(["bool", "bool", "not", "compare", "grade", "and"]))
+            if what in ("bool", "not", "and"):
+                decl = self.input("bool")
+                condition = format_source_name(decl.name)
+                way = 1
+                if what == "not":
+                    condition, way = f"not {condition}", -1
+                directions.append({decl.name: way})
+                if what == "and":
+                    other = self.input("bool", other_than=decl)
+                    condition += f" and {format_source_name(other.name)}"
+                    directions.append({other.name: 1})
+            elif what == "compare":
+                decl = self.input(self.draw(st.sampled_from(["percent", "count", "amount"])))
+                threshold = self.draw(st.sampled_from(decl.thresholds()))
+                op = self.draw(st.sampled_from([">=", ">", "<=", "<"]))
+                condition = f"{format_source_name(decl.name)} {OP[op]} {format_source_number(threshold, decl.kind == 'percent')}"
+                directions.append({decl.name: 1 if op in (">=", ">") else -1})
+            else:
+                decl = self.input("grade")
+                value = self.draw(st.sampled_from(decl.values))
+                condition = f"{format_source_name(decl.name)} {self.draw(st.sampled_from(['=', '≠']))} {format_source_name(value)}"
+                directions.append({decl.name: 0})
+            items.append((1, f"{condition} → {format_source_number(share)}"))
+        return Rule(((0, "checklist:"), *items), merged(*directions))
+
+    def deduct(self, points: Decimal) -> Rule:
+        """deduct lines (per occurrence, or per unit above/below an allowance), then a floor."""
+        lines, directions = [], []
+        for _ in range(self.draw(st.integers(1, 2))):
+            amount = self.draw(st.sampled_from([Decimal("0.1"), Decimal("0.25"), HALF, ONE, Decimal(2), points]))
+            shape = self.draw(st.sampled_from(["per", "above", "below"]))
+            if shape == "per":
+                decl = self.input("count")
+                lines.append((0, f"deduct {format_source_number(amount)} per {format_source_name(decl.name)}"))
+                directions.append({decl.name: -1})
+                continue
+            decl = self.input(self.draw(st.sampled_from(["percent", "amount", "count"])))
+            percent = decl.kind == "percent"
+            unit = self.draw(st.sampled_from([Decimal("0.01"), Decimal("0.05")] if percent else [ONE, Decimal(10)]))
+            threshold = self.draw(st.sampled_from(decl.thresholds()))
+            per = f"{format_source_number(unit, percent)} of {format_source_name(decl.name)}"
+            allowance = f"{shape} {format_source_number(threshold, percent)}"
+            lines.append((0, f"deduct {format_source_number(amount)} per {per} {allowance}"))
+            directions.append({decl.name: -1 if shape == "above" else 1})
+        floor = self.draw(st.sampled_from([Decimal(0), Decimal(0), None, *self.shares(points, 1)]))
+        if floor is not None and floor < points:
+            lines.append((0, f"floor {format_source_number(floor)}"))
+        return Rule(tuple(lines), merged(*directions))
+
+    def formula(self, points: Decimal) -> Rule:
+        """A formula that stays within [0, points]: capped ratios, clamps, a percent times the points."""
+        draw = self.draw
+        shape = draw(st.sampled_from(["capped", "complement", "clamp", "percent", "average", "let", "max"]))
+        pts, zero, two, full = ast.Number(points), ast.Number(Decimal(0)), ast.Number(Decimal(2)), ast.Number(ONE, True)
+        if shape == "percent":  # p × P, or min(p, 100%) × P when p may pass 100%
+            decl = self.input("percent")
+            rate = ast.Ref(decl.name) if decl.high == ONE else ast.Call("min", (ast.Ref(decl.name), full))
+            return self.formula_rule(ast.Binary("*", rate, pts), {decl.name: 1})
+        kind = draw(st.sampled_from(["count", "amount", "number"]))
+        a = self.input(kind)
+        b = self.input(kind, divisor=True, other_than=a)
+        rising = {a.name: 1, b.name: -1}
+        falling = {a.name: -1, b.name: 1}
+        if shape == "capped":  # min(a / b, 1) × P
+            return self.formula_rule(ast.Binary("*", capped(a, b), pts), rising)
+        if shape == "complement":  # (1 − min(a / b, 1)) × P, or P − min(a / b, 1) × P
+            expr = ast.Binary("*", ast.Binary("-", ast.Number(ONE), capped(a, b)), pts) if draw(st.booleans()) \
+                else ast.Binary("-", pts, ast.Binary("*", capped(a, b), pts))
+            return self.formula_rule(expr, falling)
+        if shape == "clamp":  # clamp(a / b × P, 0, P)
+            return self.formula_rule(ast.Call("clamp", (ast.Binary("*", ratio(a, b), pts), zero, pts)), rising)
+        if shape == "max":  # max(P − 2 × (a / b), 0)
+            expr = ast.Call("max", (ast.Binary("-", pts, ast.Binary("*", two, ratio(a, b))), zero))
+            return self.formula_rule(expr, falling)
+        if shape == "let":  # let r = min(a / b, 1) … r × P, or let r: percent = a / b … min(r, 100%) × P
+            declared = draw(st.sampled_from([None, "percent"]))
+            rate = self.let(capped(a, b) if declared is None else ratio(a, b), declared)
+            inner = ast.Ref(rate) if declared is None else ast.Call("min", (ast.Ref(rate), full))
+            return self.formula_rule(ast.Binary("*", inner, pts), rising)
+        c = self.input(kind)
+        d = self.input(kind, divisor=True, other_than=c)
+        both = merged(rising, {c.name: 1, d.name: -1})
+        if draw(st.booleans()):  # (min(a / b, 1) + min(c / d, 1)) / 2 × P
+            expr = ast.Binary("*", ast.Binary("/", ast.Binary("+", capped(a, b), capped(c, d)), two), pts)
+        else:  # sum(min(a / b, 1), min(c / d, 1)) × P / 2
+            expr = ast.Binary("/", ast.Binary("*", ast.Call("sum", (capped(a, b), capped(c, d))), pts), two)
+        return self.formula_rule(expr, both)
+
+    @staticmethod
+    def formula_rule(expr, directions: dict) -> Rule:
+        return Rule(((0, f"formula: {format_source(expr)}"),), directions)
+
+    def assessed(self, points: Decimal) -> Rule:
+        decl = self.score_input(points)
+        return Rule(((0, f"assessed {format_source_name(decl.name)}"),), {decl.name: 1})
+
+    # ---- the tree --------------------------------------------------------------------------------
+
+    def indicator(self, depth: int, points: Decimal) -> list:
+        name = self.fresh()
+        lines = [(depth, f"indicator {format_source_name(name)} ({format_source_number(points)}):")]
+        parts = self.split(points, 3) if self.draw(st.integers(0, 4)) == 0 else [points]
+        if len(parts) == 1:
+            rules = [self.rule(points)]
+            body = [(depth + 1 + d, text) for d, text in rules[0].lines]
+        else:
+            rules, body = [], []
+            for share in parts:
+                rule = self.rule(share)
+                rules.append(rule)
+                body.append((depth + 1, f"part {format_source_name(self.fresh())} ({format_source_number(share)}):"))
+                body += [(depth + 2 + d, text) for d, text in rule.lines]
+        directions = {name: way for name, way in merged(*(rule.directions for rule in rules)).items() if way}
+        declared = self.draw(st.lists(st.sampled_from(sorted(directions)), unique=True)) if directions else []
+        for input_name in declared:
+            way = "increasing" if directions[input_name] > 0 else "decreasing"
+            lines.append((depth + 1, f"{way} in {format_source_name(input_name)}"))
+        return lines + body
+
+    def node(self, depth: int) -> tuple[Decimal, list]:
+        """A group or an indicator at `depth`, and its points."""
+        if depth < 2 and self.draw(st.integers(0, 2)) == 0:
+            children = [self.node(depth + 1) for _ in range(self.draw(st.integers(1, 3)))]
+            points = sum((p for p, _ in children), Decimal(0))
+            header = (depth, f"group {format_source_name(self.fresh())} ({format_source_number(points)}):")
+            return points, [header] + [line for _, lines in children for line in lines]
+        points = self.draw(st.sampled_from(LEAF_POINTS))
+        return points, self.indicator(depth, points)
+
+
+OP = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "=", "!=": "≠"}
+COMMENTS = st.sampled_from(["#", "# 满意度≥95%得6分; 90%≤满意度<95%得4分。", "#   [reconstructed] 原文不清",
+                            "# a comment: (with) #hashes", "#no space", "# 得满分  "]).map(str.rstrip)
+
+
+@st.composite
+def rule_files(draw) -> str:
+    """The text of a random framework that `rulecheck check` accepts (warnings aside)."""
+    draft = Draft(draw)
+    tree = [draft.node(0) for _ in range(draw(st.integers(1, 3)))]
+    total = sum((p for p, _ in tree), Decimal(0))
+    header = []
+    title = draw(st.sampled_from(WORDS)) + draw(st.sampled_from(["", "评价", "指标体系框架"])) + \
+        draw(st.sampled_from(["", " 2024", "(试行)"]))
+    header.append([(0, f'framework "{title}"')])
+    header.append([(0, f"total {format_source_number(total)}")])
+    if draw(st.integers(0, 4)):
+        mode = draw(st.sampled_from(["", " half-up", " half-even", " half-down", " up", " down"]))
+        header.append([(0, f"rounding {draw(st.integers(1, 3))} decimals{mode}")])
+    if draw(st.booleans()):
+        names = [draft.fresh() for _ in range(draw(st.integers(1, 3)))]
+        cuts = sorted(draw(st.lists(st.sampled_from([total * f for f in (Decimal("0.9"), Decimal("0.8"),
+                                                                          Decimal("0.6"))]),
+                                    min_size=len(names) - 1, max_size=len(names) - 1, unique=True)), reverse=True)
+        grades = [(1, f"≥ {format_source_number(cut.normalize())} → {format_source_name(n)}")
+                  for cut, n in zip(cuts, names)]
+        header.append([(0, "grades:"), *grades, (1, f"otherwise → {format_source_name(names[-1])}")])
+    blocks = draw(st.integers(1, 2)) if len(draft.inputs) > 1 else 1
+    cut = len(draft.inputs) // 2 if blocks == 2 else len(draft.inputs)
+    for chunk in (draft.inputs[:cut], draft.inputs[cut:]):
+        if chunk:
+            header.append([(0, "inputs:"), *((1, decl.text()) for decl in chunk)])
+    lets = []
+    for name, declared, expr, description in draft.lets:
+        text = f"let {format_source_name(name)}{f': {declared}' if declared else ''} = {format_source(expr)}"
+        lets.append([(0, text + (f' "{description}"' if description else ""))])
+    # the usual order (header, inputs, lets, tree), or the header's statements shuffled, lets last
+    statements = list(draw(st.permutations(header)) if draw(st.integers(0, 3)) == 0 else header)
+    nodes = [lines for _, lines in tree]
+    statements += lets + nodes if draw(st.booleans()) else nodes + lets
+    return render(draw, draw(spellings), statements)
+
+
+def render(draw, spelling: Spelling, statements: list) -> str:
+    """The statements' lines as text, with comments and blank lines here and there."""
+    lines = [line for statement in statements for line in statement]
+    spots = st.lists(st.integers(0, len(lines) - 1), max_size=max(1, len(lines) // 8))
+    blank, above, after = draw(spots), draw(spots), draw(spots)
+    out = []
+    for index, (depth, text) in enumerate(lines):
+        if index in blank:
+            out.append("")
+        if index in above:  # a comment line, indented like this line or less
+            out.append(spelling.indent * draw(st.integers(0, depth)) + draw(COMMENTS))
+        line = spelling.indent * depth + spelling(text)
+        if index in after:
+            line += " " * draw(st.integers(1, 4)) + draw(COMMENTS)
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def rule_programs() -> st.SearchStrategy[ast.Program]:
+    """The files of `rule_files()`, parsed."""
+    return rule_files().map(lambda text: parse(Source("<generated>", text))[0])

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from strategies import rule_files
 
 import rulecheck
 from rulecheck.cli import main
@@ -61,6 +63,14 @@ def test_a_file_that_does_not_parse_is_refused_with_the_parsers_finding(path: Pa
     expected = [d for d in rulecheck.analyze(path).diagnostics if d.is_error]
     assert raised.value.diagnostics[0] == expected[0]
     assert raised.value.render().startswith(f"{path}:{expected[0].span.line}:{expected[0].span.column}: error[")
+
+
+@given(rule_files())
+def test_a_generated_file_keeps_its_tree_and_comments_through_the_layout(text):
+    canonical = layout(text)
+    assert tree(canonical) == tree(text)
+    assert layout(canonical) == canonical
+    assert comments(canonical) == comments(text)
 
 
 # ---- a messy file, word for word ------------------------------------------------------------------
