@@ -387,12 +387,12 @@ GOOD_AND_BAD = {
              [("E704", "the threshold 95 is outside the values 满意度 can take ([0%, 100%])")]),
     "W705": ("        bands 满意度:\n            ≥ 95% → 6\n            ≥ 90% → 4\n            otherwise → 1\n",
              "        bands 满意度:\n            ≥ 95% → 6\n            ≥ 90% → 1\n            otherwise → 4\n",
-             [("W705", "the points of '指标' go up and down as 满意度 rises: 4 for [0%, 90%), 1 for "
-                       "[90%, 95%), 6 for [95%, 100%]")]),
+             [("W705", ("the points of '指标' go up and down as 满意度 rises: 4 for [0%, 90%), 1 for "
+                        "[90%, 95%), 6 for [95%, 100%]"))]),
     "E711": ("        increasing in 满意度\n        bands 满意度:\n            ≥ 95% → 6\n            otherwise → 1\n",
              "        increasing in 满意度\n        bands 满意度:\n            ≥ 95% → 1\n            otherwise → 6\n",
-             [("E711", "'指标' is declared increasing in 满意度, but its score falls from 6 to 1 when 满意度 "
-                       "rises from 0% to 100%")]),
+             [("E711", ("'指标' is declared increasing in 满意度, but its score falls from 6 to 1 when 满意度 "
+                        "rises from 0% to 100%"))]),
     "W712": ("        decreasing in 未完成重点工作数\n        deduct 3 per 未完成重点工作数\n",
              "        decreasing in 满意度\n        deduct 3 per 未完成重点工作数\n",
              [("W712", "'指标' is declared decreasing in 满意度, but its rules do not read it")]),
@@ -447,5 +447,5 @@ indicator 预算公开 (3):
     assert good.diagnostics == []
     bad = rulecheck.analyze_text(text.replace("POINTS", "1"))
     assert [(d.code, d.message) for d in bad.diagnostics] == [
-        ("E711", "'预算公开' is declared increasing in 公开情况, but its score falls from 2 to 1 when 公开情况 "
-                 "rises from 公开但不完全符合 to 按规定公开")]
+        ("E711", ("'预算公开' is declared increasing in 公开情况, but its score falls from 2 to 1 when 公开情况 "
+                  "rises from 公开但不完全符合 to 按规定公开"))]
