@@ -130,7 +130,7 @@ def verify_lines(outcomes, static) -> list[str]:
         leaf = isinstance(node, ast.Indicator)
         failed = [o.property for o in group if o.failed]
         if leaf:
-            failed += [d.code for d in static if d.is_error and within(d.span, node.span)]
+            failed += [d.code for d in static if d.is_error and node.span.covers(d.span)]
         tested = [o.property for o in group if not o.proved and not o.failed]
         directions = len(group) - leaf
         shown = [f"within [0, {format_number(node.points)}]"] if leaf else []
@@ -198,11 +198,6 @@ def fmt_summary(files: int, changed: int, failed: int, written: bool) -> str:
     summary = f"{files} file{'s' if files != 1 else ''}: {changed} {'reformatted' if written else 'to reformat'}, " \
               f"{files - changed - failed} unchanged"
     return summary + (f", {failed} with errors" if failed else "")
-
-
-def within(inner, outer) -> bool:
-    return inner is not None and outer is not None and inner.file == outer.file and \
-        outer.line <= inner.line <= outer.end_line
 
 
 def load_facts_or_fail(path: str):

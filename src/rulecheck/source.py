@@ -25,6 +25,10 @@ class Span:
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
 
+    def covers(self, other: Span | None) -> bool:
+        """Whether `other` starts on one of this span's lines (a finding inside an indicator's block)."""
+        return other is not None and other.file == self.file and self.line <= other.line <= self.end_line
+
 
 @attrs.frozen
 class Source:
