@@ -17,7 +17,7 @@ these positions. Every counterexample a finding carries is replayed through the 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from pathlib import Path
 
 import attrs
@@ -29,7 +29,9 @@ from rulecheck.api import ruleset_from
 from rulecheck.cli import main
 from rulecheck.diagnostics import EvaluationError, sort_key
 from rulecheck.domains import domain_of
+from rulecheck.evaluate import ARITHMETIC, Env
 from rulecheck.facts import parse_facts
+from rulecheck.format import format_value
 from rulecheck.source import Source
 from rulecheck.verify import verify
 
@@ -151,6 +153,15 @@ def assert_reproduced(ruleset, diagnostic) -> None:
         claimed = re.fullmatch(r"'(.+)' (?:can score|scored) (\S+), (above its \S+ points|below 0)", message)
         assert [(d.code, d.message) for d in failures] == \
             [("E603", f"'{claimed[1]}' scored {claimed[2]}, {claimed[3]}")]
+    elif code == "E702":
+        # the facts put the table's derived subject on the value the message names: both rows match it
+        claimed = re.search(r"overlap: (.+) = (\S+) matches both", message)
+        assert diagnostic.example[0] == f"# {claimed[1]} = {claimed[2]}"
+        facts = ruleset.validate(baseline(ruleset) | example_facts(diagnostic.example[1:]))
+        with localcontext(ARITHMETIC):
+            value = Env(facts, ruleset.compiled.lets)[claimed[1]]
+        assert format_value(value, "percent") == claimed[2]
+        assert failures == []
     elif code == "E701":
         claimed = re.fullmatch(r"no band of '(.+)' covers (.+)", message)
         assert [(d.code, d.message, d.span) for d in failures] == \
@@ -191,9 +202,9 @@ def test_check_reports_exactly_what_the_file_expects(path: Path):
 def test_check_counterexamples_reproduce_when_scored(path: Path):
     analysis = rulecheck.analyze(path)
     for diagnostic in analysis.diagnostics:
-        # bounds and directions always carry facts; so does a gap when the table's subject is an input,
-        # as in every gap of this corpus
-        assert bool(diagnostic.example) == (diagnostic.code in ("E501", "E502", "E711", "E701")), diagnostic
+        # bounds and directions always carry facts; so do a gap and an overlap, here: the subject is an
+        # input, or a ratio that simple whole numbers reach
+        assert bool(diagnostic.example) == (diagnostic.code in ("E501", "E502", "E711", "E701", "E702")), diagnostic
         if diagnostic.example:
             assert_reproduced(ruleset_from(analysis), diagnostic)
 

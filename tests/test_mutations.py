@@ -218,13 +218,21 @@ def test_verify_command_passes_the_shipped_rules():
     assert result.stderr.endswith(f"all tested with up to {FEW} examples, seed 0): 0 problems\n")
 
 
-def test_verify_with_one_seed_prints_the_same_twice(tmp_path):
-    path = mutated(tmp_path, "uncapped")  # a failure, so that a counterexample is drawn and shrunk
+def test_verify_with_one_seed_prints_the_same_twice():
+    # a failure only the search finds (check proves nothing wrong), so a counterexample is drawn and shrunk
+    path = Path(__file__).parent / "data" / "broken" / "divisor-from-zero.rules"
     first, second = (invoke("verify", path, "--seed", "7", "--max-examples", FEW) for _ in range(2))
     assert first.exit_code == second.exit_code == 1
     assert (first.stdout, first.stderr) == (second.stdout, second.stderr)
-    assert "error[E501]: '预算执行率' scored " in first.stdout  # found by the search, not the prover
+    assert "error[E601]: division by zero" in first.stdout and "= counterexample:" in first.stdout
     assert "seed 7)" in first.stderr
+
+
+def test_verify_reports_what_check_found_once(tmp_path):
+    result = invoke("verify", mutated(tmp_path, "uncapped"), "--max-examples", FEW)
+    assert result.exit_code == 1
+    assert result.stdout.count("error[E501]") == 1
+    assert "error[E501]: '预算执行率' can score 7, above its 6 points" in result.stdout
 
 
 @pytest.mark.parametrize("seed", ["12345"])
@@ -237,7 +245,7 @@ def test_verify_passes_the_framework_whatever_the_seed(seed):
 def test_verify_honours_max_examples():
     result = invoke("verify", FRAMEWORK, "--max-examples", "1")
     assert result.exit_code == 0, result.output
-    assert "all tested with up to 1 examples" in result.stderr
+    assert "all tested with up to 1 example, seed 0" in result.stderr
     refused = invoke("verify", FRAMEWORK, "--max-examples", "0")
     assert refused.exit_code == 2
     assert "Invalid value for '--max-examples'" in refused.stderr

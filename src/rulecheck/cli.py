@@ -105,19 +105,30 @@ def verify_command(paths, max_examples: int, seed: int) -> None:
             problems += sum(d.is_error for d in analysis.diagnostics)
             continue
         outcomes = verify(analysis, max_examples=max_examples, seed=seed)
-        found = [d for d in analysis.proof.diagnostics if d.is_error] + [o.diagnostic for o in outcomes if o.failed]
+        static = [d for d in analysis.proof.diagnostics if d.is_error]
+        # a problem check already reported (with its counterexample) is not reported again
+        found = static + [o.diagnostic for o in outcomes if o.failed and not any(
+            d.code == o.diagnostic.code and o.node.span.covers(d.span) for d in static)]
         for line in verify_lines(outcomes, analysis.proof.diagnostics):
             click.echo(line)
         if found:
             click.echo(render_all(found, sources))
         leaves += len({id(o.node) for o in outcomes if isinstance(o.node, ast.Indicator)})
         properties += len(outcomes)
-        proved += sum(o.proved for o in outcomes)
+        proved += sum(o.proved and not o.failed for o in outcomes)
         problems += len(found)
-    click.echo(f"{len(files)} file{'s' if len(files) != 1 else ''} verified: {leaves} lea{'ves' if leaves != 1 else 'f'}, {properties} "
-               f"properties ({proved} proved statically, all tested with up to {max_examples} examples, "
-               f"seed {seed}): {problems} problem{'s' if problems != 1 else ''}", err=True)
+    click.echo(verify_summary(len(files), leaves, properties, proved, problems, max_examples, seed), err=True)
     sys.exit(Exit.PROBLEMS if problems else Exit.CLEAN)
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else many or word + 's'}"
+
+
+def verify_summary(files, leaves, properties, proved, problems, max_examples, seed) -> str:
+    return (f"{plural(files, 'file')} verified: {plural(leaves, 'leaf', 'leaves')}, "
+            f"{plural(properties, 'property', 'properties')} ({proved} proved statically, all tested with up to "
+            f"{plural(max_examples, 'example')}, seed {seed}): {plural(problems, 'problem')}")
 
 
 def verify_lines(outcomes, static) -> list[str]:
@@ -129,8 +140,10 @@ def verify_lines(outcomes, static) -> list[str]:
         node = group[0].node
         leaf = isinstance(node, ast.Indicator)
         failed = [o.property for o in group if o.failed]
-        if leaf:
-            failed += [d.code for d in static if d.is_error and node.span.covers(d.span)]
+        if leaf:  # check's own findings inside the leaf, unless the search's failures already say so
+            said = {"E501", "E502"} if "bounds" in failed else set()
+            said |= {"E711"} if any(p != "bounds" for p in failed) else set()
+            failed += [d.code for d in static if d.is_error and node.span.covers(d.span) and d.code not in said]
         tested = [o.property for o in group if not o.proved and not o.failed]
         directions = len(group) - leaf
         shown = [f"within [0, {format_number(node.points)}]"] if leaf else []

@@ -225,7 +225,8 @@ class Compiler:
             shown = (f": {format_expr(subject)} = {format_expr(subject, env, self.kinds)}"
                      if subject is not None else "")
             raise EvalFailure(error("E602", f"no band of '{name}' matches{shown}", rule.span,
-                                    "add an 'otherwise' row, or a row that covers this value"))
+                                    "add an 'otherwise' row, or a row that covers this value" if subject is not None
+                                    else "add an 'otherwise' row, or a row for this department's case"))
 
         def score(env):
             return rows[matching(env)][1](env)

@@ -51,6 +51,9 @@ def check_weights(program: ast.Program) -> list[Diagnostic]:
 def _sum_matches(what, children, points, span, target, diagnostics) -> None:
     total = sum((c.points for c in children), Decimal(0))
     if total != points:
-        listed = " + ".join(f"{c.name} {c.points}" for c in children)
+        if len(children) > 1:
+            listed = " + ".join(f"{c.name} {c.points}" for c in children) + f" = {total}"
+        else:
+            listed = f"the only one, {children[0].name}, is worth {children[0].points}"
         diagnostics.append(error("E401", f"{what} add up to {total}, not {target}", span,
-                                 f"{listed} = {total}; change a weight or the maximum"))
+                                 f"{listed}; change a weight or the maximum"))

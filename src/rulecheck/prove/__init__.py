@@ -23,7 +23,7 @@ from ..format import format_name, format_number, format_value
 from .bands import BandChecker
 from .intervals import INF, Intervals, Value, add
 from .scores import indicator_value, rule_value
-from .search import Probe, Search, candidates, facts_lines, rule_constants
+from .search import Probe, Search, candidates, facts_lines, hit_values, rule_constants
 
 PROVED, REFUTED, UNKNOWN, UNREAD = "proved", "refuted", "unknown", "unread"
 
@@ -92,7 +92,7 @@ class Prover:
         self.compiler = Compiler(self.checked)
 
     def run(self) -> Proof:
-        bands = BandChecker(self.intervals, self.compiler.display_kind)
+        bands = BandChecker(self.intervals, self.compiler.display_kind, self.reaching)
         values, proofs = {}, []
         for leaf in iter_leaves(self.compiled.nodes):
             indicator = leaf.indicator
@@ -135,9 +135,13 @@ class Prover:
             facts = search.extreme(value.dirs, lambda s: s < 0, goal=-1)
             if facts is not None:
                 reached = probe(facts)
+                span, hint = rule.span, "add a floor: max(…, 0) around the formula"
+                if isinstance(rule, ast.Deduction) and rule.floor is not None:
+                    span, hint = rule.floor.span, "raise the floor to 0: 'floor 0'"
+                elif isinstance(rule, ast.Deduction):
+                    hint = "add a line 'floor 0' under the deduct lines"
                 self.findings.append(error(
-                    "E502", f"{what} can score {format_number(reached)}, below 0", rule.span,
-                    "add a floor: 'floor 0' under deduct lines, or max(…, 0) around a formula",
+                    "E502", f"{what} can score {format_number(reached)}, below 0", span, hint,
                     example=facts_lines(facts, self.compiled.kinds)))
                 return False
         reach = [f"above {format_number(points)}" if value.high > points else None,
@@ -183,7 +187,10 @@ class Prover:
             "E711", f"'{indicator.name}' is declared {declared.direction} in {format_name(name)}, but its score "
             f"{moved} from {format_number(before)} to {format_number(after)} when {format_name(name)} rises from "
             f"{format_value(low, kind)} to {format_value(high, kind)}", declared.span,
-            "correct the rule (are the bands upside down?), or the declared direction",
+            ("correct the rule (are the bands upside down?), or the declared direction"
+             if any(isinstance(rule, ast.Bands) for leaf in scored.leaves
+                    for _, _, rule in ast.indicator_rules(leaf.indicator))
+             else "correct the rule, or the declared direction"),
             example=self._pair(facts, name, low, high, before, after, indicator.name)))
         return REFUTED
 
@@ -193,6 +200,16 @@ class Prover:
             lines.append(f"# department {label}: {indicator} = {format_number(score)}")
             lines += facts_lines(facts | {name: value}, self.compiled.kinds)
         return lines
+
+    def reaching(self, expr, target):
+        """(facts lines, value): simple inputs for which a derived value lands in `target`, or None."""
+        names = self.compiler.inputs_read(expr)
+        choices = {name: hit_values(domain) for name, domain in self.intervals.domains.items() if name in names}
+        probe = Probe(self.compiler.expr(expr), self.compiled.lets)
+        found = Search(probe, choices).hit(target.contains)
+        if found is None:
+            return None
+        return facts_lines(found, self.compiled.kinds), probe(found)
 
     # ---- shared ----------------------------------------------------------------------------------
 

@@ -178,6 +178,7 @@ def _step_direction(points: list) -> int | None:
 class BandChecker:
     intervals: Intervals
     display_kind: object  # expr → "percent" or None, for showing the subject's values
+    reaching: object  # (expr, Ranges) → facts that put a derived subject in the set, or None
 
     def check(self, name: str, rule: ast.Bands, directed: bool) -> list[Diagnostic]:
         table = table_of(rule, self.intervals)
@@ -209,8 +210,9 @@ class BandChecker:
                     findings.append(error(
                         "E702", f"bands {other + 1} and {index + 1} of '{name}' overlap: {subject} = "
                         f"{self._show(table, value)} matches both (the first one wins)", band.span,
-                        "make the ranges meet without overlapping, e.g. '< 5%' then '5% ≤ … ≤ 10%'",
-                        example=self._example(table, value)))
+                        "make the rows meet without overlapping: end one row where the next begins, with '<' "
+                        "on one side and '≤' on the other",
+                        example=self._example(table, value, table.rows[other].intersect(covered))))
             if not covered.intersect(table.domain).empty:
                 taken_by.append(index)
         gap = table.domain.minus(_union(table.rows, table.domain))
@@ -218,7 +220,7 @@ class BandChecker:
         if value is not None:
             findings.append(error("E701", f"no band of '{name}' covers {subject} = {self._show(table, value)}",
                                   rule.span, f"add a row for {self._describe(gap, table)}, or an 'otherwise' row",
-                                  example=self._example(table, value)))
+                                  example=self._example(table, value, gap)))
         if not findings and not directed:
             findings += self._order(name, rule, table, table.reachable())
         return findings
@@ -267,12 +269,19 @@ class BandChecker:
                         "check the thresholds' order; if the points are meant to rise and fall, say which way "
                         "the score moves with a line such as 'increasing in …' and verify it")]
 
-    def _example(self, table: Table, value) -> tuple:
-        """The fact to paste into a case, when the subject is an input (a derived value is no fact)."""
+    def _example(self, table: Table, value, covered) -> tuple:
+        """Facts to paste into a case: the subject itself when it is an input; for a derived value,
+        inputs that put it in the problem range, when a simple set of them can be found."""
         subject = table.subject
         if isinstance(subject, ast.Ref) and subject.name in self.intervals.domains:
             return (f"{format_expr(subject)}: {self._show(table, value)}",)
-        return ()
+        if isinstance(covered, Choices):
+            return ()
+        found = self.reaching(subject, covered.intersect(table.domain))
+        if found is None:
+            return ()
+        facts, reached = found
+        return (f"# {format_expr(subject)} = {self._show(table, reached)}", *facts)
 
     def _show(self, table: Table, value) -> str:
         if isinstance(value, str):

@@ -95,6 +95,9 @@ class Ranges:
             return -1
         return 0
 
+    def contains(self, value) -> bool:
+        return any(p.contains(value) for p in self.pieces)
+
     def witness(self, integral: bool = False) -> Decimal | None:
         """A simple value inside: the fewest decimals, then the closest to the lower end."""
         for p in self.pieces:

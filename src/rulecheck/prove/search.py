@@ -58,6 +58,16 @@ def candidates(domain: Domain, constants) -> list:
     return values
 
 
+def hit_values(domain: Domain) -> list:
+    """Values to try when aiming a derived value at a range: the domain's edges and small round numbers
+    (whole numbers up to 100, whole percentages up to 200%)."""
+    if domain.kind in ("bool", "grade"):
+        return candidates(domain, ())
+    step = Decimal("0.01") if domain.kind == "percent" else Decimal(1)
+    grid = {step * k for k in range(201)} | set(candidates(domain, ()))
+    return sorted((v for v in grid if domain.contains(v)), key=simplicity)
+
+
 def rule_constants(indicator, lets: dict) -> set:
     """The numbers an indicator's rules mention, through the derived values they read: its thresholds."""
     found: set = set()
@@ -117,6 +127,26 @@ class Search:
                     facts = facts | {name: value}
                     break
         return facts
+
+    def hit(self, wanted: Callable) -> dict | None:
+        """The simplest facts found whose value is wanted: one input varied at a time, then two."""
+        names = list(self.choices)
+        base = {name: values[0] for name, values in self.choices.items()}
+        for name in names:
+            for value in self.choices[name]:
+                trial = base | {name: value}
+                if (score := self.probe(trial)) is not None and wanted(score):
+                    return trial
+        for i, first in enumerate(names):
+            for second in names[i + 1:]:
+                for a in self.choices[first]:
+                    for b in self.choices[second]:
+                        trial = base | {first: a, second: b}
+                        if (score := self.probe(trial)) is not None and wanted(score):
+                            return trial
+                        if self.probe.calls > 10 * BUDGET:
+                            return None
+        return None
 
     def drop(self, name: str, rising: int):
         """Facts, and two values of `name` (lower first), where the score moves against `rising`."""
