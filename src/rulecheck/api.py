@@ -106,9 +106,9 @@ def ruleset_from(analysis: Analysis) -> Ruleset:
     scoring: evaluation still checks every score against its points. It is kept in `findings`."""
     if analysis.compiled is None:
         raise RuleFileError(analysis.diagnostics, analysis.linked.sources)
+    checks = analysis.linked.diagnostics + analysis.checked.diagnostics
     return Ruleset(analysis.checked.program, analysis.compiled, analysis.linked.sources,
-                   tuple(d for d in analysis.diagnostics if not d.is_error),
-                   tuple(analysis.proof.diagnostics))
+                   tuple(d for d in checks if not d.is_error), tuple(analysis.proof.diagnostics))
 
 
 def load(path: str | Path) -> Ruleset:

@@ -67,9 +67,8 @@ def check_command(paths, strict: bool) -> None:
             click.echo(render_all(diagnostics, analysis.linked.sources))
         errors += sum(d.is_error for d in diagnostics)
         warnings += sum(not d.is_error for d in diagnostics)
-    summary = f"{len(files)} file{'s' if len(files) != 1 else ''} checked: {errors} error{'s' if errors != 1 else ''}, " \
-              f"{warnings} warning{'s' if warnings != 1 else ''}"
-    click.echo(summary, err=True)
+    click.echo(f"{plural(len(files), 'file')} checked: {plural(errors, 'error')}, {plural(warnings, 'warning')}",
+               err=True)
     sys.exit(Exit.PROBLEMS if errors or (strict and warnings) else Exit.CLEAN)
 
 
@@ -108,7 +107,7 @@ def verify_command(paths, max_examples: int, seed: int) -> None:
         static = [d for d in analysis.proof.diagnostics if d.is_error]
         # a problem check already reported (with its counterexample) is not reported again
         found = static + [o.diagnostic for o in outcomes if o.failed and not any(
-            d.code == o.diagnostic.code and o.node.span.covers(d.span) for d in static)]
+            already(d, o) for d in static)]
         for line in verify_lines(outcomes, analysis.proof.diagnostics):
             click.echo(line)
         if found:
@@ -119,6 +118,15 @@ def verify_command(paths, max_examples: int, seed: int) -> None:
         problems += len(found)
     click.echo(verify_summary(len(files), leaves, properties, proved, problems, max_examples, seed), err=True)
     sys.exit(Exit.PROBLEMS if problems else Exit.CLEAN)
+
+
+def already(static, outcome) -> bool:
+    """Whether check's finding is the problem the search found: the same code, on the same direction
+    line, or (for bounds) inside the same leaf."""
+    found = outcome.diagnostic
+    if static.code != found.code:
+        return False
+    return static.span == found.span if found.code == "E711" else outcome.node.span.covers(static.span)
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:

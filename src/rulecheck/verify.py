@@ -11,7 +11,7 @@ given.
 from __future__ import annotations
 
 import random
-from decimal import Decimal, localcontext
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
 import attrs
 from hypothesis import HealthCheck, Phase, find, settings
@@ -24,7 +24,7 @@ from .diagnostics import Diagnostic, error
 from .domains import Domain, domain_of
 from .evaluate import ARITHMETIC, Env
 from .format import format_name, format_number, format_value
-from .prove import PROVED, UNREAD, Proof, Scored, scored_nodes
+from .prove import PROVED, UNREAD, Proof, Scored, labelled, scored_nodes
 from .prove.search import candidates, facts_lines, rule_constants
 
 # Inputs with no upper bound are drawn up to these; shrinking then finds the smallest value that fails.
@@ -47,7 +47,12 @@ def values(domain: Domain, constants=()) -> st.SearchStrategy:
     else:
         places = PLACES[domain.kind]
         step = Decimal(1).scaleb(-places)
-        drawn = st.decimals(low + step if domain.low_exclusive else low, high, places=places)
+        low = low + step if domain.low_exclusive else low
+        # decimals() favours small values; whole steps across the range reach its top end as often
+        first = int(low.scaleb(places).to_integral_value(ROUND_CEILING))
+        last = int(high.scaleb(places).to_integral_value(ROUND_FLOOR))
+        steps = st.integers(first, last).map(lambda k: Decimal(k).scaleb(-places))
+        drawn = st.one_of(st.decimals(low, high, places=places), steps)
     edges = candidates(domain, constants)
     return st.one_of(st.sampled_from(edges), drawn) if edges else drawn
 
@@ -160,7 +165,7 @@ class Verifier:
             example.append(f"# department {tag}: {indicator.name} = {format_number(score)}")
             example += facts_lines(found[0] | {name: value}, self.compiled.kinds)
         diagnostic = error(
-            "E711", f"'{indicator.name}' is declared {label}, but its score "
+            "E711", f"{labelled(indicator)} is declared {label}, but its score "
             f"{'falls' if rising > 0 else 'rises'} from {format_number(before)} to {format_number(after)} when "
             f"{format_name(name)} rises from {format_value(low, kind)} to {format_value(high, kind)}",
             direction.span, "correct the rule, or the declared direction", example=example)

@@ -19,13 +19,16 @@ UNIT_WORDS = {"ratio": "a percentage or ratio", "count": "a count", "amount": "a
 INPUT_UNITS = {"number": None, "count": "count", "amount": "amount", "percent": "ratio", "score": "points"}
 
 
-def unit_hint(units: set, comparing: bool) -> str:
-    """How to make two different kinds of quantity agree."""
-    if "ratio" in units and comparing:
+def unit_hint(units: set, what: str) -> str:
+    """How to make two different kinds of quantity agree, for the operation `what` describes."""
+    if "deduction" in what:
+        return "give the unit and the threshold in the quantity's own kind: 'per 1% of' a ratio and " \
+               "'above 10%', 'per 10 of' an amount and 'above 100'"
+    if "ratio" in units and what == "this compares":
         return "compare a ratio with a percentage ('≥ 95%'); to compare counts or amounts, make both sides " \
                "counts or amounts, or divide one by the other to get a ratio"
     if units == {"points", "ratio"}:
-        return "turn the ratio into points by multiplying it by the points it is worth"
+        return "a ratio and points do not add up: score each in its own part ('part …') of the indicator"
     if "ratio" in units:
         return "add like to like: a ratio to a ratio, a count to a count; divide a count by a count to get a ratio"
     return "make both sides the same kind of quantity, e.g. divide a count by a count to get a ratio"
@@ -129,7 +132,7 @@ class TypeChecker:
                 unit = found.unit
             elif unit != found.unit:
                 self.report("E302", f"{what} {UNIT_WORDS[unit]} and {UNIT_WORDS[found.unit]}", expr.span,
-                            unit_hint({unit, found.unit}, comparing=what == "this compares"))
+                            unit_hint({unit, found.unit}, what))
                 return ERROR
         return Type("number", unit)
 

@@ -14,15 +14,15 @@ def check_weights(program: ast.Program) -> list[Diagnostic]:
     header = program.name.span if program.name is not None else None
     if program.nodes and program.total is None:
         diagnostics.append(error("E403", "the framework declares no total", header,
-                                 "add a line 'total 100' (the framework's maximum score) after the "
-                                 "'framework' line", where=program.file))
+                                 "add a line 'total 100' (the framework's maximum score) near the top of "
+                                 "the file", where=program.file))
     elif program.total is not None and not program.nodes:
         diagnostics.append(error("E401", f"the framework's total is {program.total.value} but it has no "
                                  "groups or indicators", program.total.span,
                                  "add the indicator tree, e.g. 'group 部门决策 (20):' with its indicators"))
     elif program.total is not None:
         _sum_matches("the top-level groups", program.nodes, program.total.value, program.total.span,
-                     "the total", diagnostics)
+                     f"the total {program.total.value}", diagnostics)
     if program.nodes and program.rounding is None:
         diagnostics.append(warning("W401", "the framework declares no rounding; scores are rounded to 2 "
                                    "decimals half-up", header,

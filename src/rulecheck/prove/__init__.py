@@ -49,6 +49,11 @@ class Scored:
         return cls(node, leaves, frozenset().union(*(leaf.inputs for leaf in leaves)), score)
 
 
+def labelled(node) -> str:
+    """'预算执行率', or group '人员管理': how a finding names the node it is about."""
+    return f"group '{node.name}'" if isinstance(node, ast.Group) else f"'{node.name}'"
+
+
 def scored_nodes(compiled: Compiled):
     """Every leaf and group of the tree, depth first."""
     def visit(items):
@@ -120,7 +125,8 @@ class Prover:
         whole = not leaf.indicator.parts
         score = self.compiler.rule(name, points, rule)[0]
         probe = Probe(score, self.compiled.lets, self._rounding(leaf.indicator) if whole else (lambda raw: raw))
-        search = Search(probe, self._choices((leaf,), leaf.inputs))
+        reads = set().union(*(self.compiler.inputs_read(e) for e in ast.rule_expressions(rule)))
+        search = Search(probe, self._choices((leaf,), reads))
         what = f"'{name}'" if whole else f"part '{name}' of '{leaf.indicator.name}'"
         if value.high > points:
             facts = search.extreme(value.dirs, lambda s: s > points, goal=1)
@@ -169,7 +175,7 @@ class Prover:
         indicator = scored.node
         if name not in scored.inputs:
             self.findings.append(warning(
-                "W712", f"'{indicator.name}' is declared {declared.direction} in {format_name(name)}, but its "
+                "W712", f"{labelled(indicator)} is declared {declared.direction} in {format_name(name)}, but its "
                 "rules do not read it", declared.span,
                 "name an input the rules read, or remove the line"))
             return UNREAD
@@ -184,7 +190,7 @@ class Prover:
         kind = self.compiled.kinds.get(name)
         moved = "falls" if rising > 0 else "rises"
         self.findings.append(error(
-            "E711", f"'{indicator.name}' is declared {declared.direction} in {format_name(name)}, but its score "
+            "E711", f"{labelled(indicator)} is declared {declared.direction} in {format_name(name)}, but its score "
             f"{moved} from {format_number(before)} to {format_number(after)} when {format_name(name)} rises from "
             f"{format_value(low, kind)} to {format_value(high, kind)}", declared.span,
             ("correct the rule (are the bands upside down?), or the declared direction"
@@ -201,12 +207,14 @@ class Prover:
             lines += facts_lines(facts | {name: value}, self.compiled.kinds)
         return lines
 
-    def reaching(self, expr, target):
-        """(facts lines, value): simple inputs for which a derived value lands in `target`, or None."""
+    def reaching(self, expr, value, target):
+        """(facts lines, value): simple inputs that give a derived value exactly `value`, else any value
+        in `target`; None if none are found."""
         names = self.compiler.inputs_read(expr)
         choices = {name: hit_values(domain) for name, domain in self.intervals.domains.items() if name in names}
         probe = Probe(self.compiler.expr(expr), self.compiled.lets)
-        found = Search(probe, choices).hit(target.contains)
+        search = Search(probe, choices)
+        found = search.hit(lambda reached: reached == value) or search.hit(target.contains)
         if found is None:
             return None
         return facts_lines(found, self.compiled.kinds), probe(found)

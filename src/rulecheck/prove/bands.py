@@ -178,7 +178,7 @@ def _step_direction(points: list) -> int | None:
 class BandChecker:
     intervals: Intervals
     display_kind: object  # expr → "percent" or None, for showing the subject's values
-    reaching: object  # (expr, Ranges) → facts that put a derived subject in the set, or None
+    reaching: object  # (expr, value, Ranges) → (facts, value) giving a derived subject that value or one in the set
 
     def check(self, name: str, rule: ast.Bands, directed: bool) -> list[Diagnostic]:
         table = table_of(rule, self.intervals)
@@ -207,20 +207,21 @@ class BandChecker:
                 overlap = self._overlap(table, index)
                 if overlap is not None:
                     other, value = overlap
+                    value, example = self._example(table, value, table.rows[other].intersect(covered))
                     findings.append(error(
                         "E702", f"bands {other + 1} and {index + 1} of '{name}' overlap: {subject} = "
                         f"{self._show(table, value)} matches both (the first one wins)", band.span,
                         "make the rows meet without overlapping: end one row where the next begins, with '<' "
-                        "on one side and '≤' on the other",
-                        example=self._example(table, value, table.rows[other].intersect(covered))))
+                        "on one side and '≤' on the other", example=example))
             if not covered.intersect(table.domain).empty:
                 taken_by.append(index)
         gap = table.domain.minus(_union(table.rows, table.domain))
         value = gap.witness(table.integral)
         if value is not None:
+            value, example = self._example(table, value, gap)
             findings.append(error("E701", f"no band of '{name}' covers {subject} = {self._show(table, value)}",
                                   rule.span, f"add a row for {self._describe(gap, table)}, or an 'otherwise' row",
-                                  example=self._example(table, value, gap)))
+                                  example=example))
         if not findings and not directed:
             findings += self._order(name, rule, table, table.reachable())
         return findings
@@ -266,22 +267,23 @@ class BandChecker:
         shown = ", ".join(f"{format_value(v)} for {self._describe(Ranges.of(piece), table)}" for piece, v in steps)
         return [warning("W705", f"the points of '{name}' go up and down as {format_expr(table.subject)} rises: "
                         f"{shown}", rule.span,
-                        "check the thresholds' order; if the points are meant to rise and fall, say which way "
-                        "the score moves with a line such as 'increasing in …' and verify it")]
+                        "check the points against the thresholds; then declare the way the score should move "
+                        "with a line such as 'increasing in …', and check will hold the table to it")]
 
     def _example(self, table: Table, value, covered) -> tuple:
-        """Facts to paste into a case: the subject itself when it is an input; for a derived value,
-        inputs that put it in the problem range, when a simple set of them can be found."""
+        """(the value to name, facts to paste into a case): the subject itself when it is an input; for
+        a derived value, inputs that give it the value (or another in the problem range), if simple ones
+        can be found."""
         subject = table.subject
         if isinstance(subject, ast.Ref) and subject.name in self.intervals.domains:
-            return (f"{format_expr(subject)}: {self._show(table, value)}",)
+            return value, (f"{format_expr(subject)}: {self._show(table, value)}",)
         if isinstance(covered, Choices):
-            return ()
-        found = self.reaching(subject, covered.intersect(table.domain))
+            return value, ()
+        found = self.reaching(subject, value, covered.intersect(table.domain))
         if found is None:
-            return ()
+            return value, ()
         facts, reached = found
-        return (f"# {format_expr(subject)} = {self._show(table, reached)}", *facts)
+        return reached, (f"# {format_expr(subject)} = {self._show(table, reached)}", *facts)
 
     def _show(self, table: Table, value) -> str:
         if isinstance(value, str):
