@@ -206,7 +206,7 @@ def test_the_shipped_framework_is_proved_within_bounds_and_in_its_declared_direc
     assert len(leaves) == 21
     assert all(leaf.bounded for leaf in leaves)
     statuses = [status for leaf in leaves for _, status in leaf.directions]
-    assert len(statuses) == 50 and set(statuses) == {PROVED}
+    assert len(statuses) == 52 and set(statuses) == {PROVED}
 
 
 def test_verify_command_passes_the_shipped_rules():

@@ -108,12 +108,16 @@ def test_the_declared_directions_hold(facts):
 
 
 def _raise(facts: dict, name: str):
-    """The facts with one input moved up within its domain (False → True, +1, +5%), or None at the top."""
+    """The facts with one input moved up within its domain (False → True, a better grade, +1, +5%), or None
+    at the top."""
     decl = FRAMEWORK.inputs[name]
     value = facts[name]
     kind = decl.type.kind
     if kind == "bool":
         return None if value else facts | {name: True}
+    if kind == "grade":  # listed best first: one step towards the first value
+        rank = decl.type.values.index(value)
+        return None if rank == 0 else facts | {name: decl.type.values[rank - 1]}
     if kind == "percent":
         raised = Decimal(value[:-1]) + 5
         high = decl.high.value * 100 if decl.high is not None else None

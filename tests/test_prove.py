@@ -449,3 +449,44 @@ indicator 预算公开 (3):
     assert [(d.code, d.message) for d in bad.diagnostics] == [
         ("E711", ("'预算公开' is declared increasing in 公开情况, but its score falls from 2 to 1 when 公开情况 "
                   "rises from 公开但不完全符合 to 按规定公开"))]
+
+
+# ---- a grade's band table: its values are listed best first -------------------------------------------
+
+GRADED = """\
+framework "公开"
+total 1.5
+rounding 2 decimals half-up
+inputs:
+    公开情况: grade(按规定公开, 公开但不完全符合, 未公开)
+indicator 部门预算公开 (1.5):
+    {direction} in 公开情况
+    bands 公开情况:
+        按规定公开 → {best}
+        公开但不完全符合 → 1
+        未公开 → {worst}
+"""
+
+
+def test_a_grade_table_whose_points_fall_towards_the_last_value_is_proved_increasing():
+    analysis = rulecheck.analyze_text(GRADED.format(direction="increasing", best="1.5", worst="0"))
+    assert analysis.diagnostics == []
+    (proof,) = analysis.proof.nodes
+    assert proof.value.dirs == {"公开情况": 1} and [s for _, s in proof.directions] == ["proved"]
+
+
+def test_a_grade_table_upside_down_is_refuted_with_two_departments():
+    analysis = rulecheck.analyze_text(GRADED.format(direction="increasing", best="0", worst="1.5"), "g.rules")
+    (finding,) = analysis.diagnostics
+    assert (finding.code, finding.location()) == ("E711", "g.rules:7:5")
+    assert finding.message == ("'部门预算公开' is declared increasing in 公开情况, but its score falls from 1.5 to 1 "
+                               "when 公开情况 rises from 未公开 to 公开但不完全符合")
+    assert finding.example == ("# department A: 部门预算公开 = 1.5", "公开情况: 未公开",
+                               "# department B: 部门预算公开 = 1", "公开情况: 公开但不完全符合")
+
+
+def test_a_grade_table_that_goes_up_and_down_is_neither_way():
+    analysis = rulecheck.analyze_text(GRADED.format(direction="decreasing", best="1.5", worst="1.5"))
+    (proof,) = analysis.proof.nodes
+    assert proof.value.dirs == {"公开情况": None}
+    assert [d.code for d in analysis.diagnostics] == ["E711"]

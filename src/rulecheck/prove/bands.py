@@ -150,6 +150,17 @@ def band_value(rule: ast.Bands, intervals: Intervals) -> Value:
         dirs = combine(scaled(subject.dirs, direction), *(p.dirs for _, p in reachable)) \
             if direction is not None else unknown(combine(subject.dirs, *(p.dirs for _, p in reachable)))
         return Value(min(p.low for _, p in reachable), max(p.high for _, p in reachable), dirs)
+    if table is not None and isinstance(table.subject, ast.Ref):
+        # a grade's table: the points of each value, best value first (the order the grade lists them)
+        taken = [(covered, p) for covered, p in zip(table.reachable(), points) if not covered.empty]
+        if not taken:
+            return hull(points + conditions)
+        ladder = [next(p for covered, p in taken if value in covered.values)
+                  for value in reversed(table.domain.universe) if any(value in c.values for c, _ in taken)]
+        direction = _step_direction(ladder)  # rising towards the best value: increasing in the grade
+        dirs = combine({table.subject.name: direction if direction != 0 else 1}, *(p.dirs for p in ladder)) \
+            if direction is not None else unknown(combine({table.subject.name: None}, *(p.dirs for p in ladder)))
+        return Value(min(p.low for p in ladder), max(p.high for p in ladder), dirs)
     if len(rule.bands) == 2 and rule.bands[1].condition is None and rule.bands[0].condition is not None:
         # "condition → a, otherwise → b": rises with the condition when a ≥ b
         (first, second), condition = points, conditions[0]
