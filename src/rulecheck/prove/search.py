@@ -155,21 +155,30 @@ class Search:
         for base in list(bases):
             for other in others:
                 bases.extend(base | {other: v} for v in self.choices[other])
-        values = self.choices[name]
         for base in bases:
-            scores = [(v, self.probe(base | {name: v})) for v in values]
-            scores = [(v, s) for v, s in scores if s is not None]
-            pairs = [(a, b) for i, a in enumerate(scores) for b in scores[i + 1:] if (b[1] - a[1]) * rising < 0]
-            if pairs:
-                (low, _), (high, _) = min(pairs, key=lambda p: (simplicity(p[0][0]), simplicity(p[1][0])))
+            pair = self._simplest_pair(base, name, rising)
+            if pair is not None:
+                low, high = pair
 
                 def still_bad(facts, low=low, high=high):
                     a, b = self.probe(facts | {name: low}), self.probe(facts | {name: high})
                     return a is not None and b is not None and (b - a) * rising < 0
-                return self.shrink(base, still_bad), low, high
+                facts = self.shrink(base, still_bad)
+                # with the other inputs simpler, a simpler pair may show it too
+                return facts, *self._simplest_pair(facts, name, rising)
             if self.probe.calls > BUDGET:
                 break
         return None
+
+    def _simplest_pair(self, base: dict, name: str, rising: int):
+        """The simplest two values of `name`, lower first, between which the score moves against `rising`."""
+        scores = [(v, self.probe(base | {name: v})) for v in self.choices[name]]
+        scores = [(v, s) for v, s in scores if s is not None]
+        pairs = [(a, b) for i, a in enumerate(scores) for b in scores[i + 1:] if (b[1] - a[1]) * rising < 0]
+        if not pairs:
+            return None
+        (low, _), (high, _) = min(pairs, key=lambda p: (simplicity(p[0][0]), simplicity(p[1][0])))
+        return low, high
 
 
 def facts_lines(facts: dict, kinds: dict) -> list[str]:
