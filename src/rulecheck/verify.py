@@ -10,6 +10,7 @@ given.
 
 from __future__ import annotations
 
+import contextlib
 import random
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
@@ -184,9 +185,32 @@ class Verifier:
         config = settings(max_examples=self.max_examples, database=None, deadline=None, derandomize=False,
                           phases=[Phase.generate, Phase.shrink], suppress_health_check=list(HealthCheck))
         try:
-            return find(strategy, bad, settings=config, random=random.Random(self.seed))
+            with same_draws_everywhere():
+                return find(strategy, bad, settings=config, random=random.Random(self.seed))
         except NoSuchExample:
             return None
+
+
+@contextlib.contextmanager
+def same_draws_everywhere():
+    """Keep hypothesis from mixing in number literals it finds in the source of the modules loaded
+    "locally" (not from site-packages): those depend on how rulecheck was installed (editable or not)
+    and on the program that embeds it, so the same seed would find different counterexamples. There
+    is no public switch; if a hypothesis release moves the hook, verify still works, only less
+    reproducibly across installations."""
+    try:
+        from hypothesis.internal.conjecture import providers
+    except ImportError:  # pragma: no cover - a future layout of hypothesis
+        providers = None
+    hook = getattr(providers, "_get_local_constants", None)
+    if hook is None or not hasattr(providers, "Constants"):
+        yield
+        return
+    providers._get_local_constants = providers.Constants
+    try:
+        yield
+    finally:
+        providers._get_local_constants = hook
 
 
 def _order(domain: Domain):
