@@ -1,0 +1,98 @@
+"""`rulecheck verify`: bounds and declared directions tested with generated facts (verify.py)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .. import ast
+from ..api import analyze
+from ..diagnostics import InputFileError, render_all
+from ..format import format_number
+from . import Exit, fail, main, plural, rule_files_or_exit
+
+
+@main.command("verify")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--max-examples", type=click.IntRange(min=1), default=200, show_default=True,
+              help="Facts tried per property before it is taken to hold.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of the search; the same seed finds the same counterexamples.")
+def verify_command(paths, max_examples: int, seed: int) -> None:
+    """Test every leaf's bounds and every declared direction with generated facts.
+
+    Facts are drawn inside the declared domains (often at the rules' own thresholds); a violation is
+    shrunk to the simplest facts that show it and printed as a snippet to paste into a case."""
+    from ..verify import verify  # imports hypothesis: only this command pays for it (check stays fast)
+
+    files = rule_files_or_exit(paths)
+    leaves = properties = proved = problems = 0
+    for path in files:
+        try:
+            analysis = analyze(path)
+        except InputFileError as exc:
+            fail(exc)
+        sources = analysis.linked.sources
+        click.echo(str(path))
+        if analysis.compiled is None:  # it does not check: nothing to run
+            click.echo(render_all(analysis.diagnostics, sources))
+            problems += sum(d.is_error for d in analysis.diagnostics)
+            continue
+        outcomes = verify(analysis, max_examples=max_examples, seed=seed)
+        static = [d for d in analysis.proof.diagnostics if d.is_error]
+        # a problem check already reported (with its counterexample) is not reported again
+        found = static + [o.diagnostic for o in outcomes if o.failed and not any(
+            already(d, o) for d in static)]
+        for line in verify_lines(outcomes, analysis.proof.diagnostics):
+            click.echo(line)
+        if found:
+            click.echo(render_all(found, sources))
+        leaves += len({id(o.node) for o in outcomes if isinstance(o.node, ast.Indicator)})
+        properties += len(outcomes)
+        proved += sum(o.proved and not o.failed for o in outcomes)
+        problems += len(found)
+    click.echo(verify_summary(len(files), leaves, properties, proved, problems, max_examples, seed), err=True)
+    sys.exit(Exit.PROBLEMS if problems else Exit.CLEAN)
+
+
+def already(static, outcome) -> bool:
+    """Whether check's finding is the problem the search found: the same code, on the same direction
+    line, or (for bounds) inside the same leaf."""
+    found = outcome.diagnostic
+    if static.code != found.code:
+        return False
+    return static.span == found.span if found.code == "E711" else outcome.node.span.covers(static.span)
+
+
+def verify_summary(files, leaves, properties, proved, problems, max_examples, seed) -> str:
+    return (f"{plural(files, 'file')} verified: {plural(leaves, 'leaf', 'leaves')}, "
+            f"{plural(properties, 'property', 'properties')} ({proved} proved statically, all tested with up to "
+            f"{plural(max_examples, 'example')}, seed {seed}): {plural(problems, 'problem')}")
+
+
+def verify_lines(outcomes, static) -> list[str]:
+    """One line per leaf (and per group that declares a direction): ✓ or ✗, what was proved or tested."""
+    lines, by_node = [], {}
+    for outcome in outcomes:
+        by_node.setdefault(id(outcome.node), []).append(outcome)
+    for group in by_node.values():
+        node = group[0].node
+        leaf = isinstance(node, ast.Indicator)
+        failed = [o.property for o in group if o.failed]
+        if leaf:  # check's own findings inside the leaf, unless the search's failures already say so
+            said = {"E501", "E502"} if "bounds" in failed else set()
+            said |= {"E711"} if any(p != "bounds" for p in failed) else set()
+            failed += [d.code for d in static if d.is_error and node.span.covers(d.span) and d.code not in said]
+        tested = [o.property for o in group if not o.proved and not o.failed]
+        directions = len(group) - leaf
+        shown = [f"within [0, {format_number(node.points)}]"] if leaf else []
+        if directions:
+            shown.append(f"{directions} direction{'s' if directions != 1 else ''}")
+        verdict = "; ".join(filter(None, [
+            f"failed: {', '.join(failed)}" if failed else "",
+            f"tested, not proved: {', '.join(tested)}" if tested else "",
+            "all proved" if not failed and not tested else ""]))
+        name = node.name if leaf else f"group {node.name}"
+        lines.append(f"  {'✗' if failed else '✓'} {name}: {', '.join(shown)} — {verdict}")
+    return lines
