@@ -1,18 +1,46 @@
-"""Render a Result for people and programs: a table like the report's appendix, Markdown, JSON."""
+"""Render results for people and programs: a table like the report's appendix, Markdown, JSON, an HTML
+page or an Excel workbook (report_html.py, report_xlsx.py); the registry of formats the CLI offers."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from .format import format_number
+from .report_html import render_html
 from .results import Result
 from .source import display_width, pad_to
 
-FORMATS = ("table", "markdown", "json")
+FORMATS = ("table", "markdown", "json", "html", "xlsx")
+BINARY_FORMATS = frozenset({"xlsx"})  # bytes: written to a file (--output FILE), never to a terminal
 
 
-def render(result: Result, fmt: str = "table", explain: bool = False) -> str:
+def render(result: Result, fmt: str = "table", explain: bool = False, *,
+           department: str | None = None) -> str | bytes:
+    """One department's result in `fmt`; `department` (the facts file's name) titles html and xlsx."""
+    if fmt == "html":
+        return render_html(result, explain, department)
+    if fmt == "xlsx":
+        # openpyxl takes a while to import: only when a workbook is asked for
+        from .report_xlsx import render_xlsx
+        return render_xlsx(result, explain, department)
     return {"table": render_table, "markdown": render_markdown, "json": render_json}[fmt](result, explain)
+
+
+def output_error(fmt: str, output) -> str | None:
+    """Why `fmt` cannot be written to `output` (None: standard output), or None if it can."""
+    if fmt in BINARY_FORMATS and output is None:
+        return (f"--format {fmt} writes a binary workbook, which cannot go to the terminal: "
+                f"add --output FILE, e.g. --output report.{fmt}")
+    return None
+
+
+def write_output(content: str | bytes, output) -> None:
+    """Write a rendered report to the file `output`: text as UTF-8, a workbook as its bytes."""
+    if isinstance(content, bytes):
+        Path(output).write_bytes(content)
+    else:
+        Path(output).write_text(content if content.endswith("\n") else content + "\n", encoding="utf-8")
 
 
 def _points(value) -> str:

@@ -1,0 +1,121 @@
+"""HTML reports: one department's appendix table with a chart of each group's score, or a batch's
+summary page. Each is one self-contained page: inline CSS and SVG, no script, nothing fetched."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from html import escape
+from string import Template
+
+from .format import format_number
+from .results import Result
+from .source import display_width
+
+FONTS = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", '
+         '"WenQuanYi Micro Hei", "Noto Sans SC", sans-serif')
+STYLE = Template("""
+body { font-family: $fonts; color: #1f2328; background: #fff; max-width: 60rem;
+       margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
+header { display: flex; justify-content: space-between; align-items: flex-end; gap: 2rem;
+         border-bottom: 3px solid #a61b1b; padding-bottom: .8rem; margin-bottom: 1.5rem; }
+h1 { font-size: 1.5rem; margin: 0 0 .3rem; }
+h2 { font-size: 1.15rem; margin: 2rem 0 .6rem; }
+.department { color: #57606a; margin: 0; }
+.result { text-align: right; white-space: nowrap; }
+.total { font-size: 2.8rem; font-weight: 700; }
+.total small { font-size: 1.1rem; color: #57606a; font-weight: 400; }
+.grade { display: inline-block; margin-left: .6rem; padding: .05em .45em; border-radius: .25em;
+         background: #a61b1b; color: #fff; font-size: 2rem; font-weight: 700; vertical-align: .35em; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #d0d7de; padding: .3em .6em; vertical-align: top; text-align: left; }
+th { background: #f3f4f6; }
+td.name { white-space: nowrap; width: 1%; }
+td.number, th.number { width: 1%; text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+tr.group td { font-weight: 600; background: #f8f9fa; }
+tr.indicator.lost td.score { color: #a61b1b; font-weight: 600; }
+tr.total td { font-weight: 700; border-top: 2px solid #1f2328; }
+td.explanation { white-space: pre-wrap; font-size: .85em; color: #424a53; }
+td.errors { white-space: pre-wrap; font-size: .85em; color: #a61b1b; }
+svg text { font-family: $fonts; font-size: 13px; fill: #1f2328; }
+svg .track { fill: #e6e8eb; }
+svg .bar { fill: #2f6f9f; }
+svg .axis { stroke: #57606a; stroke-width: 1; }
+@media print { body { margin: 0; max-width: none; } tr { break-inside: avoid; } }
+""").substitute(fonts=FONTS)
+
+BAR_WIDTH = 360  # the chart's bar for a group's full points, in pixels
+ROW_HEIGHT = 24
+GLYPH = 7  # pixels per display column of 13px text (a Chinese character takes two)
+
+
+def render_html(result: Result, explain: bool = False, department: str | None = None) -> str:
+    """One department's report: total and grade, a chart of the groups, the appendix table
+    (指标, 分值, 得分, and 说明 with the explanation of each indicator when `explain`)."""
+    title = " — ".join(part for part in (result.framework, department) if part)
+    grade = f'<span class="grade">{escape(result.grade)}</span>' if result.grade else ""
+    header = (f'<header><div><h1>{escape(result.framework)}</h1>'
+              + (f'<p class="department">部门: {escape(department)}</p>' if department else "")
+              + f'</div><div class="result"><span class="total">{result.total}'
+              f' <small>/ {format_number(result.max)}</small></span>{grade}</div></header>')
+    chart = f"<h2>各组得分</h2>\n{group_chart(result)}" if any(n.kind == "group" for _, n in result.walk()) else ""
+    return page(title, f"{header}\n{chart}\n<h2>评分表</h2>\n{appendix_table(result, explain)}")
+
+
+def page(title: str, body: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n"
+            f"<body>\n{body}\n</body>\n</html>\n")
+
+
+def appendix_table(result: Result, explain: bool) -> str:
+    """The indicator tree as the appendix of an evaluation report, indented by level."""
+    head = '<tr><th>指标</th><th class="number">分值</th><th class="number">得分</th>'
+    head += "<th>说明</th></tr>" if explain else "</tr>"
+    rows = []
+    for depth, node in result.walk():
+        lost = " lost" if node.kind == "indicator" and node.score < node.max else ""
+        row = (f'<tr class="{node.kind}{lost}"><td class="name" style="padding-left: calc(.6em + {depth} * 1.5em)">'
+               f'{escape(node.name)}</td><td class="number">{format_number(node.max)}</td>'
+               f'<td class="number score">{node.score}</td>')
+        if explain:
+            row += f'<td class="explanation">{escape(chr(10).join(node.explanation))}</td>'
+        rows.append(row + "</tr>")
+    rows.append(f'<tr class="total"><td>总分</td><td class="number">{format_number(result.max)}</td>'
+                f'<td class="number score">{result.total}</td>' + ("<td></td>" if explain else "") + "</tr>")
+    if result.grade:
+        rows.append(f'<tr class="total"><td>等级</td><td></td><td class="number">{escape(result.grade)}</td>'
+                    + ("<td></td>" if explain else "") + "</tr>")
+    return f"<table>\n<thead>{head}</thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
+
+
+def group_chart(result: Result) -> str:
+    """Horizontal bars, one per group, indented by level: the track is the group's points, the bar
+    its score."""
+    groups = [(depth, node) for depth, node in result.walk() if node.kind == "group"]
+    label_width = GLYPH * max(display_width("  " * depth + node.name) for depth, node in groups) + 12
+    width = label_width + BAR_WIDTH + 110
+    parts = []
+    for row, (depth, node) in enumerate(groups):
+        y = row * ROW_HEIGHT
+        filled = _scaled(node.score, node.max, BAR_WIDTH)
+        value = f"{node.score} / {format_number(node.max)}"
+        parts.append(
+            f'<g><title>{escape(node.name)}: {value}</title>'
+            f'<text x="{GLYPH * 2 * depth}" y="{y + 17}">{escape(node.name)}</text>'
+            f'<rect class="track" x="{label_width}" y="{y + 4}" width="{BAR_WIDTH}" height="16"/>'
+            f'<rect class="bar" x="{label_width}" y="{y + 4}" width="{filled}" height="16"/>'
+            f'<text x="{label_width + BAR_WIDTH + 8}" y="{y + 17}">{value}</text></g>')
+    height = len(groups) * ROW_HEIGHT + 4
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="各组得分与分值" '
+            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+            + "".join(parts) + "</svg>")
+
+
+def _scaled(value: Decimal, maximum: Decimal, length: int) -> str:
+    """`value` out of `maximum` as a length out of `length`, to a tenth of a pixel (0 if nothing to
+    scale by); clipped to [0, length] so a bar never leaves its track."""
+    if maximum <= 0:
+        return "0"
+    scaled = (Decimal(length) * value / maximum).quantize(Decimal("0.1"))
+    return format_number(min(max(scaled, Decimal(0)), Decimal(length)))
