@@ -18,7 +18,7 @@ from .compile import Compiled, compile_program
 from .diagnostics import Diagnostic, InputFileError, RuleFileError
 from .evaluate import evaluate
 from .facts import FactSet, validate
-from .link import Linked, link_file, link_source
+from .link import Files, Linked, link_file, link_source
 from .prove import Proof, prove
 from .results import Result
 from .source import Source
@@ -56,8 +56,9 @@ def analyze(path: str | Path) -> Analysis:
     return _analysis(linked)
 
 
-def analyze_text(text: str, name: str = "<string>") -> Analysis:
-    return _analysis(link_source(Source(name, text)))
+def analyze_text(text: str, name: str = "<string>", files: Files | None = None) -> Analysis:
+    """Analyse rule-file text; `files` says where its imports are read from (the disk by default)."""
+    return _analysis(link_source(Source(name, text), files))
 
 
 def _analysis(linked: Linked) -> Analysis:

@@ -25,19 +25,30 @@ class Linked:
     diagnostics: list
 
 
+class Files:
+    """Where imported files are read from: the disk, relative to the importing file. `rulecheck diff`
+    replaces it to read a file and its imports from a git revision."""
+
+    def locate(self, importer: str, path: str) -> str:
+        return str(Path(importer).parent / path)
+
+    def read(self, name: str) -> Source:
+        return Source.from_path(name)
+
+
 def link_file(path: str | Path) -> Linked:
     """Read, parse and link a rule file from disk (OSError if the file itself cannot be read)."""
     source = Source.from_path(path)
     return link_source(source)
 
 
-def link_source(source: Source) -> Linked:
+def link_source(source: Source, files: Files | None = None) -> Linked:
     linked = Linked(None, {}, [])
-    linked.program = _load(source, linked, stack=())
+    linked.program = _load(source, linked, stack=(), files=files or Files())
     return linked
 
 
-def _load(source: Source, linked: Linked, stack: tuple) -> ast.Program | None:
+def _load(source: Source, linked: Linked, stack: tuple, files: Files) -> ast.Program | None:
     linked.sources[source.name] = source
     program, diagnostics = parse(source)
     linked.diagnostics.extend(diagnostics)
@@ -45,20 +56,20 @@ def _load(source: Source, linked: Linked, stack: tuple) -> ast.Program | None:
         return None
     bases = []
     for imp in program.imports:
-        target = Path(source.name).parent / imp.path
-        key = str(target.resolve())
+        target = files.locate(source.name, imp.path)
+        key = str(Path(target).resolve())
         if key in stack or key == str(Path(source.name).resolve()):
             linked.diagnostics.append(error("E205", f"import cycle: '{imp.path}' imports this file again",
                                             imp.span, "remove one of the imports"))
             continue
         try:
-            imported = Source.from_path(target)
+            imported = files.read(target)
         except OSError as exc:
             linked.diagnostics.append(error(
                 "E205", f"cannot read imported file '{imp.path}': {exc.strerror or exc}", imp.span,
                 "the path is relative to the importing file"))
             continue
-        base = _load(imported, linked, stack + (str(Path(source.name).resolve()),))
+        base = _load(imported, linked, stack + (str(Path(source.name).resolve()),), files)
         if base is not None:
             bases.append(base)
     if not bases:
