@@ -67,13 +67,8 @@ def parse_facts(source: Source) -> FactSet:
         root = yaml.compose(source.text, Loader=FactsLoader)
         values = yaml.load(source.text, Loader=FactsLoader)
     except yaml.YAMLError as exc:
-        # "while scanning a quoted scalar" (context) is where the mistake is; the problem is often
-        # only found at the end of the file
-        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
-        span = Span.point(source.name, mark.line + 1, mark.column + 1) if mark else None
-        context = getattr(exc, "context", None)
-        problem = getattr(exc, "problem", None) or exc
-        raise FactsError([error("F506", f"not valid YAML: {context + ', ' if context else ''}{problem}", span,
+        message, span = yaml_problem(exc, source)
+        raise FactsError([error("F506", f"not valid YAML: {message}", span,
                                 "check the indentation and quote values that contain ':' or '#'",
                                 where=source.name)], {source.name: source}) from None
     if root is None:
@@ -93,6 +88,16 @@ def parse_facts(source: Source) -> FactSet:
     if diagnostics:
         raise FactsError(diagnostics, {source.name: source})
     return FactSet(source.name, {str(k): v for k, v in values.items()}, spans, source)
+
+
+def yaml_problem(exc: yaml.YAMLError, source: Source) -> tuple[str, Span | None]:
+    """What a YAML error says, and where: "while scanning a quoted scalar" (the context) is where the
+    mistake is; the problem is often only found at the end of the file."""
+    mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+    span = Span.point(source.name, mark.line + 1, mark.column + 1) if mark else None
+    context = getattr(exc, "context", None)
+    problem = getattr(exc, "problem", None) or exc
+    return f"{context + ', ' if context else ''}{problem}", span
 
 
 def _parse_json(source: Source) -> FactSet:
