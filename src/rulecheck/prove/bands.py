@@ -302,26 +302,31 @@ class BandChecker:
         return format_value(value, self.display_kind(table.subject))
 
     def _describe(self, covered, table: Table) -> str:
-        if isinstance(covered, Choices):
-            return ", ".join(v for v in covered.universe if v in covered.values)
-        kind = self.display_kind(table.subject)
-        if table.integral and not _whole(covered).empty:
-            covered = _whole(covered)
-        texts = []
-        for p in covered.pieces:
-            low = format_value(p.low, kind) if p.low != -INF else None
-            high = format_value(p.high, kind) if p.high != INF else None
-            if low is not None and high is not None and p.low == p.high:
-                texts.append(low)
-            elif low is None and high is None:
-                texts.append("any value")
-            elif low is None:
-                texts.append(f"{'≤' if p.high_closed else '<'} {high}")
-            elif high is None:
-                texts.append(f"{'≥' if p.low_closed else '>'} {low}")
-            else:
-                texts.append(f"{'[' if p.low_closed else '('}{low}, {high}{']' if p.high_closed else ')'}")
-        return " or ".join(texts)
+        return describe(covered, table.integral, self.display_kind(table.subject))
+
+
+def describe(covered: Ranges | Choices, integral: bool, kind: str | None) -> str:
+    """Values as an analyst writes them: [90%, 95%), ≥ 95%, 3 (kind 'percent' shows percentages; an
+    integral subject, a count, shows its whole numbers only); a grade's values by name."""
+    if isinstance(covered, Choices):
+        return ", ".join(v for v in covered.universe if v in covered.values)
+    if integral and not _whole(covered).empty:
+        covered = _whole(covered)
+    texts = []
+    for p in covered.pieces:
+        low = format_value(p.low, kind) if p.low != -INF else None
+        high = format_value(p.high, kind) if p.high != INF else None
+        if low is not None and high is not None and p.low == p.high:
+            texts.append(low)
+        elif low is None and high is None:
+            texts.append("any value")
+        elif low is None:
+            texts.append(f"{'≤' if p.high_closed else '<'} {high}")
+        elif high is None:
+            texts.append(f"{'≥' if p.low_closed else '>'} {low}")
+        else:
+            texts.append(f"{'[' if p.low_closed else '('}{low}, {high}{']' if p.high_closed else ')'}")
+    return " or ".join(texts)
 
 
 def _whole(covered: Ranges) -> Ranges:
