@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from .format import format_number
-from .report_html import render_html
+from .report_html import render_html, render_html_batch
 from .results import Result
 from .source import display_width, pad_to
 
@@ -25,6 +25,16 @@ def render(result: Result, fmt: str = "table", explain: bool = False, *,
         from .report_xlsx import render_xlsx
         return render_xlsx(result, explain, department)
     return {"table": render_table, "markdown": render_markdown, "json": render_json}[fmt](result, explain)
+
+
+def render_batch(scored: list, fmt: str, summary) -> str | bytes:
+    """Many departments in `fmt`: `scored` holds batch.Scored items, `summary` their batch.Summary."""
+    if fmt == "html":
+        return render_html_batch(scored, summary)
+    if fmt == "xlsx":
+        from .report_xlsx import render_xlsx_batch
+        return render_xlsx_batch(scored, summary)
+    raise ValueError(f"no batch renderer for the format {fmt!r}")
 
 
 def output_error(fmt: str, output) -> str | None:

@@ -29,8 +29,10 @@ h2 { font-size: 1.15rem; margin: 2rem 0 .6rem; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #d0d7de; padding: .3em .6em; vertical-align: top; text-align: left; }
 th { background: #f3f4f6; }
-td.name { white-space: nowrap; width: 1%; }
-td.number, th.number { width: 1%; text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+td.name { white-space: nowrap; }
+col.number { width: 4em; }
+col.explanation { width: 55%; }
+td.number, th.number { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 tr.group td { font-weight: 600; background: #f8f9fa; }
 tr.indicator.lost td.score { color: #a61b1b; font-weight: 600; }
 tr.total td { font-weight: 700; border-top: 2px solid #1f2328; }
@@ -40,12 +42,24 @@ svg text { font-family: $fonts; font-size: 13px; fill: #1f2328; }
 svg .track { fill: #e6e8eb; }
 svg .bar { fill: #2f6f9f; }
 svg .axis { stroke: #57606a; stroke-width: 1; }
+svg .count { text-anchor: middle; }
+.figures { display: flex; flex-wrap: wrap; gap: .5rem 2rem; margin: 0; }
+.figures div { display: flex; flex-direction: column; }
+.figures dt { color: #57606a; font-size: .85em; }
+.figures dd { margin: 0; font-size: 1.3rem; font-weight: 600; font-variant-numeric: tabular-nums; }
+table.grades { width: auto; min-width: 16rem; }
 @media print { body { margin: 0; max-width: none; } tr { break-inside: avoid; } }
 """).substitute(fonts=FONTS)
 
 BAR_WIDTH = 360  # the chart's bar for a group's full points, in pixels
 ROW_HEIGHT = 24
 GLYPH = 7  # pixels per display column of 13px text (a Chinese character takes two)
+COLUMN_WIDTH = 56  # the histogram's column per bin, in pixels
+PLOT_HEIGHT = 160
+MOST_BINS = 20
+STEPS = tuple(Decimal(step).scaleb(power) for power in range(-2, 7) for step in (1, 2, 5))
+FIGURE_NAMES = {"min": "最低分", "lower quartile": "下四分位数", "median": "中位数",
+                "upper quartile": "上四分位数", "max": "最高分", "mean": "平均分"}
 
 
 def render_html(result: Result, explain: bool = False, department: str | None = None) -> str:
@@ -59,6 +73,86 @@ def render_html(result: Result, explain: bool = False, department: str | None = 
               f' <small>/ {format_number(result.max)}</small></span>{grade}</div></header>')
     chart = f"<h2>各组得分</h2>\n{group_chart(result)}" if any(n.kind == "group" for _, n in result.walk()) else ""
     return page(title, f"{header}\n{chart}\n<h2>评分表</h2>\n{appendix_table(result, explain)}")
+
+
+def render_html_batch(scored: list, summary) -> str:
+    """A batch's summary page: how many departments, the count per grade, the distribution of
+    totals as a histogram, and a table of every department (key, total, grade, errors)."""
+    framework = next((item.result.framework for item in scored if item.ok), "")
+    title = " — ".join(part for part in (framework, "批量评分") if part)
+    header = (f"<header><div><h1>{escape(framework or '批量评分')}</h1>"
+              f'<p class="department">{summary.departments} 个部门: {summary.scored} 个已评分, '
+              f"{summary.failed} 个无法评分</p></div></header>")
+    grades = "".join(f'<tr><td>{escape(name)}</td><td class="number">{count}</td></tr>'
+                     for name, count in summary.grades)
+    if summary.failed:
+        grades += f'<tr class="failed"><td>无法评分</td><td class="number">{summary.failed}</td></tr>'
+    figures = "".join(f"<div><dt>{FIGURE_NAMES[name]}</dt><dd>{value}</dd></div>"
+                      for name, value in summary.figures().items())
+    body = (f"{header}\n<h2>等级分布</h2>\n<table class=\"grades\"><thead><tr><th>等级</th>"
+            f'<th class="number">部门数</th></tr></thead>\n<tbody>{grades}</tbody></table>\n'
+            + (f'<h2>总分分布</h2>\n<dl class="figures">{figures}</dl>\n{histogram(distribution(summary.totals, summary.max))}\n'
+               if summary.scored else "")
+            + f"<h2>各部门得分</h2>\n{departments_table(scored)}")
+    return page(title, body)
+
+
+def departments_table(scored: list) -> str:
+    rows = []
+    for item in scored:
+        if item.ok:
+            cells = (f'<td class="number score">{item.result.total}</td>'
+                     f"<td>{escape(item.result.grade or '')}</td><td></td>")
+        else:
+            errors = "\n".join(diagnostic.render() for diagnostic in item.diagnostics)
+            cells = f'<td></td><td></td><td class="errors">{escape(errors)}</td>'
+        rows.append(f'<tr class="{"scored" if item.ok else "failed"}"><td class="name">{escape(item.key)}</td>'
+                    f"{cells}</tr>")
+    return ('<table class="departments">\n<thead><tr><th>部门</th><th class="number">总分</th><th>等级</th>'
+            "<th>错误</th></tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>")
+
+
+def distribution(totals, maximum: Decimal) -> list[tuple[Decimal, Decimal, int]]:
+    """The totals counted in bins of a round width (1, 2, 5, 10… points), from below the lowest total
+    to the maximum, at most 20 bins: low ≤ total < high, the last bin with its high end. Finer than
+    fixed 10-point bins, where the totals of a typical year all fall in 90–100."""
+    if not totals:
+        return []
+    lowest = min(totals)
+    for step in STEPS:
+        low = (lowest // step) * step
+        if (maximum - low) / step <= MOST_BINS:
+            break
+    bins = []
+    while low < maximum or not bins:
+        bins.append([low, min(low + step, maximum), 0])
+        low += step
+    for total in totals:
+        bins[min(max(int((total - bins[0][0]) // step), 0), len(bins) - 1)][2] += 1
+    return [tuple(b) for b in bins]
+
+
+def histogram(bins: list) -> str:
+    """Columns, one per bin of totals (low, high, count), each with its count above it and its
+    range below."""
+    tallest = max(count for _, _, count in bins)
+    width = len(bins) * COLUMN_WIDTH
+    base = PLOT_HEIGHT + 20  # the axis: room for the tallest column's count above it
+    parts = []
+    for index, (low, high, count) in enumerate(bins):
+        x = index * COLUMN_WIDTH
+        height = Decimal(_scaled(Decimal(count), Decimal(tallest), PLOT_HEIGHT))
+        label = f"{format_number(low)}–{format_number(high)}"
+        middle = x + COLUMN_WIDTH // 2
+        parts.append(
+            f"<g><title>{label}: {count}</title>"
+            f'<rect class="bar" x="{x + 4}" y="{base - height}" width="{COLUMN_WIDTH - 8}" height="{height}"/>'
+            f'<text class="count" x="{middle}" y="{base - height - 5}">{count}</text>'
+            f'<text class="count" x="{middle}" y="{base + 17}">{label}</text></g>')
+    parts.append(f'<line class="axis" x1="0" y1="{base}" x2="{width}" y2="{base}"/>')
+    height = base + 24
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="总分分布" '
+            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">' + "".join(parts) + "</svg>")
 
 
 def page(title: str, body: str) -> str:
@@ -86,7 +180,9 @@ def appendix_table(result: Result, explain: bool) -> str:
     if result.grade:
         rows.append(f'<tr class="total"><td>等级</td><td></td><td class="number">{escape(result.grade)}</td>'
                     + ("<td></td>" if explain else "") + "</tr>")
-    return f"<table>\n<thead>{head}</thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
+    columns = '<col><col class="number"><col class="number">' + ('<col class="explanation">' if explain else "")
+    return (f"<table>\n<colgroup>{columns}</colgroup>\n<thead>{head}</thead>\n<tbody>\n"
+            + "\n".join(rows) + "\n</tbody>\n</table>")
 
 
 def group_chart(result: Result) -> str:

@@ -8,9 +8,12 @@ from decimal import Decimal
 from io import BytesIO
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from .report_html import FIGURE_NAMES, distribution
 from .results import Result
 from .source import display_width
 
@@ -67,6 +70,71 @@ def render_xlsx(result: Result, explain: bool = False, department: str | None = 
     set_widths(sheet, widths)
     sheet.freeze_panes = "A4"
     return workbook_bytes(book)
+
+
+def render_xlsx_batch(scored: list, summary) -> bytes:
+    """One row per department (部门, every leaf's score, 总分, 等级, 错误), then a summary sheet: the
+    count per grade, the figures and the distribution of totals, with a chart. Written row by row
+    (openpyxl's write-only mode), so a batch of 100,000 departments does not fill the memory."""
+    book = Workbook(write_only=True)
+    first = next((item.result for item in scored if item.ok), None)
+    leaves = [(leaf.name, leaf.max) for leaf in first.leaves()] if first else []
+    number_format = decimals_format(first.total) if first else "0.00"
+    sheet = book.create_sheet("部门")
+    header = ["部门", *(name for name, _ in leaves), "总分", "等级", "错误"]
+    set_widths(sheet, [max(display_width(item.key) for item in scored) + 2 if scored else 10]
+               + [min(max(display_width(name), 6) + 2, 24) for name, _ in leaves] + [8, 6, 60])
+    sheet.freeze_panes = "B2"
+    sheet.append([_cell(sheet, name, font=BOLD, fill=HEADER_FILL) for name in header])
+    for item in scored:
+        if item.ok:
+            scores = [node.score for node in item.result.leaves()]
+            values = [*scores, item.result.total, item.result.grade, None]
+        else:
+            values = [None] * (len(leaves) + 2) + ["\n".join(d.render() for d in item.diagnostics)]
+        numbers = [_cell(sheet, value, number_format=number_format) for value in values[:len(leaves) + 1]]
+        sheet.append([item.key, *numbers, *values[len(leaves) + 1:]])
+    summary_sheet(book.create_sheet("汇总"), summary)
+    return workbook_bytes(book)
+
+
+def summary_sheet(sheet, summary) -> None:
+    """The count per grade, the figures of the totals, and their distribution with a bar chart."""
+    set_widths(sheet, [14, 10, 10])
+
+    def bold(*values):
+        return [_cell(sheet, value, font=BOLD) for value in values]
+
+    rows = [["部门数", summary.departments], ["已评分", summary.scored], ["无法评分", summary.failed], [],
+            bold("等级", "部门数"), *([name, count] for name, count in summary.grades), []]
+    figures = summary.figures()
+    if figures:
+        # unformatted: a quartile can take a decimal more than the scores (93.605)
+        rows += [bold("总分"), *([FIGURE_NAMES[name], value] for name, value in figures.items()), []]
+    rows.append(bold("总分从", "到", "部门数"))
+    first_bin = len(rows) + 1
+    bins = distribution(summary.totals, summary.max)
+    rows += [[low, high, count] for low, high, count in bins]
+    for row in rows:
+        sheet.append(row)
+    chart = BarChart()
+    chart.title, chart.legend = "总分分布", None
+    last_bin = first_bin + len(bins) - 1
+    chart.add_data(Reference(sheet, min_col=3, min_row=first_bin - 1, max_row=last_bin), titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=first_bin, max_row=last_bin))
+    sheet.add_chart(chart, "E2")
+
+
+def _cell(sheet, value, number_format: str | None = None, font: Font | None = None,
+          fill: PatternFill | None = None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value)
+    if number_format and isinstance(value, Decimal):
+        cell.number_format = number_format
+    if font:
+        cell.font = font
+    if fill:
+        cell.fill = fill
+    return cell
 
 
 def decimals_format(score: Decimal) -> str:
