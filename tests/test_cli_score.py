@@ -120,7 +120,7 @@ def test_score_help(run):
     result = run("score", "--help")
     assert result.exit_code == 0
     assert "Score one department" in result.stdout
-    for option in ("--format", "[table|markdown|json]", "--explain", "RULES", "FACTS"):
+    for option in ("--format", "[table|markdown|json|", "csv", "jsonl", "--explain", "--output", "RULES", "INPUT"):
         assert option in result.stdout
     assert run("--help").exit_code == 0 and "score" in run("-h").stdout
 

@@ -354,17 +354,19 @@ def columns(ruleset) -> list[str]:
 
 
 def row(scored: Scored, leaves: list[str]) -> dict:
-    """The department's row: key, each leaf's score, total, grade, error; text, so that 4.52 stays 4.52."""
+    """The department's row: key, each leaf's score, total, grade and error, None where there is none.
+    Scores are text, so that 4.52 stays exactly 4.52."""
     if not scored.ok:
-        return {"key": scored.key, **dict.fromkeys(leaves, ""), "total": "", "grade": "",
+        return {"key": scored.key, **dict.fromkeys(leaves), "total": None, "grade": None,
                 "error": scored.reasons()}
     scores = {node.name: str(node.score) for node in scored.result.leaves()}
     return {"key": scored.key, **{name: scores[name] for name in leaves}, "total": str(scored.result.total),
-            "grade": scored.result.grade or "", "error": ""}
+            "grade": scored.result.grade, "error": None}
 
 
 class RowWriter:
-    """Writes rows as CSV, JSON Lines, or a JSON object {"departments": [...], "summary": {...}}."""
+    """Writes rows as CSV (an empty cell for None), JSON Lines, or one JSON object
+    {"departments": [row, …], "summary": {…}}."""
 
     def __init__(self, stream: IO[str], fmt: str, leaves: list[str]):
         self.stream, self.fmt, self.leaves = stream, fmt, leaves

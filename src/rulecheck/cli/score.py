@@ -1,31 +1,75 @@
-"""`rulecheck score`: score a department and print the indicator tree."""
+"""`rulecheck score`: score one department and print the indicator tree, or many departments (a CSV,
+JSON Lines file or folder, batch.py) and write one row each, with a summary on standard error."""
 
 from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
 
 import click
 
 from ..api import analyze, ruleset_from
+from ..batch import (
+    BATCH_FORMATS,
+    RowWriter,
+    Tally,
+    count_rows,
+    is_batch,
+    leaf_names,
+    read_departments,
+    score_departments,
+)
 from ..diagnostics import InputFileError, RulecheckError
 from ..facts import load_facts
-from ..report import FORMATS, render
-from . import fail, main
+from ..format import format_number
+from ..report import FORMATS, output_error, render, write_output
+from . import Exit, fail, main, plural
+
+SINGLE_ONLY = ("table", "markdown")
+PROGRESS_FROM = 1000  # rows; fewer are scored before a bar would be worth drawing
+BAR_WIDTH = 40
 
 
 @main.command("score")
 @click.argument("rules", type=click.Path(exists=True, dir_okay=False))
-@click.argument("facts", type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="Output format.")
-@click.option("--explain", is_flag=True, help="Explain how each indicator's score was reached.")
-def score_command(rules: str, facts: str, fmt: str, explain: bool) -> None:
-    """Score one department: RULES is a rule file, FACTS a YAML or JSON facts file."""
+@click.argument("facts", metavar="INPUT", type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(FORMATS + tuple(f for f in BATCH_FORMATS if f not in FORMATS)),
+              help="Output format  [default: table for one department, csv for many]")
+@click.option("--explain", is_flag=True, help="Explain how each indicator's score was reached (one department).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE instead of standard output.")
+def score_command(rules: str, facts: str, fmt: str | None, explain: bool, output: str | None) -> None:
+    """Score one department, or many: RULES is a rule file; INPUT a YAML or JSON facts file, or a CSV
+    (a row per department), a JSON Lines file (a line each) or a folder of facts files."""
+    batch = is_batch(facts)
+    fmt = fmt or ("csv" if batch else "table")
+    problem = usage_problem(fmt, batch, explain) or output_error(fmt, output)
+    if problem:
+        raise click.UsageError(problem)
     try:
         ruleset = ruleset_from(analyze(rules))
-        fact_set = load_facts_or_fail(facts)
-        result = ruleset.evaluate(fact_set, explain=explain)
+        if batch:
+            sys.exit(score_batch(ruleset, facts, fmt, output))
+        result = ruleset.evaluate(load_facts_or_fail(facts), explain=explain)
     except RulecheckError as exc:
         fail(exc)
-    click.echo(render(result, fmt, explain))
+    content = render(result, fmt, explain, department=Path(facts).stem)
+    if output:
+        write_output(content, output)
+    else:
+        click.echo(content)
+
+
+def usage_problem(fmt: str, batch: bool, explain: bool) -> str | None:
+    if batch and fmt in SINGLE_ONLY:
+        return (f"--format {fmt} shows one department; for a CSV, a JSON Lines file or a folder, use "
+                f"{', '.join(BATCH_FORMATS)} (or html, xlsx)")
+    if batch and explain:
+        return "--explain shows how one department was scored: score its facts file alone, or use rulecheck explain"
+    if not batch and fmt in BATCH_FORMATS and fmt not in FORMATS:
+        return (f"--format {fmt} writes one row per department: give a CSV, a JSON Lines file or a folder "
+                "as INPUT; for one facts file use table, markdown or json")
+    return None
 
 
 def load_facts_or_fail(path: str):
@@ -35,3 +79,88 @@ def load_facts_or_fail(path: str):
         raise InputFileError.single("E002", f"cannot read facts file: {exc.strerror or exc}", path) from None
     except UnicodeDecodeError:
         raise InputFileError.single("E002", "the facts file is not UTF-8 text", path) from None
+
+
+def score_batch(ruleset, path: str, fmt: str, output: str | None) -> int:
+    """Score every department of a CSV, JSON Lines file or folder; returns the exit code."""
+    departments = read_departments(path, ruleset.inputs)
+    for diagnostic in departments.diagnostics:
+        click.echo(diagnostic.render(), err=True)
+    tally = Tally(ruleset)
+    failures: list[str] = []
+    scored = (tally.add(item) for item in score_departments(ruleset, departments))
+    with progress(path) as bar:
+        if fmt in BATCH_FORMATS:
+            write_rows(scored, ruleset, fmt, output, tally, failures, bar)
+        else:  # html, xlsx: a page or a workbook of the whole batch
+            from ..report import render_batch
+            items = [record(item, failures, bar) for item in scored]
+            content = render_batch(items, fmt, tally.summary())
+            if output:
+                write_output(content, output)
+            else:
+                click.echo(content)
+    for failure in failures:
+        click.echo(failure, err=True)
+    summary = tally.summary()
+    click.echo("\n".join(summary_lines(summary)), err=True)
+    return Exit.PROBLEMS if summary.failed or departments.diagnostics else Exit.CLEAN
+
+
+def write_rows(scored, ruleset, fmt: str, output: str | None, tally: Tally, failures: list, bar) -> None:
+    # a CSV file gets a byte-order mark, so that Excel opens it as UTF-8 (not as GBK)
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    with open(output, "w", encoding=encoding, newline="") if output else \
+            contextlib.nullcontext(click.get_text_stream("stdout")) as stream:
+        writer = RowWriter(stream, fmt, leaf_names(ruleset))
+        for item in scored:
+            writer.write(record(item, failures, bar))
+        writer.close(tally.summary())
+
+
+def record(item, failures: list, bar):
+    """Note a department that could not be scored (listed on standard error at the end), and advance the bar."""
+    if not item.ok:
+        failures.append("\n".join(d.render(item.sources) for d in item.diagnostics))
+    bar.update(1)
+    return item
+
+
+class _NoBar:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def update(self, steps: int) -> None:
+        return None
+
+
+def progress(path: str):
+    """A progress bar on standard error for a long run at a terminal, else nothing."""
+    if not sys.stderr.isatty():
+        return _NoBar()
+    rows = count_rows(path)
+    if rows <= PROGRESS_FROM:
+        return _NoBar()
+    return click.progressbar(length=rows, label="scoring", file=sys.stderr, show_pos=True)
+
+
+def summary_lines(summary) -> list[str]:
+    """The batch's summary as the command prints it: counts, grades, the totals' figures, a histogram."""
+    lines = [f"{plural(summary.departments, 'department')}: {summary.scored} scored, {summary.failed} failed"]
+    if summary.grades:
+        lines.append("grades: " + ", ".join(f"{name} {count}" for name, count in summary.grades))
+    figures = summary.figures()
+    if not figures:
+        return lines
+    lines.append("totals: " + ", ".join(f"{name} {value}" for name, value in figures.items()))
+    bins = summary.histogram()
+    tallest = max(count for _, _, count in bins)
+    labels = [f"{format_number(low)}–{format_number(high)}" for low, high, _ in bins]
+    width = max(map(len, labels))
+    for label, (_, _, count) in zip(labels, bins):
+        bar = "█" * (count * BAR_WIDTH // tallest) if count else ""
+        lines.append(f"  {label:<{width}} {count:>{len(str(tallest))}} {bar}".rstrip())
+    return lines
