@@ -95,9 +95,12 @@ class Ruleset:
         """The facts as exact values; raises FactsError naming every bad or missing fact."""
         return validate(facts, self.inputs, self.compiled.required)
 
-    def evaluate(self, facts: FactSet | Mapping, *, explain: bool = True) -> Result:
-        """Score one department; raises FactsError or EvaluationError, never a bare Python error."""
-        return evaluate(self.compiled, self.validate(facts), explain=explain, sources=self.sources)
+    def evaluate(self, facts: FactSet | Mapping, *, explain: bool = True, all_rows: bool = False) -> Result:
+        """Score one department; raises FactsError or EvaluationError, never a bare Python error.
+
+        With `all_rows`, a band table's explanation lists its rows after the one that matched too."""
+        return evaluate(self.compiled, self.validate(facts), explain=explain, all_rows=all_rows,
+                        sources=self.sources)
 
 
 def ruleset_from(analysis: Analysis) -> Ruleset:

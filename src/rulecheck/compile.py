@@ -1,8 +1,9 @@
 """Compile a checked program once into Python closures.
 
 Each expression becomes a function of the environment (facts and derived values); each indicator
-a function that scores it and another that explains the score. Evaluation then calls closures only:
-no walk over the syntax tree, and no eval/exec of rule text.
+a function that scores it and another that explains the score, step by step, each step with the span of
+the rule text it shows. Evaluation then calls closures only: no walk over the syntax tree, and no
+eval/exec of rule text.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .check import Checked, ordered_lets
 from .check.types import TypeChecker
 from .diagnostics import Diagnostic, error
 from .format import format_condition, format_expr, format_literal, format_name, format_number, format_value
+from .results import Step
 from .source import Span
 
 ZERO = Decimal(0)
@@ -27,6 +29,9 @@ ROUNDING_MODES = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN, "half-
 COMPARISONS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
                "=": operator.eq, "!=": operator.ne}
 Fn = Callable[[dict], object]
+# explain(env, all_rows): the Steps of a score; with all_rows, a band table lists its rows after the
+# one that matched too, as text only (scoring did not read them, so neither does the explanation)
+Explain = Callable[..., tuple]
 
 
 class EvalFailure(Exception):
@@ -41,7 +46,7 @@ class EvalFailure(Exception):
 class CompiledLeaf:
     indicator: ast.Indicator
     score: Fn  # the unrounded score
-    explain: Callable[[dict], tuple]
+    explain: Explain
     inputs: frozenset  # the inputs it reads, through derived values too
 
 
@@ -60,9 +65,10 @@ class Compiled:
     rounding: str
     nodes: tuple
     lets: dict  # name → closure
-    grades: tuple  # (condition closure or None, grade name)
+    grades: tuple  # (condition closure or None, grade name, ast.GradeBand)
     kinds: dict  # name → input kind or declared let type, for showing values
     required: dict  # input name → [(indicator name, span)] that read it
+    rounding_span: Span | None = None  # the `rounding` line, cited when a score is rounded
 
 
 def compile_program(checked: Checked) -> Compiled:
@@ -76,13 +82,14 @@ def compile_program(checked: Checked) -> Compiled:
         for name in sorted(leaf.inputs):
             required.setdefault(name, []).append((leaf.indicator.name, leaf.indicator.span))
     rounding = program.rounding or ast.Rounding(2)
-    grades = tuple((compiler.expr(b.condition) if b.condition is not None else None, b.grade)
+    grades = tuple((compiler.expr(b.condition) if b.condition is not None else None, b.grade, b)
                    for b in program.grades)
     return Compiled(
         name=program.name.value if program.name else "",
         total=program.total.value if program.total else sum((n.points for n in program.nodes), ZERO),
         quantum=Decimal(1).scaleb(-rounding.decimals), rounding=ROUNDING_MODES[rounding.mode],
-        nodes=nodes, lets=lets, grades=grades, kinds=kinds, required=required)
+        nodes=nodes, lets=lets, grades=grades, kinds=kinds, required=required,
+        rounding_span=program.rounding.span if program.rounding else None)
 
 
 def iter_leaves(nodes):
@@ -115,10 +122,10 @@ class Compiler:
         if isinstance(item, ast.Group):
             return CompiledGroup(item, tuple(self.node(c) for c in item.children))
         if item.parts:
-            parts = [(p, *self.rule(p.name, p.points, p.rule)) for p in item.parts]
-            score, explain = self.composite(parts)
+            parts = [(p, *self.rule(p.name, p.points, p.rule, p.span)) for p in item.parts]
+            score, explain = self.composite(item, parts)
         else:
-            score, explain = self.rule(item.name, item.points, item.rule)
+            score, explain = self.rule(item.name, item.points, item.rule, item.span)
         reads = set()
         for _, _, rule in ast.indicator_rules(item):
             for expr in ast.rule_expressions(rule):
@@ -135,7 +142,7 @@ class Compiler:
                     found.add(e.name)
         return found
 
-    def composite(self, parts):
+    def composite(self, indicator: ast.Indicator, parts):
         scorers = [(part, score) for part, score, _ in parts]
 
         def score(env):
@@ -146,18 +153,19 @@ class Compiler:
                 total += value
             return total
 
-        def explain(env):
+        def explain(env, all_rows=False):
             lines = []
             for part, part_score, part_explain in parts:
-                lines.append(f"part {format_name(part.name)} ({format_number(part.points)}): "
-                             f"{format_number(part_score(env))}")
-                lines.extend("  " + line for line in part_explain(env))
-            lines.append(f"sum of parts = {format_number(score(env))}")
+                lines.append(Step(f"part {format_name(part.name)} ({format_number(part.points)}): "
+                                  f"{format_number(part_score(env))}", part.span))
+                lines.extend(line.indented() for line in part_explain(env, all_rows))
+            lines.append(Step(f"sum of parts = {format_number(score(env))}", indicator.span))
             return tuple(lines)
 
         return score, explain
 
-    def rule(self, name, points, rule):
+    def rule(self, name, points, rule, span=None):
+        """The score and explain closures of the rule of an indicator or part, declared at `span`."""
         if isinstance(rule, ast.Formula):
             return self.formula(rule)
         if isinstance(rule, ast.Assessed):
@@ -167,13 +175,13 @@ class Compiler:
         if isinstance(rule, ast.Checklist):
             return self.checklist(rule)
         if isinstance(rule, ast.Deduction):
-            return self.deduction(points, rule)
+            return self.deduction(points, rule, span)
         raise AssertionError(rule)
 
     # ---- rules ------------------------------------------------------------------------------------
 
-    def where(self, exprs, env) -> list[str]:
-        """'where X = …' lines for the derived values the rule reads, innermost first."""
+    def where(self, exprs, env) -> list[Step]:
+        """'where X = …' steps for the derived values the rule reads, innermost first, each at its let."""
         lines, seen = [], set()
 
         def visit(expr):
@@ -182,9 +190,9 @@ class Compiler:
                     seen.add(e.name)
                     let = self.checked.symbols.lets[e.name]
                     visit(let.expr)
-                    lines.append(f"where {format_name(let.name)} = {format_expr(let.expr)} = "
-                                 f"{format_expr(let.expr, env, self.kinds)} = "
-                                 f"{format_value(env[let.name], self.kinds.get(let.name))}")
+                    lines.append(Step(f"where {format_name(let.name)} = {format_expr(let.expr)} = "
+                                      f"{format_expr(let.expr, env, self.kinds)} = "
+                                      f"{format_value(env[let.name], self.kinds.get(let.name))}", let.span))
 
         for expr in exprs:
             visit(expr)
@@ -193,10 +201,10 @@ class Compiler:
     def formula(self, rule: ast.Formula):
         score = self.expr(rule.expr)
 
-        def explain(env):
+        def explain(env, all_rows=False):
             return tuple(self.where([rule.expr], env)) + (
-                f"{format_expr(rule.expr)} = {format_expr(rule.expr, env, self.kinds)} = "
-                f"{format_number(score(env))}",)
+                Step(f"{format_expr(rule.expr)} = {format_expr(rule.expr, env, self.kinds)} = "
+                     f"{format_number(score(env))}", rule.span),)
 
         return score, explain
 
@@ -207,9 +215,9 @@ class Compiler:
         def score(env):
             return env[name]
 
-        def explain(env):
-            return (f"assessed score {format_name(name)} = {format_number(env[name])} "
-                    f"(range {format_literal(decl.low)} to {format_literal(decl.high)})",)
+        def explain(env, all_rows=False):
+            return (Step(f"assessed score {format_name(name)} = {format_number(env[name])} "
+                         f"(range {format_literal(decl.low)} to {format_literal(decl.high)})", rule.span),)
 
         return score, explain
 
@@ -233,17 +241,20 @@ class Compiler:
 
         show_subject = self.shown(subject) if subject is not None else None
 
-        def explain(env):
+        def explain(env, all_rows=False):
             chosen = matching(env)
             # only what scoring read: rows after the match may need values that cannot be computed
             lines = self.where(rule_conditions(rule, chosen + 1), env)
             if subject is not None:
-                lines.append(show_subject(env))
-            for index, (_, points, band) in enumerate(rows[:chosen + 1]):
+                lines.append(Step(show_subject(env), rule.span))
+            for index, band in enumerate(rule.bands if all_rows else rule.bands[:chosen + 1]):
                 row = f"{format_condition(band.condition, subject)} → {format_expr(band.points)}"
+                if index > chosen:
+                    lines.append(Step(f"band {index + 1}: {row}   not tried", band.span))
+                    continue
                 if subject is None and band.condition is not None:
                     row += f"   [{format_expr(band.condition, env, self.kinds)}]"
-                lines.append(f"band {index + 1}: {row}   {'matched' if index == chosen else 'no'}")
+                lines.append(Step(f"band {index + 1}: {row}   {'matched' if index == chosen else 'no'}", band.span))
             return tuple(lines)
 
         return score, explain
@@ -254,7 +265,7 @@ class Compiler:
         def score(env):
             return sum((points(env) for condition, points, _ in items if condition(env)), ZERO)
 
-        def explain(env):
+        def explain(env, all_rows=False):
             lines = self.where([i.condition for i in rule.items], env)
             for condition, points, item in items:
                 earned = condition(env)
@@ -263,13 +274,13 @@ class Compiler:
                 detail = f"   [{filled}]" if filled != shown and not is_plain_bool(item.condition) else ""
                 mark = "✓" if earned else "✗"
                 value = format_number(points(env)) if earned else "0"
-                lines.append(f"{mark} {shown} → +{value}{detail}")
-            lines.append(f"items earned: {format_number(score(env))}")
+                lines.append(Step(f"{mark} {shown} → +{value}{detail}", item.span))
+            lines.append(Step(f"items earned: {format_number(score(env))}", rule.span))
             return tuple(lines)
 
         return score, explain
 
-    def deduction(self, points, rule: ast.Deduction):
+    def deduction(self, points, rule: ast.Deduction, span=None):
         steps = []
         for step in rule.steps:
             amount, quantity = self.expr(step.amount), self.expr(step.quantity)
@@ -278,6 +289,7 @@ class Compiler:
             steps.append((amount, quantity, unit, threshold, step))
         show_quantity = {id(step): self.shown(step.quantity) for step in rule.steps}
         floor = self.expr(rule.floor) if rule.floor is not None else (lambda env: ZERO)
+        floor_span = rule.floor.span if rule.floor is not None else rule.span
 
         def units(env, quantity, unit, threshold, step):
             value = quantity(env)
@@ -297,9 +309,9 @@ class Compiler:
         def score(env):
             return max(points - sum(deducted(env), ZERO), floor(env))
 
-        def explain(env):
+        def explain(env, all_rows=False):
             lines = self.where([e for s in rule.steps for e in (s.quantity, s.threshold) if e is not None], env)
-            lines.append(f"start at {format_number(points)}")
+            lines.append(Step(f"start at {format_number(points)}", span))
             for (amount, quantity, unit, threshold, step), minus in zip(steps, deducted(env)):
                 text = f"deduct {format_expr(step.amount)} per "
                 if step.unit is not None:
@@ -310,11 +322,11 @@ class Compiler:
                 text += (f": {show_quantity[id(step)](env)}, "
                          f"{format_number(units(env, quantity, unit, threshold, step))} unit(s) → "
                          f"−{format_number(minus)}")
-                lines.append(text)
+                lines.append(Step(text, step.span))
             floor_value = floor(env)
-            lines.append(f"floor {format_number(floor_value)}: score = max({format_number(points)} − "
-                         f"{format_number(sum(deducted(env), ZERO))}, {format_number(floor_value)}) = "
-                         f"{format_number(score(env))}")
+            lines.append(Step(f"floor {format_number(floor_value)}: score = max({format_number(points)} − "
+                              f"{format_number(sum(deducted(env), ZERO))}, {format_number(floor_value)}) = "
+                              f"{format_number(score(env))}", floor_span))
             return tuple(lines)
 
         return score, explain

@@ -6,10 +6,11 @@ from decimal import Context, Decimal, InvalidOperation, localcontext, ROUND_HALF
 
 import attrs
 
+from . import ast
 from .compile import TOTAL_KEY, Compiled, CompiledGroup, EvalFailure, check_range
 from .diagnostics import EvaluationError, error
-from .format import format_number
-from .results import NodeResult, Result
+from .format import format_condition, format_number
+from .results import NodeResult, Result, Step
 
 # Intermediate arithmetic is exact to 34 significant digits (IEEE decimal128); only each leaf's
 # score is rounded, the way the rule file declares.
@@ -30,22 +31,32 @@ class Env(dict):
         return value
 
 
-def evaluate(compiled: Compiled, facts: dict, *, explain: bool = True, sources=None) -> Result:
+def evaluate(compiled: Compiled, facts: dict, *, explain: bool = True, all_rows: bool = False,
+             sources=None) -> Result:
+    """Score every leaf; with `explain`, say how (with `all_rows`, a band table's rows after the one
+    that matched too)."""
     env = Env(facts, compiled.lets)
     failures = []
+    explainer = (lambda leaf: leaf.explain(env, all_rows)) if explain else None
     with localcontext(ARITHMETIC):
-        nodes = tuple(_node(item, env, compiled, explain, failures) for item in compiled.nodes)
+        nodes = tuple(_node(item, env, compiled, explainer, failures) for item in compiled.nodes)
         if failures:
             raise EvaluationError(failures, sources)
         total = sum((n.score for n in nodes), Decimal(0))
         env[TOTAL_KEY] = total
-        grade = next((name for condition, name in compiled.grades if condition is None or condition(env)), None)
-    return Result(compiled.name, total, compiled.total, grade, nodes)
+        row = next((row for row in compiled.grades if row[0] is None or row[0](env)), None)
+    if row is None:
+        return Result(compiled.name, total, compiled.total, None, nodes)
+    _, grade, band = row
+    step = Step(f"grade: {total} matches {format_condition(band.condition, ast.TotalScore())} → {grade}",
+                band.span) if explain else None
+    return Result(compiled.name, total, compiled.total, grade, nodes, step)
 
 
-def _node(item, env, compiled: Compiled, explain: bool, failures: list) -> NodeResult:
+def _node(item, env, compiled: Compiled, explainer, failures: list) -> NodeResult:
+    """The node's result; `explainer` (None for scores only) gives a leaf's explanation."""
     if isinstance(item, CompiledGroup):
-        children = tuple(_node(c, env, compiled, explain, failures) for c in item.children)
+        children = tuple(_node(c, env, compiled, explainer, failures) for c in item.children)
         score = sum((c.score for c in children), Decimal(0))
         return NodeResult(item.group.name, "group", item.group.points, score, children, (), item.group.span)
     indicator = item.indicator
@@ -53,7 +64,7 @@ def _node(item, env, compiled: Compiled, explain: bool, failures: list) -> NodeR
         raw = item.score(env)
         score = round_score(raw, compiled, indicator)
         check_range(score, indicator.points, indicator.name, indicator.span)
-        lines = item.explain(env) if explain else ()
+        lines = explainer(item) if explainer else ()
     except EvalFailure as failure:
         diagnostic = failure.diagnostic
         if failure.diagnostic.span != indicator.span and f"'{indicator.name}'" not in diagnostic.message:
@@ -65,8 +76,8 @@ def _node(item, env, compiled: Compiled, explain: bool, failures: list) -> NodeR
                               "for exact arithmetic, or is not a number", indicator.span,
                               "check the facts it reads for a value out of all proportion"))
         return NodeResult(indicator.name, "indicator", indicator.points, Decimal(0), (), (), indicator.span)
-    if explain and raw != score:
-        lines += (f"{format_number(raw)} rounded to {score}",)
+    if explainer and raw != score:
+        lines += (Step(f"{format_number(raw)} rounded to {score}", compiled.rounding_span),)
     return NodeResult(indicator.name, "indicator", indicator.points, score, (), lines, indicator.span)
 
 

@@ -1,13 +1,40 @@
-"""The result of scoring one department: a tree of nodes with score, maximum and explanation."""
+"""The result of scoring one department: a tree of nodes with score, maximum and explanation.
+
+An explanation is a tuple of `Step`s: each a line of text (reports print it as it is) that also knows
+where in the rule files the rule text it shows is written, so `rulecheck explain` can cite the line.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Iterator
+from collections.abc import Iterator
 
 import attrs
 
 from .source import Span
+
+
+class Step(str):
+    """One line of an explanation, and the span of the rule text it shows (the formula, the band row,
+    the checklist item, the deduct line, the derived value's `let`), or None.
+
+    A Step is its text: it compares, joins and prints as that string, so code that reads explanations
+    as strings reads Steps unchanged. Equality ignores the span, as it does for the syntax tree."""
+
+    span: Span | None
+
+    def __new__(cls, text: str, span: Span | None = None):
+        step = super().__new__(cls, text)
+        step.span = span
+        return step
+
+    def indented(self, prefix: str = "  ") -> Step:
+        """The step inside a larger one (a part of a composite indicator), at the same place."""
+        return Step(prefix + self, self.span)
+
+    def location(self) -> str | None:
+        """'file:line' of the rule text, or None."""
+        return f"{self.span.file}:{self.span.line}" if self.span is not None else None
 
 
 @attrs.frozen
@@ -18,7 +45,7 @@ class NodeResult:
     max: Decimal
     score: Decimal
     children: tuple = ()
-    explanation: tuple = ()
+    explanation: tuple = ()  # Steps
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
     def walk(self, depth: int = 0) -> Iterator[tuple[int, NodeResult]]:
@@ -32,6 +59,8 @@ class NodeResult:
             data["children"] = [c.to_dict(explain) for c in self.children]
         if explain and self.explanation:
             data["explanation"] = list(self.explanation)
+            data["explanation_sources"] = [line.location() if isinstance(line, Step) else None
+                                           for line in self.explanation]
         if self.span is not None:
             data["line"] = self.span.line
         return data
@@ -45,6 +74,8 @@ class Result:
     max: Decimal
     grade: str | None
     nodes: tuple  # the top-level NodeResults
+    # with explain: the `grades:` row that gave the grade (grade: 97.83 matches ≥ 90 → 优)
+    grade_step: Step | None = attrs.field(default=None, eq=False, repr=False)
 
     def walk(self) -> Iterator[tuple[int, NodeResult]]:
         for node in self.nodes:
