@@ -6,8 +6,8 @@ where in the rule files the rule text it shows is written, so `rulecheck explain
 
 from __future__ import annotations
 
-from decimal import Decimal
 from collections.abc import Iterator
+from decimal import Decimal
 
 import attrs
 
