@@ -1,0 +1,119 @@
+"""`rulecheck test`: run case files against a rule file, show each failure, and (--coverage) which band
+rows, checklist items and grade rows no case reaches (cases.py)."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+import click
+
+from ..api import analyze, ruleset_from
+from ..cases import (
+    CASE_SUFFIX,
+    CaseFileError,
+    CaseResult,
+    Comparison,
+    Coverage,
+    case_files,
+    coverage,
+    find_cases,
+    load_cases,
+    run_case,
+)
+from ..diagnostics import InputFileError, RulecheckError, render_all
+from ..format import format_number
+from . import Exit, fail, main, plural
+
+INDENT = "    "
+
+
+@main.command("test")
+@click.argument("rules", type=click.Path(exists=True, dir_okay=False))
+@click.argument("cases", nargs=-1, type=click.Path(exists=True))
+@click.option("--coverage", "show_coverage", is_flag=True,
+              help="Also list the band rows, checklist items and grade rows that no case reaches.")
+def cases_command(rules: str, cases, show_coverage: bool) -> None:
+    """Run cases (*.case.yaml files, or folders of them) against RULES; by default, those under the
+    cases/ folder beside RULES."""
+    try:
+        ruleset = ruleset_from(analyze(rules))
+    except RulecheckError as exc:
+        fail(exc)
+    paths = case_files(cases) if cases else find_cases(rules)
+    if not paths:
+        where = ", ".join(cases) if cases else str(Path(rules).parent / "cases")
+        click.echo(f"no *{CASE_SUFFIX} files found in {where}", err=True)
+        sys.exit(Exit.USAGE)
+    results, broken, unreadable = [], 0, 0
+    for path in paths:
+        click.echo(str(path))
+        try:
+            loaded = load_cases(path)
+        except RulecheckError as exc:  # no case in the file can run (CaseFileError), or it cannot be read
+            click.echo(f"  ✗ {'cannot be read' if isinstance(exc, InputFileError) else 'no case can run'}")
+            click.echo(textwrap.indent(exc.render(), INDENT))
+            unreadable += isinstance(exc, InputFileError)
+            broken += isinstance(exc, CaseFileError)
+            continue
+        for case in loaded:
+            outcome = run_case(ruleset, case)
+            results.append(outcome)
+            for line in case_lines(outcome):
+                click.echo(line)
+    if show_coverage:
+        for line in coverage_lines(rules, coverage(ruleset, results)):
+            click.echo(line)
+    failed = sum(not r.passed for r in results)
+    click.echo(test_summary(len(paths), len(results), failed, broken + unreadable), err=True)
+    sys.exit(Exit.USAGE if unreadable else Exit.PROBLEMS if failed or broken else Exit.CLEAN)
+
+
+def case_lines(outcome: CaseResult) -> list[str]:
+    """'✓ name', or '✗ name' and under it each problem and each difference, with how the score was reached."""
+    if outcome.passed:
+        return [f"  ✓ {outcome.case.name}"]
+    lines = [f"  ✗ {outcome.case.name}"]
+    if outcome.diagnostics:
+        lines.append(textwrap.indent(render_all(outcome.diagnostics, outcome.sources), INDENT))
+    for comparison in outcome.failures:
+        lines.append(f"{INDENT}{comparison.expectation.span}: {difference_line(comparison)}")
+        lines.extend(f"{INDENT}    {line}" for line in comparison.explanation)
+    return lines
+
+
+def difference_line(comparison: Comparison) -> str:
+    """'公众或服务对象满意度: expected 4, actual 2.00, difference −2' (with the tolerance if there is one)."""
+    expectation = comparison.expectation
+    expected = expectation.value
+    if not isinstance(expected, str):
+        expected = format_number(expected) + (f" ± {format_number(expectation.tolerance)}"
+                                              if expectation.tolerance else "")
+    actual = "no grade" if comparison.actual is None else comparison.actual
+    text = f"{expectation.target}: expected {expected}, actual {actual}"
+    difference = comparison.difference
+    if difference is not None:
+        sign = "+" if difference > 0 else "−" if difference < 0 else ""
+        text += f", difference {sign}{format_number(abs(difference))}"
+    return text
+
+
+def coverage_lines(rules: str, found: Coverage) -> list[str]:
+    lines = ["", f"coverage of {rules}: {found.summary()}"]
+    if found.unreached:
+        lines.append("no case reaches:")
+        lines.extend(f"  {t.span}: {t.describe()}" for t in found.unreached)
+    if found.never_missed:
+        lines.append("every case earns (no case shows the score without it):")
+        lines.extend(f"  {t.span}: {t.describe()}" for t in found.never_missed)
+    return lines
+
+
+def test_summary(files: int, cases: int, failed: int, broken: int) -> str:
+    summary = f"{plural(files, 'case file')}, {plural(cases, 'case')}: {cases - failed} passed"
+    if failed:
+        summary += f", {failed} failed"
+    if broken:
+        summary += f"; {plural(broken, 'file')} with no case that can run"
+    return summary
