@@ -1,0 +1,75 @@
+"""`rulecheck diff`: what changed between two versions of a rule file, and whose scores it moves (diff.py)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..cases import find_cases
+from ..diagnostics import RulecheckError, render_all
+from ..diff import (
+    Diff,
+    compare,
+    departments_in,
+    departments_of_cases,
+    impact,
+    load_versions,
+    render_json,
+    render_text,
+)
+from . import Exit, main
+
+
+@main.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--facts", "facts_paths", multiple=True, type=click.Path(exists=True), metavar="PATH",
+              help="Score these departments with both versions: a facts file, a folder of them, a CSV or a JSON "
+                   "Lines file (may be given more than once).")
+@click.option("--cases", "with_cases", is_flag=True,
+              help="Score the case files beside NEW (cases/**/*.case.yaml) with both versions.")
+@click.option("--allow-changes", is_flag=True,
+              help="Exit 0 even when scores change (after a reviewer has accepted the change).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+def diff_command(old: str, new: str, facts_paths: tuple, with_cases: bool, allow_changes: bool, fmt: str) -> None:
+    """Compare two versions of a rule file: OLD and NEW are paths, or git revisions as REV:path
+    (HEAD~1:rules/shenzhen/framework.rules).
+
+    Prints the changes in meaning (indicators, points, band thresholds, formulas, inputs, ...), then,
+    with --facts or --cases, every department whose scores change. Exit 1 when scores change (or, with
+    no departments to score, when the meaning changes), 0 when not, 2 when a version cannot be read or
+    has errors."""
+    try:
+        versions = load_versions(old, new)
+    except RulecheckError as exc:
+        click.echo(exc.render(), err=True)
+        click.echo("cannot compare: fix what 'rulecheck check' reports first" if exc.errors and any(
+            d.span is not None for d in exc.errors) else "cannot compare", err=True)
+        sys.exit(Exit.USAGE)
+    effects, inputs = None, []
+    if facts_paths or with_cases:
+        departments = []
+        names = set().union(*(v.analysis.checked.symbols.inputs for v in versions))
+        try:
+            for path in facts_paths:
+                found, problems = departments_in(path, names)
+                if problems:
+                    click.echo(render_all(problems), err=True)
+                departments += found
+                inputs.append(path)
+        except RulecheckError as exc:
+            click.echo(exc.render(), err=True)
+            sys.exit(Exit.USAGE)
+        if with_cases:
+            case_files = find_cases(versions[1].path)
+            if not case_files:
+                click.echo(f"no case files (*.case.yaml) found in {versions[1].path.parent / 'cases'}", err=True)
+                sys.exit(Exit.USAGE)
+            departments += departments_of_cases(case_files)
+            inputs.append(str(versions[1].path.parent / "cases"))
+        effects = tuple(impact(*versions, departments))
+    diff = Diff(old, new, tuple(compare(*versions)), effects, tuple(inputs))
+    click.echo(render_json(diff) if fmt == "json" else render_text(diff))
+    sys.exit(Exit.PROBLEMS if diff.needs_review and not allow_changes else Exit.CLEAN)

@@ -1,0 +1,815 @@
+"""Compare two versions of a rule file: what changed in meaning, in the analyst's words, and which
+departments' scores the change moves.
+
+A version is a path, or `REV:path` read from git (its imports from the same revision). The structure
+is compared on the checked syntax trees, so comments and layout never count; band tables over one
+subject also state the values whose points change (满意度 in [90%, 95%): 4 → 6), worked out by the
+prove stage's band analysis. The impact scores the same departments with both versions.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import posixpath
+import subprocess
+from collections.abc import Iterable
+from decimal import Decimal
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import attrs
+
+from . import ast
+from .api import Analysis, analyze, analyze_text, ruleset_from
+from .batch import Department, Scored, is_batch, read_departments, score_departments
+from .cases import load_cases
+from .compile import Compiler
+from .diagnostics import (
+    Diagnostic,
+    FactsError,
+    InputFileError,
+    RulecheckError,
+    RuleFileError,
+    error,
+)
+from .domains import domain_of
+from .facts import load_facts
+from .format import (
+    format_condition,
+    format_expr,
+    format_literal,
+    format_name,
+    format_number,
+)
+from .layout import INDENT, deduct_text, input_text, let_text, node_lines, rule_lines
+from .link import Files
+from .prove.bands import describe, table_of
+from .prove.intervals import Intervals
+from .prove.ranges import Choices, Ranges
+from .source import Source, Span
+
+# ---- versions: a path, or REV:path from git --------------------------------------------------------
+
+
+@attrs.frozen
+class Version:
+    """One side of the comparison: what was named (a path or REV:path), the analysed file, and where
+    the file lies in the working tree (its cases are found beside it)."""
+    label: str
+    analysis: Analysis
+    path: Path
+
+
+def load_version(spec: str) -> Version:
+    """The rule file a path or `REV:path` names, analysed; raises InputFileError if it cannot be read.
+
+    A name that exists on disk is a path; otherwise a name with ':' is a git revision and a path in it,
+    as `git show` reads them (relative to the repository's top folder, or to the current folder when
+    the path starts with ./ or ../)."""
+    if Path(spec).exists() or ":" not in spec:
+        return Version(spec, analyze(spec), Path(spec))
+    revision, _, path = spec.partition(":")
+    files = GitFiles.at(revision, spec)
+    name = files.name_of(path, spec)
+    try:
+        source = files.read(name)
+    except UnicodeDecodeError:
+        raise InputFileError.single("E001", "the rule file is not UTF-8 text", spec) from None
+    except OSError:
+        raise InputFileError([_missing(spec, path, files)]) from None
+    try:
+        return Version(spec, analyze_text(source.text, source.name, files), files.top / name.partition(":")[2])
+    except UnicodeDecodeError:  # an import that is not UTF-8
+        raise InputFileError.single("E001", "a file it imports is not UTF-8 text", spec) from None
+
+
+def _missing(spec: str, path: str, files: GitFiles) -> Diagnostic:
+    return error("E003", f"there is no file '{path}' in revision {files.revision}", None,
+                 f"the path after ':' is relative to the repository's top folder ({files.top}); write "
+                 f"{files.revision}:./NAME for a path relative to the current folder "
+                 f"('git ls-tree -r --name-only {files.revision}' lists the files)", where=spec)
+
+
+@attrs.frozen
+class GitFiles(Files):
+    """Files of one git revision: the rule file named REV:path and the files it imports, read with
+    `git cat-file`. An import that leaves the repository is read from the disk."""
+    revision: str  # as the user wrote it, for names in messages
+    commit: str
+    top: Path  # the repository's top folder
+    prefix: str  # the current folder, relative to the top ('' or 'rules/')
+
+    @classmethod
+    def at(cls, revision: str, spec: str) -> GitFiles:
+        if not revision:
+            raise InputFileError.single("E003", "no revision before ':'; write e.g. HEAD~1:rules/x.rules", spec)
+        found = _git(["rev-parse", "--show-toplevel", "--show-prefix"], spec)
+        if found.returncode != 0:
+            raise InputFileError.single(
+                "E003", f"'{spec}' is not a file, and the current folder is not in a git repository to read "
+                "a revision from", spec)
+        top, prefix = (found.stdout.splitlines() + [""])[:2]
+        commit = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"], spec)
+        if commit.returncode != 0:
+            raise InputFileError([error(
+                "E003", f"unknown revision '{revision}': git knows no such commit, branch or tag", None,
+                "name a commit git knows: HEAD, HEAD~1, a branch, a tag or a commit hash ('git log --oneline' "
+                "lists them)", where=spec)])
+        return cls(revision, commit.stdout.strip(), Path(top), prefix)
+
+    def name_of(self, path: str, spec: str) -> str:
+        """REV:path with the path relative to the top folder, as messages name the file."""
+        relative = posixpath.normpath(self.prefix + path if path.startswith(("./", "../")) else path)
+        if relative == ".." or relative.startswith("../"):
+            raise InputFileError.single("E003", f"'{path}' lies outside the repository ({self.top})", spec)
+        return f"{self.revision}:{relative}"
+
+    def locate(self, importer: str, path: str) -> str:
+        mine = f"{self.revision}:"
+        if not importer.startswith(mine):
+            return super().locate(importer, path)
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(importer[len(mine):]), path))
+        if joined == ".." or joined.startswith("../"):  # outside the repository: the disk has it
+            return str((self.top / joined).resolve())
+        return mine + joined
+
+    def read(self, name: str) -> Source:
+        mine = f"{self.revision}:"
+        if not name.startswith(mine):
+            return super().read(name)
+        found = subprocess.run(["git", "cat-file", "blob", f"{self.commit}:{name[len(mine):]}"],
+                               cwd=self.top, capture_output=True, check=False)
+        if found.returncode != 0:
+            raise FileNotFoundError(errno.ENOENT, f"no such file in revision {self.revision}")
+        return Source(name, found.stdout.decode("utf-8-sig"))
+
+
+def _git(arguments: list[str], spec: str) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(["git", *arguments], capture_output=True, text=True, check=False)
+    except OSError:
+        raise InputFileError.single("E003", f"'{spec}' is not a file, and git (to read a revision) cannot be "
+                                    "run: is it installed?", spec) from None
+
+
+def load_versions(old: str, new: str) -> tuple[Version, Version]:
+    """Both versions; raises InputFileError if one cannot be read, RuleFileError (every error of both
+    files) if either does not pass `rulecheck check`."""
+    versions = load_version(old), load_version(new)
+    errors = [d for v in versions for d in v.analysis.diagnostics if d.is_error]
+    if errors:
+        sources = {name: s for v in versions for name, s in v.analysis.linked.sources.items()}
+        raise RuleFileError(errors, sources)
+    return versions
+
+
+# ---- the structure ----------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class IntervalChange:
+    """Values of a band table's subject whose points change: 满意度 in [90%, 95%): 4 → 6."""
+    subject: str
+    values: str  # "in [90%, 95%)", "≥ 95%", "= 3", "= 未公开"
+    old: Decimal
+    new: Decimal
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.values}: {format_number(self.old)} → {format_number(self.new)}"
+
+
+@attrs.frozen
+class Section:
+    """What changed in one part of the file, in the analyst's words: the framework's header and
+    grades, the inputs, the derived values, or one group or indicator of the tree."""
+    title: str
+    lines: tuple
+    intervals: tuple = ()
+    span: Span | None = None  # where the new version declares it (the old one, if it was removed)
+
+    def heading(self) -> str:
+        return f"{self.title} ({self.span.file}:{self.span.line}):" if self.span else f"{self.title}:"
+
+
+RULE_KINDS = {ast.Formula: "a formula", ast.Assessed: "an assessed score", ast.Bands: "a band table",
+              ast.Checklist: "a checklist", ast.Deduction: "deductions"}
+DEFAULT_ROUNDING = ast.Rounding(2)
+
+
+def compare(old: Version, new: Version) -> list[Section]:
+    """Every change in meaning from old to new: the header and grades, the inputs, the derived values,
+    then the tree in order (a removed node where it stood). Empty if the files mean the same."""
+    return Comparison(Side.of(old.analysis), Side.of(new.analysis)).sections()
+
+
+@attrs.frozen
+class Side:
+    """What the comparison reads of one version: its checked program, and the band analysis's view."""
+    program: ast.Program
+    intervals: Intervals
+    display_kind: object  # expr → "percent" or None
+
+    @classmethod
+    def of(cls, analysis: Analysis) -> Side:
+        checked = analysis.checked
+        domains = {name: domain_of(decl) for name, decl in checked.symbols.inputs.items()}
+        intervals = Intervals(domains, {let.name: let for let in checked.program.lets})
+        return cls(checked.program, intervals, Compiler(checked).display_kind)
+
+
+@attrs.frozen
+class Comparison:
+    old: Side
+    new: Side
+
+    def sections(self) -> list[Section]:
+        found = [self.header(), self.inputs(), self.lets()]
+        return [s for s in found + self.tree() if s.lines]
+
+    # ---- the header, grades, inputs and derived values --------------------------------------------
+
+    def header(self) -> Section:
+        old, new = self.old.program, self.new.program
+        lines = []
+        old_name, new_name = (p.name.value if p.name else "" for p in (old, new))
+        if old_name != new_name:
+            lines.append(f'name "{old_name}" → "{new_name}"')
+        old_total, new_total = (p.total.value if p.total else None for p in (old, new))
+        if old_total != new_total:
+            lines.append(f"total {_maybe(old_total)} → {_maybe(new_total)}")
+        old_rounding, new_rounding = (p.rounding or DEFAULT_ROUNDING for p in (old, new))
+        if old_rounding != new_rounding:
+            lines.append(f"rounding {_rounding(old_rounding)} → {_rounding(new_rounding)}")
+        lines += self.grades(old.grades, new.grades)
+        lines += self.order("order of the top-level groups", old.nodes, new.nodes)
+        return Section("framework", tuple(lines))
+
+    def grades(self, old: tuple, new: tuple) -> list[str]:
+        lines = []
+        for i, j in pair_up(old, new, key=lambda row: row.grade):
+            if j is None:
+                lines.append(f"grade removed: {_grade_row(old[i])}")
+            elif i is None:
+                lines.append(f"grade added: {_grade_row(new[j])}")
+            else:
+                a, b = old[i], new[j]
+                if a.grade != b.grade:
+                    lines.append(f"grade {format_name(a.grade)} renamed {format_name(b.grade)}")
+                if a.condition != b.condition:
+                    lines.append(f"grade {format_name(b.grade)}: "
+                                 f"{_condition_change(a.condition, b.condition, ast.TotalScore())}")
+        return lines
+
+    def inputs(self) -> Section:
+        return Section("inputs", tuple(_declarations(
+            self.old.program.inputs, self.new.program.inputs,
+            lambda decl: input_text(attrs.evolve(decl, description=None)))))
+
+    def lets(self) -> Section:
+        return Section("derived values", tuple(_declarations(
+            self.old.program.lets, self.new.program.lets,
+            lambda let: let_text(attrs.evolve(let, description=None)))))
+
+    # ---- the tree ---------------------------------------------------------------------------------
+
+    def tree(self) -> list[Section]:
+        old_nodes = {item.name: (item, parents) for item, parents in ast.iter_nodes(self.old.program.nodes)}
+        new_nodes = {item.name: (item, parents) for item, parents in ast.iter_nodes(self.new.program.nodes)}
+        new_name = {name: name for name in old_nodes if name in new_nodes}  # old name → new name
+        gone = [name for name in old_nodes if name not in new_nodes]
+        for name, (item, _) in new_nodes.items():
+            if name in old_nodes:
+                continue
+            twin = next((g for g in gone if g not in new_name and _renamed(old_nodes[g][0], item)), None)
+            if twin is not None:
+                new_name[twin] = name
+        old_name = {n: o for o, n in new_name.items()}
+        placed = []  # (position, section): a removed node goes where it stood
+        position = {name: index for index, name in enumerate(new_nodes)}
+        last = -1
+        for name, (item, parents) in old_nodes.items():
+            if name in new_name:
+                last = position[new_name[name]]
+            else:
+                placed.append(((last, 1), self.removed(item, parents)))
+        for name, (item, parents) in new_nodes.items():
+            if name in old_name:
+                before, before_parents = old_nodes[old_name[name]]
+                moved_from = before_parents[-1] if before_parents else None
+                moved = new_name.get(moved_from, moved_from) != (parents[-1] if parents else None)
+                section = self.node(before, item, moved_from if moved else False)
+            else:
+                section = self.added(item, parents)
+            placed.append(((position[name], 0), section))
+        return [section for _, section in sorted(placed, key=lambda p: p[0])]
+
+    def added(self, item, parents: tuple) -> Section:
+        lines = [f"added under {_parent(parents)}:"] + _source_lines(node_lines(item, 0))
+        return Section(_title(item), tuple(lines), span=item.span)
+
+    def removed(self, item, parents: tuple) -> Section:
+        lines = [f"removed from {_parent(parents)}:"] + _source_lines(node_lines(item, 0))
+        return Section(_title(item), tuple(lines), span=item.span)
+
+    def node(self, old, new, moved_from) -> Section:
+        lines, intervals = [], []
+        if old.name != new.name:
+            lines.append(f"renamed from {format_name(old.name)}")
+        if moved_from is not False:
+            lines.append(f"moved from {_parent((moved_from,) if moved_from else ())}")
+        if old.points != new.points:
+            lines.append(f"points {format_number(old.points)} → {format_number(new.points)}")
+        lines += _directions(old.directions, new.directions)
+        if isinstance(old, ast.Group) and isinstance(new, ast.Group):
+            lines += self.order("order", old.children, new.children)
+        elif isinstance(old, ast.Group) or isinstance(new, ast.Group):
+            now = "a group" if isinstance(new, ast.Group) else "an indicator"
+            lines.append(f"was {'an indicator' if isinstance(old, ast.Indicator) else 'a group'}, now {now}")
+        elif old.parts or new.parts:
+            lines += self.parts(old, new, intervals)
+        else:
+            lines += self.rule(old.rule, new.rule, intervals)
+        return Section(_title(new), tuple(lines), tuple(intervals), new.span)
+
+    def order(self, label: str, old_children: tuple, new_children: tuple) -> list[str]:
+        """The children both versions have under this node, if they come in another order."""
+        old_names = [c.name for c in old_children]
+        new_names = [c.name for c in new_children]
+        kept_old = [n for n in old_names if n in new_names]
+        kept_new = [n for n in new_names if n in old_names]
+        if kept_old == kept_new:
+            return []
+        return [f"{label}: {', '.join(map(format_name, kept_old))} → {', '.join(map(format_name, kept_new))}"]
+
+    def parts(self, old: ast.Indicator, new: ast.Indicator, intervals: list) -> list[str]:
+        if not new.parts:
+            return ["no longer scored by parts; now:"] + _source_lines(rule_lines(new.rule, 0))
+        if not old.parts:
+            return ["now scored by parts:"] + _source_lines(list(node_lines(new, 0))[1 + len(new.directions):])
+        lines = []
+        for i, j in pair_up(old.parts, new.parts, key=lambda part: part.name):
+            if j is None:
+                a = old.parts[i]
+                lines.append(f"part {format_name(a.name)} removed ({format_number(a.points)})")
+            elif i is None:
+                b = new.parts[j]
+                lines.append(f"part {format_name(b.name)} added ({format_number(b.points)}):")
+                lines += _source_lines(rule_lines(b.rule, 0))
+            else:
+                a, b = old.parts[i], new.parts[j]
+                label = f"part {format_name(b.name)}"
+                if a.name != b.name:
+                    lines.append(f"part {format_name(a.name)} renamed {format_name(b.name)}")
+                if a.points != b.points:
+                    lines.append(f"{label}: points {format_number(a.points)} → {format_number(b.points)}")
+                lines += [f"{label}: {line}" if not line.startswith(INDENT) else INDENT + line
+                          for line in self.rule(a.rule, b.rule, intervals)]
+        return lines
+
+    # ---- scoring rules ----------------------------------------------------------------------------
+
+    def rule(self, old, new, intervals: list) -> list[str]:
+        if old == new:
+            return []
+        if type(old) is not type(new):
+            return [f"now scored by {RULE_KINDS[type(new)]} (was {RULE_KINDS[type(old)]}):"] + \
+                _source_lines(rule_lines(new, 0))
+        if isinstance(new, ast.Formula):
+            return [f"formula: {format_expr(old.expr)} → {format_expr(new.expr)}"]
+        if isinstance(new, ast.Assessed):
+            return [f"assessed score: {format_expr(old.input)} → {format_expr(new.input)}"]
+        if isinstance(new, ast.Bands):
+            intervals += self.intervals(old, new)
+            return _bands(old, new)
+        if isinstance(new, ast.Checklist):
+            return _checklist(old, new)
+        return _deduction(old, new)
+
+    def intervals(self, old: ast.Bands, new: ast.Bands) -> list[IntervalChange]:
+        """The subject's values whose points change, where both tables compare one subject with
+        constants and give constant points."""
+        old_table, new_table = table_of(old, self.old.intervals), table_of(new, self.new.intervals)
+        if old_table is None or new_table is None or old_table.subject != new_table.subject \
+                or type(old_table.domain) is not type(new_table.domain):
+            return []
+        old_points = [self.old.intervals.of(band.points).constant for band in old.bands]
+        new_points = [self.new.intervals.of(band.points).constant for band in new.bands]
+        if None in old_points or None in new_points:
+            return []
+        changed: dict = {}
+        for old_values, a in zip(old_table.reachable(), old_points):
+            for new_values, b in zip(new_table.reachable(), new_points):
+                shared = old_values.intersect(new_values)
+                if a != b and not shared.empty:
+                    changed[a, b] = changed[a, b].union(shared) if (a, b) in changed else shared
+        subject = format_expr(new_table.subject)
+        if isinstance(new_table.domain, Choices):
+            return [IntervalChange(subject, f"= {format_name(value)}", a, b)
+                    for value in new_table.domain.universe
+                    for (a, b), values in changed.items() if value in values.values]
+        kind = self.new.display_kind(new_table.subject)
+        pieces = sorted(((piece, a, b) for (a, b), values in changed.items() for piece in values.pieces),
+                        key=lambda found: (found[0].low, not found[0].low_closed))
+        return [IntervalChange(subject, _values(describe(Ranges.of(piece), new_table.integral, kind)), a, b)
+                for piece, a, b in pieces]
+
+
+def _renamed(old, new) -> bool:
+    """The same node under another name: same kind, points, rule or children, directions."""
+    return type(old) is type(new) and attrs.evolve(old, name=new.name) == new
+
+
+def _title(item) -> str:
+    return f"{'group' if isinstance(item, ast.Group) else 'indicator'} {format_name(item.name)}"
+
+
+def _parent(parents: tuple) -> str:
+    return f"group {format_name(parents[-1])}" if parents else "the top level"
+
+
+def _source_lines(lines: Iterable) -> list[str]:
+    """Lines of the layout (rule-file text), indented one step under the change they illustrate."""
+    return [INDENT * (line.depth + 1) + line.text for line in lines]
+
+
+def _maybe(value) -> str:
+    return format_number(value) if value is not None else "(none)"
+
+
+def _rounding(rounding: ast.Rounding) -> str:
+    return f"{rounding.decimals} decimal{'s' if rounding.decimals != 1 else ''} {rounding.mode}"
+
+
+def _grade_row(row: ast.GradeBand) -> str:
+    return f"{format_condition(row.condition, ast.TotalScore())} → {format_name(row.grade)}"
+
+
+def _declarations(old: tuple, new: tuple, text) -> list[str]:
+    """Inputs or derived values added, removed or redeclared, in the new file's order (the removed
+    ones first); descriptions are for people and do not count."""
+    old_by_name = {decl.name: decl for decl in old}
+    new_by_name = {decl.name: decl for decl in new}
+    lines = [f"removed: {text(decl)}" for decl in old if decl.name not in new_by_name]
+    for decl in new:
+        before = old_by_name.get(decl.name)
+        if before is None:
+            lines.append(f"added: {text(decl)}")
+        elif text(before) != text(decl):
+            lines.append(f"{text(before)}  →  {text(decl)}")
+    return lines
+
+
+def _directions(old: tuple, new: tuple) -> list[str]:
+    def shown(direction):
+        return f"{direction.direction} in {format_name(direction.input.name)}"
+    old_shown, new_shown = [shown(d) for d in old], [shown(d) for d in new]
+    return ([f"direction removed: {d}" for d in old_shown if d not in new_shown]
+            + [f"direction added: {d}" for d in new_shown if d not in old_shown])
+
+
+def _bands(old: ast.Bands, new: ast.Bands) -> list[str]:
+    lines = []
+    if old.subject != new.subject:
+        lines.append(f"band subject: {_subject(old.subject)} → {_subject(new.subject)}")
+    for i, j in pair_up(old.bands, new.bands, key=lambda band: band.points):
+        if j is None:
+            lines.append(f"band {i + 1} removed: {_band_row(old.bands[i], old.subject)}")
+        elif i is None:
+            lines.append(f"band {j + 1} added: {_band_row(new.bands[j], new.subject)}")
+        else:
+            a, b = old.bands[i], new.bands[j]
+            what = []
+            if a.condition != b.condition:
+                what.append(_condition_change(a.condition, b.condition, new.subject))
+            if a.points != b.points:
+                what.append(f"points {format_expr(a.points)} → {format_expr(b.points)}")
+            if what:
+                label = f"band {j + 1}" + (f" (was {i + 1})" if i != j else "")
+                lines.append(f"{label}: {'; '.join(what)}")
+    return lines
+
+
+def _subject(subject) -> str:
+    return format_expr(subject) if subject is not None else "(each row names its own)"
+
+
+def _band_row(band: ast.Band, subject) -> str:
+    return f"{format_condition(band.condition, subject)} → {format_expr(band.points)}"
+
+
+def _checklist(old: ast.Checklist, new: ast.Checklist) -> list[str]:
+    lines = []
+    for i, j in pair_up(old.items, new.items, key=lambda item: item.condition):
+        if j is None:
+            item = old.items[i]
+            lines.append(f"item removed: {format_expr(item.condition)} → {format_expr(item.points)}")
+        elif i is None:
+            item = new.items[j]
+            lines.append(f"item added: {format_expr(item.condition)} → {format_expr(item.points)}")
+        else:
+            a, b = old.items[i], new.items[j]
+            if a.condition != b.condition:
+                lines.append(f"item {j + 1}: condition {format_expr(a.condition)} → {format_expr(b.condition)}")
+            if a.points != b.points:
+                label = f"item {format_expr(b.condition)}" if a.condition == b.condition else f"item {j + 1}"
+                lines.append(f"{label}: points {format_expr(a.points)} → {format_expr(b.points)}")
+    return lines
+
+
+def _deduction(old: ast.Deduction, new: ast.Deduction) -> list[str]:
+    lines = []
+    for i, j in pair_up(old.steps, new.steps, key=lambda step: step.quantity):
+        if j is None:
+            lines.append(f"removed: {deduct_text(old.steps[i])}")
+        elif i is None:
+            lines.append(f"added: {deduct_text(new.steps[j])}")
+        else:
+            a, b = old.steps[i], new.steps[j]
+            what = []
+            if a.quantity != b.quantity:
+                what.append(f"per {format_expr(a.quantity)} → per {format_expr(b.quantity)}")
+            if a.amount != b.amount:
+                what.append(f"amount {format_expr(a.amount)} → {format_expr(b.amount)}")
+            if _unit(a) != _unit(b):
+                what.append(f"unit {_unit(a)} → {_unit(b)}")
+            if _threshold(a) != _threshold(b):
+                what.append(f"threshold {_threshold(a)} → {_threshold(b)}")
+            if what:
+                label = f"deduct per {format_expr(b.quantity)}" if a.quantity == b.quantity else f"deduction {j + 1}"
+                lines.append(f"{label}: {'; '.join(what)}")
+    old_floor, new_floor = (format_expr(r.floor) if r.floor is not None else "0" for r in (old, new))
+    if old_floor != new_floor:
+        lines.append(f"floor {old_floor} → {new_floor}")
+    return lines
+
+
+def _unit(step: ast.Deduct) -> str:
+    return format_expr(step.unit) if step.unit is not None else "1"
+
+
+def _threshold(step: ast.Deduct) -> str:
+    return f"{step.direction} {format_expr(step.threshold)}" if step.threshold is not None else "none"
+
+
+def _condition_change(old, new, subject) -> str:
+    """'threshold 95% → 90%' when only numbers moved, else 'condition OLD → NEW'."""
+    moved = changed_numbers(old, new) if old is not None and new is not None else None
+    if moved:
+        return (f"threshold{'s' if len(moved) > 1 else ''} "
+                + ", ".join(f"{format_literal(a)} → {format_literal(b)}" for a, b in moved))
+    return f"condition {format_condition(old, subject)} → {format_condition(new, subject)}"
+
+
+def changed_numbers(old, new) -> list[tuple] | None:
+    """The pairs of numbers that differ between two expressions of the same shape (a threshold that
+    moved), in reading order; None if the expressions differ in more than numbers."""
+    if isinstance(old, ast.Number) and isinstance(new, ast.Number):
+        return [] if old == new else [(old, new)]
+    if type(old) is not type(new) or _shape(old) != _shape(new):
+        return None
+    old_parts, new_parts = ast.sub_expressions(old), ast.sub_expressions(new)
+    if not old_parts:
+        return [] if old == new else None
+    found = []
+    for a, b in zip(old_parts, new_parts):
+        inner = changed_numbers(a, b)
+        if inner is None:
+            return None
+        found += inner
+    return found
+
+
+def _shape(expr) -> tuple:
+    return (getattr(expr, "op", None), getattr(expr, "ops", None), getattr(expr, "function", None),
+            len(ast.sub_expressions(expr)))
+
+
+def _values(text: str) -> str:
+    """'in [90%, 95%)', '≥ 95%', '= 3': the described values after the subject's name."""
+    if text.startswith(("[", "(")):
+        return f"in {text}"
+    if text.startswith(("≥", "≤", "<", ">")) or text == "any value":
+        return text
+    return f"= {text}"
+
+
+def pair_up(old, new, key) -> list[tuple]:
+    """Rows of two versions side by side, in order, as (old index, new index): equal rows; within a
+    stretch that changed, rows with the same key (a band's points, an item's condition); then rows by
+    position where both sides have as many left. A row on one side only is added or removed (None)."""
+    pairs = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            pairs += zip(range(i1, i2), range(j1, j2))
+            continue
+        olds, news = range(i1, i2), range(j1, j2)
+        keys = SequenceMatcher(None, [key(old[i]) for i in olds], [key(new[j]) for j in news], autojunk=False)
+        for inner, a1, a2, b1, b2 in keys.get_opcodes():
+            if inner == "equal" or a2 - a1 == b2 - b1:
+                pairs += zip(olds[a1:a2], news[b1:b2])
+            else:
+                pairs += [(i, None) for i in olds[a1:a2]] + [(None, j) for j in news[b1:b2]]
+    return pairs
+
+
+# ---- the impact: the same departments scored with both versions -----------------------------------
+
+
+def departments_in(path: str | Path, ruleset_inputs: Iterable[str]) -> tuple[list[Department], list]:
+    """The departments of a facts file, a folder of them, a CSV or a JSON Lines file (batch.py reads
+    all but the first), and what concerns the whole input (a column naming no input of either version).
+    Raises InputFileError if the input cannot be read at all."""
+    path = Path(path)
+    if is_batch(path):
+        departments = read_departments(path, ruleset_inputs)
+        return list(departments), departments.diagnostics
+    key = path.with_suffix("").name
+    try:
+        facts = load_facts(path)
+    except FactsError as exc:
+        return [Department(key, str(path), errors=tuple(exc.diagnostics))], []
+    except OSError as exc:
+        raise InputFileError.single("E002", f"cannot read facts file: {exc.strerror or exc}", path) from None
+    except UnicodeDecodeError:
+        raise InputFileError.single("E002", "the facts file is not UTF-8 text", path) from None
+    return [Department(key, str(path), facts.values, facts.spans, facts.source)], []
+
+
+def departments_of_cases(paths: Iterable[Path]) -> list[Department]:
+    """The cases of case files (cases.py) as departments: named by the case, located where the case
+    is written. A case file that cannot be read is one department that cannot be scored."""
+    found = []
+    for path in paths:
+        try:
+            cases = load_cases(path)
+        except RulecheckError as exc:
+            found.append(Department(str(path), str(path), errors=tuple(exc.diagnostics)))
+            continue
+        found += [_case_department(case) for case in cases]
+    return found
+
+
+def _case_department(case) -> Department:
+    where = f"{case.span.file}:{case.span.line}" if case.span else case.file
+    if case.facts is None:  # its facts could not be read
+        return Department(case.name, where, errors=tuple(case.problems))
+    return Department(case.name, where, case.facts.values, case.facts.spans, case.facts.source)
+
+
+@attrs.frozen
+class Effect:
+    """One department scored by both versions (batch.Scored each: a result, or why there is none)."""
+    old: Scored
+    new: Scored
+
+    @property
+    def scored(self) -> bool:
+        return self.old.ok and self.new.ok
+
+    @property
+    def changed(self) -> bool:
+        """Its scores differ, or one version scores it and the other cannot."""
+        if self.scored:
+            return bool(self.indicators()) or self.old.result.total != self.new.result.total \
+                or self.old.result.grade != self.new.result.grade
+        return self.old.ok != self.new.ok
+
+    def indicators(self) -> list[tuple]:
+        """(name, old score, new score) of each indicator whose score changed; None where a version
+        has no such indicator."""
+        old = {node.name: node.score for node in self.old.result.leaves()}
+        new = {node.name: node.score for node in self.new.result.leaves()}
+        names = list(old) + [name for name in new if name not in old]
+        return [(name, old.get(name), new.get(name)) for name in names if old.get(name) != new.get(name)]
+
+
+def impact(old: Version, new: Version, departments: list[Department]) -> list[Effect]:
+    """Each department scored by both versions. A fact that only the other version declares is left
+    out for this one: an input added or removed by the change is not a typo in the facts."""
+    old_rules, new_rules = ruleset_from(old.analysis), ruleset_from(new.analysis)
+    only_old = set(old_rules.inputs) - set(new_rules.inputs)
+    only_new = set(new_rules.inputs) - set(old_rules.inputs)
+    old_scored = score_departments(old_rules, (_without(d, only_new) for d in departments))
+    new_scored = score_departments(new_rules, (_without(d, only_old) for d in departments))
+    return [Effect(a, b) for a, b in zip(old_scored, new_scored)]
+
+
+def _without(department: Department, names: set) -> Department:
+    if not names.intersection(department.facts):
+        return department
+    return attrs.evolve(department, facts={k: v for k, v in department.facts.items() if k not in names})
+
+
+# ---- the report -------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Diff:
+    """The whole comparison: the changes in meaning, and each department scored by both versions
+    (None when no departments were given)."""
+    old: str
+    new: str
+    sections: tuple
+    effects: tuple | None = None
+    inputs: tuple = ()  # where the departments were read, for the summary line
+
+    @property
+    def changed(self) -> tuple:
+        return tuple(e for e in self.effects or () if e.changed)
+
+    @property
+    def unscored(self) -> tuple:
+        """Departments neither version can score (a row that cannot be read, a fact both miss)."""
+        return tuple(e for e in self.effects or () if not e.old.ok and not e.new.ok)
+
+    @property
+    def needs_review(self) -> bool:
+        """Scores change; or, with no departments to score, the meaning changes."""
+        return bool(self.changed) if self.effects is not None else bool(self.sections)
+
+
+def render_text(diff: Diff) -> str:
+    lines = [f"--- {diff.old}", f"+++ {diff.new}"]
+    if not diff.sections:
+        lines.append("no change in meaning")
+    for section in diff.sections:
+        lines.append(section.heading())
+        lines += [INDENT + line for line in section.lines]
+        lines += [INDENT + str(change) for change in section.intervals]
+    if diff.effects is None:
+        return "\n".join(lines)
+    lines.append("")
+    for effect in diff.changed + diff.unscored:
+        lines += _effect_lines(effect)
+    count = len(diff.effects)
+    summary = f"{len(diff.changed)} of {count} department{'s' if count != 1 else ''} change"
+    if diff.unscored:
+        summary += f"; {len(diff.unscored)} cannot be scored by either version"
+    lines.append(summary + (f" ({', '.join(diff.inputs)})" if diff.inputs else ""))
+    return "\n".join(lines)
+
+
+def _effect_lines(effect: Effect) -> list[str]:
+    old, new = effect.old, effect.new
+    name = f"{new.key} ({new.where})"
+    if effect.scored:
+        head = f"{name}: {old.result.total} → {new.result.total} ({_delta(new.result.total - old.result.total)})"
+        if old.result.grade != new.result.grade:
+            head += f", grade {old.result.grade or '(none)'} → {new.result.grade or '(none)'}"
+        return [head] + [f"{INDENT}{format_name(indicator)}: {_score(a)} → {_score(b)}"
+                         for indicator, a, b in effect.indicators()]
+    if not old.ok and not new.ok:
+        head = f"{name}: cannot be scored by either version:"
+        problems = old.diagnostics + tuple(d for d in new.diagnostics if d not in old.diagnostics)
+    elif not old.ok:
+        head = f"{name}: {new.result.total} with the new version; the old version cannot score it:"
+        problems = old.diagnostics
+    else:
+        head = f"{name}: {old.result.total} with the old version; the new version cannot score it:"
+        problems = new.diagnostics
+    return [head] + [INDENT + line for d in problems for line in d.render().splitlines()]
+
+
+def _delta(value: Decimal) -> str:
+    return f"+{value}" if value > 0 else f"−{-value}" if value < 0 else f"±{value}"
+
+
+def _score(value: Decimal | None) -> str:
+    return str(value) if value is not None else "(none)"
+
+
+def render_json(diff: Diff) -> str:
+    data = {"old": diff.old, "new": diff.new, "changes": [_section_data(s) for s in diff.sections],
+            "departments": None}
+    if diff.effects is not None:
+        data["departments"] = {"count": len(diff.effects), "inputs": list(diff.inputs),
+                               "changed": [_effect_data(e) for e in diff.changed],
+                               "unscored": [_effect_data(e) for e in diff.unscored]}
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _section_data(section: Section) -> dict:
+    data = {"title": section.title, "changes": list(section.lines)}
+    if section.span is not None:
+        data.update(file=section.span.file, line=section.span.line)
+    if section.intervals:
+        data["intervals"] = [{"subject": c.subject, "values": c.values, "old": str(c.old), "new": str(c.new)}
+                             for c in section.intervals]
+    return data
+
+
+def _effect_data(effect: Effect) -> dict:
+    def side(scored: Scored) -> dict:
+        if not scored.ok:
+            return {"problems": [d.to_dict() for d in scored.diagnostics]}
+        return {"total": str(scored.result.total), "grade": scored.result.grade}
+    data = {"key": effect.new.key, "where": effect.new.where, "old": side(effect.old), "new": side(effect.new)}
+    if effect.scored:
+        data["delta"] = str(effect.new.result.total - effect.old.result.total)
+        data["indicators"] = [{"name": name, "old": _json(a), "new": _json(b)} for name, a, b in effect.indicators()]
+    return data
+
+
+def _json(value: Decimal | None) -> str | None:
+    return str(value) if value is not None else None
