@@ -161,6 +161,6 @@ def summary_lines(summary) -> list[str]:
     labels = [f"{format_number(low)}–{format_number(high)}" for low, high, _ in bins]
     width = max(map(len, labels))
     for label, (_, _, count) in zip(labels, bins):
-        bar = "█" * (count * BAR_WIDTH // tallest) if count else ""
+        bar = "█" * max(count * BAR_WIDTH // tallest, 1) if count else ""
         lines.append(f"  {label:<{width}} {count:>{len(str(tallest))}} {bar}".rstrip())
     return lines
