@@ -83,10 +83,9 @@ def render_html_batch(scored: list, summary) -> str:
     header = (f"<header><div><h1>{escape(framework or '批量评分')}</h1>"
               f'<p class="department">{summary.departments} 个部门: {summary.scored} 个已评分, '
               f"{summary.failed} 个无法评分</p></div></header>")
-    grades = "".join(f'<tr><td>{escape(name)}</td><td class="number">{count}</td></tr>'
-                     for name, count in summary.grades)
-    if summary.failed:
-        grades += f'<tr class="failed"><td>无法评分</td><td class="number">{summary.failed}</td></tr>'
+    counts = [*summary.grades, *([("无法评分", summary.failed)] if summary.failed else [])]
+    grades = "".join(f'<tr class="count"><td>{escape(name)}</td><td class="number">{count}</td></tr>'
+                     for name, count in counts)
     figures = "".join(f"<div><dt>{FIGURE_NAMES[name]}</dt><dd>{value}</dd></div>"
                       for name, value in summary.figures().items())
     body = (f"{header}\n<h2>等级分布</h2>\n<table class=\"grades\"><thead><tr><th>等级</th>"
@@ -159,7 +158,7 @@ def page(title: str, body: str) -> str:
     return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n"
-            f"<body>\n{body}\n</body>\n</html>\n")
+            f"<body>\n{body}\n</body>\n</html>")
 
 
 def appendix_table(result: Result, explain: bool) -> str:
