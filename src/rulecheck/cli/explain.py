@@ -1,0 +1,122 @@
+"""`rulecheck explain`: how a department's scores were reached, each step beside the rule-file line it
+comes from."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .. import ast
+from ..api import Ruleset, analyze, ruleset_from
+from ..diagnostics import RulecheckError
+from ..format import format_number
+from ..results import NodeResult, Result, Step
+from ..source import Span, display_width, pad_to
+from . import Exit, fail, main
+from .score import load_facts_or_fail
+
+
+@main.command("explain")
+@click.argument("rules", type=click.Path(exists=True, dir_okay=False))
+@click.argument("facts", type=click.Path(exists=True, dir_okay=False))
+@click.argument("indicator", required=False)
+def explain_command(rules: str, facts: str, indicator: str | None) -> None:
+    """Explain how a department's scores were reached, step by step, each step beside the line of
+    RULES it comes from. FACTS is a YAML or JSON facts file.
+
+    With INDICATOR (an indicator, a part of one, or a group), explain only that indicator, or every
+    indicator of the group; without it, every indicator, then the total and the grade."""
+    try:
+        ruleset = ruleset_from(analyze(rules))
+    except RulecheckError as exc:
+        fail(exc)
+    target = find_target(ruleset, indicator, rules) if indicator is not None else None
+    try:
+        result = ruleset.evaluate(load_facts_or_fail(facts), all_rows=True)
+    except RulecheckError as exc:
+        fail(exc)
+    lines = explanation(result, ruleset, target)
+    click.echo(render(lines, Path(rules).parent))
+
+
+def find_target(ruleset: Ruleset, name: str, rules: str) -> str:
+    """The node to explain: the indicator or group of that name, or the indicator holding that part;
+    exit 2 with the closest names if there is none."""
+    owners = {}
+    for item, _ in ast.iter_nodes(ruleset.program.nodes):
+        owners[item.name] = item.name
+        for part in getattr(item, "parts", ()):
+            owners.setdefault(part.name, item.name)
+    if name in owners:
+        return owners[name]
+    close = [known for known in owners if name in known] or difflib.get_close_matches(name, owners, n=3, cutoff=0.5)
+    hint = ("did you mean " + " or ".join(f"'{known}'" for known in close[:3]) + "?" if close
+            else "name an indicator, a part or a group; 'rulecheck score RULES FACTS' lists them")
+    click.echo(f"{rules}: no indicator, part or group named '{name}'\n  = hint: {hint}", err=True)
+    sys.exit(Exit.USAGE)
+
+
+def explanation(result: Result, ruleset: Ruleset, target: str | None) -> list[tuple[Span | None, str]]:
+    """(span, text) lines: each leaf's steps under its name, each group's sum after its leaves, and
+    (for the whole framework) the total and the grade. An empty text is a blank line."""
+    if target is None:
+        roots, parents = result.nodes, ()
+    else:
+        parents = next(names for names, node in with_parents(result.nodes) if node.name == target)
+        roots = (result[target],)
+    lines: list = []
+    for node in roots:
+        lines += node_lines(node, parents)
+    if target is None:
+        total = ruleset.program.total
+        lines.append((total.span if total else None,
+                      "total = " + sum_text(result.nodes, result.total, result.max)))
+        if result.grade_step is not None:
+            lines.append((result.grade_step.span, result.grade_step))
+    return lines[1:] if lines and lines[0][1] == "" else lines
+
+
+def with_parents(nodes, parents=()):
+    """(names of the ancestors, node) for every node, depth first."""
+    for node in nodes:
+        yield parents, node
+        yield from with_parents(node.children, parents + (node.name,))
+
+
+def node_lines(node: NodeResult, parents: tuple) -> list:
+    if node.kind == "indicator":
+        path = " / ".join(parents + (node.name,))
+        return [(None, ""), (node.span, f"{path} ({points(node.max)})"),
+                *((step.span if isinstance(step, Step) else None, "  " + step) for step in node.explanation),
+                (node.span, f"  score {node.score} out of {format_number(node.max)}")]
+    lines = []
+    for child in node.children:
+        lines += node_lines(child, parents + (node.name,))
+    return lines + [(node.span, f"{node.name} = {sum_text(node.children, node.score, node.max)}")]
+
+
+def points(maximum) -> str:
+    return f"{format_number(maximum)} point{'' if maximum == 1 else 's'}"
+
+
+def sum_text(children, score, maximum) -> str:
+    """'预算执行率 4.52 + 重点工作完成情况 8.00 + … = 18.33 out of 20'."""
+    added = " + ".join(f"{child.name} {child.score}" for child in children)
+    return f"{added} = {score} out of {format_number(maximum)}"
+
+
+def render(lines: list, base: Path) -> str:
+    """Each line behind its location (file:line, the file relative to the rule file's folder)."""
+    located = [(location(span, base), text) for span, text in lines]
+    width = max(display_width(where) for where, _ in located) + 2
+    return "\n".join((pad_to(where, width) + text).rstrip() if text else "" for where, text in located)
+
+
+def location(span: Span | None, base: Path) -> str:
+    if span is None:
+        return ""
+    return f"{Path(os.path.relpath(span.file, base)).as_posix()}:{span.line}"
