@@ -126,10 +126,9 @@ def png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
                 left = line[i - step] if i >= step else 0
                 up, up_left = previous[i], (previous[i - step] if i >= step else 0)
                 if kind == 4:  # Paeth: the neighbour nearest left + up - up_left, ties to left, then up
-                    guess = left + up - up_left
-                    near = min((abs(guess - left), 0, left), (abs(guess - up), 1, up),
-                               (abs(guess - up_left), 2, up_left))
-                    line[i] = (line[i] + near[2]) & 255
+                    to_left, to_up, to_up_left = abs(up - up_left), abs(left - up_left), abs(left + up - 2 * up_left)
+                    near = left if to_left <= to_up and to_left <= to_up_left else up if to_up <= to_up_left else up_left
+                    line[i] = (line[i] + near) & 255
                 else:
                     line[i] = (line[i] + (left if kind == 1 else (left + up) // 2)) & 255
         pixels.extend(bytes(line[x:x + 3]) for x in range(0, stride, step))
