@@ -20,7 +20,14 @@ from . import ast
 from .api import Ruleset
 from .check import check
 from .compile import TOTAL_KEY, Compiler
-from .diagnostics import Diagnostic, FactsError, InputFileError, RulecheckError, error
+from .diagnostics import (
+    Diagnostic,
+    FactsError,
+    InputFileError,
+    RulecheckError,
+    error,
+    sort_key,
+)
 from .evaluate import ARITHMETIC, Env, evaluate
 from .facts import FactSet, FactsLoader, load_facts, yaml_problem
 from .format import format_condition, format_expr, format_name
@@ -33,6 +40,7 @@ ONE_CASE_KEYS = ("name", "facts", "expect", "tolerance")
 CASES_FILE_KEYS = ("cases", "base", "tolerance")
 LISTED_CASE_KEYS = ("name", "facts", "expect")
 EXPECTATION_KEYS = ("score", "tolerance")
+MERGE_TAG = "tag:yaml.org,2002:merge"
 EXPECT_HINT = "write a number, e.g. 4.52, or {score: 4.52, tolerance: 0.01}"
 
 
@@ -156,7 +164,7 @@ class CaseReader:
             if case.name in names:
                 own.append(error("C809", f"two cases are named '{case.name}'", self.span(keys["name"][1]),
                                  f"the first is at line {names[case.name]}; rename one"))
-                case = attrs.evolve(case, problems=tuple(own))
+                case = attrs.evolve(case, problems=tuple(sorted(own, key=sort_key)))
             names.setdefault(case.name, case.span.line)
             cases.append(case)
         return cases
@@ -180,7 +188,8 @@ class CaseReader:
             problems.append(error("C804", f"the case '{name}' has no 'expect'", self.span(node),
                                   "add 'expect:' with the scores the facts must give, e.g. 'total: 97.83'"))
         facts = merge(base, own) if "facts" not in keys or own is not None else None
-        return Case(name, self.file, facts, expect, self.span(node), tuple(problems), self.sources(base, own))
+        return Case(name, self.file, facts, expect, self.span(node), tuple(sorted(problems, key=sort_key)),
+                    self.sources(base, own))
 
     # ---- the parts of a case -------------------------------------------------------------------
 
@@ -264,14 +273,19 @@ class CaseReader:
     def mapping(self, node: yaml.MappingNode, allowed: tuple | None, what: str, problems: list) -> dict:
         """{key: (key node, value node)}; an unknown key (when `allowed` lists them) or a key given twice
         is reported."""
-        found = {}
-        self.loader.flatten_mapping(node)  # YAML merge keys ('<<: *shared') as if written out
-        for key_node, value_node in node.value:
+        found, written = {}, set()
+        # YAML merge keys ('<<: *shared'): the mapping's own keys come last, and override what it merges
+        own = sum(key.tag != MERGE_TAG for key, _ in node.value)
+        self.loader.flatten_mapping(node)
+        merged = len(node.value) - own
+        for index, (key_node, value_node) in enumerate(node.value):
             key = str(key_node.value)
-            if key in found:
+            if key in written and index >= merged:
                 problems.append(error("C809", f"'{key}' is given twice in {what}", self.span(key_node),
                                       f"the first is at line {found[key][0].start_mark.line + 1}; keep one"))
                 continue
+            if index >= merged:
+                written.add(key)
             if allowed is not None and key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
                 problems.append(error("C803", f"unknown key '{key}' in {what}", self.span(key_node),
@@ -380,7 +394,7 @@ def run_case(ruleset: Ruleset, case: Case) -> CaseResult:
             sources.update(exc.sources)
     comparisons = ()
     if result is not None:
-        comparisons = tuple(compare(ruleset, result, expectation) for target, expectation in case.expect.items()
+        comparisons = tuple(compare(result, expectation) for target, expectation in case.expect.items()
                             if target not in wrong)
     return CaseResult(case, result, comparisons, tuple(diagnostics), values, sources)
 
@@ -398,8 +412,8 @@ def expectation_problems(ruleset: Ruleset, case: Case) -> dict[str, Diagnostic]:
                 "C807", f"'{expectation.value}' is not a grade of the framework", expectation.span,
                 f"the grades are: {', '.join(grades)}" if grades else "the framework declares no grades")
         elif target not in nodes and target != TOTAL and target != GRADE:
-            found[target] = error("C806", f"expect names '{target}', which is no indicator or group of the "
-                                  "framework", expectation.span, unknown_target_hint(target, nodes, parts))
+            found[target] = error("C806", f"expect names '{target}', but the rule file has no indicator or "
+                                  "group of that name", expectation.span, unknown_target_hint(target, nodes, parts))
     return found
 
 
@@ -412,10 +426,11 @@ def unknown_target_hint(target: str, nodes: list, parts: dict) -> str:
     return "expect an indicator or group by its name in the rule file, 'total' or 'grade'"
 
 
-def compare(ruleset: Ruleset, result: Result, expectation: Expectation) -> Comparison:
+def compare(result: Result, expectation: Expectation) -> Comparison:
     target = expectation.target
     if target == GRADE:
-        return Comparison(expectation, result.grade, grade_explanation(ruleset, result))
+        step = result.grade_step or f"no row of 'grades:' matches the total {result.total}"
+        return Comparison(expectation, result.grade, (step,))
     if target == TOTAL:
         return Comparison(expectation, result.total, (sum_line(result.nodes, result.total),))
     node = result[target]
@@ -425,23 +440,6 @@ def compare(ruleset: Ruleset, result: Result, expectation: Expectation) -> Compa
 
 def sum_line(nodes, total: Decimal) -> str:
     return " + ".join(f"{node.name} {node.score}" for node in nodes) + f" = {total}"
-
-
-def grade_explanation(ruleset: Ruleset, result: Result) -> tuple:
-    """The grade rows tried with the total, up to the one that gave the grade."""
-    lines = [f"total = {result.total}"]
-    chosen = grade_row(ruleset, result.total)
-    for index, band in enumerate(ruleset.program.grades[:None if chosen is None else chosen + 1]):
-        row = f"{format_condition(band.condition, ast.TotalScore())} → {band.grade}"
-        lines.append(f"grade row {index + 1}: {row}   {'matched' if index == chosen else 'no'}")
-    return tuple(lines)
-
-
-def grade_row(ruleset: Ruleset, total: Decimal) -> int | None:
-    """The index of the `grades:` row the total falls in (the first that matches), or None."""
-    env = {TOTAL_KEY: total}
-    return next((index for index, row in enumerate(ruleset.compiled.grades) if row[0] is None or row[0](env)),
-                None)
 
 
 # ---- coverage ------------------------------------------------------------------------------------

@@ -74,7 +74,8 @@ def case_lines(outcome: CaseResult) -> list[str]:
     """'✓ name', or '✗ name' and under it each problem and each difference, with how the score was reached."""
     if outcome.passed:
         return [f"  ✓ {outcome.case.name}"]
-    lines = [f"  ✗ {outcome.case.name}"]
+    span = outcome.case.span
+    lines = [f"  ✗ {outcome.case.name}" + (f" (line {span.line})" if span else "")]
     if outcome.diagnostics:
         lines.append(textwrap.indent(render_all(outcome.diagnostics, outcome.sources), INDENT))
     for comparison in outcome.failures:

@@ -1,0 +1,243 @@
+"""`rulecheck test RULES [CASES...]`: one line per case, each failure's difference and explanation,
+problems with their positions, --coverage, the summary and the exit codes."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+
+import pytest
+from click.testing import CliRunner
+
+import rulecheck
+from rulecheck.cli import main
+
+SMALL = """\
+framework "小框架"
+total 10
+rounding 2 decimals half-up
+grades:
+    ≥ 9 → 好
+    otherwise → 一般
+inputs:
+    满意度: percent from 0% to 100%
+    有机制: bool
+group 全部 (10):
+    indicator 满意 (6):
+        bands 满意度:
+            ≥ 95% → 6
+            90% ≤ 满意度 < 95% → 4
+            < 90% → 0
+    indicator 机制 (4):
+        checklist:
+            有机制 → 4
+"""
+
+
+@pytest.fixture
+def run():
+    def invoke(*args):
+        return CliRunner().invoke(main, ["test", *map(str, args)])
+    return invoke
+
+
+@pytest.fixture
+def small(tmp_path, monkeypatch):
+    """A small framework in an empty folder (the current one), with a cases/ folder beside it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "small.rules").write_text(SMALL, encoding="utf-8")
+    (tmp_path / "cases").mkdir()
+    return tmp_path
+
+
+def write(path, text: str):
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def test_the_shipped_cases_pass_and_reach_everything(run, root, monkeypatch):
+    monkeypatch.chdir(root)
+    result = run("--coverage", "rules/shenzhen/framework.rules")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "rules/shenzhen/cases/bands.case.yaml"
+    assert lines[1] == "  ✓ 满意度 92%, the second band"
+    assert lines[-5:] == ["  ✓ below 60 is 差", "rules/shenzhen/cases/edu-info-center-2024.case.yaml",
+                          "  ✓ 深圳市教育信息技术中心 2024 自评", "",
+                          ("coverage of rules/shenzhen/framework.rules: bands 27/27, checklist items 24/24, "
+                          "grades 4/4")]
+    assert sum(line.startswith("  ✓ ") for line in lines) == 40
+    assert result.stderr == "2 case files, 40 cases: 40 passed\n"
+
+
+def test_the_department_file_runs_the_cases_beside_it(run, department_path):
+    result = run(department_path)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:] == [
+        "  ✓ 深圳市教育信息技术中心 2024, as reported", "  ✓ a data target of 2 亿条 is 95% reached",
+        "  ✓ 3000 schools to inventory, 2940 done"]
+
+
+def test_a_failure_shows_expected_actual_difference_the_explanation_and_where(run, small):
+    write(small / "cases" / "satisfaction.case.yaml", """\
+        cases:
+          - name: 满意度 96%
+            facts: {满意度: 96%, 有机制: true}
+            expect: {满意: 6, total: 10, grade: 好}
+          - name: 满意度 92%
+            facts: {满意度: 92%, 有机制: true}
+            expect:
+              满意: 6
+              全部: {score: 8.5, tolerance: 0.5}    # 4 + 4 = 8: just within
+              total: {score: 9, tolerance: 0.5}
+              grade: 好
+        """)
+    result = run("small.rules")
+    assert result.exit_code == 1
+    scored = rulecheck.load("small.rules").evaluate({"满意度": "92%", "有机制": True})
+    explanation = [f"        {line}" for line in scored["满意"].explanation]
+    assert result.stdout.splitlines() == [
+        "cases/satisfaction.case.yaml",
+        "  ✓ 满意度 96%",
+        "  ✗ 满意度 92% (line 5)",
+        "    cases/satisfaction.case.yaml:8:7: 满意: expected 6, actual 4.00, difference −2",
+        *explanation,
+        "    cases/satisfaction.case.yaml:10:7: total: expected 9 ± 0.5, actual 8.00, difference −1",
+        "        全部 8.00 = 8.00",
+        "    cases/satisfaction.case.yaml:11:7: grade: expected 好, actual 一般",
+        f"        {scored.grade_step}",
+    ]
+    assert explanation and "92%" in explanation[0]
+    assert result.stderr == "1 case file, 2 cases: 1 passed, 1 failed\n"
+
+
+def test_facts_errors_are_shown_with_their_position_and_the_other_cases_still_run(run, small):
+    write(small / "cases" / "facts.case.yaml", """\
+        cases:
+          - name: typo
+            facts:
+              满意率: 96%
+              有机制: true
+            expect: {total: 10}
+          - name: fine
+            facts: {满意度: 96%, 有机制: true}
+            expect: {total: 10}
+        """)
+    result = run("small.rules")
+    assert result.exit_code == 1
+    assert result.stdout == textwrap.dedent("""\
+        cases/facts.case.yaml
+          ✗ typo (line 2)
+            cases/facts.case.yaml: error[F501]: missing fact '满意度', needed by '满意' (small.rules:11)
+              = hint: add '满意度: 95%' (a percentage from 0% to 100%)
+            cases/facts.case.yaml:4:7: error[F504]: unknown fact '满意率': the rule file declares no such input
+                4 |       满意率: 96%
+                  |       ^^^^^^
+              = hint: did you mean '满意度'?
+          ✓ fine
+        """)
+    assert result.stderr == "1 case file, 2 cases: 1 passed, 1 failed\n"
+
+
+def test_an_unknown_indicator_is_a_failure_with_a_suggestion(run, small):
+    write(small / "typo.case.yaml", """\
+        name: typo
+        facts: {满意度: 96%, 有机制: true}
+        expect:
+          满意程度: 6
+        """)
+    result = run("small.rules", "typo.case.yaml")
+    assert result.exit_code == 1
+    assert result.stdout == textwrap.dedent("""\
+        typo.case.yaml
+          ✗ typo (line 1)
+            typo.case.yaml:4:3: error[C806]: expect names '满意程度', but the rule file has no indicator or group of that name
+                4 |   满意程度: 6
+                  |   ^^^^^^^^
+              = hint: did you mean '满意'?
+        """)
+
+
+def test_a_file_with_no_case_that_can_run_counts_and_the_others_run(run, small):
+    write(small / "cases" / "a.case.yaml", "name: x\nfacts: {满意度: \"96%}\n")
+    write(small / "cases" / "b.case.yaml", "name: ok\nfacts: {满意度: 96%, 有机制: true}\nexpect: {total: 10}\n")
+    result = run("small.rules")
+    assert result.exit_code == 1
+    assert result.stdout == textwrap.dedent("""\
+        cases/a.case.yaml
+          ✗ no case can run
+            cases/a.case.yaml:2:14: error[C801]: not valid YAML: while scanning a quoted scalar, found unexpected end of stream
+                2 | facts: {满意度: "96%}
+                  |                 ^
+              = hint: check the indentation and quote values that contain ':' or '#'
+        cases/b.case.yaml
+          ✓ ok
+        """)
+    assert result.stderr == "2 case files, 1 case: 1 passed; 1 file with no case that can run\n"
+
+
+def test_a_case_file_that_cannot_be_read_is_an_io_error_after_the_others_run(run, small):
+    (small / "cases" / "a.case.yaml").write_bytes(b"\xff\xfe")
+    write(small / "cases" / "b.case.yaml", "name: ok\nfacts: {满意度: 96%, 有机制: true}\nexpect: {total: 10}\n")
+    result = run("small.rules")
+    assert result.exit_code == 2
+    assert result.stdout == textwrap.dedent("""\
+        cases/a.case.yaml
+          ✗ cannot be read
+            cases/a.case.yaml: error[E003]: the case file is not UTF-8 text
+        cases/b.case.yaml
+          ✓ ok
+        """)
+
+
+def test_no_case_files_is_a_usage_error(run, small):
+    result = run("small.rules")
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", "no *.case.yaml files found in cases\n")
+    result = run("small.rules", "cases")
+    assert (result.exit_code, result.stderr) == (2, "no *.case.yaml files found in cases\n")
+    result = run("small.rules", "nothing.case.yaml")
+    assert result.exit_code == 2
+    assert "Error: Invalid value for '[CASES]...': Path 'nothing.case.yaml' does not exist." in result.stderr
+
+
+def test_a_rule_file_with_errors_stops_before_any_case(run, small):
+    write(small / "broken.rules", SMALL.replace("有机制 → 4", "有机制 → 3"))
+    write(small / "cases" / "b.case.yaml", "name: ok\nfacts: {满意度: 96%, 有机制: true}\nexpect: {total: 10}\n")
+    result = run("broken.rules")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "error[E402]" in result.stderr and "✓" not in result.stderr
+
+
+def test_coverage_lists_what_no_case_reaches_and_items_every_case_earns(run, small):
+    write(small / "cases" / "one.case.yaml", "name: one\nfacts: {满意度: 92%, 有机制: true}\nexpect: {total: 8}\n")
+    result = run("--coverage", "small.rules")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[2:] == [
+        "",
+        "coverage of small.rules: bands 1/3, checklist items 1/1, grades 1/2",
+        "no case reaches:",
+        "  small.rules:13:13: 满意, band 1: ≥ 95% → 6",
+        "  small.rules:15:13: 满意, band 3: < 90% → 0",
+        "  small.rules:5:5: grades, grade row 1: ≥ 9 → 好",
+        "every case earns (no case shows the score without it):",
+        "  small.rules:18:13: 机制, item 1: 有机制 → 4",
+    ]
+
+
+def test_coverage_of_a_framework_with_a_band_no_shipped_case_reaches(run, root, tmp_path, monkeypatch):
+    shutil.copytree(root / "rules" / "shenzhen", tmp_path / "shenzhen")
+    rules = tmp_path / "shenzhen" / "framework.rules"
+    text = rules.read_text(encoding="utf-8")
+    old = "                < 80% → 1\n"
+    rules.write_text(text.replace(old, "                70% ≤ 满意度 < 80% → 1\n                < 70% → 0.5\n"),
+                     encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run("--coverage", "shenzhen/framework.rules")
+    assert result.exit_code == 0, result.output
+    line = text[:text.index(old)].count("\n") + 2
+    assert result.stdout.splitlines()[-3:] == [
+        "coverage of shenzhen/framework.rules: bands 27/28, checklist items 24/24, grades 4/4",
+        "no case reaches:",
+        f"  shenzhen/framework.rules:{line}:17: 公众或服务对象满意度, band 5: < 70% → 0.5",
+    ]
