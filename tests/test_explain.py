@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -337,3 +339,32 @@ def test_a_step_is_its_text_and_keeps_its_span_through_pickling(small):
     copy = pickle.loads(pickle.dumps(step))
     assert copy == step and copy.span == step.span
     assert step.indented().span == step.span and step.indented() == "  " + step
+
+
+# ---- docs/cli.md ------------------------------------------------------------------------------------
+
+CLI_PAGE = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
+DOC_EXAMPLE = re.compile(r"```text\n\$ rulecheck explain (?P<args>[^\n]*)\n(?P<output>.*?)\n```", re.DOTALL)
+
+
+def doc_examples() -> list:
+    section = CLI_PAGE.read_text(encoding="utf-8").split("\n## rulecheck explain\n", 1)[1].split("\n## ", 1)[0]
+    return list(DOC_EXAMPLE.finditer(section))
+
+
+def test_the_page_has_the_examples():
+    assert len(doc_examples()) >= 5
+
+
+@pytest.mark.parametrize("example", doc_examples(), ids=lambda m: m["args"].split()[-1])
+def test_an_example_of_the_page_prints_what_it_shows(example, root, monkeypatch):
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["explain", *example["args"].split()])
+    printed = (result.stdout or result.stderr).rstrip("\n").splitlines()
+    shown = example["output"].splitlines()
+    if "…" in shown:  # an excerpt: the lines before and after it
+        cut = shown.index("…")
+        head, tail = shown[:cut], shown[cut + 1:]
+        assert printed[:len(head)] == head and printed[len(printed) - len(tail):] == tail
+    else:
+        assert printed == shown
