@@ -85,10 +85,14 @@ def load_version(spec: str) -> Version:
 
 
 def _missing(spec: str, path: str, files: GitFiles) -> Diagnostic:
-    return error("E003", f"there is no file '{path}' in revision {files.revision}", None,
-                 f"the path after ':' is relative to the repository's top folder ({files.top}); write "
-                 f"{files.revision}:./NAME for a path relative to the current folder "
-                 f"('git ls-tree -r --name-only {files.revision}' lists the files)", where=spec)
+    here = f"{files.revision}:./{path}"
+    if files.prefix and not path.startswith(("./", "../")) and files.exists(files.name_of(f"./{path}", spec)):
+        hint = f"did you mean {here}? the path after ':' is relative to the repository's top folder ({files.top})"
+    else:
+        hint = (f"the path after ':' is relative to the repository's top folder ({files.top}); write "
+                f"{files.revision}:./NAME for a path relative to the current folder "
+                f"('git ls-tree -r --name-only {files.revision}' lists the files)")
+    return error("E003", f"there is no file '{path}' in revision {files.revision}", None, hint, where=spec)
 
 
 @attrs.frozen
@@ -138,11 +142,17 @@ class GitFiles(Files):
         mine = f"{self.revision}:"
         if not name.startswith(mine):
             return super().read(name)
-        found = subprocess.run(["git", "cat-file", "blob", f"{self.commit}:{name[len(mine):]}"],
-                               cwd=self.top, capture_output=True, check=False)
+        found = self._blob(name[len(mine):])
         if found.returncode != 0:
             raise FileNotFoundError(errno.ENOENT, f"no such file in revision {self.revision}")
         return Source(name, found.stdout.decode("utf-8-sig"))
+
+    def exists(self, name: str) -> bool:
+        return self._blob(name.partition(":")[2]).returncode == 0
+
+    def _blob(self, path: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "cat-file", "blob", f"{self.commit}:{path}"], cwd=self.top,
+                              capture_output=True, check=False)
 
 
 def _git(arguments: list[str], spec: str) -> subprocess.CompletedProcess:
@@ -242,7 +252,9 @@ class Comparison:
         if old_rounding != new_rounding:
             lines.append(f"rounding {_rounding(old_rounding)} → {_rounding(new_rounding)}")
         lines += self.grades(old.grades, new.grades)
-        lines += self.order("order of the top-level groups", old.nodes, new.nodes)
+        renamed = {item.name: item.name for item, _ in ast.iter_nodes(new.nodes)}
+        lines += _order("order of the top-level groups", [renamed.get(n.name) for n in old.nodes],
+                        [n.name for n in new.nodes])
         return Section("framework", tuple(lines))
 
     def grades(self, old: tuple, new: tuple) -> list[str]:
@@ -276,31 +288,33 @@ class Comparison:
     def tree(self) -> list[Section]:
         old_nodes = {item.name: (item, parents) for item, parents in ast.iter_nodes(self.old.program.nodes)}
         new_nodes = {item.name: (item, parents) for item, parents in ast.iter_nodes(self.new.program.nodes)}
-        new_name = {name: name for name in old_nodes if name in new_nodes}  # old name → new name
+        renamed = {name: name for name in old_nodes if name in new_nodes}  # old name → new name
         gone = [name for name in old_nodes if name not in new_nodes]
         for name, (item, _) in new_nodes.items():
-            if name in old_nodes:
-                continue
-            twin = next((g for g in gone if g not in new_name and _renamed(old_nodes[g][0], item)), None)
+            twin = None if name in old_nodes else next(
+                (g for g in gone if g not in renamed and _renamed(old_nodes[g][0], item)), None)
             if twin is not None:
-                new_name[twin] = name
-        old_name = {n: o for o, n in new_name.items()}
-        placed = []  # (position, section): a removed node goes where it stood
+                renamed[twin] = name
+        was = {new: old for old, new in renamed.items()}
         position = {name: index for index, name in enumerate(new_nodes)}
+        placed = []  # (position, section): a removed node goes where it stood, after what came before it
         last = -1
         for name, (item, parents) in old_nodes.items():
-            if name in new_name:
-                last = position[new_name[name]]
-            else:
+            if name in renamed:
+                last = position[renamed[name]]
+            elif not parents or parents[-1] in renamed:  # a removed group shows its children
                 placed.append(((last, 1), self.removed(item, parents)))
         for name, (item, parents) in new_nodes.items():
-            if name in old_name:
-                before, before_parents = old_nodes[old_name[name]]
-                moved_from = before_parents[-1] if before_parents else None
-                moved = new_name.get(moved_from, moved_from) != (parents[-1] if parents else None)
-                section = self.node(before, item, moved_from if moved else False)
-            else:
+            parent = parents[-1] if parents else None
+            if name in was:
+                before, before_parents = old_nodes[was[name]]
+                old_parent = before_parents[-1] if before_parents else None
+                moved = renamed.get(old_parent, old_parent) != parent
+                section = self.node(before, item, renamed, _parent(before_parents) if moved else None)
+            elif parent is None or parent in was:  # an added group shows its children
                 section = self.added(item, parents)
+            else:
+                continue
             placed.append(((position[name], 0), section))
         return [section for _, section in sorted(placed, key=lambda p: p[0])]
 
@@ -312,41 +326,33 @@ class Comparison:
         lines = [f"removed from {_parent(parents)}:"] + _source_lines(node_lines(item, 0))
         return Section(_title(item), tuple(lines), span=item.span)
 
-    def node(self, old, new, moved_from) -> Section:
+    def node(self, old, new, renamed: dict, moved_from: str | None) -> Section:
+        """A node both versions have (perhaps renamed or moved): what changed in it."""
         lines, intervals = [], []
         if old.name != new.name:
             lines.append(f"renamed from {format_name(old.name)}")
-        if moved_from is not False:
-            lines.append(f"moved from {_parent((moved_from,) if moved_from else ())}")
+        if moved_from is not None:
+            lines.append(f"moved from {moved_from}")
         if old.points != new.points:
             lines.append(f"points {format_number(old.points)} → {format_number(new.points)}")
         lines += _directions(old.directions, new.directions)
         if isinstance(old, ast.Group) and isinstance(new, ast.Group):
-            lines += self.order("order", old.children, new.children)
-        elif isinstance(old, ast.Group) or isinstance(new, ast.Group):
-            now = "a group" if isinstance(new, ast.Group) else "an indicator"
-            lines.append(f"was {'an indicator' if isinstance(old, ast.Indicator) else 'a group'}, now {now}")
+            lines += _order("order", [renamed.get(c.name) for c in old.children], [c.name for c in new.children])
+        elif isinstance(new, ast.Group):
+            lines.append(f"was an indicator, now a group of {len(new.children)}")
+        elif isinstance(old, ast.Group):
+            lines += ["was a group, now an indicator:"] + _body_lines(new)
         elif old.parts or new.parts:
             lines += self.parts(old, new, intervals)
         else:
             lines += self.rule(old.rule, new.rule, intervals)
         return Section(_title(new), tuple(lines), tuple(intervals), new.span)
 
-    def order(self, label: str, old_children: tuple, new_children: tuple) -> list[str]:
-        """The children both versions have under this node, if they come in another order."""
-        old_names = [c.name for c in old_children]
-        new_names = [c.name for c in new_children]
-        kept_old = [n for n in old_names if n in new_names]
-        kept_new = [n for n in new_names if n in old_names]
-        if kept_old == kept_new:
-            return []
-        return [f"{label}: {', '.join(map(format_name, kept_old))} → {', '.join(map(format_name, kept_new))}"]
-
     def parts(self, old: ast.Indicator, new: ast.Indicator, intervals: list) -> list[str]:
         if not new.parts:
             return ["no longer scored by parts; now:"] + _source_lines(rule_lines(new.rule, 0))
         if not old.parts:
-            return ["now scored by parts:"] + _source_lines(list(node_lines(new, 0))[1 + len(new.directions):])
+            return ["now scored by parts:"] + _body_lines(new)
         lines = []
         for i, j in pair_up(old.parts, new.parts, key=lambda part: part.name):
             if j is None:
@@ -415,6 +421,15 @@ class Comparison:
                 for piece, a, b in pieces]
 
 
+def _order(label: str, old_names: list, new_names: list) -> list[str]:
+    """The children both versions have (old names already renamed), if they come in another order."""
+    kept_old = [name for name in old_names if name in new_names]
+    kept_new = [name for name in new_names if name in old_names]
+    if kept_old == kept_new:
+        return []
+    return [f"{label}: {', '.join(map(format_name, kept_old))} → {', '.join(map(format_name, kept_new))}"]
+
+
 def _renamed(old, new) -> bool:
     """The same node under another name: same kind, points, rule or children, directions."""
     return type(old) is type(new) and attrs.evolve(old, name=new.name) == new
@@ -431,6 +446,12 @@ def _parent(parents: tuple) -> str:
 def _source_lines(lines: Iterable) -> list[str]:
     """Lines of the layout (rule-file text), indented one step under the change they illustrate."""
     return [INDENT * (line.depth + 1) + line.text for line in lines]
+
+
+def _body_lines(indicator: ast.Indicator) -> list[str]:
+    """An indicator's rule or parts as written, under the change they illustrate (its header and
+    directions left out: at depth -1, what the header holds is at depth 0)."""
+    return _source_lines(list(node_lines(indicator, -1))[1 + len(indicator.directions):])
 
 
 def _maybe(value) -> str:
@@ -633,7 +654,7 @@ def departments_in(path: str | Path, ruleset_inputs: Iterable[str]) -> tuple[lis
         raise InputFileError.single("E002", f"cannot read facts file: {exc.strerror or exc}", path) from None
     except UnicodeDecodeError:
         raise InputFileError.single("E002", "the facts file is not UTF-8 text", path) from None
-    return [Department(key, str(path), facts.values, facts.spans, facts.source)], []
+    return [_department(key, str(path), facts)], []
 
 
 def departments_of_cases(paths: Iterable[Path]) -> list[Department]:
@@ -654,7 +675,12 @@ def _case_department(case) -> Department:
     where = f"{case.span.file}:{case.span.line}" if case.span else case.file
     if case.facts is None:  # its facts could not be read
         return Department(case.name, where, errors=tuple(case.problems))
-    return Department(case.name, where, case.facts.values, case.facts.spans, case.facts.source)
+    return _department(case.name, where, case.facts)
+
+
+def _department(key: str, where: str, facts) -> Department:
+    """A department of one facts file (a FactSet), its facts' lines kept for messages."""
+    return Department(key, where, facts.values, spans=facts.spans, source=facts.source)
 
 
 @attrs.frozen
@@ -725,8 +751,8 @@ class Diff:
 
     @property
     def needs_review(self) -> bool:
-        """Scores change; or, with no departments to score, the meaning changes."""
-        return bool(self.changed) if self.effects is not None else bool(self.sections)
+        """Scores change; or, with no departments scored (none given, or none read), the meaning changes."""
+        return bool(self.changed) if self.effects else bool(self.sections)
 
 
 def render_text(diff: Diff) -> str:

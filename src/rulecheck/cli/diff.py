@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..cases import find_cases
-from ..diagnostics import RulecheckError, render_all
+from ..diagnostics import InputFileError, RuleFileError, render_all
 from ..diff import (
     Diff,
     compare,
@@ -18,7 +18,7 @@ from ..diff import (
     render_json,
     render_text,
 )
-from . import Exit, main
+from . import Exit, fail, main
 
 
 @main.command("diff")
@@ -43,10 +43,11 @@ def diff_command(old: str, new: str, facts_paths: tuple, with_cases: bool, allow
     has errors."""
     try:
         versions = load_versions(old, new)
-    except RulecheckError as exc:
+    except InputFileError as exc:
+        fail(exc)
+    except RuleFileError as exc:
         click.echo(exc.render(), err=True)
-        click.echo("cannot compare: fix what 'rulecheck check' reports first" if exc.errors and any(
-            d.span is not None for d in exc.errors) else "cannot compare", err=True)
+        click.echo("cannot compare: fix what 'rulecheck check' reports first", err=True)
         sys.exit(Exit.USAGE)
     effects, inputs = None, []
     if facts_paths or with_cases:
@@ -59,13 +60,13 @@ def diff_command(old: str, new: str, facts_paths: tuple, with_cases: bool, allow
                     click.echo(render_all(problems), err=True)
                 departments += found
                 inputs.append(path)
-        except RulecheckError as exc:
-            click.echo(exc.render(), err=True)
-            sys.exit(Exit.USAGE)
+        except InputFileError as exc:
+            fail(exc)
         if with_cases:
             case_files = find_cases(versions[1].path)
             if not case_files:
-                click.echo(f"no case files (*.case.yaml) found in {versions[1].path.parent / 'cases'}", err=True)
+                click.echo(f"no case files (*.case.yaml) in {versions[1].path.parent / 'cases'}, the folder beside "
+                           f"{versions[1].path} where --cases looks", err=True)
                 sys.exit(Exit.USAGE)
             departments += departments_of_cases(case_files)
             inputs.append(str(versions[1].path.parent / "cases"))
