@@ -274,7 +274,7 @@ def _read_folder(folder: Path, files: list[Path]) -> Iterator[Department]:
         except UnicodeDecodeError:
             yield _bad_row(key, where, "the facts file is not UTF-8 text", NOT_UTF8_HINT, code="E002")
         else:
-            yield Department(key, where, fact_set.values, fact_set.spans, fact_set.source)
+            yield Department(key, where, fact_set.values, spans=fact_set.spans, source=fact_set.source)
 
 
 def count_rows(path: str | Path) -> int:

@@ -111,7 +111,7 @@ def write_rows(scored, ruleset, fmt: str, output: str | None, tally: Tally, fail
     # a CSV file gets a byte-order mark, so that Excel opens it as UTF-8 (not as GBK)
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     with open(output, "w", encoding=encoding, newline="") if output else \
-            contextlib.nullcontext(click.get_text_stream("stdout")) as stream:
+            contextlib.nullcontext(sys.stdout) as stream:
         writer = RowWriter(stream, fmt, leaf_names(ruleset))
         for item in scored:
             writer.write(record(item, failures, bar))
