@@ -14,7 +14,7 @@ from .. import ast
 from ..api import Ruleset, analyze, ruleset_from
 from ..diagnostics import RulecheckError
 from ..format import format_number
-from ..results import NodeResult, Result, Step
+from ..results import NodeResult, Result
 from ..source import Span, display_width, pad_to
 from . import Exit, fail, main
 from .score import load_facts_or_fail
@@ -46,11 +46,12 @@ def explain_command(rules: str, facts: str, indicator: str | None) -> None:
 def find_target(ruleset: Ruleset, name: str, rules: str) -> str:
     """The node to explain: the indicator or group of that name, or the indicator holding that part;
     exit 2 with the closest names if there is none."""
-    owners = {}
+    owners = {}  # name → the node explained for it
     for item, _ in ast.iter_nodes(ruleset.program.nodes):
         owners[item.name] = item.name
-        for part in getattr(item, "parts", ()):
-            owners.setdefault(part.name, item.name)
+        if isinstance(item, ast.Indicator):
+            for part in item.parts:
+                owners.setdefault(part.name, item.name)
     if name in owners:
         return owners[name]
     close = [known for known in owners if name in known] or difflib.get_close_matches(name, owners, n=3, cutoff=0.5)
@@ -91,7 +92,7 @@ def node_lines(node: NodeResult, parents: tuple) -> list:
     if node.kind == "indicator":
         path = " / ".join(parents + (node.name,))
         return [(None, ""), (node.span, f"{path} ({points(node.max)})"),
-                *((step.span if isinstance(step, Step) else None, "  " + step) for step in node.explanation),
+                *((step.span, "  " + step) for step in node.explanation),
                 (node.span, f"  score {node.score} out of {format_number(node.max)}")]
     lines = []
     for child in node.children:
