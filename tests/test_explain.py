@@ -23,6 +23,17 @@ def explain(framework_path, case_path):
     return invoke
 
 
+@pytest.fixture
+def case_with(case_facts, tmp_path):
+    """A facts file: the shipped case with some facts changed."""
+    def write(**changes):
+        path = tmp_path / "changed.json"
+        facts = {name: str(value) for name, value in case_facts.values.items()} | changes
+        path.write_text(json.dumps(facts, ensure_ascii=False), encoding="utf-8")
+        return path
+    return write
+
+
 def output(result) -> list[str]:
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
@@ -59,11 +70,8 @@ def test_a_band_table_shows_every_row_and_the_one_that_matched(explain):
     ]
 
 
-def test_a_lower_band_shows_the_rows_tried_before_it(explain, case_facts, tmp_path):
-    facts = tmp_path / "low.json"
-    facts.write_text(json.dumps({**{k: str(v) for k, v in case_facts.values.items()}, "满意度": "91.5%"},
-                                ensure_ascii=False), encoding="utf-8")
-    lines = output(explain("公众或服务对象满意度", facts=facts))
+def test_a_lower_band_shows_the_rows_tried_before_it(explain, case_with):
+    lines = output(explain("公众或服务对象满意度", facts=case_with(满意度="91.5%")))
     assert lines[1:6] == [
         "framework.rules:329    满意度 = 91.5%",
         "framework.rules:330    band 1: ≥ 95% → 6   no",
@@ -92,7 +100,7 @@ def test_a_composite_shows_each_part_with_its_own_rule(explain):
     ]
 
 
-def test_a_deduction_shows_its_units_and_floor(explain, case_facts, tmp_path):
+def test_a_deduction_shows_its_units_and_floor(explain, case_with):
     assert output(explain("重点工作完成情况")) == [
         "framework.rules:298  部门绩效 / 效率性 / 重点工作完成情况 (8 points)",
         "framework.rules:298    start at 8",
@@ -100,17 +108,14 @@ def test_a_deduction_shows_its_units_and_floor(explain, case_facts, tmp_path):
         "framework.rules:301    floor 0: score = max(8 − 0, 0) = 8",
         "framework.rules:298    score 8.00 out of 8",
     ]
-    facts = tmp_path / "three.json"
-    facts.write_text(json.dumps({**{k: str(v) for k, v in case_facts.values.items()}, "未完成重点工作数": 3},
-                                ensure_ascii=False), encoding="utf-8")
-    assert output(explain("重点工作完成情况", facts=facts))[2:] == [
+    assert output(explain("重点工作完成情况", facts=case_with(未完成重点工作数=3)))[2:] == [
         "framework.rules:300    deduct 4 per 未完成重点工作数: 未完成重点工作数 = 3, 3 unit(s) → −12",
         "framework.rules:301    floor 0: score = max(8 − 12, 0) = 0",
         "framework.rules:298    score 0.00 out of 8",
     ]
 
 
-def test_a_checklist_marks_each_item_with_its_points(explain, case_facts, tmp_path):
+def test_a_checklist_marks_each_item_with_its_points(explain, case_with):
     assert output(explain("项目监管")) == [
         "framework.rules:208  部门管理 / 项目管理 / 项目监管 (2 points)",
         "framework.rules:213    ✓ 建立执行资金管理和监控机制 → +1",
@@ -119,10 +124,7 @@ def test_a_checklist_marks_each_item_with_its_points(explain, case_facts, tmp_pa
         "framework.rules:212    items earned: 2",
         "framework.rules:208    score 2.00 out of 2",
     ]
-    facts = tmp_path / "poor.json"
-    facts.write_text(json.dumps({**{k: str(v) for k, v in case_facts.values.items()}, "专项资金绩效评价结果": "差"},
-                                ensure_ascii=False), encoding="utf-8")
-    assert output(explain("项目监管", facts=facts))[2:] == [
+    assert output(explain("项目监管", facts=case_with(专项资金绩效评价结果="差")))[2:] == [
         ("framework.rules:214    ✗ 主管部门开展有效检查监控 and 有检查监督证明材料 and 专项资金绩效评价结果 ≠ 差 → +0"
          "   [true and true and 差 ≠ 差]"),
         "framework.rules:212    items earned: 1",
