@@ -158,3 +158,11 @@ def test_the_summary_sheet_counts_and_charts_the_totals(batch_book, framework, c
     assert [(exact(low), exact(high), count) for low, high, count in bins] == distribution(totals, Decimal(100))
     (chart,) = sheet._charts
     assert chart.title is not None
+
+
+def test_an_output_file_in_a_missing_folder_is_a_usage_error(framework_path, case_path, tmp_path):
+    target = tmp_path / "no such folder" / "report.xlsx"
+    result = score(framework_path, case_path, "--format", "xlsx", "--output", target)
+    assert result.exit_code == 2
+    assert f"cannot write {target}: there is no folder {target.parent}" in result.stderr
+    assert "Traceback" not in result.output and not target.parent.exists()

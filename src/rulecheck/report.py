@@ -4,6 +4,7 @@ page or an Excel workbook (report_html.py, report_xlsx.py); the registry of form
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from .format import format_number
@@ -38,10 +39,18 @@ def render_batch(scored: list, fmt: str, summary) -> str | bytes:
 
 
 def output_error(fmt: str, output) -> str | None:
-    """Why `fmt` cannot be written to `output` (None: standard output), or None if it can."""
+    """Why `fmt` cannot be written to `output` (None: standard output), or None if it can: checked
+    before scoring, so that a long batch does not end in a report with nowhere to go."""
     if fmt in BINARY_FORMATS and output is None:
         return (f"--format {fmt} writes a binary workbook, which cannot go to the terminal: "
                 f"add --output FILE, e.g. --output report.{fmt}")
+    if output is None:
+        return None
+    folder = Path(output).absolute().parent
+    if not folder.is_dir():
+        return f"cannot write {output}: there is no folder {folder}; create it, or write the report elsewhere"
+    if not os.access(folder, os.W_OK):
+        return f"cannot write {output}: the folder {folder} is not writable; write the report elsewhere"
     return None
 
 
