@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import textwrap
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -20,30 +21,7 @@ from rulecheck.cases import (
     run_case,
 )
 
-SMALL = """\
-framework "小框架"
-total 10
-rounding 2 decimals half-up
-grades:
-    ≥ 9 → 好
-    otherwise → 一般
-inputs:
-    满意度: percent from 0% to 100%
-    有机制: bool
-    完成数: count from 0
-    计划数: count from 1
-group 全部 (10):
-    indicator 满意 (4):
-        bands 满意度:
-            ≥ 95% → 4
-            90% ≤ 满意度 < 95% → 3
-            < 90% → 0
-    indicator 机制 (3):
-        checklist:
-            有机制 → 3
-    indicator 及时 (3):
-        formula: min(完成数 / 计划数, 1) × 3
-"""
+SMALL = (Path(__file__).parent / "data" / "cases" / "small.rules").read_text(encoding="utf-8")
 
 
 @pytest.fixture
@@ -62,9 +40,9 @@ def one(path):
     return case
 
 
-def problems(case_result) -> list[tuple[str, str, str, str]]:
-    """(location, code, message, hint) of each problem a case run reports."""
-    return [(d.location(), d.code, d.message, d.hint) for d in case_result.diagnostics]
+def described(diagnostics) -> list[tuple[str, str, str, str]]:
+    """(location, code, message, hint) of each problem."""
+    return [(d.location(), d.code, d.message, d.hint) for d in diagnostics]
 
 
 # ---- reading ----------------------------------------------------------------------------------------
@@ -253,7 +231,7 @@ def test_an_unknown_indicator_a_part_and_an_unknown_grade(tmp_path, framework, c
           total: 97.83
         """)
     outcome = run_case(framework, one(path))
-    assert problems(outcome) == [
+    assert described(outcome.diagnostics) == [
         (f"{path}:4:3", "C806", ("expect names '公众满意度', but the rule file has no indicator or group of that "
          "name"), "did you mean '公众或服务对象满意度'?"),
         (f"{path}:5:3", "C806", ("expect names '部门预算公开', but the rule file has no indicator or group of that "
@@ -277,7 +255,7 @@ def test_bad_values_of_expectations(tmp_path, framework, case_path):
           部门管理: 19.4
         """)
     case = one(path)
-    assert [(str(d.span), d.code, d.message, d.hint) for d in case.problems] == [
+    assert described(case.problems) == [
         (f"{path}:4:10", "C808", "the expected score of '预算执行率' is not a number: 'abc'",
          "write a number, e.g. 4.52, or {score: 4.52, tolerance: 0.01}"),
         (f"{path}:5:36", "C808", "'tolerance' is a number of points, 0 or more",
@@ -302,7 +280,7 @@ def test_unknown_and_missing_keys(tmp_path):
           total: 97.83
         """)
     case = one(path)
-    assert [(str(d.span), d.code, d.message, d.hint) for d in case.problems] == [
+    assert described(case.problems) == [
         (f"{path}:1:1", "C804", "the case 'typos' has no 'facts'",
          "add 'facts:' with the facts, or the path of a facts file"),
         (f"{path}:1:1", "C804", "the case 'typos' has no 'expect'",
@@ -323,7 +301,7 @@ def test_a_facts_file_that_does_not_exist(tmp_path, framework):
           total: 97.83
         """)
     outcome = run_case(framework, one(path))
-    assert problems(outcome) == [
+    assert described(outcome.diagnostics) == [
         (f"{path}:2:8", "C805", "cannot read the facts file 'nofacts.yaml': No such file or directory",
          f"a path is relative to the case file's folder, {tmp_path}")]
     assert outcome.result is None and not outcome.passed
@@ -354,7 +332,7 @@ def test_facts_errors_in_a_case_are_reported_where_written_and_other_cases_still
               total: 97.83
         """)
     bad, fine = (run_case(framework, case) for case in load_cases(path))
-    assert problems(bad) == [
+    assert described(bad.diagnostics) == [
         (f"{path}:5:7", "F503", "fact '满意度': 105% is outside its domain, from 0% to 100%",
          "correct the value, or widen the domain in the rule file if it is right"),
         (f"{path}:6:7", "F504", "unknown fact '满意率': the rule file declares no such input", "did you mean '满意度'?"),
@@ -390,9 +368,9 @@ def test_duplicate_cases_keys_and_a_case_that_is_not_a_mapping(tmp_path, small):
           - just text
         """)
     first, second, third = load_cases(path)
-    assert [(str(d.span), d.code, d.message, d.hint) for d in first.problems] == [
+    assert described(first.problems) == [
         (f"{path}:3:23", "C809", "'满意度' is given twice in 'facts'", "the first is at line 3; keep one")]
-    assert [(str(d.span), d.code, d.message, d.hint) for d in second.problems] == [
+    assert described(second.problems) == [
         (f"{path}:5:11", "C809", "two cases are named '满意'", "the first is at line 2; rename one")]
     assert [(third.name, d.code, d.message) for d in third.problems] == [
         ("case 3", "C802", "case 3 is not a mapping of 'name', 'facts' and 'expect'")]
@@ -421,7 +399,7 @@ def test_a_file_with_no_case_that_can_run(tmp_path, text, location, code, messag
     path.write_text(text, encoding="utf-8")
     with pytest.raises(CaseFileError) as caught:
         load_cases(path)
-    assert [(d.location(), d.code, d.message, d.hint) for d in caught.value.diagnostics] == [
+    assert described(caught.value.diagnostics) == [
         (f"{path}:{location}", code, message, hint.format(folder=tmp_path))]
 
 
@@ -445,8 +423,8 @@ def test_a_scoring_error_is_reported_and_the_case_fails(tmp_path):
         expect: {total: 7}
         """)
     outcome = run_case(ruleset, one(path))
-    assert problems(outcome) == [
-        ("zero.rules:22:22", "E601", "division by zero: '计划数' is 0 (scoring '及时')",
+    assert described(outcome.diagnostics) == [
+        ("zero.rules:24:22", "E601", "division by zero: '计划数' is 0 (scoring '及时')",
          "check the facts it reads, or score the zero case with bands first")]
     assert outcome.result is None and outcome.comparisons == () and not outcome.passed
 

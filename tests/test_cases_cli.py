@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -12,26 +13,8 @@ from click.testing import CliRunner
 import rulecheck
 from rulecheck.cli import main
 
-SMALL = """\
-framework "小框架"
-total 10
-rounding 2 decimals half-up
-grades:
-    ≥ 9 → 好
-    otherwise → 一般
-inputs:
-    满意度: percent from 0% to 100%
-    有机制: bool
-group 全部 (10):
-    indicator 满意 (6):
-        bands 满意度:
-            ≥ 95% → 6
-            90% ≤ 满意度 < 95% → 4
-            < 90% → 0
-    indicator 机制 (4):
-        checklist:
-            有机制 → 4
-"""
+SMALL = (Path(__file__).parent / "data" / "cases" / "small.rules").read_text(encoding="utf-8")
+FULL = "满意度: 96%, 有机制: true, 完成数: 3, 计划数: 3"  # every point
 
 
 @pytest.fixture
@@ -79,28 +62,28 @@ def test_the_department_file_runs_the_cases_beside_it(run, department_path):
 
 
 def test_a_failure_shows_expected_actual_difference_the_explanation_and_where(run, small):
-    write(small / "cases" / "satisfaction.case.yaml", """\
+    write(small / "cases" / "satisfaction.case.yaml", f"""\
         cases:
           - name: 满意度 96%
-            facts: {满意度: 96%, 有机制: true}
-            expect: {满意: 6, total: 10, grade: 好}
+            facts: {{{FULL}}}
+            expect: {{满意: 4, total: 10, grade: 好}}
           - name: 满意度 92%
-            facts: {满意度: 92%, 有机制: true}
+            facts: {{满意度: 92%, 有机制: true, 完成数: 2, 计划数: 3}}
             expect:
-              满意: 6
-              全部: {score: 8.5, tolerance: 0.5}    # 4 + 4 = 8: just within
-              total: {score: 9, tolerance: 0.5}
+              满意: 4
+              全部: {{score: 8.5, tolerance: 0.5}}    # 3 + 3 + 2 = 8: just within
+              total: {{score: 9, tolerance: 0.5}}
               grade: 好
         """)
     result = run("small.rules")
     assert result.exit_code == 1
-    scored = rulecheck.load("small.rules").evaluate({"满意度": "92%", "有机制": True})
+    scored = rulecheck.load("small.rules").evaluate({"满意度": "92%", "有机制": True, "完成数": 2, "计划数": 3})
     explanation = [f"        {line}" for line in scored["满意"].explanation]
     assert result.stdout.splitlines() == [
         "cases/satisfaction.case.yaml",
         "  ✓ 满意度 96%",
         "  ✗ 满意度 92% (line 5)",
-        "    cases/satisfaction.case.yaml:8:7: 满意: expected 6, actual 4.00, difference −2",
+        "    cases/satisfaction.case.yaml:8:7: 满意: expected 4, actual 3.00, difference −1",
         *explanation,
         "    cases/satisfaction.case.yaml:10:7: total: expected 9 ± 0.5, actual 8.00, difference −1",
         "        全部 8.00 = 8.00",
@@ -118,9 +101,11 @@ def test_facts_errors_are_shown_with_their_position_and_the_other_cases_still_ru
             facts:
               满意率: 96%
               有机制: true
+              完成数: 3
+              计划数: 3
             expect: {total: 10}
           - name: fine
-            facts: {满意度: 96%, 有机制: true}
+            facts: {满意度: 96%, 有机制: true, 完成数: 3, 计划数: 3}
             expect: {total: 10}
         """)
     result = run("small.rules")
@@ -128,7 +113,7 @@ def test_facts_errors_are_shown_with_their_position_and_the_other_cases_still_ru
     assert result.stdout == textwrap.dedent("""\
         cases/facts.case.yaml
           ✗ typo (line 2)
-            cases/facts.case.yaml: error[F501]: missing fact '满意度', needed by '满意' (small.rules:11)
+            cases/facts.case.yaml: error[F501]: missing fact '满意度', needed by '满意' (small.rules:15)
               = hint: add '满意度: 95%' (a percentage from 0% to 100%)
             cases/facts.case.yaml:4:7: error[F504]: unknown fact '满意率': the rule file declares no such input
                 4 |       满意率: 96%
@@ -142,7 +127,7 @@ def test_facts_errors_are_shown_with_their_position_and_the_other_cases_still_ru
 def test_an_unknown_indicator_is_a_failure_with_a_suggestion(run, small):
     write(small / "typo.case.yaml", """\
         name: typo
-        facts: {满意度: 96%, 有机制: true}
+        facts: {满意度: 96%, 有机制: true, 完成数: 3, 计划数: 3}
         expect:
           满意程度: 6
         """)
@@ -160,7 +145,7 @@ def test_an_unknown_indicator_is_a_failure_with_a_suggestion(run, small):
 
 def test_a_file_with_no_case_that_can_run_counts_and_the_others_run(run, small):
     write(small / "cases" / "a.case.yaml", "name: x\nfacts: {满意度: \"96%}\n")
-    write(small / "cases" / "b.case.yaml", "name: ok\nfacts: {满意度: 96%, 有机制: true}\nexpect: {total: 10}\n")
+    write(small / "cases" / "b.case.yaml", f"name: ok\nfacts: {{{FULL}}}\nexpect: {{total: 10}}\n")
     result = run("small.rules")
     assert result.exit_code == 1
     assert result.stdout == textwrap.dedent("""\
@@ -178,7 +163,7 @@ def test_a_file_with_no_case_that_can_run_counts_and_the_others_run(run, small):
 
 def test_a_case_file_that_cannot_be_read_is_an_io_error_after_the_others_run(run, small):
     (small / "cases" / "a.case.yaml").write_bytes(b"\xff\xfe")
-    write(small / "cases" / "b.case.yaml", "name: ok\nfacts: {满意度: 96%, 有机制: true}\nexpect: {total: 10}\n")
+    write(small / "cases" / "b.case.yaml", f"name: ok\nfacts: {{{FULL}}}\nexpect: {{total: 10}}\n")
     result = run("small.rules")
     assert result.exit_code == 2
     assert result.stdout == textwrap.dedent("""\
@@ -201,8 +186,8 @@ def test_no_case_files_is_a_usage_error(run, small):
 
 
 def test_a_rule_file_with_errors_stops_before_any_case(run, small):
-    write(small / "broken.rules", SMALL.replace("有机制 → 4", "有机制 → 3"))
-    write(small / "cases" / "b.case.yaml", "name: ok\nfacts: {满意度: 96%, 有机制: true}\nexpect: {total: 10}\n")
+    write(small / "broken.rules", SMALL.replace("有机制 → 3", "有机制 → 2"))
+    write(small / "cases" / "b.case.yaml", f"name: ok\nfacts: {{{FULL}}}\nexpect: {{total: 10}}\n")
     result = run("broken.rules")
     assert result.exit_code == 1
     assert result.stdout == ""
@@ -210,18 +195,22 @@ def test_a_rule_file_with_errors_stops_before_any_case(run, small):
 
 
 def test_coverage_lists_what_no_case_reaches_and_items_every_case_earns(run, small):
-    write(small / "cases" / "one.case.yaml", "name: one\nfacts: {满意度: 92%, 有机制: true}\nexpect: {total: 8}\n")
+    write(small / "cases" / "one.case.yaml", """\
+        name: one
+        facts: {满意度: 92%, 有机制: true, 完成数: 3, 计划数: 3}
+        expect: {total: 9, grade: 好}
+        """)
     result = run("--coverage", "small.rules")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[2:] == [
         "",
         "coverage of small.rules: bands 1/3, checklist items 1/1, grades 1/2",
         "no case reaches:",
-        "  small.rules:13:13: 满意, band 1: ≥ 95% → 6",
-        "  small.rules:15:13: 满意, band 3: < 90% → 0",
-        "  small.rules:5:5: grades, grade row 1: ≥ 9 → 好",
+        "  small.rules:17:13: 满意, band 1: ≥ 95% → 4",
+        "  small.rules:19:13: 满意, band 3: < 90% → 0",
+        "  small.rules:8:5: grades, grade row 2: otherwise → 一般",
         "every case earns (no case shows the score without it):",
-        "  small.rules:18:13: 机制, item 1: 有机制 → 4",
+        "  small.rules:22:13: 机制, item 1: 有机制 → 3",
     ]
 
 
