@@ -150,6 +150,11 @@ def test_total_rounding_name_and_grades(here):
     ]
 
 
+def test_a_grade_renamed_and_moved(here):
+    new = edit(BASE, ("    ≥ 12 → 良\n", "    ≥ 15 → 中\n"))
+    assert changes(here, new) == ["framework:", "    grade 中: renamed from 良; threshold 12 → 15"]
+
+
 def test_a_missing_rounding_line_means_2_decimals_half_up(here):
     new = edit(BASE, ("rounding 2 decimals half-up\n", ""))
     assert changes(here, new) == ["no change in meaning"]
@@ -379,6 +384,13 @@ def test_parts_added_removed_and_points(here):
                 "        part 评定规范 (0.5):\n            formula: 0.5\n")))
     assert changes(here, new)[1:] == ["    part 调整规范: points 2 → 1.5", "    part 评定规范 added (0.5):",
                                       "        formula: 0.5"]
+
+
+def test_a_part_renamed_and_its_rule_changed(here):
+    new = edit(BASE, ("        part 台账规范 (1):", "        part 台账管理 (1):"),
+               ("                有台账 → 1\n", "                有制度 → 1\n"))
+    assert changes(here, new)[1:] == ["    part 台账管理: renamed from 台账规范",
+                                      "    part 台账管理: item 1: condition 有台账 → 有制度"]
 
 
 def test_an_indicator_scored_by_parts_instead(here):

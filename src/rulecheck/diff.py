@@ -251,27 +251,9 @@ class Comparison:
         old_rounding, new_rounding = (p.rounding or DEFAULT_ROUNDING for p in (old, new))
         if old_rounding != new_rounding:
             lines.append(f"rounding {_rounding(old_rounding)} → {_rounding(new_rounding)}")
-        lines += self.grades(old.grades, new.grades)
-        renamed = {item.name: item.name for item, _ in ast.iter_nodes(new.nodes)}
-        lines += _order("order of the top-level groups", [renamed.get(n.name) for n in old.nodes],
-                        [n.name for n in new.nodes])
+        lines += _grades(old.grades, new.grades)
+        lines += _order("order of the top-level groups", [n.name for n in old.nodes], [n.name for n in new.nodes])
         return Section("framework", tuple(lines))
-
-    def grades(self, old: tuple, new: tuple) -> list[str]:
-        lines = []
-        for i, j in pair_up(old, new, key=lambda row: row.grade):
-            if j is None:
-                lines.append(f"grade removed: {_grade_row(old[i])}")
-            elif i is None:
-                lines.append(f"grade added: {_grade_row(new[j])}")
-            else:
-                a, b = old[i], new[j]
-                if a.grade != b.grade:
-                    lines.append(f"grade {format_name(a.grade)} renamed {format_name(b.grade)}")
-                if a.condition != b.condition:
-                    lines.append(f"grade {format_name(b.grade)}: "
-                                 f"{_condition_change(a.condition, b.condition, ast.TotalScore())}")
-        return lines
 
     def inputs(self) -> Section:
         return Section("inputs", tuple(_declarations(
@@ -366,7 +348,7 @@ class Comparison:
                 a, b = old.parts[i], new.parts[j]
                 label = f"part {format_name(b.name)}"
                 if a.name != b.name:
-                    lines.append(f"part {format_name(a.name)} renamed {format_name(b.name)}")
+                    lines.append(f"{label}: renamed from {format_name(a.name)}")
                 if a.points != b.points:
                     lines.append(f"{label}: points {format_number(a.points)} → {format_number(b.points)}")
                 lines += [f"{label}: {line}" if not line.startswith(INDENT) else INDENT + line
@@ -489,26 +471,45 @@ def _directions(old: tuple, new: tuple) -> list[str]:
             + [f"direction added: {d}" for d in new_shown if d not in old_shown])
 
 
-def _bands(old: ast.Bands, new: ast.Bands) -> list[str]:
+def _row_lines(old: tuple, new: tuple, key, removed, added, changed) -> list[str]:
+    """The lines for two versions of a list of rows (band rows, items, deductions, grades), paired by
+    pair_up: removed(i, row) and added(j, row) say a row on one side only, changed(i, j, old, new) the
+    differences of a pair (none if it is the same)."""
     lines = []
-    if old.subject != new.subject:
-        lines.append(f"band subject: {_subject(old.subject)} → {_subject(new.subject)}")
-    for i, j in pair_up(old.bands, new.bands, key=lambda band: band.points):
+    for i, j in pair_up(old, new, key):
         if j is None:
-            lines.append(f"band {i + 1} removed: {_band_row(old.bands[i], old.subject)}")
+            lines.append(removed(i, old[i]))
         elif i is None:
-            lines.append(f"band {j + 1} added: {_band_row(new.bands[j], new.subject)}")
+            lines.append(added(j, new[j]))
         else:
-            a, b = old.bands[i], new.bands[j]
-            what = []
-            if a.condition != b.condition:
-                what.append(_condition_change(a.condition, b.condition, new.subject))
-            if a.points != b.points:
-                what.append(f"points {format_expr(a.points)} → {format_expr(b.points)}")
-            if what:
-                label = f"band {j + 1}" + (f" (was {i + 1})" if i != j else "")
-                lines.append(f"{label}: {'; '.join(what)}")
+            lines += changed(i, j, old[i], new[j])
     return lines
+
+
+def _said(label: str, differences: list) -> list[str]:
+    return [f"{label}: {'; '.join(differences)}"] if differences else []
+
+
+def _grades(old: tuple, new: tuple) -> list[str]:
+    def changed(i, j, a, b):
+        differences = [f"renamed from {format_name(a.grade)}"] if a.grade != b.grade else []
+        if a.condition != b.condition:
+            differences.append(_condition_change(a.condition, b.condition, ast.TotalScore()))
+        return _said(f"grade {format_name(b.grade)}", differences)
+    return _row_lines(old, new, lambda row: row.grade, lambda i, row: f"grade removed: {_grade_row(row)}",
+                      lambda j, row: f"grade added: {_grade_row(row)}", changed)
+
+
+def _bands(old: ast.Bands, new: ast.Bands) -> list[str]:
+    def changed(i, j, a, b):
+        differences = [_condition_change(a.condition, b.condition, new.subject)] if a.condition != b.condition else []
+        if a.points != b.points:
+            differences.append(f"points {format_expr(a.points)} → {format_expr(b.points)}")
+        return _said(f"band {j + 1}" + (f" (was {i + 1})" if i != j else ""), differences)
+    lines = [f"band subject: {_subject(old.subject)} → {_subject(new.subject)}"] if old.subject != new.subject else []
+    return lines + _row_lines(old.bands, new.bands, lambda band: band.points,
+                              lambda i, band: f"band {i + 1} removed: {_band_row(band, old.subject)}",
+                              lambda j, band: f"band {j + 1} added: {_band_row(band, new.subject)}", changed)
 
 
 def _subject(subject) -> str:
@@ -520,49 +521,41 @@ def _band_row(band: ast.Band, subject) -> str:
 
 
 def _checklist(old: ast.Checklist, new: ast.Checklist) -> list[str]:
-    lines = []
-    for i, j in pair_up(old.items, new.items, key=lambda item: item.condition):
-        if j is None:
-            item = old.items[i]
-            lines.append(f"item removed: {format_expr(item.condition)} → {format_expr(item.points)}")
-        elif i is None:
-            item = new.items[j]
-            lines.append(f"item added: {format_expr(item.condition)} → {format_expr(item.points)}")
-        else:
-            a, b = old.items[i], new.items[j]
-            if a.condition != b.condition:
-                lines.append(f"item {j + 1}: condition {format_expr(a.condition)} → {format_expr(b.condition)}")
-            if a.points != b.points:
-                label = f"item {format_expr(b.condition)}" if a.condition == b.condition else f"item {j + 1}"
-                lines.append(f"{label}: points {format_expr(a.points)} → {format_expr(b.points)}")
-    return lines
+    def changed(i, j, a, b):
+        if a.condition == b.condition:
+            return _said(f"item {format_expr(b.condition)}", [_points(a, b)] if a.points != b.points else [])
+        return _said(f"item {j + 1}", [f"condition {format_expr(a.condition)} → {format_expr(b.condition)}"]
+                     + ([_points(a, b)] if a.points != b.points else []))
+    return _row_lines(old.items, new.items, lambda item: item.condition,
+                      lambda i, item: f"item removed: {_item(item)}", lambda j, item: f"item added: {_item(item)}",
+                      changed)
+
+
+def _item(item: ast.ChecklistItem) -> str:
+    return f"{format_expr(item.condition)} → {format_expr(item.points)}"
+
+
+def _points(old, new) -> str:
+    return f"points {format_expr(old.points)} → {format_expr(new.points)}"
 
 
 def _deduction(old: ast.Deduction, new: ast.Deduction) -> list[str]:
-    lines = []
-    for i, j in pair_up(old.steps, new.steps, key=lambda step: step.quantity):
-        if j is None:
-            lines.append(f"removed: {deduct_text(old.steps[i])}")
-        elif i is None:
-            lines.append(f"added: {deduct_text(new.steps[j])}")
-        else:
-            a, b = old.steps[i], new.steps[j]
-            what = []
-            if a.quantity != b.quantity:
-                what.append(f"per {format_expr(a.quantity)} → per {format_expr(b.quantity)}")
-            if a.amount != b.amount:
-                what.append(f"amount {format_expr(a.amount)} → {format_expr(b.amount)}")
-            if _unit(a) != _unit(b):
-                what.append(f"unit {_unit(a)} → {_unit(b)}")
-            if _threshold(a) != _threshold(b):
-                what.append(f"threshold {_threshold(a)} → {_threshold(b)}")
-            if what:
-                label = f"deduct per {format_expr(b.quantity)}" if a.quantity == b.quantity else f"deduction {j + 1}"
-                lines.append(f"{label}: {'; '.join(what)}")
+    def changed(i, j, a, b):
+        differences = [f"per {format_expr(a.quantity)} → per {format_expr(b.quantity)}"] \
+            if a.quantity != b.quantity else []
+        if a.amount != b.amount:
+            differences.append(f"amount {format_expr(a.amount)} → {format_expr(b.amount)}")
+        if _unit(a) != _unit(b):
+            differences.append(f"unit {_unit(a)} → {_unit(b)}")
+        if _threshold(a) != _threshold(b):
+            differences.append(f"threshold {_threshold(a)} → {_threshold(b)}")
+        label = f"deduct per {format_expr(b.quantity)}" if a.quantity == b.quantity else f"deduction {j + 1}"
+        return _said(label, differences)
+    lines = _row_lines(old.steps, new.steps, lambda step: step.quantity,
+                       lambda i, step: f"removed: {deduct_text(step)}", lambda j, step: f"added: {deduct_text(step)}",
+                       changed)
     old_floor, new_floor = (format_expr(r.floor) if r.floor is not None else "0" for r in (old, new))
-    if old_floor != new_floor:
-        lines.append(f"floor {old_floor} → {new_floor}")
-    return lines
+    return lines + ([f"floor {old_floor} → {new_floor}"] if old_floor != new_floor else [])
 
 
 def _unit(step: ast.Deduct) -> str:
