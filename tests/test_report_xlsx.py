@@ -15,6 +15,7 @@ import rulecheck
 from rulecheck.cli import main
 from rulecheck.report import render
 from rulecheck.report_html import distribution
+from rulecheck.report_xlsx import cell_text
 from rulecheck.source import display_width
 
 
@@ -166,3 +167,9 @@ def test_an_output_file_in_a_missing_folder_is_a_usage_error(framework_path, cas
     assert result.exit_code == 2
     assert f"cannot write {target}: there is no folder {target.parent}" in result.stderr
     assert "Traceback" not in result.output and not target.parent.exists()
+
+
+def test_a_cell_keeps_what_excel_can_hold():
+    assert cell_text(["a", "b"]) == "a\nb"
+    long = cell_text(["错" * 20000, "误" * 20000])
+    assert len(long) == 32767 and long.startswith("错") and long.endswith("误…")

@@ -62,6 +62,7 @@ FIGURE_NAMES = {"min": "最低分", "lower quartile": "下四分位数", "median
                 "upper quartile": "上四分位数", "max": "最高分", "mean": "平均分"}
 
 
+
 def render_html(result: Result, explain: bool = False, department: str | None = None) -> str:
     """One department's report: total and grade, a chart of the groups, the appendix table
     (指标, 分值, 得分, and 说明 with the explanation of each indicator when `explain`)."""
@@ -73,6 +74,53 @@ def render_html(result: Result, explain: bool = False, department: str | None = 
               f' <small>/ {format_number(result.max)}</small></span>{grade}</div></header>')
     chart = f"<h2>各组得分</h2>\n{group_chart(result)}" if any(n.kind == "group" for _, n in result.walk()) else ""
     return page(title, f"{header}\n{chart}\n<h2>评分表</h2>\n{appendix_table(result, explain)}")
+
+
+def appendix_table(result: Result, explain: bool) -> str:
+    """The indicator tree as the appendix of an evaluation report, indented by level."""
+    head = '<tr><th>指标</th><th class="number">分值</th><th class="number">得分</th>'
+    head += "<th>说明</th></tr>" if explain else "</tr>"
+    rows = []
+    for depth, node in result.walk():
+        lost = " lost" if node.kind == "indicator" and node.score < node.max else ""
+        row = (f'<tr class="{node.kind}{lost}"><td class="name" style="padding-left: calc(.6em + {depth} * 1.5em)">'
+               f'{escape(node.name)}</td><td class="number">{format_number(node.max)}</td>'
+               f'<td class="number score">{node.score}</td>')
+        if explain:
+            explanation = "\n".join(node.explanation)
+            row += f'<td class="explanation">{escape(explanation)}</td>'
+        rows.append(row + "</tr>")
+    rows.append(f'<tr class="total"><td>总分</td><td class="number">{format_number(result.max)}</td>'
+                f'<td class="number score">{result.total}</td>' + ("<td></td>" if explain else "") + "</tr>")
+    if result.grade:
+        rows.append(f'<tr class="total"><td>等级</td><td></td><td class="number">{escape(result.grade)}</td>'
+                    + ("<td></td>" if explain else "") + "</tr>")
+    columns = '<col><col class="number"><col class="number">' + ('<col class="explanation">' if explain else "")
+    return (f"<table>\n<colgroup>{columns}</colgroup>\n<thead>{head}</thead>\n<tbody>\n"
+            + "\n".join(rows) + "\n</tbody>\n</table>")
+
+
+def group_chart(result: Result) -> str:
+    """Horizontal bars, one per group, indented by level: the track is the group's points, the bar
+    its score."""
+    groups = [(depth, node) for depth, node in result.walk() if node.kind == "group"]
+    label_width = GLYPH * max(display_width("  " * depth + node.name) for depth, node in groups) + 12
+    width = label_width + BAR_WIDTH + 110
+    parts = []
+    for row, (depth, node) in enumerate(groups):
+        y = row * ROW_HEIGHT
+        filled = _scaled(node.score, node.max, BAR_WIDTH)
+        value = f"{node.score} / {format_number(node.max)}"
+        parts.append(
+            f'<g><title>{escape(node.name)}: {value}</title>'
+            f'<text x="{GLYPH * 2 * depth}" y="{y + 17}">{escape(node.name)}</text>'
+            f'<rect class="track" x="{label_width}" y="{y + 4}" width="{BAR_WIDTH}" height="16"/>'
+            f'<rect class="bar" x="{label_width}" y="{y + 4}" width="{filled}" height="16"/>'
+            f'<text x="{label_width + BAR_WIDTH + 8}" y="{y + 17}">{value}</text></g>')
+    height = len(groups) * ROW_HEIGHT + 4
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="各组得分与分值" '
+            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+            + "".join(parts) + "</svg>")
 
 
 def render_html_batch(scored: list, summary) -> str:
@@ -97,6 +145,7 @@ def render_html_batch(scored: list, summary) -> str:
 
 
 def departments_table(scored: list) -> str:
+    """Every department in input order: its key, and its total and grade or why it has none."""
     rows = []
     for item in scored:
         if item.ok:
@@ -155,56 +204,11 @@ def histogram(bins: list) -> str:
 
 
 def page(title: str, body: str) -> str:
+    """A whole HTML document: UTF-8, Chinese, the style sheet inline."""
     return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n"
             f"<body>\n{body}\n</body>\n</html>")
-
-
-def appendix_table(result: Result, explain: bool) -> str:
-    """The indicator tree as the appendix of an evaluation report, indented by level."""
-    head = '<tr><th>指标</th><th class="number">分值</th><th class="number">得分</th>'
-    head += "<th>说明</th></tr>" if explain else "</tr>"
-    rows = []
-    for depth, node in result.walk():
-        lost = " lost" if node.kind == "indicator" and node.score < node.max else ""
-        row = (f'<tr class="{node.kind}{lost}"><td class="name" style="padding-left: calc(.6em + {depth} * 1.5em)">'
-               f'{escape(node.name)}</td><td class="number">{format_number(node.max)}</td>'
-               f'<td class="number score">{node.score}</td>')
-        if explain:
-            row += f'<td class="explanation">{escape(chr(10).join(node.explanation))}</td>'
-        rows.append(row + "</tr>")
-    rows.append(f'<tr class="total"><td>总分</td><td class="number">{format_number(result.max)}</td>'
-                f'<td class="number score">{result.total}</td>' + ("<td></td>" if explain else "") + "</tr>")
-    if result.grade:
-        rows.append(f'<tr class="total"><td>等级</td><td></td><td class="number">{escape(result.grade)}</td>'
-                    + ("<td></td>" if explain else "") + "</tr>")
-    columns = '<col><col class="number"><col class="number">' + ('<col class="explanation">' if explain else "")
-    return (f"<table>\n<colgroup>{columns}</colgroup>\n<thead>{head}</thead>\n<tbody>\n"
-            + "\n".join(rows) + "\n</tbody>\n</table>")
-
-
-def group_chart(result: Result) -> str:
-    """Horizontal bars, one per group, indented by level: the track is the group's points, the bar
-    its score."""
-    groups = [(depth, node) for depth, node in result.walk() if node.kind == "group"]
-    label_width = GLYPH * max(display_width("  " * depth + node.name) for depth, node in groups) + 12
-    width = label_width + BAR_WIDTH + 110
-    parts = []
-    for row, (depth, node) in enumerate(groups):
-        y = row * ROW_HEIGHT
-        filled = _scaled(node.score, node.max, BAR_WIDTH)
-        value = f"{node.score} / {format_number(node.max)}"
-        parts.append(
-            f'<g><title>{escape(node.name)}: {value}</title>'
-            f'<text x="{GLYPH * 2 * depth}" y="{y + 17}">{escape(node.name)}</text>'
-            f'<rect class="track" x="{label_width}" y="{y + 4}" width="{BAR_WIDTH}" height="16"/>'
-            f'<rect class="bar" x="{label_width}" y="{y + 4}" width="{filled}" height="16"/>'
-            f'<text x="{label_width + BAR_WIDTH + 8}" y="{y + 17}">{value}</text></g>')
-    height = len(groups) * ROW_HEIGHT + 4
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="各组得分与分值" '
-            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
-            + "".join(parts) + "</svg>")
 
 
 def _scaled(value: Decimal, maximum: Decimal, length: int) -> str:

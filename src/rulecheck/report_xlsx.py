@@ -26,6 +26,7 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 INDENT_WIDTH = 2  # column width an indent level takes, in Excel's units (one Latin character)
 EXPLANATION_WIDTH = 70
 LINE_HEIGHT = 15  # points per line of 11-point text
+CELL_LIMIT = 32767  # the most characters Excel keeps in a cell
 
 
 def render_xlsx(result: Result, explain: bool = False, department: str | None = None) -> bytes:
@@ -43,7 +44,7 @@ def render_xlsx(result: Result, explain: bool = False, department: str | None = 
     number_format = decimals_format(result.total)
     name_width = display_width("指标")
     for depth, node in result.walk():
-        sheet.append([node.name, node.max, node.score] + (["\n".join(node.explanation)] if explain else []))
+        sheet.append([node.name, node.max, node.score] + ([cell_text(node.explanation)] if explain else []))
         row = sheet.max_row
         sheet.cell(row, 1).alignment = Alignment(indent=depth, vertical="top")
         for column in (2, 3):
@@ -75,15 +76,15 @@ def render_xlsx(result: Result, explain: bool = False, department: str | None = 
 def render_xlsx_batch(scored: list, summary) -> bytes:
     """One row per department (部门, every leaf's score, 总分, 等级, 错误), then a summary sheet: the
     count per grade, the figures and the distribution of totals, with a chart. Written row by row
-    (openpyxl's write-only mode), so a batch of 100,000 departments does not fill the memory."""
+    (openpyxl's write-only mode): a large batch is streamed to the file, not held cell by cell."""
     book = Workbook(write_only=True)
     first = next((item.result for item in scored if item.ok), None)
-    leaves = [(leaf.name, leaf.max) for leaf in first.leaves()] if first else []
+    leaves = [leaf.name for leaf in first.leaves()] if first else []
     number_format = decimals_format(first.total) if first else "0.00"
     sheet = book.create_sheet("部门")
-    header = ["部门", *(name for name, _ in leaves), "总分", "等级", "错误"]
+    header = ["部门", *leaves, "总分", "等级", "错误"]
     set_widths(sheet, [max(display_width(item.key) for item in scored) + 2 if scored else 10]
-               + [min(max(display_width(name), 6) + 2, 24) for name, _ in leaves] + [8, 6, 60])
+               + [min(max(display_width(name), 6) + 2, 24) for name in leaves] + [8, 6, 60])
     sheet.freeze_panes = "B2"
     sheet.append([_cell(sheet, name, font=BOLD, fill=HEADER_FILL) for name in header])
     for item in scored:
@@ -91,7 +92,7 @@ def render_xlsx_batch(scored: list, summary) -> bytes:
             scores = [node.score for node in item.result.leaves()]
             values = [*scores, item.result.total, item.result.grade, None]
         else:
-            values = [None] * (len(leaves) + 2) + ["\n".join(d.render() for d in item.diagnostics)]
+            values = [None] * (len(leaves) + 2) + [cell_text(d.render() for d in item.diagnostics)]
         numbers = [_cell(sheet, value, number_format=number_format) for value in values[:len(leaves) + 1]]
         sheet.append([item.key, *numbers, *values[len(leaves) + 1:]])
     summary_sheet(book.create_sheet("汇总"), summary)
@@ -117,6 +118,8 @@ def summary_sheet(sheet, summary) -> None:
     rows += [[low, high, count] for low, high, count in bins]
     for row in rows:
         sheet.append(row)
+    if not bins:  # no department was scored
+        return
     chart = BarChart()
     chart.title, chart.legend = "总分分布", None
     last_bin = first_bin + len(bins) - 1
@@ -135,6 +138,12 @@ def _cell(sheet, value, number_format: str | None = None, font: Font | None = No
     if fill:
         cell.fill = fill
     return cell
+
+
+def cell_text(lines) -> str:
+    """Lines as one cell's text, cut to what Excel keeps (a department missing hundreds of facts)."""
+    text = "\n".join(lines)
+    return text if len(text) <= CELL_LIMIT else text[:CELL_LIMIT - 1] + "…"
 
 
 def decimals_format(score: Decimal) -> str:
