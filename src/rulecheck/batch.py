@@ -349,8 +349,9 @@ def leaf_names(ruleset) -> list[str]:
     return [leaf.indicator.name for leaf in iter_leaves(ruleset.compiled.nodes)]
 
 
-def columns(ruleset) -> list[str]:
-    return ["key", *leaf_names(ruleset), "total", "grade", "error"]
+def columns(leaves: list[str]) -> list[str]:
+    """The output's columns: the key, each leaf's score, the total, the grade and the error."""
+    return ["key", *leaves, "total", "grade", "error"]
 
 
 def row(scored: Scored, leaves: list[str]) -> dict:
@@ -373,7 +374,7 @@ class RowWriter:
         self.rows = 0
         if fmt == "csv":
             self.csv = csv.writer(stream, lineterminator="\n")
-            self.csv.writerow(["key", *leaves, "total", "grade", "error"])
+            self.csv.writerow(columns(leaves))
         elif fmt == "json":
             stream.write('{"departments": [')
 

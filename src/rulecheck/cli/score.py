@@ -23,7 +23,7 @@ from ..batch import (
 from ..diagnostics import InputFileError, RulecheckError
 from ..facts import load_facts
 from ..format import format_number
-from ..report import FORMATS, output_error, render, write_output
+from ..report import FORMATS, output_error, render, render_batch, write_output
 from . import Exit, fail, main, plural
 
 SINGLE_ONLY = ("table", "markdown")
@@ -93,7 +93,6 @@ def score_batch(ruleset, path: str, fmt: str, output: str | None) -> int:
         if fmt in BATCH_FORMATS:
             write_rows(scored, ruleset, fmt, output, tally, failures, bar)
         else:  # html, xlsx: a page or a workbook of the whole batch
-            from ..report import render_batch
             items = [record(item, failures, bar) for item in scored]
             content = render_batch(items, fmt, tally.summary())
             if output:
