@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import subprocess
 from decimal import Decimal
@@ -89,8 +90,11 @@ def edit(text: str, *replacements: tuple[str, str]) -> str:
 
 @pytest.fixture
 def here(tmp_path, monkeypatch):
-    """A temporary folder as the current folder, so that messages name files as old.rules, new.rules."""
+    """A temporary folder as the current folder, so that messages name files as old.rules, new.rules;
+    git finds no repository but those the tests make (GIT_DIR and the like, set in a git hook, removed)."""
     monkeypatch.chdir(tmp_path)
+    for name in [name for name in os.environ if name.startswith("GIT_")]:
+        monkeypatch.delenv(name)
     return tmp_path
 
 
@@ -620,7 +624,8 @@ def test_json_format(here):
 # ---- git revisions ------------------------------------------------------------------------------------------
 
 def git(folder: Path, *args) -> str:
-    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=folder,
+    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false",
+                           *args], cwd=folder,
                           check=True, capture_output=True, text=True).stdout
 
 
