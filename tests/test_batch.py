@@ -256,11 +256,17 @@ def test_a_column_the_rules_do_not_declare_is_reported_once(framework_path, depa
     assert [r["error"] for r in output_rows(result.stdout)] == [""] * 5  # the departments are still scored
 
 
-def test_a_column_given_twice_is_reported_once_and_the_first_read(framework_path, case_facts, tmp_path):
-    path = write_csv(tmp_path / "d.csv", {"A": case_facts.values})
+def score_edited(framework_path, tmp_path, facts: dict, edit) -> tuple[Path, object]:
+    """Score a one-department CSV (id A) after `edit(header, row)` has rewritten its text."""
+    path = write_csv(tmp_path / "d.csv", {"A": facts})
     header, values = path.read_text(encoding="utf-8").splitlines()
-    path.write_text(f"{header},满意度\n{values},50%\n", encoding="utf-8")
-    result = score(framework_path, path)
+    path.write_text(edit(header, values), encoding="utf-8")
+    return path, score(framework_path, path)
+
+
+def test_a_column_given_twice_is_reported_once_and_the_first_read(framework_path, case_facts, tmp_path):
+    path, result = score_edited(framework_path, tmp_path, case_facts.values,
+                                lambda header, values: f"{header},满意度\n{values},50%\n")
     assert result.exit_code == 1
     columns = len(case_facts.values) + 1
     assert (f"{path}:1: error[F507]: the column '满意度' is given twice (columns {columns} and {columns + 1})"
@@ -269,10 +275,8 @@ def test_a_column_given_twice_is_reported_once_and_the_first_read(framework_path
 
 
 def test_the_same_id_twice(framework_path, case_facts, tmp_path):
-    path = write_csv(tmp_path / "d.csv", {"A": case_facts.values})
-    header, values = path.read_text(encoding="utf-8").splitlines()
-    path.write_text(f"{header}\n{values}\n{values}\n", encoding="utf-8")
-    result = score(framework_path, path)
+    path, result = score_edited(framework_path, tmp_path, case_facts.values,
+                                lambda header, values: f"{header}\n{values}\n{values}\n")
     assert result.exit_code == 1
     assert f"{path}:3: error[F509]: the id 'A' is also the id of line 2" in result.stderr
     assert [r["total"] for r in output_rows(result.stdout)] == ["97.83", ""]
