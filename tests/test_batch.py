@@ -355,6 +355,15 @@ def test_a_bad_facts_file_in_a_folder_is_reported_at_its_line(framework_path, ca
     assert f"{tmp_path / 'broken.yaml'}:1:" in result.stderr and "error[F506]" in result.stderr
 
 
+def test_lines_ended_by_a_lone_carriage_return_are_read(framework_path, departments, tmp_path):
+    """Excel for Mac's "CSV (Macintosh)" ends lines with \\r alone."""
+    path = write_csv(tmp_path / "d.csv", departments)
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\r"))
+    result = score(framework_path, path)
+    assert result.exit_code == 0, result.stderr
+    assert [r["key"] for r in output_rows(result.stdout)] == list(departments)
+
+
 # ---- usage ----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("args, message", [
@@ -540,3 +549,4 @@ def test_the_corpus_spreads_its_facts_over_every_band(framework, corpus):
         assert {f[column] for f in facts} == {"按规定公开", "公开但不完全符合", "未公开"}
     for f in facts:  # spending progress is cumulative, quarter by quarter
         assert f["一季度支出进度"] <= f["二季度支出进度"] <= f["三季度支出进度"] <= f["四季度支出进度"]
+

@@ -35,6 +35,7 @@ CASE_SUFFIX = ".case.yaml"
 BATCH_FORMATS = ("csv", "json", "jsonl")
 HISTOGRAM_STEP = Decimal(10)
 JSON_LINE_HINT = 'write each department on one line, as {"id": "D001", "满意度": "96%", …}'
+HEADER_HINT = "the first row names the columns: id, then one input a column"
 NOT_UTF8_HINT = "save the file as UTF-8 (in Excel: 'CSV UTF-8'; in WPS: encoding UTF-8), not GBK"
 
 
@@ -96,16 +97,24 @@ def read_departments(path: str | Path, inputs: Iterable[str] | None = None) -> D
     return _read_csv(path, stream, inputs)
 
 
-def _decoded_lines(stream: IO[bytes], bad: dict, first: int = 1) -> Iterator[str]:
-    """The rest of a file's lines as text; a line that is not UTF-8 comes out empty, and goes in `bad`
-    (line number → its bytes)."""
+def _raw_lines(stream: IO[bytes]) -> Iterator[bytes]:
+    """The file's lines, ended by \\n, \\r\\n or a lone \\r (Excel for Mac's "CSV (Macintosh)")."""
     with stream:
-        for number, raw in enumerate(stream, first):
-            try:
-                yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError:
-                bad[number] = raw
-                yield "\n"
+        for raw in stream:
+            if b"\r" in raw.rstrip(b"\r\n"):
+                yield from raw.splitlines(keepends=True)
+            else:
+                yield raw
+
+
+def _decoded_lines(lines: Iterator[bytes], bad: dict, first: int = 1) -> Iterator[str]:
+    """Lines as text; a line that is not UTF-8 comes out empty, and goes in `bad` (number → its bytes)."""
+    for number, raw in enumerate(lines, first):
+        try:
+            yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            bad[number] = raw
+            yield "\n"
 
 
 def _not_utf8(raw: bytes) -> str:
@@ -118,23 +127,26 @@ def _not_utf8(raw: bytes) -> str:
 
 
 def _read_csv(path: Path, stream: IO[bytes], inputs) -> Departments:
-    first = stream.readline()
+    lines = _raw_lines(stream)
+    first = next(lines, b"")
     try:
-        header_text = first.decode("utf-8-sig").rstrip("\r\n")
+        header = next(csv.reader([first.decode("utf-8-sig")]), None)
     except UnicodeDecodeError:
-        stream.close()
+        lines.close()
         raise InputFileError([error("E002", f"the CSV file is {_not_utf8(first)}", None,
                                     NOT_UTF8_HINT, where=f"{path}:1")]) from None
-    header = next(csv.reader([header_text]), None)
+    except csv.Error as exc:
+        lines.close()
+        raise InputFileError([error("E002", f"the header row cannot be read: {exc}", None, HEADER_HINT,
+                                    where=f"{path}:1")]) from None
     if not header:
-        stream.close()
-        raise InputFileError([error("E002", "the CSV file has no header row", None,
-                                    "the first row names the columns: id, then one input a column",
+        lines.close()
+        raise InputFileError([error("E002", "the CSV file has no header row", None, HEADER_HINT,
                                     where=f"{path}:1")])
     columns = [name.strip() for name in header]
     diagnostics, used = _check_header(path, columns, inputs)
     bad: dict[int, bytes] = {}
-    reader = csv.reader(_decoded_lines(stream, bad, first=2))
+    reader = csv.reader(_decoded_lines(lines, bad, first=2))
     return Departments(path, _csv_rows(path, reader, columns, used, bad), diagnostics)
 
 
@@ -210,7 +222,7 @@ def _read_json_lines(path: Path, stream: IO[bytes]) -> Iterator[Department]:
     """One Department per non-blank line, each a JSON object of facts with an optional "id"."""
     bad: dict[int, bytes] = {}
     ids: dict[str, int] = {}
-    for number, line in enumerate(_decoded_lines(stream, bad), 1):
+    for number, line in enumerate(_decoded_lines(_raw_lines(stream), bad), 1):
         where = f"{path}:{number}"
         if number in bad:
             yield _bad_row(str(number), where, f"this line is {_not_utf8(bad[number])}", NOT_UTF8_HINT)
