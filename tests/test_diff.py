@@ -664,6 +664,20 @@ def test_imports_are_read_at_the_same_revision(repository):
         "no change in meaning\n")
 
 
+def test_an_import_outside_the_repository_is_read_from_the_disk(here, monkeypatch):
+    (here / "framework.rules").write_text(BASE, encoding="utf-8")
+    (here / "repo").mkdir()
+    git(here / "repo", "init", "-q")
+    (here / "repo" / "dept.rules").write_text('import "../framework.rules"\n', encoding="utf-8")
+    git(here / "repo", "add", ".")
+    git(here / "repo", "commit", "-q", "-m", "first")
+    monkeypatch.chdir(here / "repo")
+    (here / "framework.rules").write_text(MOVED, encoding="utf-8")  # both versions import this one
+    result = run("HEAD:dept.rules", "dept.rules")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[2:] == ["no change in meaning"]
+
+
 def test_a_path_relative_to_the_current_folder(repository, monkeypatch):
     monkeypatch.chdir(repository / "rules")
     result = run("HEAD~1:./base.rules", "base.rules")
