@@ -203,14 +203,17 @@ def same_draws_everywhere():
     except ImportError:  # pragma: no cover - a future layout of hypothesis
         providers = None
     hook = getattr(providers, "_get_local_constants", None)
-    if hook is None or not hasattr(providers, "Constants"):
+    cache = getattr(getattr(providers, "CONSTANTS_CACHE", None), "cache", None)
+    if hook is None or not hasattr(providers, "Constants") or not hasattr(cache, "clear"):
         yield
         return
     providers._get_local_constants = providers.Constants
+    cache.clear()  # it may hold literals gathered before (by other tests in the same process)
     try:
         yield
     finally:
         providers._get_local_constants = hook
+        cache.clear()
 
 
 def _order(domain: Domain):
