@@ -690,7 +690,7 @@ def test_an_unknown_revision_is_a_clear_error(repository):
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.splitlines()[:2] == [
-        "HEAD~5:rules/base.rules: error[E003]: unknown revision 'HEAD~5': git knows no such commit, branch or tag",
+        "HEAD~5:rules/base.rules: error[E004]: unknown revision 'HEAD~5': git knows no such commit, branch or tag",
         ("  = hint: name a commit git knows: HEAD, HEAD~1, a branch, a tag or a commit hash ('git log --oneline' "
         "lists them)")]
 
@@ -699,7 +699,7 @@ def test_a_path_missing_from_the_revision_is_a_clear_error(repository):
     result = run("HEAD~1:rules/nothere.rules", "rules/base.rules")
     assert result.exit_code == 2
     assert result.stderr.startswith(
-        "HEAD~1:rules/nothere.rules: error[E003]: there is no file 'rules/nothere.rules' in revision HEAD~1\n"
+        "HEAD~1:rules/nothere.rules: error[E004]: there is no file 'rules/nothere.rules' in revision HEAD~1\n"
         f"  = hint: the path after ':' is relative to the repository's top folder ({repository.resolve()})")
 
 
@@ -716,7 +716,7 @@ def test_a_revision_outside_a_repository(here):
     (here / "new.rules").write_text(BASE, encoding="utf-8")
     result = run("HEAD:new.rules", "new.rules")
     assert result.exit_code == 2
-    assert "error[E003]: 'HEAD:new.rules' is not a file, and the current folder is not in a git repository" \
+    assert "error[E004]: 'HEAD:new.rules' is not a file, and the current folder is not in a git repository" \
         in result.stderr
 
 

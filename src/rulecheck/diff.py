@@ -92,7 +92,7 @@ def _missing(spec: str, path: str, files: GitFiles) -> Diagnostic:
         hint = (f"the path after ':' is relative to the repository's top folder ({files.top}); write "
                 f"{files.revision}:./NAME for a path relative to the current folder "
                 f"('git ls-tree -r --name-only {files.revision}' lists the files)")
-    return error("E003", f"there is no file '{path}' in revision {files.revision}", None, hint, where=spec)
+    return error("E004", f"there is no file '{path}' in revision {files.revision}", None, hint, where=spec)
 
 
 @attrs.frozen
@@ -107,17 +107,17 @@ class GitFiles(Files):
     @classmethod
     def at(cls, revision: str, spec: str) -> GitFiles:
         if not revision:
-            raise InputFileError.single("E003", "no revision before ':'; write e.g. HEAD~1:rules/x.rules", spec)
+            raise InputFileError.single("E004", "no revision before ':'; write e.g. HEAD~1:rules/x.rules", spec)
         found = _git(["rev-parse", "--show-toplevel", "--show-prefix"], spec)
         if found.returncode != 0:
             raise InputFileError.single(
-                "E003", f"'{spec}' is not a file, and the current folder is not in a git repository to read "
+                "E004", f"'{spec}' is not a file, and the current folder is not in a git repository to read "
                 "a revision from", spec)
         top, prefix = (found.stdout.splitlines() + [""])[:2]
         commit = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"], spec)
         if commit.returncode != 0:
             raise InputFileError([error(
-                "E003", f"unknown revision '{revision}': git knows no such commit, branch or tag", None,
+                "E004", f"unknown revision '{revision}': git knows no such commit, branch or tag", None,
                 "name a commit git knows: HEAD, HEAD~1, a branch, a tag or a commit hash ('git log --oneline' "
                 "lists them)", where=spec)])
         return cls(revision, commit.stdout.strip(), Path(top), prefix)
@@ -126,7 +126,7 @@ class GitFiles(Files):
         """REV:path with the path relative to the top folder, as messages name the file."""
         relative = posixpath.normpath(self.prefix + path if path.startswith(("./", "../")) else path)
         if relative == ".." or relative.startswith("../"):
-            raise InputFileError.single("E003", f"'{path}' lies outside the repository ({self.top})", spec)
+            raise InputFileError.single("E004", f"'{path}' lies outside the repository ({self.top})", spec)
         return f"{self.revision}:{relative}"
 
     def locate(self, importer: str, path: str) -> str:
@@ -159,7 +159,7 @@ def _git(arguments: list[str], spec: str) -> subprocess.CompletedProcess:
     try:
         return subprocess.run(["git", *arguments], capture_output=True, text=True, check=False)
     except OSError:
-        raise InputFileError.single("E003", f"'{spec}' is not a file, and git (to read a revision) cannot be "
+        raise InputFileError.single("E004", f"'{spec}' is not a file, and git (to read a revision) cannot be "
                                     "run: is it installed?", spec) from None
 
 
