@@ -90,7 +90,8 @@ def test_the_generator_draws_every_construct():
     seen = set()
 
     # rarest constructs turn up in about one file in eight: 150 files miss one once in 10^8 runs
-    @settings(max_examples=150, database=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+    @settings(max_examples=150, database=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck),
+              derandomize=True)  # the same 150 files every run: a rare miss cannot make it flaky
     @given(rule_files())
     def draw(text):
         seen.update(feature for feature, present in FEATURES.items() if present(text))
