@@ -143,7 +143,9 @@ def progress(path: str):
     rows = count_rows(path)
     if rows <= PROGRESS_FROM:
         return _NoBar()
-    return click.progressbar(length=rows, label="scoring", file=sys.stderr, show_pos=True)
+    # drawn about 500 times in all, not once a department: drawing costs more than scoring
+    return click.progressbar(length=rows, label="scoring", file=sys.stderr, show_pos=True,
+                             update_min_steps=max(rows // 500, 1))
 
 
 def summary_lines(summary) -> list[str]:
