@@ -68,7 +68,7 @@ def usage_problem(fmt: str, batch: bool, explain: bool) -> str | None:
         return "--explain shows how one department was scored: score its facts file alone, or use rulecheck explain"
     if not batch and fmt in BATCH_FORMATS and fmt not in FORMATS:
         return (f"--format {fmt} writes one row per department: give a CSV, a JSON Lines file or a folder "
-                "as INPUT; for one facts file use table, markdown or json")
+                "as INPUT; for one facts file use table, markdown, json, html or xlsx")
     return None
 
 
