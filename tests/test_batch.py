@@ -550,3 +550,17 @@ def test_the_corpus_spreads_its_facts_over_every_band(framework, corpus):
     for f in facts:  # spending progress is cumulative, quarter by quarter
         assert f["一季度支出进度"] <= f["二季度支出进度"] <= f["三季度支出进度"] <= f["四季度支出进度"]
 
+
+
+def test_columns_the_rules_need_but_the_csv_lacks_are_reported_once_at_the_header(framework_path, tmp_path):
+    path = tmp_path / "two.csv"
+    path.write_text("id,满意度\nA,96%\nB,91%\n", encoding="utf-8")
+    result = score(framework_path, path)
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if "error[" in line]
+    assert len(errors) == 1 and errors[0].startswith(f"{path}:1: error[F501]: the CSV has no column for 51 inputs "
+                                                     "the rules read: ")
+    assert "and 43 more" in errors[0]
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [row["key"] for row in rows] == ["A", "B"]  # still a row each, with the reasons
+    assert all("missing fact '年初预算'" in row["error"] for row in rows)

@@ -69,19 +69,23 @@ class Departments(Iterator[Department]):
     """The departments of one input, read one at a time. `diagnostics` holds what concerns the whole
     input rather than one row: a column that names no input, a column given twice."""
 
-    def __init__(self, path: Path, rows: Iterator[Department], diagnostics: list | None = None):
+    def __init__(self, path: Path, rows: Iterator[Department], diagnostics: list | None = None,
+                 missing: frozenset = frozenset()):
         self.path, self._rows = path, rows
         self.diagnostics = diagnostics or []
+        self.missing = missing  # inputs the rules read that the CSV has no column for
 
     def __next__(self) -> Department:
         return next(self._rows)
 
 
-def read_departments(path: str | Path, inputs: Iterable[str] | None = None) -> Departments:
+def read_departments(path: str | Path, inputs: Iterable[str] | None = None,
+                     required: Iterable[str] | None = None) -> Departments:
     """The departments of a CSV (a row each), a JSON Lines file (a line each) or a folder of YAML/JSON
     facts files (a file each, *.case.yaml excepted). Raises InputFileError only if the input cannot be
     read at all; a bad row becomes a Department with `errors`. With `inputs` (the rule file's input
-    names), a CSV column that names none of them is reported once, in `diagnostics`, and not read."""
+    names), a CSV column that names none of them is reported once, in `diagnostics`, and not read; with
+    `required` (the inputs the rules read), so are the columns the CSV lacks (`missing`)."""
     path = Path(path)
     if path.is_dir():
         files = facts_files(path)
@@ -94,7 +98,7 @@ def read_departments(path: str | Path, inputs: Iterable[str] | None = None) -> D
         raise InputFileError.single("E002", f"cannot read {path.name}: {exc.strerror or exc}", path) from None
     if path.suffix.lower() == ".jsonl":
         return Departments(path, _read_json_lines(path, stream))
-    return _read_csv(path, stream, inputs)
+    return _read_csv(path, stream, inputs, required)
 
 
 def _raw_lines(stream: IO[bytes]) -> Iterator[bytes]:
@@ -126,7 +130,7 @@ def _not_utf8(raw: bytes) -> str:
     return "not UTF-8 text (it looks like GBK)"
 
 
-def _read_csv(path: Path, stream: IO[bytes], inputs) -> Departments:
+def _read_csv(path: Path, stream: IO[bytes], inputs, required=None) -> Departments:
     lines = _raw_lines(stream)
     first = next(lines, b"")
     try:
@@ -145,9 +149,16 @@ def _read_csv(path: Path, stream: IO[bytes], inputs) -> Departments:
                                     where=f"{path}:1")])
     columns = [name.strip() for name in header]
     diagnostics, used = _check_header(path, columns, inputs)
+    missing = [name for name in (required or ()) if name not in columns]
+    if missing:
+        shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+        diagnostics.append(error("F501", f"the CSV has no column for {len(missing)} input"
+                                 f"{'s' if len(missing) != 1 else ''} the rules read: {shown}", None,
+                                 "add a column for each (an empty cell is a missing fact); the rows that "
+                                 "need them cannot be scored", where=f"{path}:1"))
     bad: dict[int, bytes] = {}
     reader = csv.reader(_decoded_lines(lines, bad, first=2))
-    return Departments(path, _csv_rows(path, reader, columns, used, bad), diagnostics)
+    return Departments(path, _csv_rows(path, reader, columns, used, bad), diagnostics, frozenset(missing))
 
 
 def _check_header(path: Path, columns: list[str], inputs) -> tuple[list, dict]:

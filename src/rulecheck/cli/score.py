@@ -83,17 +83,18 @@ def load_facts_or_fail(path: str):
 
 def score_batch(ruleset, path: str, fmt: str, output: str | None) -> int:
     """Score every department of a CSV, JSON Lines file or folder; returns the exit code."""
-    departments = read_departments(path, ruleset.inputs)
+    departments = read_departments(path, ruleset.inputs, ruleset.required_inputs)
     for diagnostic in departments.diagnostics:
         click.echo(diagnostic.render(), err=True)
     tally = Tally(ruleset)
     failures: list[str] = []
     scored = (tally.add(item) for item in score_departments(ruleset, departments))
+    said = {f"missing fact '{name}'" for name in departments.missing}  # once, at the header, not per row
     with progress(path) as bar:
         if fmt in BATCH_FORMATS:
-            write_rows(scored, ruleset, fmt, output, tally, failures, bar)
+            write_rows(scored, ruleset, fmt, output, tally, failures, bar, said)
         else:  # html, xlsx: a page or a workbook of the whole batch
-            items = [record(item, failures, bar) for item in scored]
+            items = [record(item, failures, bar, said) for item in scored]
             content = render_batch(items, fmt, tally.summary())
             if output:
                 write_output(content, output)
@@ -106,21 +107,24 @@ def score_batch(ruleset, path: str, fmt: str, output: str | None) -> int:
     return Exit.PROBLEMS if summary.failed or departments.diagnostics else Exit.CLEAN
 
 
-def write_rows(scored, ruleset, fmt: str, output: str | None, tally: Tally, failures: list, bar) -> None:
+def write_rows(scored, ruleset, fmt: str, output: str | None, tally: Tally, failures: list, bar, said) -> None:
     # a CSV file gets a byte-order mark, so that Excel opens it as UTF-8 (not as GBK)
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     with open(output, "w", encoding=encoding, newline="") if output else \
             contextlib.nullcontext(sys.stdout) as stream:
         writer = RowWriter(stream, fmt, leaf_names(ruleset))
         for item in scored:
-            writer.write(record(item, failures, bar))
+            writer.write(record(item, failures, bar, said))
         writer.close(tally.summary())
 
 
-def record(item, failures: list, bar):
-    """Note a department that could not be scored (listed on standard error at the end), and advance the bar."""
+def record(item, failures: list, bar, said=frozenset()):
+    """Note a department that could not be scored (listed on standard error at the end, but for what the
+    header's findings already said), and advance the bar."""
     if not item.ok:
-        failures.append("\n".join(d.render(item.sources) for d in item.diagnostics))
+        news = [d for d in item.diagnostics if not (d.code == "F501" and any(s in d.message for s in said))]
+        if news:
+            failures.append("\n".join(d.render(item.sources) for d in news))
     bar.update(1)
     return item
 
