@@ -20,10 +20,11 @@ import pytest
 from click.testing import CliRunner
 
 import rulecheck
+from rulecheck.batch import Summary
 from rulecheck.cli import main
 from rulecheck.format import format_number
 from rulecheck.report import render
-from rulecheck.report_html import BAR_WIDTH, distribution
+from rulecheck.report_html import BAR_WIDTH
 
 WINDOW = (1000, 1000)
 BAR_COLOUR = bytes.fromhex("2f6f9f")  # svg .bar in report_html.STYLE
@@ -310,6 +311,11 @@ def test_the_batch_histogram_has_a_column_per_bin(batch_page, framework, case_fa
     for low, high, count in bins:
         assert f"<title>{format_number(low)}–{format_number(high)}: {count}</title>" \
             in batch_page
+
+
+def distribution(totals, maximum: Decimal) -> list:
+    """The bins the batch summary (and so the page) counts these totals in."""
+    return Summary(len(totals), 0, (), tuple(sorted(totals)), maximum).histogram()
 
 
 def test_distribution_bins_are_round_and_cover_the_totals():

@@ -9,12 +9,11 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from test_report_html import BATCH, SMALL_RULES, write_batch
+from test_report_html import BATCH, SMALL_RULES, distribution, write_batch
 
 import rulecheck
 from rulecheck.cli import main
 from rulecheck.report import render
-from rulecheck.report_html import distribution
 from rulecheck.report_xlsx import cell_text
 from rulecheck.source import display_width
 

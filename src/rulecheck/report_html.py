@@ -56,8 +56,6 @@ ROW_HEIGHT = 24
 GLYPH = 7  # pixels per display column of 13px text (a Chinese character takes two)
 COLUMN_WIDTH = 56  # the histogram's column per bin, in pixels
 PLOT_HEIGHT = 160
-MOST_BINS = 20
-STEPS = tuple(Decimal(step).scaleb(power) for power in range(-2, 7) for step in (1, 2, 5))
 FIGURE_NAMES = {"min": "最低分", "lower quartile": "下四分位数", "median": "中位数",
                 "upper quartile": "上四分位数", "max": "最高分", "mean": "平均分"}
 
@@ -138,7 +136,7 @@ def render_html_batch(scored: list, summary) -> str:
                       for name, value in summary.figures().items())
     body = (f"{header}\n<h2>等级分布</h2>\n<table class=\"grades\"><thead><tr><th>等级</th>"
             f'<th class="number">部门数</th></tr></thead>\n<tbody>{grades}</tbody></table>\n'
-            + (f'<h2>总分分布</h2>\n<dl class="figures">{figures}</dl>\n{histogram(distribution(summary.totals, summary.max))}\n'
+            + (f'<h2>总分分布</h2>\n<dl class="figures">{figures}</dl>\n{histogram(summary.histogram())}\n'
                if summary.scored else "")
             + f"<h2>各部门得分</h2>\n{departments_table(scored)}")
     return page(title, body)
@@ -158,26 +156,6 @@ def departments_table(scored: list) -> str:
                     f"{cells}</tr>")
     return ('<table class="departments">\n<thead><tr><th>部门</th><th class="number">总分</th><th>等级</th>'
             "<th>错误</th></tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>")
-
-
-def distribution(totals, maximum: Decimal) -> list[tuple[Decimal, Decimal, int]]:
-    """The totals counted in bins of a round width (1, 2, 5, 10… points), from below the lowest total
-    to the maximum, at most 20 bins: low ≤ total < high, the last bin with its high end. Finer than
-    fixed 10-point bins, where the totals of a typical year all fall in 90–100."""
-    if not totals:
-        return []
-    lowest = min(totals)
-    for step in STEPS:
-        low = (lowest // step) * step
-        if (maximum - low) / step <= MOST_BINS:
-            break
-    bins = []
-    while low < maximum or not bins:
-        bins.append([low, min(low + step, maximum), 0])
-        low += step
-    for total in totals:
-        bins[min(max(int((total - bins[0][0]) // step), 0), len(bins) - 1)][2] += 1
-    return [tuple(b) for b in bins]
 
 
 def histogram(bins: list) -> str:

@@ -13,7 +13,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from .report_html import FIGURE_NAMES, distribution
+from .report_html import FIGURE_NAMES
 from .results import Result
 from .source import display_width
 
@@ -114,7 +114,7 @@ def summary_sheet(sheet, summary) -> None:
         rows += [bold("总分"), *([FIGURE_NAMES[name], value] for name, value in figures.items()), []]
     rows.append(bold("总分从", "到", "部门数"))
     first_bin = len(rows) + 1
-    bins = distribution(summary.totals, summary.max)
+    bins = summary.histogram()
     rows += [[low, high, count] for low, high, count in bins]
     for row in rows:
         sheet.append(row)
