@@ -162,3 +162,15 @@ def test_an_unknown_format_is_a_usage_error(run, framework_path, case_path):
     result = run("score", framework_path, case_path, "--format", "csv")
     assert result.exit_code == 2
     assert "csv" in result.stderr
+
+
+def test_scoring_with_a_rule_file_check_faults_warns_once_and_still_scores(run, framework_path, case_path, tmp_path):
+    uncapped = framework_path.read_text(encoding="utf-8").replace(
+        "min(按计划时间完成项目数 / 计划完成项目数, 1) × 6", "按计划时间完成项目数 / 计划完成项目数 × 6")
+    rules = tmp_path / "uncapped.rules"
+    rules.write_text(uncapped, encoding="utf-8")
+    result = run("score", rules, case_path)
+    assert result.exit_code == 0 and "97.83" in result.stdout
+    assert result.stderr == (f"warning: 'rulecheck check {rules}' reports 1 problem in this rule file; "
+                             "scores outside their points are still refused\n")
+    assert run("score", framework_path, case_path).stderr == ""

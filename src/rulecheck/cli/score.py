@@ -48,6 +48,7 @@ def score_command(rules: str, facts: str, fmt: str | None, explain: bool, output
         raise click.UsageError(problem)
     try:
         ruleset = ruleset_from(analyze(rules))
+        warn_of_findings(ruleset, rules)
         if batch:
             sys.exit(score_batch(ruleset, facts, fmt, output))
         result = ruleset.evaluate(load_facts_or_fail(facts), explain=explain)
@@ -70,6 +71,15 @@ def usage_problem(fmt: str, batch: bool, explain: bool) -> str | None:
         return (f"--format {fmt} writes one row per department: give a CSV, a JSON Lines file or a folder "
                 "as INPUT; for one facts file use table, markdown, json, html or xlsx")
     return None
+
+
+def warn_of_findings(ruleset, rules: str) -> None:
+    """A rule file `check` faults (a score that can leave its points, a band gap…) still scores, each
+    score range-checked; say so once on standard error, so that nobody scores with it unawares."""
+    errors = sum(d.is_error for d in ruleset.findings)
+    if errors:
+        click.echo(f"warning: 'rulecheck check {rules}' reports {plural(errors, 'problem')} in this rule file; "
+                   "scores outside their points are still refused", err=True)
 
 
 def load_facts_or_fail(path: str):
