@@ -9,7 +9,14 @@ eval/exec of rule text.
 from __future__ import annotations
 
 import operator
-from decimal import ROUND_DOWN, ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import (
+    ROUND_DOWN,
+    ROUND_HALF_DOWN,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    ROUND_UP,
+    Decimal,
+)
 from typing import Callable
 
 import attrs
@@ -18,7 +25,15 @@ from . import ast
 from .check import Checked, ordered_lets
 from .check.types import TypeChecker
 from .diagnostics import Diagnostic, error
-from .format import format_condition, format_expr, format_literal, format_name, format_number, format_value
+from .format import (
+    format_condition,
+    format_deduct,
+    format_expr,
+    format_literal,
+    format_name,
+    format_number,
+    format_value,
+)
 from .results import Step
 from .source import Span
 
@@ -313,15 +328,9 @@ class Compiler:
             lines = self.where([e for s in rule.steps for e in (s.quantity, s.threshold) if e is not None], env)
             lines.append(Step(f"start at {format_number(points)}", span))
             for (amount, quantity, unit, threshold, step), minus in zip(steps, deducted(env)):
-                text = f"deduct {format_expr(step.amount)} per "
-                if step.unit is not None:
-                    text += f"{format_expr(step.unit)} of "
-                text += format_expr(step.quantity)
-                if step.threshold is not None:
-                    text += f" {step.direction} {format_expr(step.threshold)}"
-                text += (f": {show_quantity[id(step)](env)}, "
-                         f"{format_number(units(env, quantity, unit, threshold, step))} unit(s) → "
-                         f"−{format_number(minus)}")
+                text = (f"{format_deduct(step)}: {show_quantity[id(step)](env)}, "
+                        f"{format_number(units(env, quantity, unit, threshold, step))} unit(s) → "
+                        f"−{format_number(minus)}")
                 lines.append(Step(text, step.span))
             floor_value = floor(env)
             lines.append(Step(f"floor {format_number(floor_value)}: score = max({format_number(points)} − "

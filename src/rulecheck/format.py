@@ -143,6 +143,19 @@ def _wrap(expr, level, values, kinds, source) -> str:
     return f"({text})" if own < level else text
 
 
+def format_deduct(step: ast.Deduct, show=None) -> str:
+    """'deduct AMOUNT per [UNIT of] QUANTITY [above|below THRESHOLD]', each part printed by `show`
+    (format_expr for explanations, format_source for the file's own layout)."""
+    show = show or format_expr
+    text = f"deduct {show(step.amount)} per "
+    if step.unit is not None:
+        text += f"{show(step.unit)} of "
+    text += show(step.quantity)
+    if step.threshold is not None:
+        text += f" {step.direction} {show(step.threshold)}"
+    return text
+
+
 def format_condition(condition, subject=None) -> str:
     """A band row's condition, leaving out the table's subject where the row did (≥ 95%)."""
     if condition is None:

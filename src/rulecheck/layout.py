@@ -25,6 +25,7 @@ from .diagnostics import InputFileError, RuleFileError
 from .format import (
     OP_SYMBOLS,
     PRECEDENCE,
+    format_deduct,
     format_source,
     format_source_name,
     format_source_number,
@@ -190,13 +191,7 @@ def band_condition(band: ast.Band) -> str:
 
 
 def deduct_text(step: ast.Deduct) -> str:
-    text = f"deduct {format_source(step.amount)} per "
-    if step.unit is not None:
-        text += f"{format_source(step.unit)} of "
-    text += format_source(step.quantity)
-    if step.threshold is not None:
-        text += f" {step.direction} {format_source(step.threshold)}"
-    return text
+    return format_deduct(step, format_source)
 
 
 # ---- comments and blank lines --------------------------------------------------------------------
