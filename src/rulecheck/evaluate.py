@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Context, Decimal, InvalidOperation, localcontext, ROUND_HALF_EVEN
+from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation, localcontext
 
 import attrs
 
 from . import ast
 from .compile import TOTAL_KEY, Compiled, CompiledGroup, EvalFailure, check_range
-from .diagnostics import EvaluationError, error
+from .diagnostics import Diagnostic, EvaluationError, error
 from .format import format_condition, format_number
 from .results import NodeResult, Result, Step
 
@@ -65,20 +65,26 @@ def _node(item, env, compiled: Compiled, explainer, failures: list) -> NodeResul
         score = round_score(raw, compiled, indicator)
         check_range(score, indicator.points, indicator.name, indicator.span)
         lines = explainer(item) if explainer else ()
-    except EvalFailure as failure:
-        diagnostic = failure.diagnostic
-        if failure.diagnostic.span != indicator.span and f"'{indicator.name}'" not in diagnostic.message:
-            diagnostic = attrs.evolve(diagnostic, message=f"{diagnostic.message} (scoring '{indicator.name}')")
-        failures.append(diagnostic)
-        return NodeResult(indicator.name, "indicator", indicator.points, Decimal(0), (), (), indicator.span)
-    except ArithmeticError:  # decimal Overflow or InvalidOperation: a value past 34 digits, or NaN
-        failures.append(error("E604", f"'{indicator.name}' cannot be scored: a value it computes is too large "
-                              "for exact arithmetic, or is not a number", indicator.span,
-                              "check the facts it reads for a value out of all proportion"))
+    except (EvalFailure, ArithmeticError) as exc:
+        failures.append(scoring_failure(exc, indicator))
         return NodeResult(indicator.name, "indicator", indicator.points, Decimal(0), (), (), indicator.span)
     if explainer and raw != score:
         lines += (Step(f"{format_number(raw)} rounded to {score}", compiled.rounding_span),)
     return NodeResult(indicator.name, "indicator", indicator.points, score, (), lines, indicator.span)
+
+
+def scoring_failure(exc: Exception, node) -> Diagnostic:
+    """What a failure while scoring an indicator (or a group's leaves) says: an EvalFailure's finding,
+    naming the node when its message does not, or E604 for decimal Overflow / InvalidOperation (a value
+    past 34 digits, or NaN)."""
+    if isinstance(exc, EvalFailure):
+        diagnostic = exc.diagnostic
+        if diagnostic.span != node.span and f"'{node.name}'" not in diagnostic.message:
+            diagnostic = attrs.evolve(diagnostic, message=f"{diagnostic.message} (scoring '{node.name}')")
+        return diagnostic
+    return error("E604", f"'{node.name}' cannot be scored: a value it computes is too large for exact "
+                 "arithmetic, or is not a number", node.span,
+                 "check the facts it reads for a value out of all proportion")
 
 
 def round_score(raw: Decimal, compiled: Compiled, indicator) -> Decimal:

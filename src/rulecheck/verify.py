@@ -23,7 +23,7 @@ from . import ast
 from .compile import EvalFailure
 from .diagnostics import Diagnostic, error
 from .domains import Domain, domain_of
-from .evaluate import ARITHMETIC, Env
+from .evaluate import ARITHMETIC, Env, scoring_failure
 from .format import format_name, format_number, format_value
 from .prove import PROVED, UNREAD, Proof, Scored, labelled, scored_nodes
 from .prove.search import candidates, facts_lines, rule_constants
@@ -102,15 +102,11 @@ class Verifier:
 
     def score(self, scored: Scored, facts: dict):
         """The rounded score, or the Diagnostic scoring fails with."""
-        node = scored.node
         with localcontext(ARITHMETIC):
             try:
                 return scored.score(Env(facts, self.compiled.lets))
-            except EvalFailure as failure:
-                return failure.diagnostic
-            except ArithmeticError:
-                return error("E604", f"'{node.name}' cannot be scored: a value it computes is too large "
-                             "for exact arithmetic", node.span)
+            except (EvalFailure, ArithmeticError) as exc:
+                return scoring_failure(exc, scored.node)
 
     def bounds(self, leaf: Scored, proved: bool) -> Outcome:
         indicator = leaf.node
@@ -126,9 +122,7 @@ class Verifier:
         score = self.score(leaf, found)
         example = facts_lines(found, self.compiled.kinds)
         if isinstance(score, Diagnostic):
-            diagnostic = attrs.evolve(score, message=f"{score.message} (scoring '{indicator.name}')"
-                                      if f"'{indicator.name}'" not in score.message else score.message,
-                                      example=tuple(example))
+            diagnostic = attrs.evolve(score, example=tuple(example))
         else:
             where = "below 0" if score < 0 else f"above its {format_number(points)} points"
             diagnostic = error("E502" if score < 0 else "E501",
