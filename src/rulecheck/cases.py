@@ -30,7 +30,11 @@ from .diagnostics import (
 )
 from .evaluate import ARITHMETIC, Env, evaluate
 from .facts import FactSet, FactsLoader, load_facts, yaml_problem
-from .format import format_condition, format_expr, format_name
+from .format import (
+    format_band,
+    format_grade_row,
+    format_item,
+)
 from .results import Result
 from .source import Source, Span
 
@@ -520,16 +524,14 @@ def coverage_tables(ruleset: Ruleset):
         for name, _, rule in ast.indicator_rules(node):
             owner = node.name if name == node.name else f"{node.name} / {name}"
             if isinstance(rule, ast.Bands):
-                rows = [(f"{format_condition(b.condition, rule.subject)} → {format_expr(b.points)}", b.span)
-                        for b in rule.bands]
+                rows = [(format_band(b, rule.subject), b.span) for b in rule.bands]
                 yield "band", owner, rows, first_match([b.condition for b in rule.bands], compiler)
             elif isinstance(rule, ast.Checklist):
-                rows = [(f"{format_expr(i.condition)} → {format_expr(i.points)}", i.span) for i in rule.items]
+                rows = [(format_item(i), i.span) for i in rule.items]
                 yield "item", owner, rows, every_match([i.condition for i in rule.items], compiler)
     grades = ruleset.program.grades
     if grades:
-        rows = [(f"{format_condition(b.condition, ast.TotalScore())} → {format_name(b.grade)}", b.span)
-                for b in grades]
+        rows = [(format_grade_row(b), b.span) for b in grades]
         yield "grade", "grades", rows, first_match([b.condition for b in grades], compiler)
 
 

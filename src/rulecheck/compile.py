@@ -9,6 +9,7 @@ eval/exec of rule text.
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from decimal import (
     ROUND_DOWN,
     ROUND_HALF_DOWN,
@@ -17,7 +18,6 @@ from decimal import (
     ROUND_UP,
     Decimal,
 )
-from typing import Callable
 
 import attrs
 
@@ -26,7 +26,7 @@ from .check import Checked, ordered_lets
 from .check.types import TypeChecker
 from .diagnostics import Diagnostic, error
 from .format import (
-    format_condition,
+    format_band,
     format_deduct,
     format_expr,
     format_literal,
@@ -263,7 +263,7 @@ class Compiler:
             if subject is not None:
                 lines.append(Step(show_subject(env), rule.span))
             for index, band in enumerate(rule.bands if all_rows else rule.bands[:chosen + 1]):
-                row = f"{format_condition(band.condition, subject)} → {format_expr(band.points)}"
+                row = format_band(band, subject)
                 if index > chosen:
                     lines.append(Step(f"band {index + 1}: {row}   not tried", band.span))
                     continue

@@ -36,8 +36,11 @@ from .diagnostics import (
 from .domains import domain_of
 from .facts import load_facts
 from .format import (
+    format_band,
     format_condition,
     format_expr,
+    format_grade_row,
+    format_item,
     format_literal,
     format_name,
     format_number,
@@ -444,10 +447,6 @@ def _rounding(rounding: ast.Rounding) -> str:
     return f"{rounding.decimals} decimal{'s' if rounding.decimals != 1 else ''} {rounding.mode}"
 
 
-def _grade_row(row: ast.GradeBand) -> str:
-    return f"{format_condition(row.condition, ast.TotalScore())} → {format_name(row.grade)}"
-
-
 def _declarations(old: tuple, new: tuple, text) -> list[str]:
     """Inputs or derived values added, removed or redeclared, in the new file's order (the removed
     ones first); descriptions are for people and do not count."""
@@ -496,8 +495,8 @@ def _grades(old: tuple, new: tuple) -> list[str]:
         if a.condition != b.condition:
             differences.append(_condition_change(a.condition, b.condition, ast.TotalScore()))
         return _said(f"grade {format_name(b.grade)}", differences)
-    return _row_lines(old, new, lambda row: row.grade, lambda i, row: f"grade removed: {_grade_row(row)}",
-                      lambda j, row: f"grade added: {_grade_row(row)}", changed)
+    return _row_lines(old, new, lambda row: row.grade, lambda i, row: f"grade removed: {format_grade_row(row)}",
+                      lambda j, row: f"grade added: {format_grade_row(row)}", changed)
 
 
 def _bands(old: ast.Bands, new: ast.Bands) -> list[str]:
@@ -508,16 +507,12 @@ def _bands(old: ast.Bands, new: ast.Bands) -> list[str]:
         return _said(f"band {j + 1}" + (f" (was {i + 1})" if i != j else ""), differences)
     lines = [f"band subject: {_subject(old.subject)} → {_subject(new.subject)}"] if old.subject != new.subject else []
     return lines + _row_lines(old.bands, new.bands, lambda band: band.points,
-                              lambda i, band: f"band {i + 1} removed: {_band_row(band, old.subject)}",
-                              lambda j, band: f"band {j + 1} added: {_band_row(band, new.subject)}", changed)
+                              lambda i, band: f"band {i + 1} removed: {format_band(band, old.subject)}",
+                              lambda j, band: f"band {j + 1} added: {format_band(band, new.subject)}", changed)
 
 
 def _subject(subject) -> str:
     return format_expr(subject) if subject is not None else "(each row names its own)"
-
-
-def _band_row(band: ast.Band, subject) -> str:
-    return f"{format_condition(band.condition, subject)} → {format_expr(band.points)}"
 
 
 def _checklist(old: ast.Checklist, new: ast.Checklist) -> list[str]:
@@ -527,12 +522,9 @@ def _checklist(old: ast.Checklist, new: ast.Checklist) -> list[str]:
         return _said(f"item {j + 1}", [f"condition {format_expr(a.condition)} → {format_expr(b.condition)}"]
                      + ([_points(a, b)] if a.points != b.points else []))
     return _row_lines(old.items, new.items, lambda item: item.condition,
-                      lambda i, item: f"item removed: {_item(item)}", lambda j, item: f"item added: {_item(item)}",
+                      lambda i, item: f"item removed: {format_item(item)}", lambda j, item: f"item added: {format_item(item)}",
                       changed)
 
-
-def _item(item: ast.ChecklistItem) -> str:
-    return f"{format_expr(item.condition)} → {format_expr(item.points)}"
 
 
 def _points(old, new) -> str:

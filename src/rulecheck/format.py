@@ -143,6 +143,21 @@ def _wrap(expr, level, values, kinds, source) -> str:
     return f"({text})" if own < level else text
 
 
+def format_band(band: ast.Band, subject=None) -> str:
+    """A band row as the analyst reads it: '≥ 95% → 6' (the table's subject left out)."""
+    return f"{format_condition(band.condition, subject)} → {format_expr(band.points)}"
+
+
+def format_item(item: ast.ChecklistItem) -> str:
+    """A checklist item: '含可量化指标 → 1'."""
+    return f"{format_expr(item.condition)} → {format_expr(item.points)}"
+
+
+def format_grade_row(row: ast.GradeBand) -> str:
+    """A row of 'grades:': '≥ 90 → 优'."""
+    return f"{format_condition(row.condition, ast.TotalScore())} → {format_name(row.grade)}"
+
+
 def format_deduct(step: ast.Deduct, show=None) -> str:
     """'deduct AMOUNT per [UNIT of] QUANTITY [above|below THRESHOLD]', each part printed by `show`
     (format_expr for explanations, format_source for the file's own layout)."""
