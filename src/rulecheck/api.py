@@ -77,6 +77,7 @@ class Ruleset:
     sources: dict = attrs.field(repr=False)
     warnings: tuple = ()
     findings: tuple = ()  # the prove stage's diagnostics: bounds, band tables, directions
+    checked: Checked | None = attrs.field(default=None, repr=False, eq=False)  # what compiled came from
 
     @property
     def name(self) -> str:
@@ -112,7 +113,8 @@ def ruleset_from(analysis: Analysis) -> Ruleset:
         raise RuleFileError(analysis.diagnostics, analysis.linked.sources)
     checks = analysis.linked.diagnostics + analysis.checked.diagnostics
     return Ruleset(analysis.checked.program, analysis.compiled, analysis.linked.sources,
-                   tuple(d for d in checks if not d.is_error), tuple(analysis.proof.diagnostics))
+                   tuple(d for d in checks if not d.is_error), tuple(analysis.proof.diagnostics),
+                   analysis.checked)
 
 
 def load(path: str | Path) -> Ruleset:

@@ -18,7 +18,6 @@ import yaml
 
 from . import ast
 from .api import Ruleset
-from .check import check
 from .compile import TOTAL_KEY, Compiler
 from .diagnostics import (
     Diagnostic,
@@ -516,8 +515,9 @@ def coverage(ruleset: Ruleset, results: Iterable[CaseResult]) -> Coverage:
 def coverage_tables(ruleset: Ruleset):
     """(kind, owner, rows as (text, span), reach) for every band table, checklist and the grades;
     reach(env) is the set of the rows a department's facts reach (the first row that matches, for a band
-    table; each item earned, for a checklist). The conditions are compiled again, one closure a row."""
-    compiler = Compiler(check(ruleset.program))
+    table; each item earned, for a checklist). The conditions are compiled again, one closure a row, from
+    the checked program the ruleset keeps."""
+    compiler = Compiler(ruleset.checked)
     for node, _ in ast.iter_nodes(ruleset.program.nodes):
         if not isinstance(node, ast.Indicator):
             continue
