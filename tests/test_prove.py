@@ -52,8 +52,7 @@ def program_with(lets: str = "", indicator: str = ""):
 
 
 def intervals_of(checked) -> Intervals:
-    domains = {name: domain_of(decl) for name, decl in checked.symbols.inputs.items()}
-    return Intervals(domains, {let.name: let for let in checked.program.lets})
+    return Intervals.of_program(checked)
 
 
 def value(expression: str):

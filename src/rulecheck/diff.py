@@ -33,7 +33,6 @@ from .diagnostics import (
     RuleFileError,
     error,
 )
-from .domains import domain_of
 from .facts import load_facts
 from .format import (
     format_band,
@@ -226,9 +225,7 @@ class Side:
     @classmethod
     def of(cls, analysis: Analysis) -> Side:
         checked = analysis.checked
-        domains = {name: domain_of(decl) for name, decl in checked.symbols.inputs.items()}
-        intervals = Intervals(domains, {let.name: let for let in checked.program.lets})
-        return cls(checked.program, intervals, Compiler(checked).display_kind)
+        return cls(checked.program, Intervals.of_program(checked), Compiler(checked).display_kind)
 
 
 @attrs.frozen
@@ -522,8 +519,8 @@ def _checklist(old: ast.Checklist, new: ast.Checklist) -> list[str]:
         return _said(f"item {j + 1}", [f"condition {format_expr(a.condition)} → {format_expr(b.condition)}"]
                      + ([_points(a, b)] if a.points != b.points else []))
     return _row_lines(old.items, new.items, lambda item: item.condition,
-                      lambda i, item: f"item removed: {format_item(item)}", lambda j, item: f"item added: {format_item(item)}",
-                      changed)
+                      lambda i, item: f"item removed: {format_item(item)}",
+                      lambda j, item: f"item added: {format_item(item)}", changed)
 
 
 

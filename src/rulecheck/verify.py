@@ -22,10 +22,11 @@ from hypothesis.errors import NoSuchExample
 from . import ast
 from .compile import EvalFailure
 from .diagnostics import Diagnostic, error
-from .domains import Domain, domain_of
+from .domains import Domain
 from .evaluate import ARITHMETIC, Env, scoring_failure
 from .format import format_name, format_number, format_value
 from .prove import PROVED, UNREAD, Proof, Scored, labelled, scored_nodes
+from .prove.intervals import Intervals
 from .prove.search import candidates, facts_lines, rule_constants
 
 # Inputs with no upper bound are drawn up to these; shrinking then finds the smallest value that fails.
@@ -219,7 +220,5 @@ def _order(domain: Domain):
 
 def verify(analysis, *, max_examples: int = 200, seed: int = 0) -> list[Outcome]:
     """Test every leaf's bounds and every declared direction of an analysed (compiled) rule file."""
-    checked = analysis.checked
-    domains = {name: domain_of(decl) for name, decl in checked.symbols.inputs.items()}
-    lets = {let.name: let for let in checked.program.lets}
-    return Verifier(analysis.compiled, analysis.proof, domains, lets, max_examples, seed).run()
+    intervals = Intervals.of_program(analysis.checked)
+    return Verifier(analysis.compiled, analysis.proof, intervals.domains, intervals.lets, max_examples, seed).run()

@@ -17,7 +17,6 @@ from .. import ast
 from ..check import Checked
 from ..compile import Compiled, CompiledGroup, Compiler, iter_leaves
 from ..diagnostics import error, warning
-from ..domains import domain_of
 from ..evaluate import round_score
 from ..format import format_name, format_number, format_value
 from .bands import BandChecker
@@ -91,9 +90,7 @@ class Prover:
     findings: list = attrs.field(factory=list)
 
     def __attrs_post_init__(self):
-        symbols = self.checked.symbols
-        domains = {name: domain_of(decl) for name, decl in symbols.inputs.items()}
-        self.intervals = Intervals(domains, {let.name: let for let in self.checked.program.lets})
+        self.intervals = Intervals.of_program(self.checked)
         self.compiler = Compiler(self.checked)
 
     def run(self) -> Proof:

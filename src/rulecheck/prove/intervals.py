@@ -14,7 +14,7 @@ from decimal import Decimal
 import attrs
 
 from .. import ast
-from ..domains import Domain
+from ..domains import Domain, domain_of
 
 INF = Decimal("Infinity")
 ZERO, ONE = Decimal(0), Decimal(1)
@@ -114,6 +114,12 @@ class Intervals:
     domains: Mapping[str, Domain]
     lets: Mapping[str, ast.Let]
     memo: dict = attrs.field(factory=dict)
+
+    @classmethod
+    def of_program(cls, checked) -> Intervals:
+        """For a checked program: its inputs' declared domains and its (resolved) derived values."""
+        return cls({name: domain_of(decl) for name, decl in checked.symbols.inputs.items()},
+                   {let.name: let for let in checked.program.lets})
 
     def of(self, expr) -> Value:
         if isinstance(expr, ast.Ref):
