@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from .. import ast
-from ..api import Ruleset, analyze, ruleset_from
+from ..api import Ruleset, load
 from ..diagnostics import RulecheckError
 from ..format import format_number
 from ..results import NodeResult, Result
@@ -31,7 +31,7 @@ def explain_command(rules: str, facts: str, indicator: str | None) -> None:
     With INDICATOR (an indicator, a part of one, or a group), explain only that indicator, or every
     indicator of the group; without it, every indicator, then the total and the grade."""
     try:
-        ruleset = ruleset_from(analyze(rules))
+        ruleset = load(rules)
     except RulecheckError as exc:
         fail(exc)
     target = find_target(ruleset, indicator, rules) if indicator is not None else None

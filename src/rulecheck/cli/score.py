@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..api import analyze, ruleset_from
+from ..api import load
 from ..batch import (
     BATCH_FORMATS,
     RowWriter,
@@ -47,7 +47,7 @@ def score_command(rules: str, facts: str, fmt: str | None, explain: bool, output
     if problem:
         raise click.UsageError(problem)
     try:
-        ruleset = ruleset_from(analyze(rules))
+        ruleset = load(rules)
         warn_of_findings(ruleset, rules)
         if batch:
             sys.exit(score_batch(ruleset, facts, fmt, output))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..api import analyze, ruleset_from
+from ..api import load
 from ..cases import (
     CASE_SUFFIX,
     CaseFileError,
@@ -38,7 +38,7 @@ def cases_command(rules: str, cases, show_coverage: bool) -> None:
     """Run cases (*.case.yaml files, or folders of them) against RULES; by default, those under the
     cases/ folder beside RULES."""
     try:
-        ruleset = ruleset_from(analyze(rules))
+        ruleset = load(rules)
     except RulecheckError as exc:
         fail(exc)
     paths = case_files(cases) if cases else find_cases(rules)
