@@ -34,7 +34,7 @@ from .format import (
     format_grade_row,
     format_item,
 )
-from .results import Result
+from .results import Result, added_up
 from .source import Source, Span
 
 CASE_SUFFIX = ".case.yaml"
@@ -435,14 +435,10 @@ def compare(result: Result, expectation: Expectation) -> Comparison:
         step = result.grade_step or f"no row of 'grades:' matches the total {result.total}"
         return Comparison(expectation, result.grade, (step,))
     if target == TOTAL:
-        return Comparison(expectation, result.total, (sum_line(result.nodes, result.total),))
+        return Comparison(expectation, result.total, (added_up(result.nodes, result.total),))
     node = result[target]
-    explanation = node.explanation if node.kind == "indicator" else (sum_line(node.children, node.score),)
+    explanation = node.explanation if node.kind == "indicator" else (added_up(node.children, node.score),)
     return Comparison(expectation, node.score, tuple(explanation))
-
-
-def sum_line(nodes, total: Decimal) -> str:
-    return " + ".join(f"{node.name} {node.score}" for node in nodes) + f" = {total}"
 
 
 # ---- coverage ------------------------------------------------------------------------------------

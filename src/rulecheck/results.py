@@ -97,3 +97,8 @@ class Result:
     def to_dict(self, explain: bool = True) -> dict:
         return {"framework": self.framework, "total": str(self.total), "max": str(self.max),
                 "grade": self.grade, "nodes": [n.to_dict(explain) for n in self.nodes]}
+
+
+def added_up(nodes, total: Decimal) -> str:
+    """How a group's (or the framework's) score adds up: '预算编制 10.00 + 目标设置 10.00 = 20.00'."""
+    return " + ".join(f"{node.name} {node.score}" for node in nodes) + f" = {total}"

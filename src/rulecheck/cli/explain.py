@@ -14,7 +14,7 @@ from .. import ast
 from ..api import Ruleset, load
 from ..diagnostics import RulecheckError
 from ..format import format_number
-from ..results import NodeResult, Result
+from ..results import NodeResult, Result, added_up
 from ..source import Span, display_width, pad_to
 from . import Exit, fail, main
 from .score import load_facts_or_fail
@@ -106,8 +106,7 @@ def points(maximum) -> str:
 
 def sum_text(children, score, maximum) -> str:
     """'预算执行率 4.52 + 重点工作完成情况 8.00 + … = 18.33 out of 20'."""
-    added = " + ".join(f"{child.name} {child.score}" for child in children)
-    return f"{added} = {score} out of {format_number(maximum)}"
+    return f"{added_up(children, score)} out of {format_number(maximum)}"
 
 
 def render(lines: list, base: Path) -> str:
