@@ -112,7 +112,8 @@ def test_numbers_are_exact_decimals_and_yaml_merge_keys_are_read(tmp_path, small
 
 def test_find_cases_takes_every_case_file_under_the_cases_folder_and_nothing_else(framework_path, root):
     assert find_cases(framework_path) == [root / "rules/shenzhen/cases/bands.case.yaml",
-                                          root / "rules/shenzhen/cases/edu-info-center-2024.case.yaml"]
+                                          root / "rules/shenzhen/cases/edu-info-center-2024.case.yaml",
+                                          root / "rules/shenzhen/cases/exact-half.case.yaml"]
     assert find_cases(root / "rules/shenzhen/departments/edu-info-center.rules") == [
         root / "rules/shenzhen/departments/cases/edu-info-center-2024.case.yaml"]
     assert case_files([root / "rules/shenzhen"]) == sorted((root / "rules/shenzhen").rglob("*.case.yaml"))

@@ -45,12 +45,15 @@ def test_the_shipped_cases_pass_and_reach_everything(run, root, monkeypatch):
     lines = result.stdout.splitlines()
     assert lines[0] == "rules/shenzhen/cases/bands.case.yaml"
     assert lines[1] == "  ✓ 满意度 92%, the second band"
-    assert lines[-5:] == ["  ✓ below 60 is 差", "rules/shenzhen/cases/edu-info-center-2024.case.yaml",
-                          "  ✓ 深圳市教育信息技术中心 2024 自评", "",
+    assert lines[-9:] == ["  ✓ below 60 is 差", "rules/shenzhen/cases/edu-info-center-2024.case.yaml",
+                          "  ✓ 深圳市教育信息技术中心 2024 自评", "rules/shenzhen/cases/exact-half.case.yaml",
+                          "  ✓ 30 of 32 projects on time, 5.625 rounds half-up",
+                          "  ✓ 7 of 48 projects on time, 7/48 × 6 is exactly 0.875",
+                          "  ✓ 三季度 71.95% and 四季度 97.30%, 预算执行率 exactly 4.505", "",
                           ("coverage of rules/shenzhen/framework.rules: bands 27/27, checklist items 24/24, "
                           "grades 4/4")]
-    assert sum(line.startswith("  ✓ ") for line in lines) == 40
-    assert result.stderr == "2 case files, 40 cases: 40 passed\n"
+    assert sum(line.startswith("  ✓ ") for line in lines) == 43
+    assert result.stderr == "3 case files, 43 cases: 43 passed\n"
 
 
 def test_the_department_file_runs_the_cases_beside_it(run, department_path):

@@ -56,8 +56,11 @@ def test_score_json(run, framework_path, case_path, framework, case_facts):
     assert data["total"] == "97.83" and data["grade"] == "优" and data["max"] == "100"
     assert data == framework.evaluate(case_facts).to_dict(explain=False)
     assert data["nodes"][2]["children"][1]["children"][0] == {
-        "name": "预算执行率", "kind": "indicator", "max": "6", "score": "4.52",
+        "name": "预算执行率", "kind": "indicator", "max": "6", "score": "4.52", "unrounded": "4.52005",
         "line": data["nodes"][2]["children"][1]["children"][0]["line"]}
+    # a score whose expansion never ends: shown to 6 places, and exactly, as a fraction
+    timely = data["nodes"][2]["children"][1]["children"][2]
+    assert (timely["score"], timely["unrounded"], timely["unrounded_exact"]) == ("5.81", "5.806452…", "180/31")
 
 
 def test_score_json_with_explanations(run, framework_path, case_path):

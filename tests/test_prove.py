@@ -12,6 +12,7 @@ import pytest
 import rulecheck
 from rulecheck import ast
 from rulecheck.domains import domain_of
+from rulecheck.numbers import Ratio
 from rulecheck.prove.intervals import INF, Intervals
 from rulecheck.prove.ranges import Choices, Piece, Ranges
 from rulecheck.prove.scores import rule_value
@@ -80,7 +81,7 @@ def rule(body: str):
     # a divisor on both sides of 0: nothing known
     ("分子 / 跨零", -INF, INF, {"分子": None, "跨零": None}),
     # a negative divisor flips the sign and the direction of the numerator; x / y still falls in y
-    ("分子 / 负数", "-2", "-0.3333333333333333333333333333", {"分子": -1, "负数": -1}),
+    ("分子 / 负数", "-2", Ratio(-1, 3), {"分子": -1, "负数": -1}),
     # the share a / (a + b), either way round: within [0, 1], up in a, down in b
     ("编外人员数 / (在编人数 + 编外人员数)", "0", "1", {"编外人员数": 1, "在编人数": -1}),
     ("编外人员数 / (编外人员数 + 在编人数)", "0", "1", {"编外人员数": 1, "在编人数": -1}),
@@ -90,7 +91,7 @@ def rule(body: str):
 ])
 def test_division(expression, low, high, dirs):
     found = value(expression)
-    assert (found.low, found.high) == (D(low), D(high))
+    assert (found.low, found.high) == (D(low), D(high) if isinstance(high, str) else high)
     assert found.dirs == dirs
 
 

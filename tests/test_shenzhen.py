@@ -103,7 +103,7 @@ def test_the_explanations_show_the_reported_working(result):
         "min(按计划时间完成项目数 ÷ 计划完成项目数, 1) × 6 = min(30 ÷ 31, 1) × 6 = 5.806452…",
         "5.806452… rounded to 5.81",
     )
-    assert result["预算执行率"].explanation[-1] == "4.52005… rounded to 4.52"
+    assert result["预算执行率"].explanation[-1] == "4.52005 rounded to 4.52"
     assert "where 一季度执行率 = min(一季度支出进度 ÷ 25%, 1) = min(7.73% ÷ 25%, 1) = 30.92%" in \
         result["预算执行率"].explanation
     assert result["编外人员控制率"].explanation == (

@@ -9,8 +9,6 @@ floors (`max`), so that both proofs and counterexamples get exercised.
 from __future__ import annotations
 
 import re
-from decimal import localcontext
-
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
@@ -19,8 +17,7 @@ from strategies import facts_for, rule_files, value_of
 import rulecheck
 from rulecheck import ast
 from rulecheck.api import ruleset_from
-from rulecheck.compile import EvalFailure
-from rulecheck.evaluate import ARITHMETIC, Env
+from rulecheck.runtime import Env, EvalFailure
 from rulecheck.prove import PROVED, REFUTED, scored_nodes
 
 FLIP = {"increasing": "decreasing", "decreasing": "increasing"}
@@ -42,11 +39,10 @@ def score_of(ruleset, facts, node) -> object:
     """The node's score (the sum of its leaves' rounded scores), or the codes scoring it fails with.
     Only this node is scored: another leaf's failure is not this one's."""
     scored = next(s for s in scored_nodes(ruleset.compiled) if s.node is node)
-    with localcontext(ARITHMETIC):
-        try:
-            return scored.score(Env(ruleset.validate(facts), ruleset.compiled.lets))
-        except EvalFailure as failure:
-            return {failure.diagnostic.code}
+    try:
+        return scored.score(Env(ruleset.validate(facts), ruleset.compiled.lets))
+    except EvalFailure as failure:
+        return {failure.diagnostic.code}
 
 
 def departments(example: tuple) -> list[dict]:

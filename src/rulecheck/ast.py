@@ -348,3 +348,13 @@ def iter_nodes(nodes, parents=()):
         yield item, parents
         if isinstance(item, Group):
             yield from iter_nodes(item.children, parents + (item.name,))
+
+
+def visit(visitor, prefix: str, node, *args):
+    """Dispatch on the node's kind, as Jinja's NodeVisitor does: `visitor.{prefix}_{Kind}(node, *args)`.
+    A pass that lacks a method for some kind fails here, and tests/test_language_tables.py lists every
+    pass against every kind, so a kind added to the language cannot be left unhandled."""
+    method = getattr(visitor, f"{prefix}_{type(node).__name__}", None)
+    if method is None:
+        raise NotImplementedError(f"{type(visitor).__name__} has no {prefix}_{type(node).__name__}")
+    return method(node, *args)

@@ -15,15 +15,15 @@ import csv
 import difflib
 import json
 from collections.abc import Iterable, Iterator
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import IO
 
 import attrs
 
+from . import numbers
 from .compile import iter_leaves
 from .diagnostics import Diagnostic, EvaluationError, FactsError, InputFileError, error
-from .evaluate import ARITHMETIC
 from .facts import FactSet, load_facts
 from .format import format_number
 from .results import Result
@@ -442,9 +442,8 @@ class Summary:
     @property
     def mean(self) -> Decimal:
         """The mean total, rounded half-up to the totals' decimals."""
-        with localcontext(ARITHMETIC):
-            mean = sum(self.totals, Decimal(0)) / self.scored
-        return mean.quantize(self._quantum, ROUND_HALF_UP)
+        mean = numbers.divide(numbers.total(self.totals), Decimal(self.scored))
+        return numbers.round_to(mean, -self._quantum.as_tuple().exponent, ROUND_HALF_UP)
 
     @property
     def _quantum(self) -> Decimal:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from decimal import Decimal, localcontext
+from decimal import Decimal
 from pathlib import Path
 
 import attrs
@@ -18,7 +18,7 @@ import yaml
 
 from . import ast
 from .api import Ruleset
-from .compile import TOTAL_KEY, Compiler
+from .compile import Compiler
 from .diagnostics import (
     Diagnostic,
     FactsError,
@@ -27,14 +27,16 @@ from .diagnostics import (
     error,
     sort_key,
 )
-from .evaluate import ARITHMETIC, Env, evaluate
+from .evaluate import evaluate
 from .facts import FactSet, FactsLoader, load_facts, yaml_problem
 from .format import (
     format_band,
     format_grade_row,
     format_item,
 )
+from .language import first_match
 from .results import Result, added_up
+from .runtime import TOTAL_KEY, Env
 from .source import Source, Span
 
 CASE_SUFFIX = ".case.yaml"
@@ -497,11 +499,10 @@ def coverage(ruleset: Ruleset, results: Iterable[CaseResult]) -> Coverage:
             continue
         env = Env(case_result.values, ruleset.compiled.lets)
         env[TOTAL_KEY] = case_result.result.total
-        with localcontext(ARITHMETIC):
-            for number, (kind, _, rows, reach) in enumerate(tables):
-                hits = reach(env)
-                for index in range(len(rows)):
-                    (reached if index in hits else missed)[number][index].append(case_result.case.name)
+        for number, (kind, _, rows, reach) in enumerate(tables):
+            hits = reach(env)
+            for index in range(len(rows)):
+                (reached if index in hits else missed)[number][index].append(case_result.case.name)
     return Coverage(tuple(
         Target(kind, owner, index + 1, text, span, tuple(reached[number][index]),
                tuple(missed[number][index]) if kind == "item" else ())
@@ -521,21 +522,22 @@ def coverage_tables(ruleset: Ruleset):
             owner = node.name if name == node.name else f"{node.name} / {name}"
             if isinstance(rule, ast.Bands):
                 rows = [(format_band(b, rule.subject), b.span) for b in rule.bands]
-                yield "band", owner, rows, first_match([b.condition for b in rule.bands], compiler)
+                yield "band", owner, rows, first_matching([b.condition for b in rule.bands], compiler)
             elif isinstance(rule, ast.Checklist):
                 rows = [(format_item(i), i.span) for i in rule.items]
                 yield "item", owner, rows, every_match([i.condition for i in rule.items], compiler)
     grades = ruleset.program.grades
     if grades:
         rows = [(format_grade_row(b), b.span) for b in grades]
-        yield "grade", "grades", rows, first_match([b.condition for b in grades], compiler)
+        yield "grade", "grades", rows, first_matching([b.condition for b in grades], compiler)
 
 
-def first_match(conditions: list, compiler: Compiler):
+def first_matching(conditions: list, compiler: Compiler):
     tests = [compiler.expr(c) if c is not None else None for c in conditions]
 
     def reach(env) -> set:
-        return {next((i for i, test in enumerate(tests) if test is None or test(env)), -1)}
+        index = first_match(tests, env)
+        return {index} if index is not None else set()
 
     return reach
 

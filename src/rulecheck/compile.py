@@ -8,23 +8,15 @@ eval/exec of rule text.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable
-from decimal import (
-    ROUND_DOWN,
-    ROUND_HALF_DOWN,
-    ROUND_HALF_EVEN,
-    ROUND_HALF_UP,
-    ROUND_UP,
-    Decimal,
-)
+from decimal import Decimal
 
 import attrs
 
-from . import ast
+from . import ast, numbers
 from .check import Checked, ordered_lets
 from .check.types import TypeChecker
-from .diagnostics import Diagnostic, error
+from .diagnostics import error
 from .format import (
     format_band,
     format_deduct,
@@ -34,27 +26,15 @@ from .format import (
     format_number,
     format_value,
 )
+from .language import ARITHMETIC, BUILTINS, COMPARISONS, CONNECTIVES, DEFAULT_ROUNDING, ROUNDING_MODES, first_match
 from .results import Step
-from .source import Span
+from .runtime import TOTAL_KEY, EvalFailure, Rounding, check_range
 
-ZERO = Decimal(0)
-TOTAL_KEY = "\0total"
-ROUNDING_MODES = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN, "half-down": ROUND_HALF_DOWN,
-                  "up": ROUND_UP, "down": ROUND_DOWN}
-COMPARISONS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
-               "=": operator.eq, "!=": operator.ne}
+ZERO, ONE = numbers.ZERO, numbers.ONE
 Fn = Callable[[dict], object]
 # explain(env, all_rows): the Steps of a score; with all_rows, a band table lists its rows after the
 # one that matched too, as text only (scoring did not read them, so neither does the explanation)
 Explain = Callable[..., tuple]
-
-
-class EvalFailure(Exception):
-    """Raised inside a closure; evaluation turns it into an EvaluationError with context."""
-
-    def __init__(self, diagnostic: Diagnostic):
-        super().__init__(diagnostic.message)
-        self.diagnostic = diagnostic
 
 
 @attrs.frozen
@@ -76,14 +56,12 @@ class Compiled:
     """Everything evaluation needs: the compiled tree, derived values, rounding and grades."""
     name: str
     total: Decimal
-    quantum: Decimal
-    rounding: str
+    rounding: Rounding
     nodes: tuple
     lets: dict  # name → closure
     grades: tuple  # (condition closure or None, grade name, ast.GradeBand)
     kinds: dict  # name → input kind or declared let type, for showing values
     required: dict  # input name → [(indicator name, span)] that read it
-    rounding_span: Span | None = None  # the `rounding` line, cited when a score is rounded
 
 
 def compile_program(checked: Checked) -> Compiled:
@@ -96,15 +74,15 @@ def compile_program(checked: Checked) -> Compiled:
     for leaf in iter_leaves(nodes):
         for name in sorted(leaf.inputs):
             required.setdefault(name, []).append((leaf.indicator.name, leaf.indicator.span))
-    rounding = program.rounding or ast.Rounding(2)
+    rounding = program.rounding or DEFAULT_ROUNDING
     grades = tuple((compiler.expr(b.condition) if b.condition is not None else None, b.grade, b)
                    for b in program.grades)
     return Compiled(
         name=program.name.value if program.name else "",
-        total=program.total.value if program.total else sum((n.points for n in program.nodes), ZERO),
-        quantum=Decimal(1).scaleb(-rounding.decimals), rounding=ROUNDING_MODES[rounding.mode],
-        nodes=nodes, lets=lets, grades=grades, kinds=kinds, required=required,
-        rounding_span=program.rounding.span if program.rounding else None)
+        total=program.total.value if program.total else numbers.total(n.points for n in program.nodes),
+        rounding=Rounding(rounding.decimals, ROUNDING_MODES[rounding.mode],
+                          program.rounding.span if program.rounding else None),
+        nodes=nodes, lets=lets, grades=grades, kinds=kinds, required=required)
 
 
 def iter_leaves(nodes):
@@ -165,7 +143,7 @@ class Compiler:
             for part, part_score in scorers:
                 value = part_score(env)
                 check_range(value, part.points, part.name, part.span)
-                total += value
+                total = numbers.add(total, value)
             return total
 
         def explain(env, all_rows=False):
@@ -181,17 +159,7 @@ class Compiler:
 
     def rule(self, name, points, rule, span=None):
         """The score and explain closures of the rule of an indicator or part, declared at `span`."""
-        if isinstance(rule, ast.Formula):
-            return self.formula(rule)
-        if isinstance(rule, ast.Assessed):
-            return self.assessed(rule)
-        if isinstance(rule, ast.Bands):
-            return self.bands(name, rule)
-        if isinstance(rule, ast.Checklist):
-            return self.checklist(rule)
-        if isinstance(rule, ast.Deduction):
-            return self.deduction(points, rule, span)
-        raise AssertionError(rule)
+        return ast.visit(self, "rule", rule, name, points, span)
 
     # ---- rules ------------------------------------------------------------------------------------
 
@@ -213,7 +181,7 @@ class Compiler:
             visit(expr)
         return lines
 
-    def formula(self, rule: ast.Formula):
+    def rule_Formula(self, rule: ast.Formula, name, points, span):
         score = self.expr(rule.expr)
 
         def explain(env, all_rows=False):
@@ -223,7 +191,7 @@ class Compiler:
 
         return score, explain
 
-    def assessed(self, rule: ast.Assessed):
+    def rule_Assessed(self, rule: ast.Assessed, name, points, span):
         name = rule.input.name
         decl = self.checked.symbols.inputs[name]
 
@@ -236,15 +204,15 @@ class Compiler:
 
         return score, explain
 
-    def bands(self, name, rule: ast.Bands):
-        rows = [(self.expr(b.condition) if b.condition is not None else None, self.expr(b.points), b)
-                for b in rule.bands]
+    def rule_Bands(self, rule: ast.Bands, name, points, span):
+        conditions = [self.expr(b.condition) if b.condition is not None else None for b in rule.bands]
+        row_points = [self.expr(b.points) for b in rule.bands]
         subject = rule.subject
 
         def matching(env):
-            for index, (condition, points, band) in enumerate(rows):
-                if condition is None or condition(env):
-                    return index
+            index = first_match(conditions, env)
+            if index is not None:
+                return index
             shown = (f": {format_expr(subject)} = {format_expr(subject, env, self.kinds)}"
                      if subject is not None else "")
             raise EvalFailure(error("E602", f"no band of '{name}' matches{shown}", rule.span,
@@ -252,7 +220,7 @@ class Compiler:
                                     else "add an 'otherwise' row, or a row for this department's case"))
 
         def score(env):
-            return rows[matching(env)][1](env)
+            return row_points[matching(env)](env)
 
         show_subject = self.shown(subject) if subject is not None else None
 
@@ -274,11 +242,11 @@ class Compiler:
 
         return score, explain
 
-    def checklist(self, rule: ast.Checklist):
+    def rule_Checklist(self, rule: ast.Checklist, name, points, span):
         items = [(self.expr(i.condition), self.expr(i.points), i) for i in rule.items]
 
         def score(env):
-            return sum((points(env) for condition, points, _ in items if condition(env)), ZERO)
+            return numbers.total(points(env) for condition, points, _ in items if condition(env))
 
         def explain(env, all_rows=False):
             lines = self.where([i.condition for i in rule.items], env)
@@ -295,11 +263,11 @@ class Compiler:
 
         return score, explain
 
-    def deduction(self, points, rule: ast.Deduction, span=None):
+    def rule_Deduction(self, rule: ast.Deduction, name, points, span):
         steps = []
         for step in rule.steps:
             amount, quantity = self.expr(step.amount), self.expr(step.quantity)
-            unit = self.expr(step.unit) if step.unit is not None else (lambda env: Decimal(1))
+            unit = self.expr(step.unit) if step.unit is not None else (lambda env: ONE)
             threshold = self.expr(step.threshold) if step.threshold is not None else None
             steps.append((amount, quantity, unit, threshold, step))
         show_quantity = {id(step): self.shown(step.quantity) for step in rule.steps}
@@ -309,20 +277,21 @@ class Compiler:
         def units(env, quantity, unit, threshold, step):
             value = quantity(env)
             if threshold is not None:
-                value = value - threshold(env) if step.direction == "above" else threshold(env) - value
+                value = (numbers.subtract(value, threshold(env)) if step.direction == "above"
+                         else numbers.subtract(threshold(env), value))
                 value = max(value, ZERO)
             size = unit(env)
             if size == 0:
                 raise EvalFailure(error("E601", "division by zero: the deduction's unit is 0", step.span,
                                         "deduct per a positive unit, e.g. 'per 1% of …'"))
-            return value / size
+            return numbers.divide(value, size)
 
         def deducted(env):
-            return [amount(env) * units(env, quantity, unit, threshold, step)
+            return [numbers.multiply(amount(env), units(env, quantity, unit, threshold, step))
                     for amount, quantity, unit, threshold, step in steps]
 
         def score(env):
-            return max(points - sum(deducted(env), ZERO), floor(env))
+            return max(numbers.subtract(points, numbers.total(deducted(env))), floor(env))
 
         def explain(env, all_rows=False):
             lines = self.where([e for s in rule.steps for e in (s.quantity, s.threshold) if e is not None], env)
@@ -334,7 +303,7 @@ class Compiler:
                 lines.append(Step(text, step.span))
             floor_value = floor(env)
             lines.append(Step(f"floor {format_number(floor_value)}: score = max({format_number(points)} − "
-                              f"{format_number(sum(deducted(env), ZERO))}, {format_number(floor_value)}) = "
+                              f"{format_number(numbers.total(deducted(env)))}, {format_number(floor_value)}) = "
                               f"{format_number(score(env))}", floor_span))
             return tuple(lines)
 
@@ -355,44 +324,41 @@ class Compiler:
     # ---- expressions ------------------------------------------------------------------------------
 
     def expr(self, expr) -> Fn:
-        if isinstance(expr, ast.Number):
-            value = expr.value
-            return lambda env: value
-        if isinstance(expr, (ast.Ref,)):
-            name = expr.name
-            return lambda env: env[name]
-        if isinstance(expr, ast.GradeValue):
-            value = expr.value
-            return lambda env: value
-        if isinstance(expr, ast.TotalScore):
-            return lambda env: env[TOTAL_KEY]
-        if isinstance(expr, ast.Negate):
-            operand = self.expr(expr.operand)
-            return lambda env: -operand(env)
-        if isinstance(expr, ast.Not):
-            operand = self.expr(expr.operand)
-            return lambda env: not operand(env)
-        if isinstance(expr, ast.Binary):
-            return self.binary(expr)
-        if isinstance(expr, ast.Compare):
-            return self.compare(expr)
-        if isinstance(expr, ast.BoolOp):
-            operands = [self.expr(o) for o in expr.operands]
-            if expr.op == "and":
-                return lambda env: all(o(env) for o in operands)
-            return lambda env: any(o(env) for o in operands)
-        if isinstance(expr, ast.Call):
-            return self.call(expr)
-        raise AssertionError(expr)
+        """The closure computing an expression's value from the environment."""
+        return ast.visit(self, "expr", expr)
 
-    def binary(self, expr: ast.Binary) -> Fn:
+    def expr_Number(self, expr: ast.Number) -> Fn:
+        value = expr.value
+        return lambda env: value
+
+    def expr_Ref(self, expr: ast.Ref) -> Fn:
+        name = expr.name
+        return lambda env: env[name]
+
+    def expr_GradeValue(self, expr: ast.GradeValue) -> Fn:
+        value = expr.value
+        return lambda env: value
+
+    def expr_TotalScore(self, expr: ast.TotalScore) -> Fn:
+        return lambda env: env[TOTAL_KEY]
+
+    def expr_Negate(self, expr: ast.Negate) -> Fn:
+        operand, negate = self.expr(expr.operand), numbers.negate
+        return lambda env: negate(operand(env))
+
+    def expr_Not(self, expr: ast.Not) -> Fn:
+        operand = self.expr(expr.operand)
+        return lambda env: not operand(env)
+
+    def expr_BoolOp(self, expr: ast.BoolOp) -> Fn:
+        operands, connective = [self.expr(o) for o in expr.operands], CONNECTIVES[expr.op].apply
+        return lambda env: connective(o(env) for o in operands)
+
+    def expr_Binary(self, expr: ast.Binary) -> Fn:
         left, right = self.expr(expr.left), self.expr(expr.right)
-        if expr.op == "+":
-            return lambda env: left(env) + right(env)
-        if expr.op == "-":
-            return lambda env: left(env) - right(env)
-        if expr.op == "*":
-            return lambda env: left(env) * right(env)
+        apply = ARITHMETIC[expr.op].apply
+        if expr.op != "/":
+            return lambda env: apply(left(env), right(env))
         divisor_text = format_expr(expr.right)
         kinds = self.kinds
 
@@ -404,41 +370,33 @@ class Compiler:
                 shown = f"'{divisor_text}' is 0" if plain else f"'{divisor_text}' = {filled} = 0"
                 raise EvalFailure(error("E601", f"division by zero: {shown}", expr.span,
                                         "check the facts it reads, or score the zero case with bands first"))
-            return left(env) / denominator
+            return apply(left(env), denominator)
 
         return divide
 
-    def compare(self, expr: ast.Compare) -> Fn:
+    def expr_Compare(self, expr: ast.Compare) -> Fn:
         operands = [self.expr(o) for o in expr.operands]
-        ops = [COMPARISONS[op] for op in expr.ops]
-        if len(ops) == 1:
-            test, left, right = ops[0], operands[0], operands[1]
+        tests = [COMPARISONS[op].apply for op in expr.ops]
+        if len(tests) == 1:
+            test, left, right = tests[0], operands[0], operands[1]
             return lambda env: test(left(env), right(env))
 
         def chain(env):
             values = [o(env) for o in operands]
-            return all(op(a, b) for op, a, b in zip(ops, values, values[1:]))
+            return all(test(a, b) for test, a, b in zip(tests, values, values[1:]))
 
         return chain
 
-    def call(self, expr: ast.Call) -> Fn:
+    def expr_Call(self, expr: ast.Call) -> Fn:
         args = [self.expr(a) for a in expr.args]
-        name = expr.function
-        if name == "min":
-            return lambda env: min(a(env) for a in args)
-        if name == "max":
-            return lambda env: max(a(env) for a in args)
-        if name == "sum":
-            return lambda env: sum((a(env) for a in args), ZERO)
-        if name == "average":
-            count = Decimal(len(args))
-            return lambda env: sum((a(env) for a in args), ZERO) / count
-        if name == "abs":
-            return lambda env: abs(args[0](env))
-        if name == "clamp":
-            value, low, high = args
-            return lambda env: min(max(value(env), low(env)), high(env))
-        raise AssertionError(name)
+        apply = BUILTINS[expr.function].apply
+        if len(args) == 1:
+            only = args[0]
+            return lambda env: apply(only(env))
+        if len(args) == 2:
+            first, second = args
+            return lambda env: apply(first(env), second(env))
+        return lambda env: apply(*[a(env) for a in args])
 
 
 def rule_conditions(rule: ast.Bands, rows: int) -> list:
@@ -450,10 +408,3 @@ def rule_conditions(rule: ast.Bands, rows: int) -> list:
 
 def is_plain_bool(expr) -> bool:
     return isinstance(expr, ast.Ref) or (isinstance(expr, ast.Not) and isinstance(expr.operand, ast.Ref))
-
-
-def check_range(value: Decimal, points: Decimal, name: str, span: Span | None) -> None:
-    if value < 0 or value > points:
-        where = "below 0" if value < 0 else f"above its {format_number(points)} points"
-        raise EvalFailure(error("E603", f"'{name}' scored {format_number(value)}, {where}", span,
-                                "cap the rule, e.g. min(…, points) or clamp(…, 0, points)"))

@@ -8,22 +8,24 @@ from __future__ import annotations
 
 import functools
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
-from . import ast
+from . import ast, numbers
+from .language import ARITHMETIC, COMPARISONS, PRECEDENCE
 
-OP_SYMBOLS = {"+": "+", "-": "−", "*": "×", "/": "÷", ">=": "≥", "<=": "≤", ">": ">", "<": "<",
-              "=": "=", "!=": "≠"}
+OP_SYMBOLS = {a.op: a.shown for a in ARITHMETIC.values()} | {c.op: c.shown for c in COMPARISONS.values()}
 # Rule files divide with '/', as the source documents write a ratio (已完成项目数/计划完成项目总数×6分).
-SOURCE_SYMBOLS = OP_SYMBOLS | {"/": "/"}
-PRECEDENCE = {"or": 1, "and": 2, "not": 3, "compare": 4, "+": 5, "-": 5, "*": 6, "/": 6, "neg": 7, "atom": 8}
+SOURCE_SYMBOLS = OP_SYMBOLS | {a.op: a.source for a in ARITHMETIC.values()}
 BARE_NAME = re.compile(r"(?:[^\W\d]|[“‘《])[\w“”‘’《》]*\Z")
 SHOWN_DECIMALS = 6
 LARGEST_SHOWN_DIGITS = 21  # larger values show as 1.5E+30: 21 digits + 6 decimals fit a 28-digit context
 
 
-def format_number(value: Decimal) -> str:
-    """A decimal without trailing zeros; long expansions shown to 6 places with '…'."""
+def format_number(value: numbers.Number) -> str:
+    """A decimal without trailing zeros; long expansions shown to 6 places with '…', and so is an exact
+    fraction whose expansion never ends (30 ÷ 31 = 0.967742…)."""
+    if isinstance(value, numbers.Ratio):
+        return _format_ratio(value)
     if not value.is_finite() or value.adjusted() >= LARGEST_SHOWN_DIGITS:
         return str(value.normalize()) if value.is_finite() else str(value)  # 1E+40, NaN
     if value == value.to_integral_value():
@@ -38,8 +40,15 @@ def format_number(value: Decimal) -> str:
     return text
 
 
-def format_percent(value: Decimal) -> str:
-    return format_number(value * 100) + "%"
+def _format_ratio(value: numbers.Ratio) -> str:
+    shown = numbers.round_to(value, SHOWN_DECIMALS, ROUND_HALF_EVEN)
+    if shown.is_zero() or shown.adjusted() >= LARGEST_SHOWN_DIGITS:  # 3.333333E-10…, 3.333333E+25…
+        return str(numbers.approximate(value, SHOWN_DECIMALS + 1)) + "…"
+    return format(shown.normalize(), "f") + "…"
+
+
+def format_percent(value: numbers.Number) -> str:
+    return format_number(numbers.multiply(value, Decimal(100))) + "%"
 
 
 def format_value(value, kind: str | None = None) -> str:

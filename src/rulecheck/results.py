@@ -11,6 +11,8 @@ from decimal import Decimal
 
 import attrs
 
+from .format import format_number
+from .numbers import Ratio
 from .source import Span
 
 
@@ -47,6 +49,8 @@ class NodeResult:
     children: tuple = ()
     explanation: tuple = ()  # Steps
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    # a leaf's exact score before the rounding (a Decimal, or a Ratio when it does not terminate)
+    unrounded: object = attrs.field(default=None, eq=False, repr=False)
 
     def walk(self, depth: int = 0) -> Iterator[tuple[int, NodeResult]]:
         yield depth, self
@@ -55,6 +59,10 @@ class NodeResult:
 
     def to_dict(self, explain: bool = True) -> dict:
         data = {"name": self.name, "kind": self.kind, "max": str(self.max), "score": str(self.score)}
+        if self.unrounded is not None and self.unrounded != self.score:
+            data["unrounded"] = format_number(self.unrounded)
+            if isinstance(self.unrounded, Ratio):
+                data["unrounded_exact"] = f"{self.unrounded.numerator}/{self.unrounded.denominator}"
         if self.children:
             data["children"] = [c.to_dict(explain) for c in self.children]
         if explain and self.explanation:

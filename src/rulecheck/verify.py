@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import random
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 import attrs
 from hypothesis import HealthCheck, Phase, find, settings
@@ -20,10 +20,9 @@ from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
 from . import ast
-from .compile import EvalFailure
 from .diagnostics import Diagnostic, error
 from .domains import Domain
-from .evaluate import ARITHMETIC, Env, scoring_failure
+from .runtime import attempt
 from .format import format_name, format_number, format_value
 from .prove import PROVED, UNREAD, Proof, Scored, labelled, scored_nodes
 from .prove.intervals import Intervals
@@ -103,11 +102,7 @@ class Verifier:
 
     def score(self, scored: Scored, facts: dict):
         """The rounded score, or the Diagnostic scoring fails with."""
-        with localcontext(ARITHMETIC):
-            try:
-                return scored.score(Env(facts, self.compiled.lets))
-            except (EvalFailure, ArithmeticError) as exc:
-                return scoring_failure(exc, scored.node)
+        return attempt(scored.score, facts, self.compiled.lets, scored.node)
 
     def bounds(self, leaf: Scored, proved: bool) -> Outcome:
         indicator = leaf.node

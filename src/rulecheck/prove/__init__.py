@@ -13,11 +13,10 @@ from decimal import Decimal
 
 import attrs
 
-from .. import ast
+from .. import ast, numbers
 from ..check import Checked
 from ..compile import Compiled, CompiledGroup, Compiler, iter_leaves
 from ..diagnostics import error, warning
-from ..evaluate import round_score
 from ..format import format_name, format_number, format_value
 from .bands import BandChecker
 from .intervals import INF, Intervals, Value, add
@@ -44,7 +43,7 @@ class Scored:
             leaves, node = (item,), item.indicator
 
         def score(env):
-            return sum((round_score(leaf.score(env), compiled, leaf.indicator) for leaf in leaves), Decimal(0))
+            return numbers.total(compiled.rounding.leaf(leaf.score(env), leaf.indicator) for leaf in leaves)
         return cls(node, leaves, frozenset().union(*(leaf.inputs for leaf in leaves)), score)
 
 
@@ -225,5 +224,5 @@ class Prover:
                 if name in inputs}
 
     def _rounding(self, indicator):
-        compiled = self.compiled
-        return lambda raw: round_score(raw, compiled, indicator)
+        rounding = self.compiled.rounding
+        return lambda raw: rounding.leaf(raw, indicator)

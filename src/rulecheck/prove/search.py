@@ -6,14 +6,13 @@ that show the problem. Deterministic, and bounded in the number of evaluations.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal, localcontext
+from decimal import Decimal
 
 import attrs
 
 from .. import ast
-from ..compile import EvalFailure
 from ..domains import Domain
-from ..evaluate import ARITHMETIC, Env
+from ..runtime import attempt
 from ..format import format_name, format_value
 
 LADDER = [Decimal(1), Decimal(10), Decimal(100), Decimal(10_000), Decimal(1_000_000)]
@@ -30,11 +29,7 @@ class Probe:
 
     def __call__(self, facts: dict) -> Decimal | None:
         self.calls += 1
-        with localcontext(ARITHMETIC):
-            try:
-                return self.finish(self.score(Env(facts, self.lets)))
-            except (EvalFailure, ArithmeticError):
-                return None
+        return attempt(lambda env: self.finish(self.score(env)), facts, self.lets)
 
 
 def candidates(domain: Domain, constants) -> list:

@@ -1,0 +1,95 @@
+"""What running compiled rules needs, written once: the environment a department's facts and derived
+values live in, the failures a rule can raise while scoring, the range check of a score, the rounding of
+a leaf, and `attempt`, the one way evaluate, verify, the prover's search and coverage run a compiled
+closure on facts and turn a failure into a finding.
+
+Arithmetic is exact and independent of the decimal context (numbers.py), so there is no context to
+set up around a run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import attrs
+
+from . import numbers
+from .diagnostics import Diagnostic, error
+from .format import format_number
+from .source import Span
+
+TOTAL_KEY = "\0total"  # the framework's total, read by the conditions of `grades:`
+
+
+class EvalFailure(Exception):
+    """Raised inside a closure (a zero divisor, no band matching); becomes a Diagnostic with context."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+    def __reduce__(self):
+        return (EvalFailure, (self.diagnostic,))
+
+
+class Env(dict):
+    """Facts, and derived values computed the first time a rule reads them."""
+
+    __slots__ = ("lets",)
+
+    def __init__(self, facts: dict, lets: dict):
+        super().__init__(facts)
+        self.lets = lets
+
+    def __missing__(self, name):
+        value = self[name] = self.lets[name](self)
+        return value
+
+
+def attempt(score: Callable, facts: dict, lets: dict, node=None) -> object:
+    """score(Env(facts, lets)); when scoring fails, the Diagnostic that scoring `node` (an indicator or
+    group) fails with, or None when no node is given (a search that only needs to know)."""
+    try:
+        return score(Env(facts, lets))
+    except (EvalFailure, ArithmeticError) as exc:
+        return scoring_failure(exc, node) if node is not None else None
+
+
+def scoring_failure(exc: Exception, node) -> Diagnostic:
+    """What a failure while scoring an indicator (or a group's leaves) says: an EvalFailure's finding,
+    naming the node when its message does not, or E604 for a decimal Overflow / InvalidOperation (a
+    value too large to hold, or not a number)."""
+    if isinstance(exc, EvalFailure):
+        diagnostic = exc.diagnostic
+        if diagnostic.span != node.span and f"'{node.name}'" not in diagnostic.message:
+            diagnostic = attrs.evolve(diagnostic, message=f"{diagnostic.message} (scoring '{node.name}')")
+        return diagnostic
+    return error("E604", f"'{node.name}' cannot be scored: a value it computes is too large for exact "
+                 "arithmetic, or is not a number", node.span,
+                 "check the facts it reads for a value out of all proportion")
+
+
+def check_range(value, points: Decimal, name: str, span: Span | None) -> None:
+    """A score must lie in [0, points]; E603 otherwise."""
+    if value < 0 or value > points:
+        where = "below 0" if value < 0 else f"above its {format_number(points)} points"
+        raise EvalFailure(error("E603", f"'{name}' scored {format_number(value)}, {where}", span,
+                                "cap the rule, e.g. min(…, points) or clamp(…, 0, points)"))
+
+
+@attrs.frozen
+class Rounding:
+    """The one rounding of the rule file: each leaf's score, to `decimals` places by `mode`."""
+    decimals: int
+    mode: str  # one of decimal's ROUND_* constants
+    span: Span | None = None  # the `rounding` line, cited when a score is rounded
+
+    def leaf(self, raw, indicator) -> Decimal:
+        """The leaf's score rounded as declared, after checking the raw score can be rounded at all
+        (a value with more digits than any score is far outside the indicator's points)."""
+        try:
+            return numbers.round_to(raw, self.decimals, self.mode)
+        except ArithmeticError:
+            check_range(raw, indicator.points, indicator.name, indicator.span)
+            raise
