@@ -29,9 +29,9 @@ from rulecheck.api import ruleset_from
 from rulecheck.cli import main
 from rulecheck.diagnostics import EvaluationError, sort_key
 from rulecheck.domains import domain_of
-from rulecheck.runtime import Env
 from rulecheck.facts import parse_facts
 from rulecheck.format import format_value
+from rulecheck.runtime import Env
 from rulecheck.source import Source
 from rulecheck.verify import verify
 

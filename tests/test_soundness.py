@@ -9,6 +9,7 @@ floors (`max`), so that both proofs and counterexamples get exercised.
 from __future__ import annotations
 
 import re
+
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,8 +18,8 @@ from strategies import facts_for, rule_files, value_of
 import rulecheck
 from rulecheck import ast
 from rulecheck.api import ruleset_from
-from rulecheck.runtime import Env, EvalFailure
 from rulecheck.prove import PROVED, REFUTED, scored_nodes
+from rulecheck.runtime import Env, EvalFailure
 
 FLIP = {"increasing": "decreasing", "decreasing": "increasing"}
 DIRECTION = re.compile(r"^(\s*)(increasing|decreasing)( in )", re.MULTILINE)

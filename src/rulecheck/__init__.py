@@ -6,8 +6,15 @@ The pipeline, one module per stage:
 """
 
 from .api import Analysis, Ruleset, analyze, analyze_text, load, loads
-from .diagnostics import (Diagnostic, EvaluationError, FactsError, InputFileError, RuleFileError,
-                          RulecheckError, Severity)
+from .diagnostics import (
+                          Diagnostic,
+                          EvaluationError,
+                          FactsError,
+                          InputFileError,
+                          RulecheckError,
+                          RuleFileError,
+                          Severity,
+)
 from .facts import FactSet, load_facts
 from .results import NodeResult, Result
 from .source import Span

@@ -26,7 +26,15 @@ from .format import (
     format_number,
     format_value,
 )
-from .language import ARITHMETIC, BUILTINS, COMPARISONS, CONNECTIVES, DEFAULT_ROUNDING, ROUNDING_MODES, first_match
+from .language import (
+    ARITHMETIC,
+    BUILTINS,
+    COMPARISONS,
+    CONNECTIVES,
+    DEFAULT_ROUNDING,
+    ROUNDING_MODES,
+    first_match,
+)
 from .results import Step
 from .runtime import TOTAL_KEY, EvalFailure, Rounding, check_range
 

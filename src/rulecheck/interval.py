@@ -17,6 +17,7 @@ import attrs
 from . import numbers
 from .numbers import INF, ONE, ZERO
 
+
 @attrs.frozen
 class Value:
     low: Decimal

@@ -15,19 +15,25 @@ from importlib import resources
 from pathlib import Path
 
 from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.exceptions import (
+    UnexpectedCharacters,
+    UnexpectedEOF,
+    UnexpectedInput,
+    UnexpectedToken,
+    VisitError,
+)
 from lark.indenter import DedentError, Indenter
 
 from . import ast
 from .diagnostics import Diagnostic, error
+from .language import ARITHMETIC, COMPARISONS, ROUNDING_MODES
 from .source import Source, Span
 
 KEYWORDS = ("import", "framework", "total", "rounding", "grades", "inputs", "let", "group",
             "indicator", "extend", "part", "formula", "assessed", "bands", "checklist", "deduct",
             "floor", "increasing", "decreasing")
-CMP_OPS = {"≥": ">=", ">=": ">=", "≤": "<=", "<=": "<=", ">": ">", "<": "<",
-           "=": "=", "==": "=", "≠": "!=", "!=": "!="}
-ARITH_OPS = {"+": "+", "-": "-", "−": "-", "*": "*", "×": "*", "/": "/", "÷": "/"}
+CMP_OPS = {spelling: c.op for c in COMPARISONS.values() for spelling in c.spellings}
+ARITH_OPS = {spelling: a.op for a in ARITHMETIC.values() for spelling in a.spellings}
 
 
 class RuleIndenter(Indenter):
@@ -407,7 +413,7 @@ TOKEN_WORDS = {
     "_NL": "the end of the line", "_INDENT": "an indented block", "_DEDENT": "the end of the block",
     "$END": "the end of the file", "GE": "'≥'", "LE": "'≤'", "GT": "'>'", "LT": "'<'", "EQ": "'='",
     "NE": "'≠'", "PLUS": "'+'", "MINUS": "'−'", "TIMES": "'×'", "DIVIDE": "'÷'",
-    "ROUNDING_MODE": "a rounding mode (half-up, half-even, half-down, up, down)",
+    "ROUNDING_MODE": f"a rounding mode ({', '.join(ROUNDING_MODES)})",
     "DIRECTION": "'increasing' or 'decreasing'", "POINTS_UNIT": "'分'",
 }
 
@@ -535,10 +541,10 @@ def unexpected_token(exc: UnexpectedToken, source: Source, line: int, column: in
         return error("E101", f"a second scoring rule '{token}': an indicator has one rule", span,
                      "to combine several rules, split the indicator into 'part NAME (points):' blocks")
     if token.type == "NAME" and "ROUNDING_MODE" in expected:
-        close = difflib.get_close_matches(str(token), ["half-up", "half-even", "half-down", "up", "down"], n=1)
+        close = difflib.get_close_matches(str(token), list(ROUNDING_MODES), n=1)
         return error("E101", f"unknown rounding mode '{token}'", span,
                      f"did you mean '{close[0]}'?" if close else
-                     "the modes are: half-up, half-even, half-down, up, down")
+                     "the modes are: " + ", ".join(ROUNDING_MODES))
 
     if expected == {"_LPAR"} or expected == {"_LPAR", "POINTS_UNIT"}:
         header = source.line(line).strip().rstrip(":：").strip()

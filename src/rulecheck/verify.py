@@ -20,13 +20,20 @@ from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
 from . import ast
-from .diagnostics import Diagnostic, error
+from .diagnostics import Diagnostic
 from .domains import Domain
-from .runtime import attempt
-from .format import format_name, format_number, format_value
+from .format import format_name
 from .prove import PROVED, UNREAD, Proof, Scored, labelled, scored_nodes
 from .prove.intervals import Intervals
-from .prove.search import candidates, facts_lines, rule_constants
+from .prove.messages import (
+    above_points,
+    below_zero,
+    direction_broken,
+    facts_lines,
+    pair_example,
+)
+from .prove.search import candidates, rule_constants
+from .runtime import attempt
 
 # Inputs with no upper bound are drawn up to these; shrinking then finds the smallest value that fails.
 LARGEST = {"count": 1_000_000, "percent": Decimal(10), "amount": Decimal(10) ** 9, "number": Decimal(10) ** 9,
@@ -119,12 +126,12 @@ class Verifier:
         example = facts_lines(found, self.compiled.kinds)
         if isinstance(score, Diagnostic):
             diagnostic = attrs.evolve(score, example=tuple(example))
+        elif score < 0:
+            diagnostic = below_zero(f"'{indicator.name}'", score, indicator.span, example,
+                                    "add a floor: max(…, 0) around the formula, or 'floor 0' under deduct lines")
         else:
-            where = "below 0" if score < 0 else f"above its {format_number(points)} points"
-            diagnostic = error("E502" if score < 0 else "E501",
-                               f"'{indicator.name}' scored {format_number(score)}, {where}", indicator.span,
-                               "cap the rule: min(…, points) or clamp(…, 0, points); add 'floor 0' to deduct lines",
-                               example=example)
+            diagnostic = above_points(f"'{indicator.name}'", score, points, indicator.span, example,
+                                      "cap the rule: min(…, points) or clamp(…, 0, points)")
         return Outcome(indicator, "bounds", proved, diagnostic)
 
     def direction(self, leaf: Scored, direction: ast.Direction, proved: bool) -> Outcome:
@@ -150,16 +157,10 @@ class Verifier:
         if found is None:
             return Outcome(indicator, label, proved)
         low, high, before, after = scores(found)
-        kind = self.compiled.kinds.get(name)
-        example = []
-        for tag, value, score in (("A", low, before), ("B", high, after)):
-            example.append(f"# department {tag}: {indicator.name} = {format_number(score)}")
-            example += facts_lines(found[0] | {name: value}, self.compiled.kinds)
-        diagnostic = error(
-            "E711", f"{labelled(indicator)} is declared {label}, but its score "
-            f"{'falls' if rising > 0 else 'rises'} from {format_number(before)} to {format_number(after)} when "
-            f"{format_name(name)} rises from {format_value(low, kind)} to {format_value(high, kind)}",
-            direction.span, "correct the rule, or the declared direction", example=example)
+        diagnostic = direction_broken(
+            labelled(indicator), direction, before, after, low, high, self.compiled.kinds.get(name),
+            "correct the rule, or the declared direction",
+            pair_example(found[0], name, low, high, before, after, indicator.name, self.compiled.kinds))
         return Outcome(indicator, label, proved, diagnostic)
 
     # ---- hypothesis ------------------------------------------------------------------------------------

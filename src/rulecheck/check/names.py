@@ -12,10 +12,7 @@ import attrs
 
 from .. import ast
 from ..diagnostics import Diagnostic, error
-
-FUNCTIONS = {"min": (1, None), "max": (1, None), "sum": (1, None), "average": (1, None),
-             "clamp": (3, 3), "abs": (1, 1)}
-FUNCTION_ALIASES = {"avg": "average", "mean": "average"}
+from ..language import BUILTINS, FUNCTION_ALIASES
 
 
 @attrs.define
@@ -188,13 +185,13 @@ class Resolver:
             return attrs.evolve(expr, operands=tuple(self.expr(o, context) for o in expr.operands))
         if isinstance(expr, ast.Call):
             name = FUNCTION_ALIASES.get(expr.function, expr.function)
-            if name not in FUNCTIONS:
-                close = difflib.get_close_matches(expr.function, list(FUNCTIONS), n=1)
+            if name not in BUILTINS:
+                close = difflib.get_close_matches(expr.function, list(BUILTINS), n=1)
                 span = expr.span and attrs.evolve(expr.span, end_line=expr.span.line,
                                                   end_column=expr.span.column + len(expr.function))
                 self.diagnostics.append(error(
                     "E203", f"unknown function '{expr.function}'", span,
-                    f"did you mean '{close[0]}'?" if close else "functions are: " + ", ".join(FUNCTIONS)))
+                    f"did you mean '{close[0]}'?" if close else "functions are: " + ", ".join(BUILTINS)))
             return attrs.evolve(expr, function=name, args=tuple(self.expr(a) for a in expr.args))
         if isinstance(expr, ast.Negate):
             return attrs.evolve(expr, operand=self.expr(expr.operand))

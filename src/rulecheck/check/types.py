@@ -12,7 +12,8 @@ import attrs
 from .. import ast
 from ..diagnostics import Diagnostic, error
 from ..format import format_number
-from .names import FUNCTIONS, Symbols
+from ..language import ARITHMETIC, BUILTINS, COMPARISONS
+from .names import Symbols
 
 UNIT_WORDS = {"ratio": "a percentage or ratio", "count": "a count", "amount": "an amount of money",
               "points": "points", None: "a number"}
@@ -72,31 +73,33 @@ class TypeChecker:
         self.diagnostics.append(error(code, message, span, hint))
 
     def of(self, expr) -> Type:
-        if isinstance(expr, ast.Number):
-            return Type("number", "ratio" if expr.is_percent else None)
-        if isinstance(expr, ast.TotalScore):
-            return Type("number", "points")
-        if isinstance(expr, ast.GradeValue):
-            return Type("grade", grade=expr.grade)
-        if isinstance(expr, ast.Ref):
-            if expr.name in self.symbols.inputs:
-                return input_type(self.symbols.inputs[expr.name])
-            return self.let_types.get(expr.name, ERROR)
-        if isinstance(expr, ast.Negate):
-            return self.number(expr.operand, "'−'")
-        if isinstance(expr, ast.Binary):
-            return self.binary(expr)
-        if isinstance(expr, ast.Compare):
-            return self.compare(expr)
-        if isinstance(expr, (ast.BoolOp, ast.Not)):
-            operands = expr.operands if isinstance(expr, ast.BoolOp) else (expr.operand,)
-            word = expr.op if isinstance(expr, ast.BoolOp) else "not"
-            for operand in operands:
-                self.condition(operand, f"'{word}'")
-            return BOOL
-        if isinstance(expr, ast.Call):
-            return self.call(expr)
-        raise AssertionError(expr)
+        return ast.visit(self, "type", expr)
+
+    def type_Number(self, expr: ast.Number) -> Type:
+        return Type("number", "ratio" if expr.is_percent else None)
+
+    def type_TotalScore(self, expr: ast.TotalScore) -> Type:
+        return Type("number", "points")
+
+    def type_GradeValue(self, expr: ast.GradeValue) -> Type:
+        return Type("grade", grade=expr.grade)
+
+    def type_Ref(self, expr: ast.Ref) -> Type:
+        if expr.name in self.symbols.inputs:
+            return input_type(self.symbols.inputs[expr.name])
+        return self.let_types.get(expr.name, ERROR)
+
+    def type_Negate(self, expr: ast.Negate) -> Type:
+        return self.number(expr.operand, "'−'")
+
+    def type_BoolOp(self, expr: ast.BoolOp) -> Type:
+        for operand in expr.operands:
+            self.condition(operand, f"'{expr.op}'")
+        return BOOL
+
+    def type_Not(self, expr: ast.Not) -> Type:
+        self.condition(expr.operand, "'not'")
+        return BOOL
 
     def number(self, expr, where: str) -> Type:
         found = self.of(expr)
@@ -136,8 +139,8 @@ class TypeChecker:
                 return ERROR
         return Type("number", unit)
 
-    def binary(self, expr: ast.Binary) -> Type:
-        symbol = {"+": "'+'", "-": "'−'", "*": "'×'", "/": "'÷'"}[expr.op]
+    def type_Binary(self, expr: ast.Binary) -> Type:
+        symbol = ARITHMETIC[expr.op].word
         left, right = self.number(expr.left, symbol), self.number(expr.right, symbol)
         if ERROR in (left, right):
             return ERROR
@@ -158,7 +161,7 @@ class TypeChecker:
             return left
         return FLEX  # a per-unit figure, e.g. an amount per person
 
-    def compare(self, expr: ast.Compare) -> Type:
+    def type_Compare(self, expr: ast.Compare) -> Type:
         types = [self.of(o) for o in expr.operands]
         if any(t.kind == "error" for t in types):
             return BOOL
@@ -167,12 +170,12 @@ class TypeChecker:
             if len({t.grade for t in types}) > 1:
                 self.report("E301", "this compares values of two different grades", expr.span,
                             "compare a grade with one of its own values, e.g. 'NAME = VALUE'")
-            bad = [op for op in expr.ops if op not in ("=", "!=")]
+            bad = [op for op in expr.ops if COMPARISONS[op].ordered]
             if bad:
                 self.report("E301", "grades have no order: compare a grade with '=' or '≠'", expr.span,
                             "list the values in a band table instead")
             return BOOL
-        if kinds == {"bool"} and all(op in ("=", "!=") for op in expr.ops):
+        if kinds == {"bool"} and not any(COMPARISONS[op].ordered for op in expr.ops):
             return BOOL
         if kinds != {"number"}:
             odd = next(t for t in types if t.kind != "number")
@@ -183,17 +186,15 @@ class TypeChecker:
         self.unify(types, expr.operands, "this compares")
         return BOOL
 
-    def call(self, expr: ast.Call) -> Type:
-        low, high = FUNCTIONS.get(expr.function, (0, None))
-        if len(expr.args) < low or (high is not None and len(expr.args) > high):
-            count = f"{low}" if low == high else f"at least {low}"
-            usage = {"clamp": "clamp(value, lowest, highest)", "abs": "abs(value)"}.get(
-                expr.function, f"{expr.function}(a, b, …)")
-            self.report("E303", f"{expr.function}() takes {count} argument{'s' if low != 1 else ''}, "
-                        f"got {len(expr.args)}", expr.span, f"write it as {usage}")
+    def type_Call(self, expr: ast.Call) -> Type:
+        builtin = BUILTINS.get(expr.function)  # None: unknown, E203 from name resolution
+        if builtin is not None and not builtin.low <= len(expr.args) <= (builtin.high or len(expr.args)):
+            low = builtin.low
+            self.report("E303", f"{expr.function}() takes {builtin.arity()} argument{'s' if low != 1 else ''}, "
+                        f"got {len(expr.args)}", expr.span, f"write it as {builtin.usage}")
             return ERROR
         types = [self.number(a, f"{expr.function}()") for a in expr.args]
-        if expr.function == "abs":
+        if builtin is not None and builtin.units == "first":
             return types[0]
         return self.unify(types, expr.args, f"{expr.function}() mixes")
 

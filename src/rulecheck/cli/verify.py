@@ -24,7 +24,9 @@ def verify_command(paths, max_examples: int, seed: int) -> None:
 
     Facts are drawn inside the declared domains (often at the rules' own thresholds); a violation is
     shrunk to the simplest facts that show it and printed as a snippet to paste into a case."""
-    from ..verify import verify  # imports hypothesis: only this command pays for it (check stays fast)
+    from ..verify import (
+        verify,  # imports hypothesis: only this command pays for it (check stays fast)
+    )
 
     files = rule_files_or_exit(paths)
     leaves = properties = proved = problems = 0

@@ -16,12 +16,19 @@ import attrs
 from .. import ast, numbers
 from ..check import Checked
 from ..compile import Compiled, CompiledGroup, Compiler, iter_leaves
-from ..diagnostics import error, warning
-from ..format import format_name, format_number, format_value
+from ..diagnostics import warning
+from ..format import format_name, format_number
 from .bands import BandChecker
 from .intervals import INF, Intervals, Value, add
+from .messages import (
+    above_points,
+    below_zero,
+    direction_broken,
+    facts_lines,
+    pair_example,
+)
 from .scores import indicator_value, rule_value
-from .search import Probe, Search, candidates, facts_lines, hit_values, rule_constants
+from .search import Probe, Search, candidates, hit_values, rule_constants
 
 PROVED, REFUTED, UNKNOWN, UNREAD = "proved", "refuted", "unknown", "unread"
 
@@ -127,24 +134,19 @@ class Prover:
         if value.high > points:
             facts = search.extreme(value.dirs, lambda s: s > points, goal=1)
             if facts is not None:
-                reached = probe(facts)
-                self.findings.append(error(
-                    "E501", f"{what} can score {format_number(reached)}, above its {format_number(points)} points",
-                    rule.span, f"cap the rule: min(…, {format_number(points)}), or cap the ratio inside it: "
-                    "min(… / …, 1)", example=facts_lines(facts, self.compiled.kinds)))
+                self.findings.append(above_points(what, probe(facts), points, rule.span,
+                                                  facts_lines(facts, self.compiled.kinds)))
                 return False
         if value.low < 0:
             facts = search.extreme(value.dirs, lambda s: s < 0, goal=-1)
             if facts is not None:
-                reached = probe(facts)
                 span, hint = rule.span, "add a floor: max(…, 0) around the formula"
                 if isinstance(rule, ast.Deduction) and rule.floor is not None:
                     span, hint = rule.floor.span, "raise the floor to 0: 'floor 0'"
                 elif isinstance(rule, ast.Deduction):
                     hint = "add a line 'floor 0' under the deduct lines"
-                self.findings.append(error(
-                    "E502", f"{what} can score {format_number(reached)}, below 0", span, hint,
-                    example=facts_lines(facts, self.compiled.kinds)))
+                self.findings.append(below_zero(what, probe(facts), span,
+                                                facts_lines(facts, self.compiled.kinds), hint))
                 return False
         reach = [f"above {format_number(points)}" if value.high > points else None,
                  "below 0" if value.low < 0 else None]
@@ -183,25 +185,14 @@ class Prover:
             return UNKNOWN
         facts, low, high = found
         before, after = probe(facts | {name: low}), probe(facts | {name: high})
-        kind = self.compiled.kinds.get(name)
-        moved = "falls" if rising > 0 else "rises"
-        self.findings.append(error(
-            "E711", f"{labelled(indicator)} is declared {declared.direction} in {format_name(name)}, but its score "
-            f"{moved} from {format_number(before)} to {format_number(after)} when {format_name(name)} rises from "
-            f"{format_value(low, kind)} to {format_value(high, kind)}", declared.span,
+        self.findings.append(direction_broken(
+            labelled(indicator), declared, before, after, low, high, self.compiled.kinds.get(name),
             ("correct the rule (are the bands upside down?), or the declared direction"
              if any(isinstance(rule, ast.Bands) for leaf in scored.leaves
                     for _, _, rule in ast.indicator_rules(leaf.indicator))
              else "correct the rule, or the declared direction"),
-            example=self._pair(facts, name, low, high, before, after, indicator.name)))
+            pair_example(facts, name, low, high, before, after, indicator.name, self.compiled.kinds)))
         return REFUTED
-
-    def _pair(self, facts, name, low, high, before, after, indicator) -> list[str]:
-        lines = []
-        for label, value, score in (("A", low, before), ("B", high, after)):
-            lines.append(f"# department {label}: {indicator} = {format_number(score)}")
-            lines += facts_lines(facts | {name: value}, self.compiled.kinds)
-        return lines
 
     def reaching(self, expr, value, target):
         """(facts lines, value): simple inputs that give a derived value exactly `value`, else any value

@@ -16,10 +16,9 @@ import attrs
 from .. import ast
 from ..diagnostics import Diagnostic, error, warning
 from ..format import format_expr, format_value
+from ..language import COMPARISONS
 from .intervals import INF, Intervals, Value, combine, hull, scaled, unknown
 from .ranges import Choices, Piece, Ranges
-
-MIRROR = {">=": "<=", "<=": ">=", ">": "<", "<": ">", "=": "=", "!=": "!="}
 
 
 @attrs.frozen
@@ -109,7 +108,7 @@ def _covered(condition, subject, intervals: Intervals, grade, thresholds: list, 
         if left == subject:
             other = right
         elif right == subject:
-            other, op = left, MIRROR[op]
+            other, op = left, COMPARISONS[op].mirror
         else:
             return None
         if grade is not None:

@@ -9,7 +9,9 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 import attrs
 
-INF = Decimal("Infinity")
+from .. import numbers
+from ..language import COMPARISONS
+from ..numbers import INF
 
 
 @attrs.frozen
@@ -44,18 +46,12 @@ class Ranges:
 
     @classmethod
     def compared(cls, op: str, value: Decimal) -> Ranges:
-        """The values x with `x op value`."""
-        if op == ">=":
-            return cls.of(Piece(value, INF, True, False))
-        if op == ">":
-            return cls.of(Piece(value, INF, False, False))
-        if op == "<=":
-            return cls.of(Piece(-INF, value, False, True))
-        if op == "<":
-            return cls.of(Piece(-INF, value, False, False))
-        if op == "=":
-            return cls.of(Piece(value, value))
-        return cls.of(Piece(value, value)).complement()
+        """The values x with `x op value`: below it, at it and above it, as the comparison holds there."""
+        relations = COMPARISONS[op].relations
+        pieces = [Piece(-INF, value, False, False)] if "<" in relations else []
+        pieces += [Piece(value, value)] if "=" in relations else []
+        pieces += [Piece(value, INF, False, False)] if ">" in relations else []
+        return cls.of(*pieces)
 
     @property
     def empty(self) -> bool:
@@ -126,7 +122,7 @@ STEPS = [Decimal(10) ** e for e in range(3, -7, -1)]
 
 
 def simple_value(piece: Piece, integral: bool) -> Decimal | None:
-    if piece.low_closed and piece.low != -INF and (not integral or piece.low == piece.low.to_integral_value()):
+    if piece.low_closed and piece.low != -INF and (not integral or numbers.is_integral(piece.low)):
         return piece.low
     low = piece.low if piece.low != -INF else min(piece.high, Decimal(0)) - 1000
     # Above an open lower end with no upper end, look just above it: every multiple of 1000 past the
@@ -143,12 +139,14 @@ def simple_value(piece: Piece, integral: bool) -> Decimal | None:
         value = _multiple(piece.high, step, ROUND_FLOOR) if piece.high != INF else None
         if value is not None and piece.contains(value):
             return value
-    return None if integral else (low + piece.high) / 2 if piece.high != INF else low + 1
+    if integral:
+        return None
+    return numbers.divide(numbers.add(low, piece.high), Decimal(2)) if piece.high != INF else numbers.add(low, 1)
 
 
 def _multiple(value: Decimal, step: Decimal, rounding: str) -> Decimal:
     """The multiple of step next to value; a zero has no sign (−0.005 rounds up to 0, not −0)."""
-    found = (value / step).to_integral_value(rounding) * step
+    found = numbers.multiply(numbers.to_integral(numbers.divide(value, step), rounding), step)
     return found.copy_abs() if found.is_zero() else found
 
 
@@ -164,11 +162,11 @@ class Choices:
 
     @classmethod
     def compared(cls, op: str, value: str, universe: tuple) -> Choices | None:
-        if op == "=":
+        if COMPARISONS[op].ordered:
+            return None  # a grade has no order to compare by
+        if "=" in COMPARISONS[op].relations:
             return cls(frozenset([value]), universe)
-        if op == "!=":
-            return cls(frozenset(universe) - {value}, universe)
-        return None  # a grade has no order to compare by
+        return cls(frozenset(universe) - {value}, universe)
 
     @property
     def empty(self) -> bool:

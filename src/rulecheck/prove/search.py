@@ -13,7 +13,6 @@ import attrs
 from .. import ast
 from ..domains import Domain
 from ..runtime import attempt
-from ..format import format_name, format_value
 
 LADDER = [Decimal(1), Decimal(10), Decimal(100), Decimal(10_000), Decimal(1_000_000)]
 BUDGET = 4000  # evaluations per search
@@ -174,8 +173,3 @@ class Search:
             return None
         (low, _), (high, _) = min(pairs, key=lambda p: (simplicity(p[0][0]), simplicity(p[1][0])))
         return low, high
-
-
-def facts_lines(facts: dict, kinds: dict) -> list[str]:
-    """Facts as YAML lines an analyst can paste into a case file."""
-    return [f"{format_name(name)}: {format_value(value, kinds.get(name))}" for name, value in facts.items()]
