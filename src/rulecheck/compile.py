@@ -9,7 +9,7 @@ eval/exec of rule text.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import Decimal, Inexact
 
 import attrs
 
@@ -364,9 +364,18 @@ class Compiler:
 
     def expr_Binary(self, expr: ast.Binary) -> Fn:
         left, right = self.expr(expr.left), self.expr(expr.right)
-        apply = ARITHMETIC[expr.op].apply
+        fast, exact = ARITHMETIC[expr.op].decimal, ARITHMETIC[expr.op].exact
+
+        def compute(a, b):
+            if type(a) is Decimal is type(b):
+                try:
+                    return fast(a, b)
+                except Inexact:
+                    pass
+            return exact(a, b)
+
         if expr.op != "/":
-            return lambda env: apply(left(env), right(env))
+            return lambda env: compute(left(env), right(env))
         divisor_text = format_expr(expr.right)
         kinds = self.kinds
 
@@ -378,7 +387,7 @@ class Compiler:
                 shown = f"'{divisor_text}' is 0" if plain else f"'{divisor_text}' = {filled} = 0"
                 raise EvalFailure(error("E601", f"division by zero: {shown}", expr.span,
                                         "check the facts it reads, or score the zero case with bands first"))
-            return apply(left(env), denominator)
+            return compute(left(env), denominator)
 
         return divide
 
@@ -400,11 +409,11 @@ class Compiler:
         apply = BUILTINS[expr.function].apply
         if len(args) == 1:
             only = args[0]
-            return lambda env: apply(only(env))
+            return lambda env: apply((only(env),))
         if len(args) == 2:
             first, second = args
-            return lambda env: apply(first(env), second(env))
-        return lambda env: apply(*[a(env) for a in args])
+            return lambda env: apply((first(env), second(env)))
+        return lambda env: apply([a(env) for a in args])
 
 
 def rule_conditions(rule: ast.Bands, rows: int) -> list:

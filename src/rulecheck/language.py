@@ -34,15 +34,23 @@ class Arithmetic:
     word: str  # names the operator in a type error: "'+'"
     apply: Callable  # exact: numbers.add …
     interval: Callable[[Value, Value], Value]
+    # `apply` in two halves, for compiled closures: `decimal` on two decimals is one C call, raising
+    # decimal.Inexact where the result would need rounding (a quotient that does not terminate);
+    # `exact` computes on whole numbers, for a Ratio operand or after Inexact
+    decimal: Callable
+    exact: Callable
 
 
 ARITHMETIC: dict[str, Arithmetic] = {a.op: a for a in (
-    Arithmetic("+", ("+",), "+", "+", 5, "'+'", numbers.add, interval.add),
+    Arithmetic("+", ("+",), "+", "+", 5, "'+'", numbers.add, interval.add, numbers.EXACT.add,
+               numbers.add_exact),
     Arithmetic("-", ("-", "−"), "−", "−", 5, "'−'", numbers.subtract,
-               lambda a, b: interval.add(a, interval.negate(b))),
-    Arithmetic("*", ("*", "×"), "×", "×", 6, "'×'", numbers.multiply, interval.multiply),
+               lambda a, b: interval.add(a, interval.negate(b)), numbers.EXACT.subtract, numbers.subtract_exact),
+    Arithmetic("*", ("*", "×"), "×", "×", 6, "'×'", numbers.multiply, interval.multiply, numbers.EXACT.multiply,
+               numbers.multiply_exact),
     Arithmetic("/", ("/", "÷"), "÷", "/", 6, "'÷'", numbers.divide,
-               lambda a, b: interval.multiply(a, interval.reciprocal(b))),
+               lambda a, b: interval.multiply(a, interval.reciprocal(b)), numbers.EXACT.divide,
+               numbers.divide_exact),
 )}
 
 # ---- comparisons -----------------------------------------------------------------------------------
@@ -112,7 +120,7 @@ class Builtin:
     low: int  # fewest arguments
     high: int | None  # most (None: any number)
     usage: str  # for E303: "clamp(value, lowest, highest)"
-    apply: Callable  # exact, over the argument values
+    apply: Callable  # exact, over the tuple of the argument values
     interval: Callable[[list[Value]], Value]
     # "same": the arguments are alike quantities and the result is one of them (units unify);
     # "first": the result is of the first argument's kind
@@ -123,7 +131,7 @@ class Builtin:
         return f"{self.low}" if self.low == self.high else f"at least {self.low}"
 
 
-def _average(*values):
+def _average(values):
     return numbers.divide(numbers.total(values), numbers.Decimal(len(values)))
 
 
@@ -132,18 +140,20 @@ def _average_interval(values: list[Value]) -> Value:
         numbers.divide(numbers.ONE, numbers.Decimal(len(values)))))
 
 
-def _clamp(value, low, high):
+def _clamp(values):
+    value, low, high = values
     return min(max(value, low), high)
 
 
 BUILTINS: dict[str, Builtin] = {b.name: b for b in (
-    Builtin("min", 1, None, "min(a, b, …)", lambda *values: min(values), interval.minimum),
-    Builtin("max", 1, None, "max(a, b, …)", lambda *values: max(values), interval.maximum),
-    Builtin("sum", 1, None, "sum(a, b, …)", lambda *values: numbers.total(values), interval.total),
+    Builtin("min", 1, None, "min(a, b, …)", min, interval.minimum),
+    Builtin("max", 1, None, "max(a, b, …)", max, interval.maximum),
+    Builtin("sum", 1, None, "sum(a, b, …)", numbers.total, interval.total),
     Builtin("average", 1, None, "average(a, b, …)", _average, _average_interval, aliases=("avg", "mean")),
     Builtin("clamp", 3, 3, "clamp(value, lowest, highest)", _clamp,
             lambda values: interval.minimum([interval.maximum([values[0], values[1]]), values[2]])),
-    Builtin("abs", 1, 1, "abs(value)", numbers.absolute, lambda values: interval.absolute(values[0]),
+    Builtin("abs", 1, 1, "abs(value)", lambda values: numbers.absolute(values[0]),
+            lambda values: interval.absolute(values[0]),
             units="first"),
 )}
 FUNCTION_ALIASES = {alias: b.name for b in BUILTINS.values() for alias in b.aliases}

@@ -32,14 +32,16 @@ from decimal import (
     Overflow,
 )
 from fractions import Fraction
+from functools import reduce
+from math import gcd
 from typing import Union
 
-# Quotients that terminate within 100 significant digits stay decimals; anything longer, and any
+# Quotients that terminate within 40 significant digits stay decimals; anything longer, and any
 # non-terminating quotient, is carried as a fraction. Exactness does not depend on the figure.
-EXACT = Context(prec=100, rounding=ROUND_HALF_EVEN, Emax=MAX_EMAX, Emin=MIN_EMIN,
+EXACT = Context(prec=40, rounding=ROUND_HALF_EVEN, Emax=MAX_EMAX, Emin=MIN_EMIN,
                 traps=[Inexact, InvalidOperation, DivisionByZero, Overflow])
 # quantize() only: rounding to a given exponent needs as many digits as the value has
-_QUANTIZE = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[InvalidOperation, Overflow])
+QUANTIZE = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[InvalidOperation, Overflow])
 # approximating a Ratio for display or for arithmetic with an infinite interval bound
 _APPROXIMATE = Context(prec=60, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[InvalidOperation, Overflow])
 
@@ -51,47 +53,100 @@ ROUNDING_MODES = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN, "half-
                   "up": ROUND_UP, "down": ROUND_DOWN}
 
 
-class Ratio(Fraction):
-    """An exact fraction whose decimal expansion does not terminate (30/31). Arithmetic with decimals
-    and other ratios stays exact, in either order (Decimal + Ratio works as Ratio + Decimal does)."""
+class Ratio:
+    """An exact fraction whose decimal expansion does not terminate (30/31): `numerator` and
+    `denominator` coprime, denominator > 1 with a prime factor other than 2 and 5. Arithmetic and
+    comparison with decimals and other ratios are exact, in either order (Decimal + Ratio and
+    Decimal < Ratio come here, since a Ratio is not a `numbers.Rational` that Decimal would convert).
+    It is never equal to a Decimal, and hashes as the equal Fraction does."""
 
-    __slots__ = ()
+    __slots__ = ("numerator", "denominator")
+
+    def __init__(self, numerator: int, denominator: int):
+        common = gcd(numerator, denominator)
+        if denominator < 0:
+            common = -common
+        self.numerator, self.denominator = numerator // common, denominator // common
 
     def __add__(self, other):
-        return add(self, other)
+        return add_exact(self, other)
 
-    def __radd__(self, other):
-        return add(other, self)
+    __radd__ = __add__
 
     def __sub__(self, other):
-        return subtract(self, other)
+        return subtract_exact(self, other)
 
     def __rsub__(self, other):
-        return subtract(other, self)
+        return subtract_exact(other, self)
 
     def __mul__(self, other):
-        return multiply(self, other)
+        return multiply_exact(self, other)
 
-    def __rmul__(self, other):
-        return multiply(other, self)
+    __rmul__ = __mul__
 
     def __truediv__(self, other):
-        return divide(self, other)
+        return divide_exact(self, other)
 
     def __rtruediv__(self, other):
-        return divide(other, self)
+        return divide_exact(other, self)
 
     def __neg__(self):
-        return Ratio(-self.numerator, self.denominator)
+        return _ratio(-self.numerator, self.denominator)
 
     def __pos__(self):
         return self
 
     def __abs__(self):
-        return Ratio(abs(self.numerator), self.denominator)
+        return _ratio(abs(self.numerator), self.denominator)
+
+    def __bool__(self):
+        return True  # never 0
+
+    def _compare(self, other) -> int | None:
+        if type(other) is Decimal:
+            if not other.is_finite():
+                if other.is_nan():
+                    return None
+                return -1 if other > 0 else 1
+            p, q = other.as_integer_ratio()
+        elif type(other) is Ratio or isinstance(other, (int, Fraction)):
+            p, q = other.numerator, other.denominator
+        else:
+            return None
+        difference = self.numerator * q - p * self.denominator
+        return (difference > 0) - (difference < 0)
+
+    def __lt__(self, other):
+        found = self._compare(other)
+        return NotImplemented if found is None else found < 0
+
+    def __le__(self, other):
+        found = self._compare(other)
+        return NotImplemented if found is None else found <= 0
+
+    def __gt__(self, other):
+        found = self._compare(other)
+        return NotImplemented if found is None else found > 0
+
+    def __ge__(self, other):
+        found = self._compare(other)
+        return NotImplemented if found is None else found >= 0
+
+    def __eq__(self, other):
+        found = self._compare(other)
+        return NotImplemented if found is None else found == 0
+
+    def __hash__(self):
+        return hash(Fraction(self.numerator, self.denominator))
+
+    def __float__(self):
+        return self.numerator / self.denominator
 
     def __repr__(self):
         return f"Ratio({self.numerator}, {self.denominator})"
+
+    def __str__(self):
+        return f"{self.numerator}/{self.denominator}"
 
     def __reduce__(self):
         return (Ratio, (self.numerator, self.denominator))
@@ -100,102 +155,156 @@ class Ratio(Fraction):
 Number = Union[Decimal, Ratio]
 
 
-def exact(value: Fraction) -> Number:
-    """A fraction as the value model holds it: a Decimal if its expansion terminates, else a Ratio."""
-    numerator, denominator = value.numerator, value.denominator
+def _ratio(numerator: int, denominator: int) -> Ratio:
+    """A Ratio of two coprime whole numbers (denominator > 1), without the check."""
+    ratio = object.__new__(Ratio)
+    ratio.numerator, ratio.denominator = numerator, denominator
+    return ratio
+
+
+def _parts(value) -> tuple[int, int]:
+    """numerator, denominator (> 0) of a finite value; OverflowError or ValueError for ±∞ or NaN."""
+    if type(value) is Decimal:
+        return value.as_integer_ratio()
+    return value.numerator, value.denominator  # a Ratio, Fraction or int
+
+
+def _number(numerator: int, denominator: int) -> Number:
+    """numerator / denominator (denominator > 0) as the value model holds it: a Decimal if its
+    expansion terminates, else a Ratio."""
+    common = gcd(numerator, denominator)
+    if common != 1:
+        numerator //= common
+        denominator //= common
     if denominator == 1:
         return Decimal(numerator)
+    # it terminates iff the denominator divides a power of ten, 10^bits being one large enough
+    if pow(10, denominator.bit_length(), denominator):
+        return _ratio(numerator, denominator)
     twos = (denominator & -denominator).bit_length() - 1
-    rest = denominator >> twos
-    fives = 0
-    while rest % 5 == 0:
+    rest, fives = denominator >> twos, 0
+    while rest > 1:
         rest //= 5
         fives += 1
-    if rest != 1:
-        return Ratio(numerator, denominator)
     places = max(twos, fives)  # n / (2^a 5^b) = n · 2^(p−a) 5^(p−b) / 10^p
     return Decimal(numerator * 2 ** (places - twos) * 5 ** (places - fives)).scaleb(-places)
 
 
-def _fraction(value) -> Fraction:
-    """A plain Fraction (a Ratio's own operators would come back here)."""
-    if isinstance(value, Fraction):
-        return Fraction(value.numerator, value.denominator) if type(value) is not Fraction else value
-    return Fraction(value)
+def exact(value: Fraction) -> Number:
+    """A fraction as the value model holds it: a Decimal if its expansion terminates, else a Ratio."""
+    return _number(value.numerator, value.denominator)
 
 
-def _infinite(*values) -> bool:
-    return any(isinstance(v, Decimal) and not v.is_finite() for v in values)
+def _beside_infinity(operation, a, b) -> Number:
+    """The operation where a bound is ±∞ (interval analysis): a Ratio beside it stands in as a decimal
+    of the same sign, which is all that infinite arithmetic reads."""
+    def stand_in(value):
+        if type(value) is Ratio:
+            return _APPROXIMATE.divide(Decimal(value.numerator), Decimal(value.denominator))
+        return value if type(value) is Decimal else Decimal(value)
+    return operation(stand_in(a), stand_in(b))
 
 
-def _finite_stand_in(value) -> Decimal:
-    """A decimal of the same sign (zero for zero) standing for a Ratio beside an infinite bound."""
-    if isinstance(value, Decimal):
-        return value
-    return _APPROXIMATE.divide(Decimal(value.numerator), Decimal(value.denominator))
+# Each operation has two paths: on two decimals, the decimal operation in EXACT (one C call), which
+# raises Inexact where the result would need rounding; otherwise, or then, `*_exact` on whole numbers.
+_add, _subtract, _multiply, _divide = EXACT.add, EXACT.subtract, EXACT.multiply, EXACT.divide
+
+
+def add_exact(a: Number, b: Number) -> Number:
+    try:
+        n1, d1 = _parts(a)
+        n2, d2 = _parts(b)
+    except (OverflowError, ValueError):
+        return _beside_infinity(_add, a, b)
+    return _number(n1 * d2 + n2 * d1, d1 * d2)
+
+
+def subtract_exact(a: Number, b: Number) -> Number:
+    try:
+        n1, d1 = _parts(a)
+        n2, d2 = _parts(b)
+    except (OverflowError, ValueError):
+        return _beside_infinity(_subtract, a, b)
+    return _number(n1 * d2 - n2 * d1, d1 * d2)
+
+
+def multiply_exact(a: Number, b: Number) -> Number:
+    try:
+        n1, d1 = _parts(a)
+        n2, d2 = _parts(b)
+    except (OverflowError, ValueError):
+        return _beside_infinity(_multiply, a, b)
+    return _number(n1 * n2, d1 * d2)
+
+
+def divide_exact(a: Number, b: Number) -> Number:
+    try:
+        n1, d1 = _parts(a)
+        n2, d2 = _parts(b)
+    except (OverflowError, ValueError):
+        return _beside_infinity(_divide, a, b)
+    if n2 < 0:
+        n1, n2 = -n1, -n2
+    return _number(n1 * d2, d1 * n2)
 
 
 def add(a: Number, b: Number) -> Number:
     """a + b, exactly."""
-    try:
-        return EXACT.add(a, b)
-    except (Inexact, TypeError):
-        if _infinite(a, b):
-            return EXACT.add(_finite_stand_in(a), _finite_stand_in(b))
-        return exact(_fraction(a) + _fraction(b))
+    if type(a) is Decimal is type(b):
+        try:
+            return _add(a, b)
+        except Inexact:
+            pass
+    return add_exact(a, b)
 
 
 def subtract(a: Number, b: Number) -> Number:
     """a − b, exactly."""
-    try:
-        return EXACT.subtract(a, b)
-    except (Inexact, TypeError):
-        if _infinite(a, b):
-            return EXACT.subtract(_finite_stand_in(a), _finite_stand_in(b))
-        return exact(_fraction(a) - _fraction(b))
+    if type(a) is Decimal is type(b):
+        try:
+            return _subtract(a, b)
+        except Inexact:
+            pass
+    return subtract_exact(a, b)
 
 
 def multiply(a: Number, b: Number) -> Number:
     """a × b, exactly."""
-    try:
-        return EXACT.multiply(a, b)
-    except (Inexact, TypeError):
-        if _infinite(a, b):
-            return EXACT.multiply(_finite_stand_in(a), _finite_stand_in(b))
-        return exact(_fraction(a) * _fraction(b))
+    if type(a) is Decimal is type(b):
+        try:
+            return _multiply(a, b)
+        except Inexact:
+            pass
+    return multiply_exact(a, b)
 
 
 def divide(a: Number, b: Number) -> Number:
     """a ÷ b, exactly (b ≠ 0: a zero divisor is the caller's to report, with its context)."""
-    try:
-        return EXACT.divide(a, b)
-    except (Inexact, TypeError):
-        if _infinite(a, b):
-            return EXACT.divide(_finite_stand_in(a), _finite_stand_in(b))
-        return exact(_fraction(a) / _fraction(b))
+    if type(a) is Decimal is type(b):
+        try:
+            return _divide(a, b)
+        except Inexact:
+            pass
+    return divide_exact(a, b)
 
 
 def negate(a: Number) -> Number:
     """−a, exactly (the unary minus of a Decimal would round to the caller's context)."""
-    if isinstance(a, Ratio):
-        return -a
-    try:
-        return EXACT.minus(a)
-    except Inexact:
-        return exact(-Fraction(a))
+    return -a if type(a) is Ratio else a.copy_negate() if a else ZERO
 
 
 def absolute(a: Number) -> Number:
     """|a|, exactly."""
-    return negate(a) if a < 0 else a
+    return abs(a) if type(a) is Ratio else a.copy_abs()
 
 
 def total(values) -> Number:
     """The exact sum of the values (0 for none)."""
-    result: Number = ZERO
-    for value in values:
-        result = add(result, value)
-    return result
+    values = values if type(values) in (list, tuple) else tuple(values)
+    try:
+        return reduce(_add, values, ZERO)
+    except (Inexact, TypeError):
+        return reduce(add, values, ZERO)
 
 
 def is_integral(value: Number) -> bool:
@@ -207,10 +316,10 @@ def is_integral(value: Number) -> bool:
 def round_to(value: Number, decimals: int, mode: str = ROUND_HALF_UP) -> Decimal:
     """The value rounded to `decimals` places by one of decimal's rounding modes: the single rounding
     of a score. Never −0 (a raw −0.001 rounds to 0.00)."""
-    if isinstance(value, Ratio):
+    if type(value) is Ratio:
         rounded = _round_fraction(value, decimals, mode)
     else:
-        rounded = value.quantize(Decimal(1).scaleb(-decimals), rounding=mode, context=_QUANTIZE)
+        rounded = value.quantize(Decimal(1).scaleb(-decimals), rounding=mode, context=QUANTIZE)
     return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
@@ -218,10 +327,10 @@ def to_integral(value: Number, mode: str) -> Decimal:
     """The whole number next to the value, by a rounding mode (ROUND_CEILING, ROUND_FLOOR, …)."""
     if isinstance(value, Ratio):
         return _round_fraction(value, 0, mode)
-    return value.to_integral_value(rounding=mode, context=_QUANTIZE)
+    return value.to_integral_value(rounding=mode, context=QUANTIZE)
 
 
-def _round_fraction(value: Fraction, decimals: int, mode: str) -> Decimal:
+def _round_fraction(value: Ratio | Fraction, decimals: int, mode: str) -> Decimal:
     """Round an exact fraction to `decimals` places; decimal's modes, by integer arithmetic."""
     numerator = value.numerator * 10 ** max(decimals, 0)
     denominator = value.denominator * 10 ** max(-decimals, 0)
@@ -248,7 +357,7 @@ def _round_fraction(value: Fraction, decimals: int, mode: str) -> Decimal:
 
 def as_fraction(value: Number) -> Fraction:
     """The exact value as a plain Fraction (for `--format json`'s exact figures)."""
-    return _fraction(value)
+    return Fraction(*_parts(value))
 
 
 def approximate(value: Number, digits: int = 40) -> Decimal:

@@ -39,7 +39,9 @@ class Step(str):
         return f"{self.span.file}:{self.span.line}" if self.span is not None else None
 
 
-@attrs.frozen
+# Frozen without slots: attrs then fills the instance's __dict__ directly, which builds a node in about
+# two thirds of the time (a department makes one per group and leaf; benchmarks/bench.py measures it).
+@attrs.frozen(slots=False)
 class NodeResult:
     """A group or indicator: its score out of its maximum; a leaf explains how it was reached."""
     name: str
