@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from rulecheck.facts import FactsLoader
+from rulecheck.inputs.facts import FactsLoader
 
 ROOT = Path(__file__).resolve().parents[1]
 CASE = ROOT / "rules/shenzhen/cases/edu-info-center-2024.yaml"

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from rulecheck import ast
+from rulecheck.syntax import ast
 
 # Inputs without an upper bound are drawn up to these (the evaluator is exact at any size).
 LARGEST = {"count": 10_000, "amount": Decimal("10000000"), "number": Decimal("1000"), "score": Decimal("100")}
@@ -74,9 +74,13 @@ from itertools import pairwise
 
 import attrs
 
-from rulecheck.format import format_source, format_source_name, format_source_number
-from rulecheck.parser import parse
 from rulecheck.source import Source
+from rulecheck.syntax.parser import parse
+from rulecheck.syntax.printer import (
+    format_source,
+    format_source_name,
+    format_source_number,
+)
 
 LEAF_POINTS = [Decimal(p) for p in ("1", "1.5", "2", "2.5", "3", "4", "5", "6", "8", "10")]
 SHARES = st.sampled_from([Decimal(f) for f in ("1", "0.8", "0.6", "0.5", "0.4", "0.2", "0")])

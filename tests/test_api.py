@@ -9,8 +9,8 @@ import attrs
 import pytest
 
 import rulecheck
-from rulecheck import ast
 from rulecheck.results import NodeResult, Result
+from rulecheck.syntax import ast
 
 D = Decimal
 

@@ -29,10 +29,10 @@ from rulecheck.api import ruleset_from
 from rulecheck.cli import main
 from rulecheck.diagnostics import EvaluationError, sort_key
 from rulecheck.domains import domain_of
-from rulecheck.facts import parse_facts
-from rulecheck.format import format_value
+from rulecheck.inputs.facts import parse_facts
 from rulecheck.runtime import Env
 from rulecheck.source import Source
+from rulecheck.syntax.printer import format_value
 from rulecheck.verify import verify
 
 BROKEN = Path(__file__).parent / "data" / "broken"

@@ -16,8 +16,8 @@ from click.testing import CliRunner
 
 from rulecheck.cli import main
 from rulecheck.diff import changed_numbers, pair_up
-from rulecheck.parser import parse
 from rulecheck.source import Source
+from rulecheck.syntax.parser import parse
 
 BASE = """\
 framework "小框架"

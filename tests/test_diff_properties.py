@@ -15,7 +15,7 @@ from strategies import rule_files
 
 import rulecheck
 from rulecheck.diff import Diff, Version, compare, render_json, render_text
-from rulecheck.layout import layout
+from rulecheck.syntax.layout import layout
 
 
 def version(text: str, name: str) -> Version:

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 import rulecheck
 from rulecheck.cli import main
-from rulecheck.facts import FactsLoader
+from rulecheck.inputs.facts import FactsLoader
 
 ROOT = Path(__file__).resolve().parents[1]
 FRAMEWORK = str(ROOT / "rules" / "shenzhen" / "framework.rules")

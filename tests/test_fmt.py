@@ -1,4 +1,4 @@
-"""The canonical layout (`rulecheck.layout`) and `rulecheck fmt`: same tree, idempotent, comments kept."""
+"""The canonical layout (`rulecheck.syntax.layout`) and `rulecheck fmt`: same tree, idempotent, comments kept."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from strategies import rule_files
 
 import rulecheck
 from rulecheck.cli import main
-from rulecheck.layout import layout, read_line
-from rulecheck.parser import parse
 from rulecheck.source import Source
+from rulecheck.syntax.layout import layout, read_line
+from rulecheck.syntax.parser import parse
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((ROOT / "rules").rglob("*.rules"))
@@ -306,7 +306,7 @@ def test_expressions_are_written_with_the_fewest_parentheses_that_keep_the_tree(
 
 
 def test_format_expr_for_messages_is_unchanged():
-    from rulecheck.format import format_expr
+    from rulecheck.syntax.printer import format_expr
     [let] = tree("let x = a + (b + c) - d / (e * 2) - 0.1234567\n").lets
     assert format_expr(let.expr) == "a + b + c − d ÷ (e × 2) − 0.123457…"
 

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 import rulecheck
-from rulecheck import ast
+from rulecheck.syntax import ast
 
 D = Decimal
 HEADER = 'framework "测试"\nrounding 2 decimals half-up\n'

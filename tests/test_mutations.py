@@ -15,13 +15,13 @@ import pytest
 from click.testing import CliRunner
 
 import rulecheck
-from rulecheck import ast
 from rulecheck.api import ruleset_from
 from rulecheck.cli import main
 from rulecheck.diagnostics import EvaluationError
-from rulecheck.facts import parse_facts
+from rulecheck.inputs.facts import parse_facts
 from rulecheck.prove import PROVED
 from rulecheck.source import Source
+from rulecheck.syntax import ast
 
 SHENZHEN = Path(__file__).resolve().parents[1] / "rules" / "shenzhen"
 FRAMEWORK = SHENZHEN / "framework.rules"

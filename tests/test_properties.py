@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from strategies import divisors, facts_for
 
 import rulecheck
-from rulecheck import ast
 from rulecheck.report import render
+from rulecheck.syntax import ast
 
 ROOT = Path(__file__).resolve().parents[1] / "rules" / "shenzhen"
 FRAMEWORK = rulecheck.load(ROOT / "framework.rules")

@@ -10,13 +10,13 @@ from decimal import Decimal
 import pytest
 
 import rulecheck
-from rulecheck import ast
 from rulecheck.domains import domain_of
 from rulecheck.numbers import Ratio
 from rulecheck.prove.intervals import INF, Intervals
 from rulecheck.prove.ranges import Choices, Piece, Ranges
 from rulecheck.prove.scores import rule_value
 from rulecheck.prove.search import candidates
+from rulecheck.syntax import ast
 
 D = Decimal
 

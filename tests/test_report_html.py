@@ -22,9 +22,9 @@ from click.testing import CliRunner
 import rulecheck
 from rulecheck.batch import Summary
 from rulecheck.cli import main
-from rulecheck.format import format_number
 from rulecheck.report import render
-from rulecheck.report_html import BAR_WIDTH
+from rulecheck.report.html import BAR_WIDTH
+from rulecheck.syntax.printer import format_number
 
 WINDOW = (1000, 1000)
 BAR_COLOUR = bytes.fromhex("2f6f9f")  # svg .bar in report_html.STYLE

@@ -14,7 +14,7 @@ from test_report_html import BATCH, SMALL_RULES, distribution, write_batch
 import rulecheck
 from rulecheck.cli import main
 from rulecheck.report import render
-from rulecheck.report_xlsx import cell_text
+from rulecheck.report.xlsx import cell_text
 from rulecheck.source import display_width
 
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from strategies import facts_for, rule_files, rule_programs, value_of
 
 import rulecheck
-from rulecheck import ast
 from rulecheck.diagnostics import render_all
+from rulecheck.syntax import ast
 from rulecheck.verify import same_draws_everywhere
 
 

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from strategies import facts_for, rule_files, value_of
 
 import rulecheck
-from rulecheck import ast
 from rulecheck.api import ruleset_from
 from rulecheck.prove import PROVED, REFUTED, scored_nodes
 from rulecheck.runtime import Env, EvalFailure
+from rulecheck.syntax import ast
 
 FLIP = {"increasing": "decreasing", "decreasing": "increasing"}
 DIRECTION = re.compile(r"^(\s*)(increasing|decreasing)( in )", re.MULTILINE)

@@ -15,7 +15,7 @@ from .diagnostics import (
                           RuleFileError,
                           Severity,
 )
-from .facts import FactSet, load_facts
+from .inputs.facts import FactSet, load_facts
 from .results import NodeResult, Result
 from .source import Span
 

@@ -12,16 +12,16 @@ from pathlib import Path
 
 import attrs
 
-from . import ast
 from .check import Checked, check
 from .compile import Compiled, compile_program
 from .diagnostics import Diagnostic, InputFileError, RuleFileError
 from .evaluate import evaluate
-from .facts import FactSet, validate
+from .inputs.facts import FactSet, validate
 from .link import Files, Linked, link_file, link_source
 from .prove import Proof, prove
 from .results import Result
 from .source import Source
+from .syntax import ast
 
 
 @attrs.frozen

@@ -24,10 +24,10 @@ import attrs
 from . import numbers
 from .compile import iter_leaves
 from .diagnostics import Diagnostic, EvaluationError, FactsError, InputFileError, error
-from .facts import FactSet, load_facts
-from .format import format_number
+from .inputs.facts import FactSet, load_facts
 from .results import Result
 from .source import Source
+from .syntax.printer import format_number
 
 ID_COLUMN = "id"
 FACTS_SUFFIXES = (".yaml", ".yml", ".json")

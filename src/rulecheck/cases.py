@@ -16,7 +16,6 @@ from pathlib import Path
 import attrs
 import yaml
 
-from . import ast
 from .api import Ruleset
 from .compile import Compiler
 from .diagnostics import (
@@ -28,16 +27,17 @@ from .diagnostics import (
     sort_key,
 )
 from .evaluate import evaluate
-from .facts import FactSet, FactsLoader, load_facts, yaml_problem
-from .format import (
-    format_band,
-    format_grade_row,
-    format_item,
-)
+from .inputs.facts import FactSet, FactsLoader, load_facts, yaml_problem
 from .language import first_match
 from .results import Result, added_up
 from .runtime import TOTAL_KEY, Env
 from .source import Source, Span
+from .syntax import ast
+from .syntax.printer import (
+    format_band,
+    format_grade_row,
+    format_item,
+)
 
 CASE_SUFFIX = ".case.yaml"
 TOTAL, GRADE = "total", "grade"

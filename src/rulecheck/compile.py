@@ -13,19 +13,10 @@ from decimal import Decimal, Inexact
 
 import attrs
 
-from . import ast, numbers
+from . import numbers
 from .check import Checked, ordered_lets
 from .check.types import TypeChecker
 from .diagnostics import error
-from .format import (
-    format_band,
-    format_deduct,
-    format_expr,
-    format_literal,
-    format_name,
-    format_number,
-    format_value,
-)
 from .language import (
     ARITHMETIC,
     BUILTINS,
@@ -37,6 +28,16 @@ from .language import (
 )
 from .results import Step
 from .runtime import TOTAL_KEY, EvalFailure, Rounding, check_range
+from .syntax import ast
+from .syntax.printer import (
+    format_band,
+    format_deduct,
+    format_expr,
+    format_literal,
+    format_name,
+    format_number,
+    format_value,
+)
 
 ZERO, ONE = numbers.ZERO, numbers.ONE
 Fn = Callable[[dict], object]

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import attrs
 
-from . import ast
 from .api import Analysis, analyze, analyze_text, ruleset_from
 from .batch import Department, Scored, is_batch, read_departments, score_departments
 from .cases import load_cases
@@ -33,8 +32,22 @@ from .diagnostics import (
     RuleFileError,
     error,
 )
-from .facts import load_facts
-from .format import (
+from .inputs.facts import load_facts
+from .link import Files
+from .prove.bands import describe, table_of
+from .prove.intervals import Intervals
+from .prove.ranges import Choices, Ranges
+from .source import Source, Span
+from .syntax import ast
+from .syntax.layout import (
+    INDENT,
+    deduct_text,
+    input_text,
+    let_text,
+    node_lines,
+    rule_lines,
+)
+from .syntax.printer import (
     format_band,
     format_condition,
     format_expr,
@@ -44,12 +57,6 @@ from .format import (
     format_name,
     format_number,
 )
-from .layout import INDENT, deduct_text, input_text, let_text, node_lines, rule_lines
-from .link import Files
-from .prove.bands import describe, table_of
-from .prove.intervals import Intervals
-from .prove.ranges import Choices, Ranges
-from .source import Source, Span
 
 # ---- versions: a path, or REV:path from git --------------------------------------------------------
 

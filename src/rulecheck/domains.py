@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import attrs
 
-from . import ast
+from .syntax import ast
 
 
 @attrs.frozen

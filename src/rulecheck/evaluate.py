@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from . import ast, numbers
+from . import numbers
 from .compile import Compiled, CompiledGroup
 from .diagnostics import EvaluationError
-from .format import format_condition, format_number
 from .language import first_match
 from .results import NodeResult, Result, Step
 from .runtime import TOTAL_KEY, Env, EvalFailure, check_range, scoring_failure
+from .syntax import ast
+from .syntax.printer import format_condition, format_number
 
 
 def evaluate(compiled: Compiled, facts: dict, *, explain: bool = True, all_rows: bool = False,

@@ -17,8 +17,9 @@ from collections.abc import Callable, Sequence
 
 import attrs
 
-from . import ast, interval, numbers
+from . import interval, numbers
 from .interval import Value
+from .syntax import ast
 
 # ---- arithmetic ------------------------------------------------------------------------------------
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import attrs
 
-from . import ast
 from .diagnostics import Diagnostic, error
-from .parser import parse
 from .source import Source
+from .syntax import ast
+from .syntax.parser import parse
 
 
 @attrs.define

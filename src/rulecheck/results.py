@@ -11,9 +11,9 @@ from decimal import Decimal
 
 import attrs
 
-from .format import format_number
 from .numbers import Ratio
 from .source import Span
+from .syntax.printer import format_number
 
 
 class Step(str):

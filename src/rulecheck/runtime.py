@@ -16,8 +16,8 @@ import attrs
 
 from . import numbers
 from .diagnostics import Diagnostic, error
-from .format import format_number
 from .source import Span
+from .syntax.printer import format_number
 
 TOTAL_KEY = "\0total"  # the framework's total, read by the conditions of `grades:`
 

@@ -19,10 +19,8 @@ from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
-from . import ast
 from .diagnostics import Diagnostic
 from .domains import Domain
-from .format import format_name
 from .prove import PROVED, UNREAD, Proof, Scored, labelled, scored_nodes
 from .prove.intervals import Intervals
 from .prove.messages import (
@@ -34,6 +32,8 @@ from .prove.messages import (
 )
 from .prove.search import candidates, rule_constants
 from .runtime import attempt
+from .syntax import ast
+from .syntax.printer import format_name
 
 # Inputs with no upper bound are drawn up to these; shrinking then finds the smallest value that fails.
 LARGEST = {"count": 1_000_000, "percent": Decimal(10), "amount": Decimal(10) ** 9, "number": Decimal(10) ** 9,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import attrs
 
-from .. import ast
+from ..syntax import ast
 from .names import Symbols, resolve
 from .types import check_types, ordered_lets
 from .usage import check_usage

@@ -10,9 +10,9 @@ import difflib
 
 import attrs
 
-from .. import ast
 from ..diagnostics import Diagnostic, error
 from ..language import BUILTINS, FUNCTION_ALIASES
+from ..syntax import ast
 
 
 @attrs.define

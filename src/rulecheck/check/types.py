@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import attrs
 
-from .. import ast
 from ..diagnostics import Diagnostic, error
-from ..format import format_number
 from ..language import ARITHMETIC, BUILTINS, COMPARISONS
+from ..syntax import ast
+from ..syntax.printer import format_number
 from .names import Symbols
 
 UNIT_WORDS = {"ratio": "a percentage or ratio", "count": "a count", "amount": "an amount of money",

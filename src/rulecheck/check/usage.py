@@ -8,8 +8,8 @@ purpose. `check` skips this pass while a name is unresolved (E201, E207): it may
 
 from __future__ import annotations
 
-from .. import ast
 from ..diagnostics import Diagnostic, warning
+from ..syntax import ast
 from .names import Symbols
 
 

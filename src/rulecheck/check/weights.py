@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .. import ast
 from ..diagnostics import Diagnostic, error, warning
+from ..syntax import ast
 
 
 def check_weights(program: ast.Program) -> list[Diagnostic]:

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import click
 
-from .. import ast
 from ..api import Ruleset, load
 from ..diagnostics import RulecheckError
-from ..format import format_number
 from ..results import NodeResult, Result, added_up
 from ..source import Span, display_width, pad_to
+from ..syntax import ast
+from ..syntax.printer import format_number
 from . import Exit, fail, main
 from .score import load_facts_or_fail
 

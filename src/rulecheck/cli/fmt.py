@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..diagnostics import RulecheckError
-from ..layout import layout_file
+from ..syntax.layout import layout_file
 from . import Exit, main, rule_files_or_exit
 
 

@@ -21,9 +21,9 @@ from ..batch import (
     score_departments,
 )
 from ..diagnostics import InputFileError, RulecheckError
-from ..facts import load_facts
-from ..format import format_number
+from ..inputs.facts import load_facts
 from ..report import FORMATS, output_error, render, render_batch, write_output
+from ..syntax.printer import format_number
 from . import Exit, fail, main, plural
 
 SINGLE_ONLY = ("table", "markdown")

@@ -23,7 +23,7 @@ from ..cases import (
     run_case,
 )
 from ..diagnostics import InputFileError, RulecheckError, render_all
-from ..format import format_number
+from ..syntax.printer import format_number
 from . import Exit, fail, main, plural
 
 INDENT = "    "

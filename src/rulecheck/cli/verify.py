@@ -6,10 +6,10 @@ import sys
 
 import click
 
-from .. import ast
 from ..api import analyze
 from ..diagnostics import InputFileError, render_all
-from ..format import format_number
+from ..syntax import ast
+from ..syntax.printer import format_number
 from . import Exit, fail, main, plural, rule_files_or_exit
 
 

@@ -13,11 +13,12 @@ from decimal import Decimal
 
 import attrs
 
-from .. import ast, numbers
+from .. import numbers
 from ..check import Checked
 from ..compile import Compiled, CompiledGroup, Compiler, iter_leaves
 from ..diagnostics import warning
-from ..format import format_name, format_number
+from ..syntax import ast
+from ..syntax.printer import format_name, format_number
 from .bands import BandChecker
 from .intervals import INF, Intervals, Value, add
 from .messages import (

@@ -13,10 +13,10 @@ from itertools import pairwise
 
 import attrs
 
-from .. import ast
 from ..diagnostics import Diagnostic, error, warning
-from ..format import format_expr, format_value
 from ..language import COMPARISONS
+from ..syntax import ast
+from ..syntax.printer import format_expr, format_value
 from .intervals import INF, Intervals, Value, combine, hull, scaled, unknown
 from .ranges import Choices, Piece, Ranges
 

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 
 import attrs
 
-from .. import ast
 from ..domains import Domain, domain_of
 from ..interval import (  # noqa: F401 - re-exported: the prover's modules read them from here
     INF,
@@ -31,6 +30,7 @@ from ..interval import (  # noqa: F401 - re-exported: the prover's modules read 
     unknown,
 )
 from ..language import ARITHMETIC, BUILTINS, COMPARISONS, CONNECTIVES
+from ..syntax import ast
 
 
 @attrs.define

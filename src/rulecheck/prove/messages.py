@@ -4,8 +4,8 @@ a score above its points (E501) or below 0 (E502), and a declared direction that
 from __future__ import annotations
 
 from ..diagnostics import Diagnostic, error
-from ..format import format_name, format_number, format_value
 from ..source import Span
+from ..syntax.printer import format_name, format_number, format_value
 
 
 def above_points(what: str, reached, points, span: Span | None, example: list[str],

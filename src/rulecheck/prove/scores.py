@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .. import ast
+from ..syntax import ast
 from .bands import band_value
 from .intervals import (
     ZERO,

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 import attrs
 
-from .. import ast
 from ..domains import Domain
 from ..runtime import attempt
+from ..syntax import ast
 
 LADDER = [Decimal(1), Decimal(10), Decimal(100), Decimal(10_000), Decimal(1_000_000)]
 BUDGET = 4000  # evaluations per search

@@ -13,9 +13,9 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from .report_html import FIGURE_NAMES
-from .results import Result
-from .source import display_width
+from ..results import Result
+from ..source import display_width
+from .html import FIGURE_NAMES
 
 HEADER_FILL = PatternFill("solid", fgColor="F3F4F6")
 GROUP_FILL = PatternFill("solid", fgColor="F8F9FA")

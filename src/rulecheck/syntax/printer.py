@@ -10,8 +10,9 @@ import functools
 import re
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from . import ast, numbers
-from .language import ARITHMETIC, COMPARISONS, PRECEDENCE
+from .. import numbers
+from ..language import ARITHMETIC, COMPARISONS, PRECEDENCE
+from . import ast
 
 OP_SYMBOLS = {a.op: a.shown for a in ARITHMETIC.values()} | {c.op: c.shown for c in COMPARISONS.values()}
 # Rule files divide with '/', as the source documents write a ratio (已完成项目数/计划完成项目总数×6分).
@@ -74,7 +75,7 @@ def format_literal(number: ast.Number) -> str:
 def keywords() -> frozenset:
     """The words of the grammar (and, per, floor, otherwise, …): a name spelled like one is quoted in
     rule-file text, since where the keyword may stand the lexer reads the keyword."""
-    from .parser import grammar_text
+    from .grammar import grammar_text
     text = re.sub(r"//[^\n]*", "", grammar_text())
     return frozenset(word for word in re.findall(r'"([^"\\]+)"', text) if BARE_NAME.match(word))
 

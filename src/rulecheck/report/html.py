@@ -7,9 +7,9 @@ from decimal import Decimal
 from html import escape
 from string import Template
 
-from .format import format_number
-from .results import Result
-from .source import display_width
+from ..results import Result
+from ..source import display_width
+from ..syntax.printer import format_number
 
 FONTS = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", '
          '"WenQuanYi Micro Hei", "Noto Sans SC", sans-serif')

@@ -20,9 +20,11 @@ from pathlib import Path
 
 import attrs
 
+from ..diagnostics import InputFileError, RuleFileError
+from ..source import Source
 from . import ast
-from .diagnostics import InputFileError, RuleFileError
-from .format import (
+from .parser import normalized_text, parse_in_order
+from .printer import (
     OP_SYMBOLS,
     PRECEDENCE,
     format_deduct,
@@ -30,8 +32,6 @@ from .format import (
     format_source_name,
     format_source_number,
 )
-from .parser import normalized_text, parse_in_order
-from .source import Source
 
 INDENT = "    "
 TAB_WIDTH = 4  # as the parser's indenter counts a tab

@@ -16,11 +16,11 @@ from typing import Mapping
 import attrs
 import yaml
 
-from . import ast
-from .diagnostics import Diagnostic, FactsError, error
-from .domains import domain_of
-from .format import format_literal, format_name, format_number, format_value
-from .source import Source, Span
+from ..diagnostics import Diagnostic, FactsError, error
+from ..domains import domain_of
+from ..source import Source, Span
+from ..syntax import ast
+from ..syntax.printer import format_literal, format_name, format_number, format_value
 
 TRUE_WORDS = {"true", "yes", "是", "有", "√", "✓"}
 FALSE_WORDS = {"false", "no", "否", "无", "×", "✗"}

@@ -12,7 +12,7 @@ from typing import Union
 import attrs
 from attrs import field
 
-from .source import Span
+from ..source import Span
 
 SPAN = field(default=None, eq=False, repr=False)
 

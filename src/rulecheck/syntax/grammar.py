@@ -1,0 +1,38 @@
+"""The grammar: grammar/rulecheck.lark (shipped inside the package), its keywords, and the one cached
+LALR parser with the Indenter that turns indentation into blocks."""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+
+from lark import Lark
+from lark.indenter import Indenter
+
+KEYWORDS = ("import", "framework", "total", "rounding", "grades", "inputs", "let", "group",
+            "indicator", "extend", "part", "formula", "assessed", "bands", "checklist", "deduct",
+            "floor", "increasing", "decreasing")
+
+class RuleIndenter(Indenter):
+    NL_type = "_NL"
+    OPEN_PAREN_types = ["_LPAR"]
+    CLOSE_PAREN_types = ["_RPAR"]
+    INDENT_type = "_INDENT"
+    DEDENT_type = "_DEDENT"
+    tab_len = 4
+
+
+def grammar_text() -> str:
+    """The grammar shipped in the wheel, or grammar/ at the top of a source checkout."""
+    packaged = resources.files("rulecheck").joinpath("grammar/rulecheck.lark")
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    checkout = Path(__file__).resolve().parents[3] / "grammar" / "rulecheck.lark"
+    return checkout.read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=None)
+def lark_parser() -> Lark:
+    return Lark(grammar_text(), parser="lalr", postlex=RuleIndenter(), propagate_positions=True,
+                maybe_placeholders=True, start="start")
