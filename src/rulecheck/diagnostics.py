@@ -8,7 +8,7 @@ caret under the spot, and a hint that says how to fix it.
 from __future__ import annotations
 
 import enum
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import attrs
 

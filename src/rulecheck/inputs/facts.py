@@ -9,9 +9,9 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Mapping
 
 import attrs
 import yaml
@@ -305,7 +305,7 @@ def _percent(raw) -> Decimal:
     value = _finite(raw)
     if abs(value) > 1:
         raise FactValueError(
-            f"the bare number {format_number(value)} is ambiguous for a percentage", 
+            f"the bare number {format_number(value)} is ambiguous for a percentage",
             f"write \"{format_number(value)}%\" for {format_number(value)} percent, or the fraction "
             f"{format_number(value / 100)}; a bare number is read as a fraction of 1", code="F505")
     return value

@@ -32,7 +32,7 @@ def grammar_text() -> str:
     return checkout.read_text(encoding="utf-8")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def lark_parser() -> Lark:
     return Lark(grammar_text(), parser="lalr", postlex=RuleIndenter(), propagate_positions=True,
                 maybe_placeholders=True, start="start")
