@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import pairwise
 
+import attrs
 from hypothesis import strategies as st
 
+from rulecheck.source import Source
 from rulecheck.syntax import ast
+from rulecheck.syntax.parser import parse
+from rulecheck.syntax.printer import (
+    format_source,
+    format_source_name,
+    format_source_number,
+)
 
 # Inputs without an upper bound are drawn up to these (the evaluator is exact at any size).
 LARGEST = {"count": 10_000, "amount": Decimal("10000000"), "number": Decimal("1000"), "score": Decimal("100")}
@@ -69,18 +78,6 @@ def facts_for(ruleset, *, nonzero=(), at_most=None) -> st.SearchStrategy:
 # is spelled at random, as people type it (ASCII or mathematical symbols, full-width punctuation,
 # indentation by 2 or 4 spaces or tabs, comments and blank lines anywhere), so the layout has work to
 # do. `rule_programs()` gives the same files parsed.
-
-from itertools import pairwise
-
-import attrs
-
-from rulecheck.source import Source
-from rulecheck.syntax.parser import parse
-from rulecheck.syntax.printer import (
-    format_source,
-    format_source_name,
-    format_source_number,
-)
 
 LEAF_POINTS = [Decimal(p) for p in ("1", "1.5", "2", "2.5", "3", "4", "5", "6", "8", "10")]
 SHARES = st.sampled_from([Decimal(f) for f in ("1", "0.8", "0.6", "0.5", "0.4", "0.2", "0")])

@@ -111,6 +111,8 @@ def ruleset_from(analysis: Analysis) -> Ruleset:
     scoring: evaluation still checks every score against its points. It is kept in `findings`."""
     if analysis.compiled is None:
         raise RuleFileError(analysis.diagnostics, analysis.linked.sources)
+    # _analysis compiles only a checked program, and proves what it compiles
+    assert analysis.checked is not None and analysis.proof is not None
     checks = analysis.linked.diagnostics + analysis.checked.diagnostics
     return Ruleset(analysis.checked.program, analysis.compiled, analysis.linked.sources,
                    tuple(d for d in checks if not d.is_error), tuple(analysis.proof.diagnostics),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import difflib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import IO
@@ -102,7 +102,7 @@ def read_departments(path: str | Path, inputs: Iterable[str] | None = None,
     return _read_csv(path, stream, inputs, required)
 
 
-def _raw_lines(stream: IO[bytes]) -> Iterator[bytes]:
+def _raw_lines(stream: IO[bytes]) -> Generator[bytes, None, None]:
     """The file's lines, ended by \\n, \\r\\n or a lone \\r (Excel for Mac's "CSV (Macintosh)")."""
     with stream:
         for raw in stream:
@@ -162,9 +162,11 @@ def _read_csv(path: Path, stream: IO[bytes], inputs, required=None) -> Departmen
     return Departments(path, _csv_rows(path, reader, columns, used, bad), diagnostics, frozenset(missing))
 
 
-def _check_header(path: Path, columns: list[str], inputs) -> tuple[list, dict]:
+def _check_header(path: Path, columns: list[str], inputs) -> tuple[list[Diagnostic], dict[int, str]]:
     """The columns to read (index → name) and what is wrong with the others, each reported once."""
-    diagnostics, used, seen = [], {}, {}
+    diagnostics: list[Diagnostic] = []
+    used: dict[int, str] = {}
+    seen: dict[str, int] = {}  # column name → the index it is first at
     known = set(inputs) if inputs is not None else None
     where = f"{path}:1"
     for index, name in enumerate(columns):
@@ -381,7 +383,7 @@ def columns(leaves: list[str]) -> list[str]:
 def row(scored: Scored, leaves: list[str]) -> dict:
     """The department's row: key, each leaf's score, total, grade and error, None where there is none.
     Scores are text, so that 4.52 stays exactly 4.52."""
-    if not scored.ok:
+    if scored.result is None:
         return {"key": scored.key, **dict.fromkeys(leaves), "total": None, "grade": None,
                 "error": scored.reasons()}
     scores = {node.name: str(node.score) for node in scored.result.leaves()}
@@ -443,7 +445,9 @@ class Summary:
     def mean(self) -> Decimal:
         """The mean total, rounded half-up to the totals' decimals."""
         mean = numbers.divide(numbers.total(self.totals), Decimal(self.scored))
-        return numbers.round_to(mean, -self._quantum.as_tuple().exponent, ROUND_HALF_UP)
+        exponent = self._quantum.as_tuple().exponent
+        assert isinstance(exponent, int)  # a power of ten is finite
+        return numbers.round_to(mean, -exponent, ROUND_HALF_UP)
 
     @property
     def _quantum(self) -> Decimal:
@@ -474,13 +478,14 @@ class Summary:
             low = (self.totals[0] // step) * step
             if (maximum - low) / step <= MOST_BINS:
                 break
-        bins = []
-        while low < maximum or not bins:
-            bins.append([low, min(low + step, maximum), 0])
+        edges: list[tuple[Decimal, Decimal]] = []  # each bin's low and high
+        while low < maximum or not edges:
+            edges.append((low, min(low + step, maximum)))
             low += step
+        counts = [0] * len(edges)
         for total in self.totals:
-            bins[min(max(int((total - bins[0][0]) // step), 0), len(bins) - 1)][2] += 1
-        return [tuple(b) for b in bins]
+            counts[min(max(int((total - edges[0][0]) // step), 0), len(edges) - 1)] += 1
+        return [(bottom, top, count) for (bottom, top), count in zip(edges, counts)]
 
     def to_dict(self) -> dict:
         return {"departments": self.departments, "scored": self.scored, "failed": self.failed,
@@ -493,7 +498,7 @@ class Summary:
 class Tally:
     """Counts departments as they are scored, keeping only their totals and grades."""
 
-    def __init__(self, ruleset):
+    def __init__(self, ruleset) -> None:
         self.max = ruleset.compiled.total
         self.departments = self.failed = 0
         self.totals: list[Decimal] = []
@@ -501,7 +506,7 @@ class Tally:
 
     def add(self, scored: Scored) -> Scored:
         self.departments += 1
-        if scored.ok:
+        if scored.result is not None:
             self.totals.append(scored.result.total)
             grade = scored.result.grade
             if grade is not None:

@@ -65,8 +65,8 @@ class Expectation:
     span: Span | None = attrs.field(default=None, eq=False)
 
     def holds(self, actual: Decimal | str | None) -> bool:
-        if actual is None or isinstance(self.value, str):
-            return actual == self.value
+        if actual is None or isinstance(actual, str) or isinstance(self.value, str):
+            return actual == self.value  # a grade (a score is compared only with a score)
         return abs(actual - self.value) <= self.tolerance
 
 
@@ -137,14 +137,14 @@ class CaseReader:
                 "see docs/cases.md for the format", where=self.file)], self.sources())
         if any(key.value == "cases" for key, _ in root.value):
             return self.case_list(root)
-        problems = []
+        problems: list[Diagnostic] = []
         keys = self.mapping(root, ONE_CASE_KEYS, "a case file", problems)
         tolerance = self.tolerance(keys, problems)
         name = Path(self.file).name.removesuffix(CASE_SUFFIX)
         return [self.case(root, keys, name, None, tolerance, problems)]
 
     def case_list(self, root: yaml.MappingNode) -> list[Case]:
-        problems = []
+        problems: list[Diagnostic] = []
         keys = self.mapping(root, CASES_FILE_KEYS, "a file of cases", problems)
         tolerance = self.tolerance(keys, problems)
         base = self.facts(keys["base"], problems) if "base" in keys else None
@@ -154,9 +154,10 @@ class CaseReader:
                                   self.span(keys["cases"][0]), "write each case as '- name: …' under 'cases:'"))
         if problems:
             raise CaseFileError(problems, self.sources())
-        cases, names = [], {}
+        cases: list[Case] = []
+        names: dict[str, int] = {}  # case name → the line it is first written on
         for number, item in enumerate(items.value, 1):
-            own = []
+            own: list[Diagnostic] = []
             if not isinstance(item, yaml.MappingNode):
                 own.append(error("C802", f"case {number} is not a mapping of 'name', 'facts' and 'expect'",
                                  self.span(item), "write the case as '- name: …' with 'facts:' and 'expect:' "
@@ -170,6 +171,7 @@ class CaseReader:
                 own.append(error("C809", f"two cases are named '{case.name}'", self.span(keys["name"][1]),
                                  f"the first is at line {names[case.name]}; rename one"))
                 case = attrs.evolve(case, problems=tuple(sorted(own, key=sort_key)))
+            assert case.span is not None  # self.case() gives every case the span of its node
             names.setdefault(case.name, case.span.line)
             cases.append(case)
         return cases
@@ -278,7 +280,8 @@ class CaseReader:
     def mapping(self, node: yaml.MappingNode, allowed: tuple | None, what: str, problems: list) -> dict:
         """{key: (key node, value node)}; an unknown key (when `allowed` lists them) or a key given twice
         is reported."""
-        found, written = {}, set()
+        found: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        written: set[str] = set()
         # YAML merge keys ('<<: *shared'): the mapping's own keys come last, and override what it merges
         own = sum(key.tag != MERGE_TAG for key, _ in node.value)
         self.loader.flatten_mapping(node)
@@ -397,7 +400,7 @@ def run_case(ruleset: Ruleset, case: Case) -> CaseResult:
         except RulecheckError as exc:  # FactsError, EvaluationError
             diagnostics += exc.diagnostics
             sources.update(exc.sources)
-    comparisons = ()
+    comparisons: tuple[Comparison, ...] = ()
     if result is not None:
         comparisons = tuple(compare(result, expectation) for target, expectation in case.expect.items()
                             if target not in wrong)
@@ -492,14 +495,15 @@ def coverage(ruleset: Ruleset, results: Iterable[CaseResult]) -> Coverage:
     """Which rows and items the cases reach: a band row when it is the row that matched, a checklist item
     when it is earned, a grade row when it gave the grade. Cases that did not score count for nothing."""
     tables = list(coverage_tables(ruleset))
-    reached = [[[] for _ in rows] for _, _, rows, _ in tables]
-    missed = [[[] for _ in rows] for _, _, rows, _ in tables]
+    reached: list[list[list[str]]] = [[[] for _ in rows] for _, _, rows, _ in tables]  # case names a row
+    missed: list[list[list[str]]] = [[[] for _ in rows] for _, _, rows, _ in tables]
     for case_result in results:
         if case_result.result is None:
             continue
+        assert case_result.values is not None  # run_case scores only validated facts
         env = Env(case_result.values, ruleset.compiled.lets)
         env[TOTAL_KEY] = case_result.result.total
-        for number, (kind, _, rows, reach) in enumerate(tables):
+        for number, (_, _, rows, reach) in enumerate(tables):
             hits = reach(env)
             for index in range(len(rows)):
                 (reached if index in hits else missed)[number][index].append(case_result.case.name)
@@ -514,6 +518,7 @@ def coverage_tables(ruleset: Ruleset):
     reach(env) is the set of the rows a department's facts reach (the first row that matches, for a band
     table; each item earned, for a checklist). The conditions are compiled again, one closure a row, from
     the checked program the ruleset keeps."""
+    assert ruleset.checked is not None  # ruleset_from keeps the checked program of every ruleset it makes
     compiler = Compiler(ruleset.checked)
     for node, _ in ast.iter_nodes(ruleset.program.nodes):
         if not isinstance(node, ast.Indicator):

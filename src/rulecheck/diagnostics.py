@@ -8,6 +8,7 @@ caret under the spot, and a hint that says how to fix it.
 from __future__ import annotations
 
 import enum
+import os
 from collections.abc import Iterable, Mapping
 
 import attrs
@@ -46,8 +47,8 @@ class Diagnostic:
     def render(self, sources: Mapping[str, Source] | None = None) -> str:
         head = f"{self.location()}: {self.severity.value}[{self.code}]: {self.message}"
         lines = [head]
-        source = (sources or {}).get(self.span.file) if self.span else None
-        if source is not None:
+        source = (sources or {}).get(self.span.file) if self.span is not None else None
+        if source is not None and self.span is not None:
             excerpt = source.excerpt(self.span)
             if excerpt:
                 lines.append(excerpt)
@@ -58,8 +59,8 @@ class Diagnostic:
             lines.append(f"  = hint: {self.hint}")
         return "\n".join(lines)
 
-    def to_dict(self) -> dict:
-        data = {
+    def to_dict(self) -> dict[str, object]:
+        data: dict[str, object] = {
             "severity": self.severity.value,
             "code": self.code,
             "message": self.message,
@@ -84,7 +85,7 @@ def warning(code: str, message: str, span: Span | None = None, hint: str | None 
     return Diagnostic(code, message, span, hint, Severity.WARNING, where, tuple(example))
 
 
-def sort_key(diagnostic: Diagnostic):
+def sort_key(diagnostic: Diagnostic) -> tuple[str, int, int, str]:
     span = diagnostic.span
     if span is None:
         return (diagnostic.where or "", 0, 0, diagnostic.code)
@@ -115,7 +116,7 @@ class InputFileError(RulecheckError):
     """A rule or facts file cannot be read at all (missing, unreadable, not UTF-8)."""
 
     @classmethod
-    def single(cls, code: str, message: str, path: str) -> InputFileError:
+    def single(cls, code: str, message: str, path: str | os.PathLike[str]) -> InputFileError:
         return cls([error(code, message, None, where=str(path))])
 
 

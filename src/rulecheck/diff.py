@@ -13,7 +13,7 @@ import errno
 import json
 import posixpath
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -37,6 +37,7 @@ from .link import Files
 from .prove.bands import describe, table_of
 from .prove.intervals import Intervals
 from .prove.ranges import Choices, Ranges
+from .results import Result
 from .source import Source, Span
 from .syntax import ast
 from .syntax.layout import (
@@ -227,11 +228,12 @@ class Side:
     """What the comparison reads of one version: its checked program, and the band analysis's view."""
     program: ast.Program
     intervals: Intervals
-    display_kind: object  # expr → "percent" or None
+    display_kind: Callable[[ast.Expr], str | None]  # expr → "percent" or None
 
     @classmethod
     def of(cls, analysis: Analysis) -> Side:
         checked = analysis.checked
+        assert checked is not None  # a version is compared only when it has no errors (load_versions)
         return cls(checked.program, Intervals.of_program(checked), Compiler(checked).display_kind)
 
 
@@ -317,7 +319,8 @@ class Comparison:
 
     def node(self, old, new, renamed: dict, moved_from: str | None) -> Section:
         """A node both versions have (perhaps renamed or moved): what changed in it."""
-        lines, intervals = [], []
+        lines: list[str] = []
+        intervals: list[IntervalChange] = []
         if old.name != new.name:
             lines.append(f"renamed from {format_name(old.name)}")
         if moved_from is not None:
@@ -608,7 +611,7 @@ def pair_up(old, new, key) -> list[tuple]:
     """Rows of two versions side by side, in order, as (old index, new index): equal rows; within a
     stretch that changed, rows with the same key (a band's points, an item's condition); then rows by
     position where both sides have as many left. A row on one side only is added or removed (None)."""
-    pairs = []
+    pairs: list[tuple[int | None, int | None]] = []
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if tag == "equal":
             pairs += zip(range(i1, i2), range(j1, j2))
@@ -682,19 +685,28 @@ class Effect:
     def scored(self) -> bool:
         return self.old.ok and self.new.ok
 
+    def results(self) -> tuple[Result, Result] | None:
+        """The old and the new version's results, or None unless both versions score the department."""
+        if self.old.result is None or self.new.result is None:
+            return None
+        return self.old.result, self.new.result
+
     @property
     def changed(self) -> bool:
         """Its scores differ, or one version scores it and the other cannot."""
-        if self.scored:
-            return bool(self.indicators()) or self.old.result.total != self.new.result.total \
-                or self.old.result.grade != self.new.result.grade
+        both = self.results()
+        if both is not None:
+            old, new = both
+            return bool(self.indicators()) or old.total != new.total or old.grade != new.grade
         return self.old.ok != self.new.ok
 
     def indicators(self) -> list[tuple]:
         """(name, old score, new score) of each indicator whose score changed; None where a version
-        has no such indicator."""
-        old = {node.name: node.score for node in self.old.result.leaves()}
-        new = {node.name: node.score for node in self.new.result.leaves()}
+        has no such indicator. Only for a department both versions score."""
+        both = self.results()
+        assert both is not None  # callers ask only when `scored`
+        old = {node.name: node.score for node in both[0].leaves()}
+        new = {node.name: node.score for node in both[1].leaves()}
         names = list(old) + [name for name in new if name not in old]
         return [(name, old.get(name), new.get(name)) for name in names if old.get(name) != new.get(name)]
 
@@ -768,21 +780,22 @@ def render_text(diff: Diff) -> str:
 def _effect_lines(effect: Effect) -> list[str]:
     old, new = effect.old, effect.new
     name = f"{new.key} ({new.where})"
-    if effect.scored:
-        head = f"{name}: {old.result.total} → {new.result.total} ({_delta(new.result.total - old.result.total)})"
-        if old.result.grade != new.result.grade:
-            head += f", grade {old.result.grade or '(none)'} → {new.result.grade or '(none)'}"
+    old_result, new_result = old.result, new.result
+    if old_result is not None and new_result is not None:
+        head = f"{name}: {old_result.total} → {new_result.total} ({_delta(new_result.total - old_result.total)})"
+        if old_result.grade != new_result.grade:
+            head += f", grade {old_result.grade or '(none)'} → {new_result.grade or '(none)'}"
         return [head] + [f"{INDENT}{format_name(indicator)}: {_score(a)} → {_score(b)}"
                          for indicator, a, b in effect.indicators()]
-    if not old.ok and not new.ok:
-        head = f"{name}: cannot be scored by either version:"
-        problems = old.diagnostics + tuple(d for d in new.diagnostics if d not in old.diagnostics)
-    elif not old.ok:
-        head = f"{name}: {new.result.total} with the new version; the old version cannot score it:"
+    if old_result is not None:  # only the old version scores it
+        head = f"{name}: {old_result.total} with the old version; the new version cannot score it:"
+        problems = new.diagnostics
+    elif new_result is not None:  # only the new version scores it
+        head = f"{name}: {new_result.total} with the new version; the old version cannot score it:"
         problems = old.diagnostics
     else:
-        head = f"{name}: {old.result.total} with the old version; the new version cannot score it:"
-        problems = new.diagnostics
+        head = f"{name}: cannot be scored by either version:"
+        problems = old.diagnostics + tuple(d for d in new.diagnostics if d not in old.diagnostics)
     return [head] + [INDENT + line for d in problems for line in d.render().splitlines()]
 
 
@@ -795,8 +808,8 @@ def _score(value: Decimal | None) -> str:
 
 
 def render_json(diff: Diff) -> str:
-    data = {"old": diff.old, "new": diff.new, "changes": [_section_data(s) for s in diff.sections],
-            "departments": None}
+    data: dict[str, object] = {"old": diff.old, "new": diff.new,
+                               "changes": [_section_data(s) for s in diff.sections], "departments": None}
     if diff.effects is not None:
         data["departments"] = {"count": len(diff.effects), "inputs": list(diff.inputs),
                                "changed": [_effect_data(e) for e in diff.changed],
@@ -804,8 +817,8 @@ def render_json(diff: Diff) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def _section_data(section: Section) -> dict:
-    data = {"title": section.title, "changes": list(section.lines)}
+def _section_data(section: Section) -> dict[str, object]:
+    data: dict[str, object] = {"title": section.title, "changes": list(section.lines)}
     if section.span is not None:
         data.update(file=section.span.file, line=section.span.line)
     if section.intervals:
@@ -814,14 +827,16 @@ def _section_data(section: Section) -> dict:
     return data
 
 
-def _effect_data(effect: Effect) -> dict:
-    def side(scored: Scored) -> dict:
-        if not scored.ok:
+def _effect_data(effect: Effect) -> dict[str, object]:
+    def side(scored: Scored) -> dict[str, object]:
+        if scored.result is None:
             return {"problems": [d.to_dict() for d in scored.diagnostics]}
         return {"total": str(scored.result.total), "grade": scored.result.grade}
-    data = {"key": effect.new.key, "where": effect.new.where, "old": side(effect.old), "new": side(effect.new)}
-    if effect.scored:
-        data["delta"] = str(effect.new.result.total - effect.old.result.total)
+    data: dict[str, object] = {"key": effect.new.key, "where": effect.new.where, "old": side(effect.old),
+                               "new": side(effect.new)}
+    both = effect.results()
+    if both is not None:
+        data["delta"] = str(both[1].total - both[0].total)
         data["indicators"] = [{"name": name, "old": _json(a), "new": _json(b)} for name, a, b in effect.indicators()]
     return data
 

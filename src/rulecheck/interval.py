@@ -10,23 +10,22 @@ values of the number model (numbers.py), or ±∞.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 
 import attrs
 
 from . import numbers
-from .numbers import INF, ONE, ZERO
+from .numbers import INF, ONE, ZERO, Number
 
 
 @attrs.frozen
 class Value:
-    low: Decimal
-    high: Decimal
+    low: Number
+    high: Number
     # input name → +1 (never falls as it rises), -1 (never rises), None (unknown); absent: not read
     dirs: Mapping[str, int | None] = attrs.field(factory=dict)
 
     @property
-    def constant(self) -> Decimal | None:
+    def constant(self) -> Number | None:
         return self.low if self.low == self.high else None
 
     def sign(self) -> int | None:
@@ -37,7 +36,7 @@ class Value:
         return None
 
 
-def const(value: Decimal) -> Value:
+def const(value: Number) -> Value:
     return Value(value, value)
 
 
@@ -61,11 +60,11 @@ def unknown(dirs: Mapping) -> dict:
     return {name: None for name in dirs}
 
 
-def _mul(a: Decimal, b: Decimal) -> Decimal:
+def _mul(a: Number, b: Number) -> Number:
     return ZERO if a == 0 or b == 0 else numbers.multiply(a, b)
 
 
-def _inverse(a: Decimal) -> Decimal:
+def _inverse(a: Number) -> Number:
     """1 / a for a bound; ±∞ (and 0, whose side the caller handles) give 0."""
     return ZERO if a == 0 or a in (INF, -INF) else numbers.divide(ONE, a)
 

@@ -100,7 +100,7 @@ def merge(program: ast.Program, bases: list, diagnostics: list[Diagnostic]) -> a
         name=inherited("name"), total=inherited("total"), rounding=inherited("rounding"),
         grades=inherited("grades"),
         inputs=tuple(i for b in bases for i in b.inputs) + program.inputs,
-        lets=tuple(l for b in bases for l in b.lets) + program.lets,
+        lets=tuple(let for b in bases for let in b.lets) + program.lets,
         nodes=nodes, extends=tuple(unapplied),
     )
 

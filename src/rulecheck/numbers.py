@@ -34,11 +34,13 @@ from decimal import (
 from fractions import Fraction
 from functools import reduce
 from math import gcd
-from typing import Union
+from typing import final
 
 # Quotients that terminate within 40 significant digits stay decimals; anything longer, and any
 # non-terminating quotient, is carried as a fraction. Exactness does not depend on the figure.
-EXACT = Context(prec=40, rounding=ROUND_HALF_EVEN, Emax=MAX_EMAX, Emin=MIN_EMIN,
+# Exponents stay within decimal's default range (±999999): a value past it is out of all proportion
+# to any score and raises Overflow, which evaluation reports as E604.
+EXACT = Context(prec=40, rounding=ROUND_HALF_EVEN, Emax=999_999, Emin=-999_999,
                 traps=[Inexact, InvalidOperation, DivisionByZero, Overflow])
 # quantize() only: rounding to a given exponent needs as many digits as the value has
 QUANTIZE = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[InvalidOperation, Overflow])
@@ -53,6 +55,7 @@ ROUNDING_MODES = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN, "half-
                   "up": ROUND_UP, "down": ROUND_DOWN}
 
 
+@final  # never subclassed: `type(x) is Ratio` is the test for one, here and in callers
 class Ratio:
     """An exact fraction whose decimal expansion does not terminate (30/31): `numerator` and
     `denominator` coprime, denominator > 1 with a prime factor other than 2 and 5. Arithmetic and
@@ -152,7 +155,7 @@ class Ratio:
         return (Ratio, (self.numerator, self.denominator))
 
 
-Number = Union[Decimal, Ratio]
+Number = Decimal | Ratio
 
 
 def _ratio(numerator: int, denominator: int) -> Ratio:
@@ -162,9 +165,16 @@ def _ratio(numerator: int, denominator: int) -> Ratio:
     return ratio
 
 
+# The fraction path holds whole numbers of this many digits at most: a value past 10^±10000 is out of all
+# proportion to a score (and would cost time and memory to expand), so it raises Overflow (E604).
+LARGEST_EXPONENT = 10_000
+
+
 def _parts(value) -> tuple[int, int]:
     """numerator, denominator (> 0) of a finite value; OverflowError or ValueError for ±∞ or NaN."""
     if type(value) is Decimal:
+        if value and not -LARGEST_EXPONENT <= value.adjusted() <= LARGEST_EXPONENT:
+            raise Overflow("a value past 10^±10000")
         return value.as_integer_ratio()
     return value.numerator, value.denominator  # a Ratio, Fraction or int
 
@@ -187,7 +197,7 @@ def _number(numerator: int, denominator: int) -> Number:
         rest //= 5
         fives += 1
     places = max(twos, fives)  # n / (2^a 5^b) = n · 2^(p−a) 5^(p−b) / 10^p
-    return Decimal(numerator * 2 ** (places - twos) * 5 ** (places - fives)).scaleb(-places)
+    return Decimal(numerator * 2 ** (places - twos) * 5 ** (places - fives)).scaleb(-places, QUANTIZE)
 
 
 def exact(value: Fraction) -> Number:
@@ -304,7 +314,8 @@ def total(values) -> Number:
     try:
         return reduce(_add, values, ZERO)
     except (Inexact, TypeError):
-        return reduce(add, values, ZERO)
+        start: Number = ZERO
+        return reduce(add, values, start)
 
 
 def is_integral(value: Number) -> bool:

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import attrs
 
-from .numbers import Ratio
+from .numbers import Number, Ratio
 from .source import Span
 from .syntax.printer import format_number
 
@@ -25,7 +25,7 @@ class Step(str):
 
     span: Span | None
 
-    def __new__(cls, text: str, span: Span | None = None):
+    def __new__(cls, text: str, span: Span | None = None) -> Step:
         step = super().__new__(cls, text)
         step.span = span
         return step
@@ -52,15 +52,15 @@ class NodeResult:
     explanation: tuple = ()  # Steps
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
     # a leaf's exact score before the rounding (a Decimal, or a Ratio when it does not terminate)
-    unrounded: object = attrs.field(default=None, eq=False, repr=False)
+    unrounded: Number | None = attrs.field(default=None, eq=False, repr=False)
 
     def walk(self, depth: int = 0) -> Iterator[tuple[int, NodeResult]]:
         yield depth, self
         for child in self.children:
             yield from child.walk(depth + 1)
 
-    def to_dict(self, explain: bool = True) -> dict:
-        data = {"name": self.name, "kind": self.kind, "max": str(self.max), "score": str(self.score)}
+    def to_dict(self, explain: bool = True) -> dict[str, object]:
+        data: dict[str, object] = {"name": self.name, "kind": self.kind, "max": str(self.max), "score": str(self.score)}
         if self.unrounded is not None and self.unrounded != self.score:
             data["unrounded"] = format_number(self.unrounded)
             if isinstance(self.unrounded, Ratio):

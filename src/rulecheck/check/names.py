@@ -12,6 +12,7 @@ import attrs
 
 from ..diagnostics import Diagnostic, error
 from ..language import BUILTINS, FUNCTION_ALIASES
+from ..source import Span
 from ..syntax import ast
 
 
@@ -51,7 +52,8 @@ def declared_names(program: ast.Program, diagnostics: list[Diagnostic]) -> Symbo
     symbols = Symbols()
     # The table keeps the first declaration in program order (inputs before lets), so that a name
     # declared as both still resolves as an input; the report names the two in the order written.
-    for decl in (*program.inputs, *program.lets):
+    declared: tuple[ast.InputDecl | ast.Let, ...] = (*program.inputs, *program.lets)
+    for decl in declared:
         if decl.name in symbols.inputs or decl.name in symbols.lets:
             continue
         if isinstance(decl, ast.InputDecl):
@@ -60,8 +62,8 @@ def declared_names(program: ast.Program, diagnostics: list[Diagnostic]) -> Symbo
                 symbols.grade_values.setdefault(value, []).append(decl.name)
         else:
             symbols.lets[decl.name] = decl
-    first: dict[str, object] = {}
-    for decl in sorted((*program.inputs, *program.lets), key=written_order(program)):
+    first: dict[str, ast.InputDecl | ast.Let] = {}
+    for decl in sorted(declared, key=written_order(program)):
         if decl.name not in first:
             first[decl.name] = decl
             continue
@@ -88,7 +90,7 @@ def article(kind: str) -> str:
 def check_grade_values(decl: ast.InputDecl, diagnostics: list[Diagnostic]) -> None:
     """A grade's values are compared and listed by name, so each is listed once."""
     spans = decl.type.value_spans or ()
-    seen: dict[str, object] = {}
+    seen: dict[str, Span | None] = {}
     for number, value in enumerate(decl.type.values):
         span = spans[number] if number < len(spans) else None
         if value not in seen:
@@ -147,7 +149,8 @@ class Resolver:
             bands = []
             for band in rule.bands:
                 condition = band.condition
-                if grade and isinstance(condition, ast.Ref) and grade in self.symbols.grade_values.get(condition.name, ()):
+                if (grade and isinstance(condition, ast.Ref)
+                        and grade in self.symbols.grade_values.get(condition.name, ())):
                     condition = ast.Compare((subject, ast.GradeValue(grade, condition.name, condition.span)),
                                             ("=",), condition.span)
                 elif isinstance(condition, ast.Ref):

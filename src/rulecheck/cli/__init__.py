@@ -56,4 +56,4 @@ def plural(count: int, word: str, many: str | None = None) -> str:
 
 
 # the subcommands register themselves on `main`
-from . import check, diff, explain, fmt, score, test, verify  # noqa: F401
+from . import check, diff, explain, fmt, score, test, verify  # noqa: E402, F401  (they import `main` from here)

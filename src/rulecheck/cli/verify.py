@@ -41,6 +41,7 @@ def verify_command(paths, max_examples: int, seed: int) -> None:
             click.echo(render_all(analysis.diagnostics, sources))
             problems += sum(d.is_error for d in analysis.diagnostics)
             continue
+        assert analysis.proof is not None  # what compiles is proved (api._analysis)
         outcomes = verify(analysis, max_examples=max_examples, seed=seed)
         static = [d for d in analysis.proof.diagnostics if d.is_error]
         # a problem check already reported (with its counterexample) is not reported again
@@ -75,7 +76,8 @@ def verify_summary(files, leaves, properties, proved, problems, max_examples, se
 
 def verify_lines(outcomes, static) -> list[str]:
     """One line per leaf (and per group that declares a direction): ✓ or ✗, what was proved or tested."""
-    lines, by_node = [], {}
+    lines: list[str] = []
+    by_node: dict[int, list[Outcome]] = {}  # id(node) → its outcomes, in order
     for outcome in outcomes:
         by_node.setdefault(id(outcome.node), []).append(outcome)
     for group in by_node.values():

@@ -16,6 +16,7 @@ from pathlib import Path
 import attrs
 import yaml
 
+from .. import numbers
 from ..diagnostics import Diagnostic, FactsError, error
 from ..domains import domain_of
 from ..source import Source, Span
@@ -76,8 +77,9 @@ def parse_facts(source: Source) -> FactSet:
     if not isinstance(values, dict) or not isinstance(root, yaml.MappingNode):
         raise FactsError([error("F506", "a facts file is a mapping of input names to values", None,
                                 "write one 'name: value' per line", where=source.name)], {source.name: source})
-    spans, diagnostics = {}, []
-    for key_node, value_node in root.value:
+    spans: dict[str, Span] = {}
+    diagnostics: list[Diagnostic] = []
+    for key_node, _value_node in root.value:
         key = key_node.value
         span = Span(source.name, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
                     key_node.end_mark.line + 1, key_node.end_mark.column + 1)
@@ -295,7 +297,7 @@ def _percent(raw) -> Decimal:
     if isinstance(raw, str):
         match = PERCENT_TEXT.match(raw)
         if match:
-            return Decimal(match.group(1)) / 100
+            return _hundredth(Decimal(match.group(1)))  # exact, whatever the context
         if NUMBER_TEXT.match(raw):
             raw = _number_text(raw)
         else:
@@ -307,5 +309,12 @@ def _percent(raw) -> Decimal:
         raise FactValueError(
             f"the bare number {format_number(value)} is ambiguous for a percentage",
             f"write \"{format_number(value)}%\" for {format_number(value)} percent, or the fraction "
-            f"{format_number(value / 100)}; a bare number is read as a fraction of 1", code="F505")
+            f"{format_number(_hundredth(value))}; a bare number is read as a fraction of 1", code="F505")
     return value
+
+
+def _hundredth(value: Decimal) -> Decimal:
+    """value / 100, exactly: a decimal's hundredth always terminates, so it is a Decimal, never a Ratio."""
+    result = numbers.divide(value, Decimal(100))
+    assert isinstance(result, Decimal)
+    return result

@@ -12,13 +12,13 @@ def above_points(what: str, reached, points, span: Span | None, example: list[st
                  hint: str = "cap the rule: min(…, points), or cap the ratio inside it: min(… / …, 1)") -> Diagnostic:
     """E501: `what` ('预算执行率', or part 'X' of 'Y') can score `reached`, above its points."""
     return error("E501", f"{what} can score {format_number(reached)}, above its {format_number(points)} points",
-                 span, hint.replace("points", format_number(points)), example=example)
+                 span, hint.replace("points", format_number(points)), example=tuple(example))
 
 
 def below_zero(what: str, reached, span: Span | None, example: list[str],
                hint: str = "add a floor: max(…, 0) around the formula") -> Diagnostic:
     """E502: `what` can score `reached`, below 0."""
-    return error("E502", f"{what} can score {format_number(reached)}, below 0", span, hint, example=example)
+    return error("E502", f"{what} can score {format_number(reached)}, below 0", span, hint, example=tuple(example))
 
 
 def direction_broken(label: str, direction, before, after, low, high, kind: str | None, hint: str,
@@ -30,7 +30,7 @@ def direction_broken(label: str, direction, before, after, low, high, kind: str 
     return error(
         "E711", f"{label} is declared {direction.direction} in {format_name(name)}, but its score {moved} from "
         f"{format_number(before)} to {format_number(after)} when {format_name(name)} rises from "
-        f"{format_value(low, kind)} to {format_value(high, kind)}", direction.span, hint, example=example)
+        f"{format_value(low, kind)} to {format_value(high, kind)}", direction.span, hint, example=tuple(example))
 
 
 def facts_lines(facts: dict, kinds: dict) -> list[str]:

@@ -11,13 +11,13 @@ import attrs
 
 from .. import numbers
 from ..language import COMPARISONS
-from ..numbers import INF
+from ..numbers import INF, Number
 
 
 @attrs.frozen
 class Piece:
-    low: Decimal
-    high: Decimal
+    low: Number
+    high: Number
     low_closed: bool = True
     high_closed: bool = True
 
@@ -25,7 +25,7 @@ class Piece:
     def empty(self) -> bool:
         return self.low > self.high or (self.low == self.high and not (self.low_closed and self.high_closed))
 
-    def contains(self, value: Decimal) -> bool:
+    def contains(self, value: Number) -> bool:
         above = value > self.low or (value == self.low and self.low_closed)
         below = value < self.high or (value == self.high and self.high_closed)
         return above and below
@@ -34,7 +34,7 @@ class Piece:
 @attrs.frozen
 class Ranges:
     """A union of disjoint pieces in increasing order."""
-    pieces: tuple = ()
+    pieces: tuple[Piece, ...] = ()
 
     @classmethod
     def of(cls, *pieces: Piece) -> Ranges:
@@ -45,7 +45,7 @@ class Ranges:
         return cls.of(Piece(-INF, INF, False, False))
 
     @classmethod
-    def compared(cls, op: str, value: Decimal) -> Ranges:
+    def compared(cls, op: str, value: Number) -> Ranges:
         """The values x with `x op value`: below it, at it and above it, as the comparison holds there."""
         relations = COMPARISONS[op].relations
         pieces = [Piece(-INF, value, False, False)] if "<" in relations else []
@@ -61,7 +61,9 @@ class Ranges:
         return Ranges.of(*self.pieces, *other.pieces)
 
     def complement(self) -> Ranges:
-        gaps, low, low_closed = [], -INF, False
+        gaps: list[Piece] = []
+        low: Number = -INF
+        low_closed = False
         for p in self.pieces:
             gaps.append(Piece(low, p.low, low_closed, not p.low_closed))
             low, low_closed = p.high, not p.high_closed
@@ -94,7 +96,7 @@ class Ranges:
     def contains(self, value) -> bool:
         return any(p.contains(value) for p in self.pieces)
 
-    def witness(self, integral: bool = False) -> Decimal | None:
+    def witness(self, integral: bool = False) -> Number | None:
         """A simple value inside: the fewest decimals, then the closest to the lower end."""
         for p in self.pieces:
             value = simple_value(p, integral)
@@ -103,9 +105,9 @@ class Ranges:
         return None
 
 
-def _normalized(pieces: list) -> tuple:
+def _normalized(pieces: list[Piece]) -> tuple[Piece, ...]:
     pieces.sort(key=lambda p: (p.low, not p.low_closed))
-    merged: list = []
+    merged: list[Piece] = []
     for p in pieces:
         if merged:
             last = merged[-1]
@@ -121,7 +123,7 @@ def _normalized(pieces: list) -> tuple:
 STEPS = [Decimal(10) ** e for e in range(3, -7, -1)]
 
 
-def simple_value(piece: Piece, integral: bool) -> Decimal | None:
+def simple_value(piece: Piece, integral: bool) -> Number | None:
     if piece.low_closed and piece.low != -INF and (not integral or numbers.is_integral(piece.low)):
         return piece.low
     low = piece.low if piece.low != -INF else min(piece.high, Decimal(0)) - 1000
@@ -136,17 +138,18 @@ def simple_value(piece: Piece, integral: bool) -> Decimal | None:
             value += step
         if near.contains(value):
             return value
-        value = _multiple(piece.high, step, ROUND_FLOOR) if piece.high != INF else None
-        if value is not None and piece.contains(value):
-            return value
+        below = _multiple(piece.high, step, ROUND_FLOOR) if piece.high != INF else None
+        if below is not None and piece.contains(below):
+            return below
     if integral:
         return None
-    return numbers.divide(numbers.add(low, piece.high), Decimal(2)) if piece.high != INF else numbers.add(low, 1)
+    return numbers.divide(numbers.add(low, piece.high), Decimal(2)) if piece.high != INF else numbers.add(low, Decimal(1))
 
 
-def _multiple(value: Decimal, step: Decimal, rounding: str) -> Decimal:
+def _multiple(value: Number, step: Decimal, rounding: str) -> Decimal:
     """The multiple of step next to value; a zero has no sign (−0.005 rounds up to 0, not −0)."""
     found = numbers.multiply(numbers.to_integral(numbers.divide(value, step), rounding), step)
+    assert isinstance(found, Decimal)  # a whole number times a power of ten terminates
     return found.copy_abs() if found.is_zero() else found
 
 

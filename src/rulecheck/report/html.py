@@ -176,9 +176,9 @@ def histogram(bins: list) -> str:
             f'<text class="count" x="{middle}" y="{base - height - 5}">{count}</text>'
             f'<text class="count" x="{middle}" y="{base + 17}">{label}</text></g>')
     parts.append(f'<line class="axis" x1="0" y1="{base}" x2="{width}" y2="{base}"/>')
-    height = base + 24
+    svg_height = base + 24
     return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="总分分布" '
-            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">' + "".join(parts) + "</svg>")
+            f'width="{width}" height="{svg_height}" viewBox="0 0 {width} {svg_height}">' + "".join(parts) + "</svg>")
 
 
 def page(title: str, body: str) -> str:

@@ -148,7 +148,9 @@ def cell_text(lines) -> str:
 
 def decimals_format(score: Decimal) -> str:
     """Excel's number format showing as many decimals as the framework's rounding gives `score`."""
-    decimals = max(-score.as_tuple().exponent, 0)
+    exponent = score.as_tuple().exponent
+    assert isinstance(exponent, int)  # a score is finite
+    decimals = max(-exponent, 0)
     return "0." + "0" * decimals if decimals else "0"
 
 

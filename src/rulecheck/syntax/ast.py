@@ -7,180 +7,181 @@ same thing compare equal however they are laid out.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Union
+from typing import Any
 
 import attrs
 from attrs import field
 
 from ..source import Span
 
-SPAN = field(default=None, eq=False, repr=False)
 
+def _span() -> Any:
+    """A fresh field for a node's span: None by default, left out of equality and repr."""
+    return field(default=None, eq=False, repr=False)
 
-def node(cls):
-    return attrs.frozen(cls)
 
 
 # ---- expressions ---------------------------------------------------------------------------------
 
-@node
+@attrs.frozen
 class Number:
     """A literal; a percent literal (95%) holds its fraction (0.95) and keeps how it was written."""
     value: Decimal
     is_percent: bool = False
-    span: Span | None = SPAN
+    span: Span | None = _span()
 
 
-@node
+@attrs.frozen
 class Ref:
     """A name: an input, a derived value, or (after resolution) a grade value."""
     name: str
-    span: Span | None = SPAN
+    span: Span | None = _span()
 
 
-@node
+@attrs.frozen
 class GradeValue:
     """One of a grade input's named values, e.g. 按规定公开 (made by name resolution)."""
     grade: str
     value: str
-    span: Span | None = SPAN
+    span: Span | None = _span()
 
 
-@node
+@attrs.frozen
 class Negate:
     operand: Expr
-    span: Span | None = SPAN
+    span: Span | None = _span()
 
 
-@node
+@attrs.frozen
 class Binary:
     """Arithmetic: op is one of + - * /."""
     op: str
     left: Expr
     right: Expr
-    span: Span | None = SPAN
+    span: Span | None = _span()
 
 
-@node
+@attrs.frozen
 class Compare:
     """A comparison, possibly chained (90% ≤ x < 95%); ops are >= <= > < = !=."""
-    operands: tuple
-    ops: tuple
-    span: Span | None = SPAN
+    operands: tuple[Expr, ...]
+    ops: tuple[str, ...]
+    span: Span | None = _span()
 
 
-@node
+@attrs.frozen
 class BoolOp:
     """and / or over two or more operands."""
     op: str
-    operands: tuple
-    span: Span | None = SPAN
+    operands: tuple[Expr, ...]
+    span: Span | None = _span()
 
 
-@node
+@attrs.frozen
 class Not:
     operand: Expr
-    span: Span | None = SPAN
+    span: Span | None = _span()
 
 
-@node
+@attrs.frozen
 class Call:
     """A built-in function: min, max, sum, average, clamp, abs."""
     function: str
-    args: tuple
-    span: Span | None = SPAN
+    args: tuple[Expr, ...]
+    span: Span | None = _span()
 
 
-@node
+@attrs.frozen
 class TotalScore:
     """The framework's total score, compared by the rows of `grades:`."""
-    span: Span | None = SPAN
+    span: Span | None = _span()
 
 
-Expr = Union[Number, Ref, GradeValue, TotalScore, Negate, Binary, Compare, BoolOp, Not, Call]
+Expr = Number | Ref | GradeValue | TotalScore | Negate | Binary | Compare | BoolOp | Not | Call
 
 
 # ---- declarations --------------------------------------------------------------------------------
 
-@node
+@attrs.frozen
 class TypeSpec:
     """An input's type: number, count, amount, percent, bool, score, or grade with its values."""
     kind: str
-    values: tuple = ()
-    span: Span | None = SPAN
-    value_spans: tuple = SPAN  # where each grade value is written (a Span or None each), for messages
+    values: tuple[str, ...] = ()
+    span: Span | None = _span()
+    # where each grade value is written (a Span or None each), for messages
+    value_spans: tuple[Span | None, ...] | None = _span()
 
 
-@node
+@attrs.frozen
 class InputDecl:
     name: str
     type: TypeSpec
     low: Number | None = None
     high: Number | None = None
     description: str | None = None
-    span: Span | None = SPAN
+    span: Span | None = _span()
     low_exclusive: bool = False  # 'above LOW': the value must be greater than LOW
 
 
-@node
+@attrs.frozen
 class Let:
     """A derived value, computed once per evaluation and reused by several rules."""
     name: str
     expr: Expr
     type: TypeSpec | None = None
     description: str | None = None
-    span: Span | None = SPAN
+    span: Span | None = _span()
 
 
 # ---- scoring rules -------------------------------------------------------------------------------
 
-@node
+@attrs.frozen
 class Formula:
     expr: Expr
-    span: Span | None = SPAN
+    span: Span | None = _span()
 
 
-@node
+@attrs.frozen
 class Assessed:
     """The score an evaluator gave, read from a `score` input."""
     input: Ref
-    span: Span | None = SPAN
+    span: Span | None = _span()
 
 
-@node
+@attrs.frozen
 class Band:
     """One row of a band table; condition None means `otherwise`."""
     condition: Expr | None
     points: Expr
-    span: Span | None = SPAN
+    span: Span | None = _span()
     # Written without the table's subject (≥ 95%); the condition holds the subject all the same.
     # Only the layout reads it, to write the row back short; equality ignores it.
     partial: bool = field(default=False, eq=False, repr=False)
 
 
-@node
+@attrs.frozen
 class Bands:
     """First matching band wins; `subject` is the value the rows compare (None if each row says)."""
     subject: Expr | None
-    bands: tuple
-    span: Span | None = SPAN
+    bands: tuple[Band, ...]
+    span: Span | None = _span()
 
 
-@node
+@attrs.frozen
 class ChecklistItem:
     condition: Expr
     points: Expr
-    span: Span | None = SPAN
+    span: Span | None = _span()
 
 
-@node
+@attrs.frozen
 class Checklist:
     """Every item whose condition holds earns its points."""
-    items: tuple
-    span: Span | None = SPAN
+    items: tuple[ChecklistItem, ...]
+    span: Span | None = _span()
 
 
-@node
+@attrs.frozen
 class Deduct:
     """deduct AMOUNT per [UNIT of] QUANTITY [above|below THRESHOLD]."""
     amount: Expr
@@ -188,107 +189,110 @@ class Deduct:
     unit: Expr | None = None
     threshold: Expr | None = None
     direction: str | None = None  # "above" or "below" the threshold
-    span: Span | None = SPAN
+    span: Span | None = _span()
 
 
-@node
+@attrs.frozen
 class Deduction:
     """Start at the maximum, subtract each deduction, never below the floor (0 unless declared)."""
-    steps: tuple
+    steps: tuple[Deduct, ...]
     floor: Expr | None = None
-    span: Span | None = SPAN
+    span: Span | None = _span()
 
 
-Rule = Union[Formula, Assessed, Bands, Checklist, Deduction]
+Rule = Formula | Assessed | Bands | Checklist | Deduction
 
 
-@node
+@attrs.frozen
 class Direction:
     """A declared direction: the score of a leaf or group is increasing (or decreasing) in an input."""
     direction: str
     input: Ref
-    span: Span | None = SPAN
+    span: Span | None = _span()
 
 
-@node
+@attrs.frozen
 class Part:
     """A named part of a composite indicator, with its own points and rule."""
     name: str
     points: Decimal
     rule: Rule
-    span: Span | None = SPAN
+    span: Span | None = _span()
 
 
-@node
+@attrs.frozen
 class Indicator:
     """A leaf of the tree: its maximum points and either one rule or several parts."""
     name: str
     points: Decimal
     rule: Rule | None = None
-    parts: tuple = ()
-    directions: tuple = ()
-    span: Span | None = SPAN
+    parts: tuple[Part, ...] = ()
+    directions: tuple[Direction, ...] = ()
+    span: Span | None = _span()
 
 
-@node
+@attrs.frozen
 class Group:
     name: str
     points: Decimal
-    children: tuple
-    directions: tuple = ()  # the group's score (the sum of its leaves) moves this way
-    span: Span | None = SPAN
+    children: tuple[Node, ...]
+    directions: tuple[Direction, ...] = ()  # the group's score (the sum of its leaves) moves this way
+    span: Span | None = _span()
 
 
-@node
+Node = Indicator | Group
+
+
+@attrs.frozen
 class Extend:
     """Attach indicators under a group (or turn a leaf into a group) of an imported framework."""
     target: str
-    children: tuple
-    span: Span | None = SPAN
+    children: tuple[Node, ...]
+    span: Span | None = _span()
 
 
 # ---- the file ------------------------------------------------------------------------------------
 
-@node
+@attrs.frozen
 class GradeBand:
     condition: Expr | None
     grade: str
-    span: Span | None = SPAN
+    span: Span | None = _span()
 
 
-@node
+@attrs.frozen
 class Rounding:
     decimals: int
     mode: str = "half-up"
-    span: Span | None = SPAN
+    span: Span | None = _span()
 
 
-@node
+@attrs.frozen
 class Import:
     path: str
-    span: Span | None = SPAN
+    span: Span | None = _span()
 
 
-@node
+@attrs.frozen
 class Setting:
     """A header line: its value and where it was written, so duplicates can be reported."""
     value: object
-    span: Span | None = SPAN
+    span: Span | None = _span()
 
 
-@node
+@attrs.frozen
 class Program:
     """One rule file as written, or (after linking) a framework with its imports merged in."""
     file: str
     name: Setting | None = None
     total: Setting | None = None
     rounding: Rounding | None = None
-    grades: tuple = ()
-    inputs: tuple = ()
-    lets: tuple = ()
-    nodes: tuple = ()
-    imports: tuple = ()
-    extends: tuple = ()  # after linking: only those that could not be applied (E206, E205)
+    grades: tuple[GradeBand, ...] = ()
+    inputs: tuple[InputDecl, ...] = ()
+    lets: tuple[Let, ...] = ()
+    nodes: tuple[Node, ...] = ()
+    imports: tuple[Import, ...] = ()
+    extends: tuple[Extend, ...] = ()  # after linking: only those that could not be applied (E206, E205)
 
 
 # ---- walking -------------------------------------------------------------------------------------

@@ -98,7 +98,8 @@ def syntax_error(exc: UnexpectedInput, source: Source) -> Diagnostic:
             literal = text[start:end].strip()
             digits = "".join(c for c in literal if c.isdigit() or c == ".") or "95"
             return error("E104", f"bad percent literal '{literal}'",
-                         Span(source.name, line, start + 1 + (len(text[start:end]) - len(text[start:end].lstrip())), line, end + 1),
+                         Span(source.name, line,
+                              start + 1 + (len(text[start:end]) - len(text[start:end].lstrip())), line, end + 1),
                          f"write a percentage as a number followed by one '%', with no space: {digits}%")
         if char == '"':
             return error("E107", "this quoted name or description is not closed", span,

@@ -2,10 +2,11 @@
 
 The layout prints the parsed statements back in the order they were written, one per line, indented
 by four spaces a block, with the symbols of the source documents (≥ ≤ ≠ → × ÷ −), one space around
-operators ('/' for division, as the documents write a ratio) and the fewest parentheses that parse back to the same tree. Numbers keep their digits,
-percentages stay percentages, names are quoted only where a bare name would not read back (the
-framework's title always is), band rows written without their subject stay short. The text is then woven back with what the tree does not
-hold: comments (a comment line stays where it was, indented like the block it sits in; a comment
+operators ('/' for division, as the documents write a ratio) and the fewest parentheses that parse
+back to the same tree. Numbers keep their digits, percentages stay percentages, names are quoted only
+where a bare name would not read back (the framework's title always is), band rows written without
+their subject stay short. The text is then woven back with what the tree does not hold: comments
+(a comment line stays where it was, indented like the block it sits in; a comment
 after a statement stays after it, as far from it as written but at least two spaces) and blank lines
 (a run of blank lines becomes one; none at the start or the end of the file).
 
@@ -21,7 +22,7 @@ from pathlib import Path
 import attrs
 
 from ..diagnostics import InputFileError, RuleFileError
-from ..source import Source
+from ..source import Source, Span
 from . import ast
 from .parser import normalized_text, parse_in_order
 from .printer import (
@@ -71,27 +72,27 @@ def layout(text: str, name: str = "<string>") -> str:
 def statement_lines(statements, written: list[SourceLine]):
     for kind, value in statements:
         if kind == "imports":
-            yield Line(0, f'import "{value.path}"', value.span.line)
+            yield Line(0, f'import "{value.path}"', _line(value.span))
         elif kind == "name":
             # the framework's title, quoted like a description even where it could stand bare
-            yield Line(0, f'framework "{value.value}"', value.span.line)
+            yield Line(0, f'framework "{value.value}"', _line(value.span))
         elif kind == "total":
-            yield Line(0, f"total {format_source_number(value.value)}", value.span.line)
+            yield Line(0, f"total {format_source_number(value.value)}", _line(value.span))
         elif kind == "rounding":
-            yield Line(0, f"rounding {value.decimals} decimals {value.mode}", value.span.line)
+            yield Line(0, f"rounding {value.decimals} decimals {value.mode}", _line(value.span))
         elif kind == "grades":
             yield Line(0, "grades:", header_line(value[0].span.line, written))
             for band in value:
                 yield Line(1, f"{grade_condition(band.condition)} → {format_source_name(band.grade)}",
-                           band.span.line)
+                           _line(band.span))
         elif kind == "inputs":
             yield Line(0, "inputs:", header_line(value[0].span.line, written))
             for decl in value:
-                yield Line(1, input_text(decl), decl.span.line)
+                yield Line(1, input_text(decl), _line(decl.span))
         elif kind == "lets":
-            yield Line(0, let_text(value), value.span.line)
+            yield Line(0, let_text(value), _line(value.span))
         elif kind == "extends":
-            yield Line(0, f"extend {format_source_name(value.target)}:", value.span.line)
+            yield Line(0, f"extend {format_source_name(value.target)}:", _line(value.span))
             for child in value.children:
                 yield from node_lines(child, 1)
         else:
@@ -110,6 +111,12 @@ def grade_condition(condition) -> str:
     if condition is None:
         return "otherwise"
     return short_comparison(condition)
+
+
+def _line(span: Span | None) -> int:
+    """The line a parsed statement starts on: every node of a parsed tree carries its span."""
+    assert span is not None
+    return span.line
 
 
 def short_comparison(condition: ast.Compare) -> str:
@@ -144,10 +151,10 @@ def let_text(let: ast.Let) -> str:
 def node_lines(item, depth: int):
     keyword = "group" if isinstance(item, ast.Group) else "indicator"
     yield Line(depth, f"{keyword} {format_source_name(item.name)} ({format_source_number(item.points)}):",
-               item.span.line)
+               _line(item.span))
     for direction in item.directions:
         yield Line(depth + 1, f"{direction.direction} in {format_source_name(direction.input.name)}",
-                   direction.span.line)
+                   _line(direction.span))
     if isinstance(item, ast.Group):
         for child in item.children:
             yield from node_lines(child, depth + 1)
@@ -156,30 +163,30 @@ def node_lines(item, depth: int):
         yield from rule_lines(item.rule, depth + 1)
     for part in item.parts:
         yield Line(depth + 1, f"part {format_source_name(part.name)} ({format_source_number(part.points)}):",
-                   part.span.line)
+                   _line(part.span))
         yield from rule_lines(part.rule, depth + 2)
 
 
 def rule_lines(rule, depth: int):
     if isinstance(rule, ast.Formula):
-        yield Line(depth, f"formula: {format_source(rule.expr)}", rule.span.line)
+        yield Line(depth, f"formula: {format_source(rule.expr)}", _line(rule.span))
     elif isinstance(rule, ast.Assessed):
-        yield Line(depth, f"assessed {format_source_name(rule.input.name)}", rule.span.line)
+        yield Line(depth, f"assessed {format_source_name(rule.input.name)}", _line(rule.span))
     elif isinstance(rule, ast.Bands):
         subject = f" {format_source(rule.subject)}" if rule.subject is not None else ""
-        yield Line(depth, f"bands{subject}:", rule.span.line)
+        yield Line(depth, f"bands{subject}:", _line(rule.span))
         for band in rule.bands:
-            yield Line(depth + 1, f"{band_condition(band)} → {format_source(band.points)}", band.span.line)
+            yield Line(depth + 1, f"{band_condition(band)} → {format_source(band.points)}", _line(band.span))
     elif isinstance(rule, ast.Checklist):
-        yield Line(depth, "checklist:", rule.span.line)
+        yield Line(depth, "checklist:", _line(rule.span))
         for item in rule.items:
             yield Line(depth + 1, f"{format_source(item.condition)} → {format_source(item.points)}",
-                       item.span.line)
+                       _line(item.span))
     elif isinstance(rule, ast.Deduction):
         for step in rule.steps:
-            yield Line(depth, deduct_text(step), step.span.line)
+            yield Line(depth, deduct_text(step), _line(step.span))
         if rule.floor is not None:
-            yield Line(depth, f"floor {format_source(rule.floor)}", rule.floor.span.line)
+            yield Line(depth, f"floor {format_source(rule.floor)}", _line(rule.floor.span))
     else:
         raise TypeError(f"not a scoring rule: {rule!r}")
 
@@ -187,7 +194,10 @@ def rule_lines(rule, depth: int):
 def band_condition(band: ast.Band) -> str:
     if band.condition is None:
         return "otherwise"
-    return short_comparison(band.condition) if band.partial else format_source(band.condition)
+    if band.partial:
+        assert isinstance(band.condition, ast.Compare)  # the parser completes a short row into a comparison
+        return short_comparison(band.condition)
+    return format_source(band.condition)
 
 
 def deduct_text(step: ast.Deduct) -> str:
@@ -241,12 +251,12 @@ def weave(lines: list[Line], written: list[SourceLine]) -> str:
         for number, comment in sorted(comments):
             emit(comment_depth(lines, index, written, number), comment, number)
         if index < len(lines):
-            line = lines[index]
-            text = line.text
+            laid = lines[index]
+            text = laid.text
             if index in after:
                 _, comment, gap = after[index][0]
                 text += " " * max(gap, SMALLEST_GAP) + comment
-            emit(line.depth, text, line.source_line)
+            emit(laid.depth, text, laid.source_line)
     return "\n".join(out) + "\n" if out else ""
 
 

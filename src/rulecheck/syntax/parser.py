@@ -8,8 +8,10 @@ Lark's exceptions never leave this module: they become diagnostics with a positi
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from decimal import Decimal
 
+import attrs
 from lark import Token, Transformer, v_args
 from lark.exceptions import (
     UnexpectedInput,
@@ -17,6 +19,7 @@ from lark.exceptions import (
 )
 from lark.indenter import DedentError
 
+from .. import numbers
 from ..diagnostics import Diagnostic, error
 from ..language import ARITHMETIC, COMPARISONS
 from ..source import Source, Span
@@ -74,8 +77,9 @@ class AstError(Exception):
 
 
 def token_span(file: str, token: Token) -> Span:
-    return Span(file, token.line, token.column, token.end_line or token.line,
-                token.end_column or token.column + len(token))
+    line, column = token.line, token.column
+    assert line is not None and column is not None  # the parser's tokens carry their positions
+    return Span(file, line, column, token.end_line or line, token.end_column or column + len(token))
 
 
 @v_args(inline=True, meta=True)
@@ -118,7 +122,8 @@ class ToAst(Transformer):
                 earlier = single.get(kind) or (lists["grades"][0] if kind == "grades" and lists["grades"] else None)
                 if earlier is not None:
                     self.diagnostics.append(error(
-                        "E109", f"'{KEYWORD_OF[kind]}' is declared twice", value.span if kind != "grades" else value[0].span,
+                        "E109", f"'{KEYWORD_OF[kind]}' is declared twice",
+                        value.span if kind != "grades" else value[0].span,
                         f"keep one '{KEYWORD_OF[kind]}'; the first is at line {earlier.span.line}"))
                     continue
             if kind in single:
@@ -183,7 +188,8 @@ class ToAst(Transformer):
     def let_stmt(self, meta, name, type_spec, _eq, expr, description):
         return ast.Let(name, expr, type_spec, description and description[1:-1], self._span(meta))
 
-    def _type(kind):
+    @staticmethod
+    def _type(kind: str) -> Callable[..., ast.TypeSpec]:
         def build(self, meta, *values):
             return ast.TypeSpec(kind, tuple(values), self._span(meta))
         return build
@@ -315,13 +321,15 @@ class ToAst(Transformer):
 
     def percent(self, meta, token):
         digits = str(token)[:-1]
-        return ast.Number(Decimal(digits) / 100, True, self._span(meta) or token_span(self.file, token))
+        value = numbers.divide(Decimal(digits), Decimal(100))  # exact, whatever the caller's context
+        return ast.Number(value, True, self._span(meta) or token_span(self.file, token))
 
     def negative_number(self, meta, _minus, token):
         return ast.Number(-Decimal(str(token)), False, self._span(meta))
 
     def negative_percent(self, meta, _minus, token):
-        return ast.Number(-Decimal(str(token)[:-1]) / 100, True, self._span(meta))
+        value = numbers.negate(numbers.divide(Decimal(str(token)[:-1]), Decimal(100)))
+        return ast.Number(value, True, self._span(meta))
 
     def ref(self, meta, name):
         return ast.Ref(name, self._span(meta))
@@ -365,7 +373,7 @@ class ToAst(Transformer):
 KEYWORD_OF = {"name": "framework", "total": "total", "rounding": "rounding", "grades": "grades:"}
 
 
-@ast.node
+@attrs.frozen
 class PartialCondition:
     """A band row that leaves out its subject (≥ 95%): completed by `ToAst.bands`."""
     op: str

@@ -27,17 +27,20 @@ def format_number(value: numbers.Number) -> str:
     fraction whose expansion never ends (30 ÷ 31 = 0.967742…)."""
     if isinstance(value, numbers.Ratio):
         return _format_ratio(value)
+    # every step in a context of its own, so that neither the caller's precision nor a value of many
+    # digits changes what is shown
+    context = numbers.QUANTIZE
     if not value.is_finite() or value.adjusted() >= LARGEST_SHOWN_DIGITS:
-        return str(value.normalize()) if value.is_finite() else str(value)  # 1E+40, NaN
-    if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
-    text = format(value.normalize(), "f")
+        return str(value.normalize(context)) if value.is_finite() else str(value)  # 1E+40, NaN
+    if value == value.to_integral_value(context=context):
+        return str(value.quantize(Decimal(1), context=context))
+    text = format(value.normalize(context), "f")
     decimals = text.split(".")[1]
     if len(decimals) > SHOWN_DECIMALS:
-        shown = value.quantize(Decimal(1).scaleb(-SHOWN_DECIMALS))
+        shown = value.quantize(Decimal(1).scaleb(-SHOWN_DECIMALS), rounding=ROUND_HALF_EVEN, context=context)
         if shown.is_zero():  # 1E-30, not 0…
-            return str(value.normalize())
-        return format(shown.normalize(), "f") + "…"
+            return str(value.normalize(context))
+        return format(shown.normalize(context), "f") + "…"
     return text
 
 
@@ -45,7 +48,7 @@ def _format_ratio(value: numbers.Ratio) -> str:
     shown = numbers.round_to(value, SHOWN_DECIMALS, ROUND_HALF_EVEN)
     if shown.is_zero() or shown.adjusted() >= LARGEST_SHOWN_DIGITS:  # 3.333333E-10…, 3.333333E+25…
         return str(numbers.approximate(value, SHOWN_DECIMALS + 1)) + "…"
-    return format(shown.normalize(), "f") + "…"
+    return format(shown.normalize(numbers.QUANTIZE), "f") + "…"
 
 
 def format_percent(value: numbers.Number) -> str:
