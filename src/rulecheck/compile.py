@@ -86,9 +86,11 @@ def compile_program(checked: Checked) -> Compiled:
     rounding = program.rounding or DEFAULT_ROUNDING
     grades = tuple((compiler.expr(b.condition) if b.condition is not None else None, b.grade, b)
                    for b in program.grades)
+    total = program.total.value if program.total else numbers.total(n.points for n in program.nodes)
+    assert isinstance(total, Decimal)  # declared, or a sum of declared points, which terminates
     return Compiled(
         name=program.name.value if program.name else "",
-        total=program.total.value if program.total else numbers.total(n.points for n in program.nodes),
+        total=total,
         rounding=Rounding(rounding.decimals, ROUNDING_MODES[rounding.mode],
                           program.rounding.span if program.rounding else None),
         nodes=nodes, lets=lets, grades=grades, kinds=kinds, required=required)
@@ -305,7 +307,7 @@ class Compiler:
         def explain(env, all_rows=False):
             lines = self.where([e for s in rule.steps for e in (s.quantity, s.threshold) if e is not None], env)
             lines.append(Step(f"start at {format_number(points)}", span))
-            for (amount, quantity, unit, threshold, step), minus in zip(steps, deducted(env)):
+            for (_amount, quantity, unit, threshold, step), minus in zip(steps, deducted(env)):
                 text = (f"{format_deduct(step)}: {show_quantity[id(step)](env)}, "
                         f"{format_number(units(env, quantity, unit, threshold, step))} unit(s) → "
                         f"−{format_number(minus)}")
@@ -353,7 +355,13 @@ class Compiler:
 
     def expr_Negate(self, expr: ast.Negate) -> Fn:
         operand, negate = self.expr(expr.operand), numbers.negate
-        return lambda env: negate(operand(env))
+
+        def negated(env: dict) -> numbers.Number:
+            value = operand(env)
+            assert isinstance(value, (Decimal, numbers.Ratio))  # the type check admits numbers only
+            return negate(value)
+
+        return negated
 
     def expr_Not(self, expr: ast.Not) -> Fn:
         operand = self.expr(expr.operand)

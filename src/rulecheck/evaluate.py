@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from . import numbers
 from .compile import Compiled, CompiledGroup
 from .diagnostics import EvaluationError
@@ -23,6 +25,7 @@ def evaluate(compiled: Compiled, facts: dict, *, explain: bool = True, all_rows:
     if failures:
         raise EvaluationError(failures, sources)
     total = numbers.total(n.score for n in nodes)
+    assert isinstance(total, Decimal)  # a sum of rounded scores terminates
     env[TOTAL_KEY] = total
     index = first_match([row[0] for row in compiled.grades], env)
     if index is None:
@@ -38,6 +41,7 @@ def _node(item, env, compiled: Compiled, explainer, failures: list) -> NodeResul
     if isinstance(item, CompiledGroup):
         children = tuple(_node(c, env, compiled, explainer, failures) for c in item.children)
         score = numbers.total(c.score for c in children)
+        assert isinstance(score, Decimal)  # a sum of rounded scores terminates
         return NodeResult(item.group.name, "group", item.group.points, score, children, (), item.group.span)
     indicator = item.indicator
     try:

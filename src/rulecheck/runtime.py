@@ -11,13 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import TypeVar, overload
 
 import attrs
 
 from . import numbers
 from .diagnostics import Diagnostic, error
 from .source import Span
+from .syntax import ast
 from .syntax.printer import format_number
+
+T = TypeVar("T")
 
 TOTAL_KEY = "\0total"  # the framework's total, read by the conditions of `grades:`
 
@@ -47,7 +51,12 @@ class Env(dict):
         return value
 
 
-def attempt(score: Callable, facts: dict, lets: dict, node=None) -> object:
+@overload
+def attempt(score: Callable[[Env], T], facts: dict, lets: dict, node: None = None) -> T | None: ...
+@overload
+def attempt(score: Callable[[Env], T], facts: dict, lets: dict, node: ast.Indicator | ast.Group) -> T | Diagnostic: ...
+def attempt(score: Callable[[Env], T], facts: dict, lets: dict,
+            node: ast.Indicator | ast.Group | None = None) -> T | Diagnostic | None:
     """score(Env(facts, lets)); when scoring fails, the Diagnostic that scoring `node` (an indicator or
     group) fails with, or None when no node is given (a search that only needs to know)."""
     try:

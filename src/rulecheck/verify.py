@@ -10,8 +10,10 @@ given.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import random
+from collections.abc import Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 import attrs
@@ -19,6 +21,7 @@ from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
+from .compile import Compiled
 from .diagnostics import Diagnostic
 from .domains import Domain
 from .prove import PROVED, UNREAD, Proof, Scored, labelled, scored_nodes
@@ -36,7 +39,7 @@ from .syntax import ast
 from .syntax.printer import format_name
 
 # Inputs with no upper bound are drawn up to these; shrinking then finds the smallest value that fails.
-LARGEST = {"count": 1_000_000, "percent": Decimal(10), "amount": Decimal(10) ** 9, "number": Decimal(10) ** 9,
+LARGEST = {"count": Decimal(1_000_000), "percent": Decimal(10), "amount": Decimal(10) ** 9, "number": Decimal(10) ** 9,
            "score": Decimal(1000)}
 PLACES = {"percent": 4, "amount": 2, "number": 2, "score": 2}
 
@@ -78,17 +81,17 @@ class Outcome:
     proved: bool
     diagnostic: Diagnostic | None = None
 
-    @property
+    @builtins.property  # `property` is a field here
     def failed(self) -> bool:
         return self.diagnostic is not None
 
 
 @attrs.define
 class Verifier:
-    compiled: object
+    compiled: Compiled
     proof: Proof
-    domains: dict
-    lets: dict  # name → ast.Let
+    domains: Mapping[str, Domain]
+    lets: Mapping[str, ast.Let]
     max_examples: int = 200
     seed: int = 0
 

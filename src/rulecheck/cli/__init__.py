@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -31,7 +32,7 @@ def rule_files(paths) -> list[Path]:
     return found
 
 
-def fail(error: RulecheckError) -> None:
+def fail(error: RulecheckError) -> NoReturn:
     click.echo(error.render(), err=True)
     sys.exit(Exit.USAGE if isinstance(error, InputFileError) else Exit.PROBLEMS)
 

@@ -52,7 +52,11 @@ def diff_command(old: str, new: str, facts_paths: tuple, with_cases: bool, allow
     effects, inputs = None, []
     if facts_paths or with_cases:
         departments = []
-        names = set().union(*(v.analysis.checked.symbols.inputs for v in versions))
+        names: set[str] = set()  # the inputs either version declares
+        for version in versions:
+            checked = version.analysis.checked
+            assert checked is not None  # load_versions raises RuleFileError for a version with errors
+            names.update(checked.symbols.inputs)
         try:
             for path in facts_paths:
                 found, problems = departments_in(path, names)

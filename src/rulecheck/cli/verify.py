@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,6 +12,9 @@ from ..diagnostics import InputFileError, render_all
 from ..syntax import ast
 from ..syntax.printer import format_number
 from . import Exit, fail, main, plural, rule_files_or_exit
+
+if TYPE_CHECKING:  # verify.py imports hypothesis: only `rulecheck verify` loads it, when it runs
+    from ..verify import Outcome
 
 
 @main.command("verify")
@@ -87,7 +91,8 @@ def verify_lines(outcomes, static) -> list[str]:
         if leaf:  # check's own findings inside the leaf, unless the search's failures already say so
             said = {"E501", "E502"} if "bounds" in failed else set()
             said |= {"E711"} if any(p != "bounds" for p in failed) else set()
-            failed += [d.code for d in static if d.is_error and node.span.covers(d.span) and d.code not in said]
+            failed += [d.code for d in static if d.is_error and node.span is not None and node.span.covers(d.span)
+                       and d.code not in said]
         tested = [o.property for o in group if not o.proved and not o.failed]
         directions = len(group) - leaf
         shown = [f"within [0, {format_number(node.points)}]"] if leaf else []

@@ -149,9 +149,9 @@ class Prover:
                 self.findings.append(below_zero(what, probe(facts), span,
                                                 facts_lines(facts, self.compiled.kinds), hint))
                 return False
-        reach = [f"above {format_number(points)}" if value.high > points else None,
-                 "below 0" if value.low < 0 else None]
-        reach = " or ".join(r for r in reach if r)
+        reaches = [f"above {format_number(points)}" if value.high > points else None,
+                   "below 0" if value.low < 0 else None]
+        reach = " or ".join(r for r in reaches if r)
         self.findings.append(warning(
             "W503", f"cannot prove that {what} stays within 0 to {format_number(points)} points: interval "
             f"analysis only bounds it by {self._interval(value)} ({reach}), and no counterexample was found at "

@@ -8,13 +8,16 @@ the first row compares) with constants; other tables are left to `rulecheck veri
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from itertools import pairwise
 
 import attrs
 
+from .. import numbers
 from ..diagnostics import Diagnostic, error, warning
 from ..language import COMPARISONS
+from ..numbers import Number
 from ..syntax import ast
 from ..syntax.printer import format_expr, format_value
 from .intervals import INF, Intervals, Value, combine, hull, scaled, unknown
@@ -28,11 +31,11 @@ class Table:
     domain: Ranges | Choices
     integral: bool
     rows: tuple  # the set each row's condition covers (otherwise: everything)
-    thresholds: tuple  # (row index, ast.Number) compared with the subject
+    thresholds: tuple[tuple[int, ast.Number], ...]  # (row index, number) compared with the subject
 
     def effective(self) -> list:
         """What each row really gets, inside the domain, after the rows above it took their share."""
-        taken = self.domain.minus(self.domain)
+        taken = self.domain.nothing()
         found = []
         for covered in self.rows:
             mine = covered.intersect(self.domain).minus(taken)
@@ -52,6 +55,7 @@ def table_of(rule: ast.Bands, intervals: Intervals) -> Table | None:
     if subject is None:
         return None
     grade = _grade_values(subject, intervals)
+    domain: Ranges | Choices
     if grade is not None:
         domain = Choices.everything(grade)
     else:
@@ -61,7 +65,8 @@ def table_of(rule: ast.Bands, intervals: Intervals) -> Table | None:
         domain = Ranges.of(Piece(value.low, value.high, value.low != -INF and not exclusive, value.high != INF))
     integral = isinstance(subject, ast.Ref) and subject.name in intervals.domains and \
         intervals.domains[subject.name].integral
-    rows, thresholds = [], []
+    rows: list[Ranges | Choices] = []
+    thresholds: list[tuple[int, ast.Number]] = []
     for index, band in enumerate(rule.bands):
         if band.condition is None:
             rows.append(Ranges.everything() if grade is None else Choices.everything(grade))
@@ -103,7 +108,9 @@ def _covered(condition, subject, intervals: Intervals, grade, thresholds: list, 
         return inner.complement() if inner is not None else None
     if not isinstance(condition, ast.Compare):
         return None
-    result = None
+    # a grade's table compares with its values, any other with numbers
+    found_choices: Choices | None = None
+    found_ranges: Ranges | None = None
     for op, left, right in zip(condition.ops, condition.operands, condition.operands[1:]):
         if left == subject:
             other = right
@@ -114,18 +121,19 @@ def _covered(condition, subject, intervals: Intervals, grade, thresholds: list, 
         if grade is not None:
             if not isinstance(other, ast.GradeValue):
                 return None
-            covered = Choices.compared(op, other.value, grade)
-            if covered is None:
+            choices = Choices.compared(op, other.value, grade)
+            if choices is None:
                 return None
+            found_choices = choices if found_choices is None else found_choices.intersect(choices)
         else:
             value = intervals.of(other).constant if not _reads_names(other) else None
             if value is None:
                 return None
             if isinstance(other, ast.Number):
                 thresholds.append((index, other))
-            covered = Ranges.compared(op, value)
-        result = covered if result is None else result.intersect(covered)
-    return result
+            ranges = Ranges.compared(op, value)
+            found_ranges = ranges if found_ranges is None else found_ranges.intersect(ranges)
+    return found_choices if grade is not None else found_ranges
 
 
 def _reads_names(expr) -> bool:
@@ -149,7 +157,7 @@ def band_value(rule: ast.Bands, intervals: Intervals) -> Value:
         dirs = combine(scaled(subject.dirs, direction), *(p.dirs for _, p in reachable)) \
             if direction is not None else unknown(combine(subject.dirs, *(p.dirs for _, p in reachable)))
         return Value(min(p.low for _, p in reachable), max(p.high for _, p in reachable), dirs)
-    if table is not None and isinstance(table.subject, ast.Ref):
+    if table is not None and isinstance(table.domain, Choices) and isinstance(table.subject, ast.Ref):
         # a grade's table: the points of each value, best value first (the order the grade lists them)
         taken = [(covered, p) for covered, p in zip(table.reachable(), points) if not covered.empty]
         if not taken:
@@ -187,8 +195,9 @@ def _step_direction(points: list) -> int | None:
 @attrs.define
 class BandChecker:
     intervals: Intervals
-    display_kind: object  # expr → "percent" or None, for showing the subject's values
-    reaching: object  # (expr, value, Ranges) → (facts, value) giving a derived subject that value or one in the set
+    display_kind: Callable[[ast.Expr], str | None]  # "percent" or None, for showing the subject's values
+    # (expr, value, Ranges) → (facts, value) giving a derived subject that value or one in the set, or None
+    reaching: Callable[[ast.Expr, Number, Ranges], tuple[list[str], Number] | None]
 
     def check(self, name: str, rule: ast.Bands, directed: bool) -> list[Diagnostic]:
         table = table_of(rule, self.intervals)
@@ -237,7 +246,7 @@ class BandChecker:
         return findings
 
     def _thresholds(self, table: Table, subject: str, findings: list) -> set:
-        rows = set()
+        rows: set[int] = set()
         if isinstance(table.domain, Choices):
             return rows
         for index, number in table.thresholds:
@@ -271,7 +280,7 @@ class BandChecker:
                        key=lambda step: (step[0].low, not step[0].low_closed))
         if any(v is None for _, v in steps) or len(steps) < 3:
             return []
-        points = [v for _, v in steps]
+        points = [v for _, v in steps if v is not None]  # all of them, as checked above
         if all(a <= b for a, b in pairwise(points)) or all(a >= b for a, b in pairwise(points)):
             return []
         shown = ", ".join(f"{format_value(v)} for {self._describe(Ranges.of(piece), table)}" for piece, v in steps)
@@ -334,10 +343,10 @@ def _whole(covered: Ranges) -> Ranges:
     for p in covered.pieces:
         low, high = p.low, p.high
         if low != -INF:
-            low = low.to_integral_value(ROUND_CEILING)
+            low = numbers.to_integral(low, ROUND_CEILING)
             low += 1 if low == p.low and not p.low_closed else 0
         if high != INF:
-            high = high.to_integral_value(ROUND_FLOOR)
+            high = numbers.to_integral(high, ROUND_FLOOR)
             high -= 1 if high == p.high and not p.high_closed else 0
         pieces.append(Piece(low, high, low != -INF, high != INF))
     return Ranges.of(*pieces)

@@ -57,6 +57,10 @@ class Ranges:
     def empty(self) -> bool:
         return not self.pieces
 
+    def nothing(self) -> Ranges:
+        """The empty set (what `self.minus(self)` gives)."""
+        return Ranges()
+
     def union(self, other: Ranges) -> Ranges:
         return Ranges.of(*self.pieces, *other.pieces)
 
@@ -143,7 +147,9 @@ def simple_value(piece: Piece, integral: bool) -> Number | None:
             return below
     if integral:
         return None
-    return numbers.divide(numbers.add(low, piece.high), Decimal(2)) if piece.high != INF else numbers.add(low, Decimal(1))
+    if piece.high != INF:
+        return numbers.divide(numbers.add(low, piece.high), Decimal(2))
+    return numbers.add(low, Decimal(1))
 
 
 def _multiple(value: Number, step: Decimal, rounding: str) -> Decimal:
@@ -174,6 +180,10 @@ class Choices:
     @property
     def empty(self) -> bool:
         return not self.values
+
+    def nothing(self) -> Choices:
+        """No value of the grade (what `self.minus(self)` gives)."""
+        return Choices(frozenset(), self.universe)
 
     def union(self, other: Choices) -> Choices:
         return Choices(self.values | other.values, self.universe)

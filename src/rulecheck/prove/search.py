@@ -5,7 +5,7 @@ that show the problem. Deterministic, and bounded in the number of evaluations.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 import attrs
@@ -62,7 +62,7 @@ def hit_values(domain: Domain) -> list:
     return sorted((v for v in grid if domain.contains(v)), key=simplicity)
 
 
-def rule_constants(indicator, lets: dict) -> set:
+def rule_constants(indicator, lets: Mapping[str, ast.Let]) -> set:
     """The numbers an indicator's rules mention, through the derived values they read: its thresholds."""
     found: set = set()
 
@@ -91,7 +91,7 @@ class Search:
     probe: Probe
     choices: dict  # input → candidate values, increasing
 
-    def extreme(self, dirs: dict, bad: Callable[[Decimal], bool], goal: int) -> dict | None:
+    def extreme(self, dirs: Mapping[str, int | None], bad: Callable[[Decimal], bool], goal: int) -> dict | None:
         """Facts whose score is bad, climbing towards higher (goal +1) or lower (-1) scores."""
         facts = {name: (values[-1] if dirs.get(name, 0) == goal else values[0]) if values else None
                  for name, values in self.choices.items()}
@@ -166,8 +166,8 @@ class Search:
 
     def _simplest_pair(self, base: dict, name: str, rising: int):
         """The simplest two values of `name`, lower first, between which the score moves against `rising`."""
-        scores = [(v, self.probe(base | {name: v})) for v in self.choices[name]]
-        scores = [(v, s) for v, s in scores if s is not None]
+        tried = [(v, self.probe(base | {name: v})) for v in self.choices[name]]
+        scores = [(v, s) for v, s in tried if s is not None]
         pairs = [(a, b) for i, a in enumerate(scores) for b in scores[i + 1:] if (b[1] - a[1]) * rising < 0]
         if not pairs:
             return None

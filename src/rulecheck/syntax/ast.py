@@ -7,12 +7,14 @@ same thing compare equal however they are laid out.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import attrs
 from attrs import field
 
 from ..source import Span
+
+V = TypeVar("V")  # the value of a header line
 
 
 def _span() -> Any:
@@ -274,9 +276,9 @@ class Import:
 
 
 @attrs.frozen
-class Setting:
+class Setting(Generic[V]):
     """A header line: its value and where it was written, so duplicates can be reported."""
-    value: object
+    value: V
     span: Span | None = _span()
 
 
@@ -284,8 +286,8 @@ class Setting:
 class Program:
     """One rule file as written, or (after linking) a framework with its imports merged in."""
     file: str
-    name: Setting | None = None
-    total: Setting | None = None
+    name: Setting[str] | None = None
+    total: Setting[Decimal] | None = None
     rounding: Rounding | None = None
     grades: tuple[GradeBand, ...] = ()
     inputs: tuple[InputDecl, ...] = ()
