@@ -257,7 +257,7 @@ class Compiler:
         items = [(self.expr(i.condition), self.expr(i.points), i) for i in rule.items]
 
         def score(env):
-            return numbers.total(points(env) for condition, points, _ in items if condition(env))
+            return numbers.total([points(env) for condition, points, _ in items if condition(env)])
 
         def explain(env, all_rows=False):
             lines = self.where([i.condition for i in rule.items], env)

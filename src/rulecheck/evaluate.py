@@ -21,10 +21,10 @@ def evaluate(compiled: Compiled, facts: dict, *, explain: bool = True, all_rows:
     env = Env(facts, compiled.lets)
     failures: list = []
     explainer = (lambda leaf: leaf.explain(env, all_rows)) if explain else None
-    nodes = tuple(_node(item, env, compiled, explainer, failures) for item in compiled.nodes)
+    nodes = tuple([_node(item, env, compiled, explainer, failures) for item in compiled.nodes])
     if failures:
         raise EvaluationError(failures, sources)
-    total = numbers.total(n.score for n in nodes)
+    total = numbers.total([n.score for n in nodes])
     assert isinstance(total, Decimal)  # a sum of rounded scores terminates
     env[TOTAL_KEY] = total
     index = first_match([row[0] for row in compiled.grades], env)
@@ -39,8 +39,8 @@ def evaluate(compiled: Compiled, facts: dict, *, explain: bool = True, all_rows:
 def _node(item, env, compiled: Compiled, explainer, failures: list) -> NodeResult:
     """The node's result; `explainer` (None for scores only) gives a leaf's explanation."""
     if isinstance(item, CompiledGroup):
-        children = tuple(_node(c, env, compiled, explainer, failures) for c in item.children)
-        score = numbers.total(c.score for c in children)
+        children = tuple([_node(c, env, compiled, explainer, failures) for c in item.children])
+        score = numbers.total([c.score for c in children])
         assert isinstance(score, Decimal)  # a sum of rounded scores terminates
         return NodeResult(item.group.name, "group", item.group.points, score, children, (), item.group.span)
     indicator = item.indicator
