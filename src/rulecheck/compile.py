@@ -9,7 +9,7 @@ eval/exec of rule text.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal, Inexact
+from decimal import Decimal
 
 import attrs
 
@@ -373,16 +373,7 @@ class Compiler:
 
     def expr_Binary(self, expr: ast.Binary) -> Fn:
         left, right = self.expr(expr.left), self.expr(expr.right)
-        fast, exact = ARITHMETIC[expr.op].decimal, ARITHMETIC[expr.op].exact
-
-        def compute(a, b):
-            if type(a) is Decimal is type(b):
-                try:
-                    return fast(a, b)
-                except Inexact:
-                    pass
-            return exact(a, b)
-
+        compute = ARITHMETIC[expr.op].apply
         if expr.op != "/":
             return lambda env: compute(left(env), right(env))
         divisor_text = format_expr(expr.right)

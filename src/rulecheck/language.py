@@ -35,23 +35,15 @@ class Arithmetic:
     word: str  # names the operator in a type error: "'+'"
     apply: Callable  # exact: numbers.add …
     interval: Callable[[Value, Value], Value]
-    # `apply` in two halves, for compiled closures: `decimal` on two decimals is one C call, raising
-    # decimal.Inexact where the result would need rounding (a quotient that does not terminate);
-    # `exact` computes on whole numbers, for a Ratio operand or after Inexact
-    decimal: Callable
-    exact: Callable
 
 
 ARITHMETIC: dict[str, Arithmetic] = {a.op: a for a in (
-    Arithmetic("+", ("+",), "+", "+", 5, "'+'", numbers.add, interval.add, numbers.EXACT.add,
-               numbers.add_exact),
+    Arithmetic("+", ("+",), "+", "+", 5, "'+'", numbers.add, interval.add),
     Arithmetic("-", ("-", "−"), "−", "−", 5, "'−'", numbers.subtract,
-               lambda a, b: interval.add(a, interval.negate(b)), numbers.EXACT.subtract, numbers.subtract_exact),
-    Arithmetic("*", ("*", "×"), "×", "×", 6, "'×'", numbers.multiply, interval.multiply, numbers.EXACT.multiply,
-               numbers.multiply_exact),
+               lambda a, b: interval.add(a, interval.negate(b))),
+    Arithmetic("*", ("*", "×"), "×", "×", 6, "'×'", numbers.multiply, interval.multiply),
     Arithmetic("/", ("/", "÷"), "÷", "/", 6, "'÷'", numbers.divide,
-               lambda a, b: interval.multiply(a, interval.reciprocal(b)), numbers.EXACT.divide,
-               numbers.divide_exact),
+               lambda a, b: interval.multiply(a, interval.reciprocal(b))),
 )}
 
 # ---- comparisons -----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ evaluation, and nothing the caller does with its own context changes a score.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import (
     MAX_EMAX,
     MAX_PREC,
@@ -220,82 +221,49 @@ def _beside_infinity(operation, a, b) -> Number:
 _add, _subtract, _multiply, _divide = EXACT.add, EXACT.subtract, EXACT.multiply, EXACT.divide
 
 
-def add_exact(a: Number, b: Number) -> Number:
-    try:
-        n1, d1 = _parts(a)
-        n2, d2 = _parts(b)
-    except (OverflowError, ValueError):
-        return _beside_infinity(_add, a, b)
-    return _number(n1 * d2 + n2 * d1, d1 * d2)
+Operation = Callable[[Number, Number], Number]
 
 
-def subtract_exact(a: Number, b: Number) -> Number:
-    try:
-        n1, d1 = _parts(a)
-        n2, d2 = _parts(b)
-    except (OverflowError, ValueError):
-        return _beside_infinity(_subtract, a, b)
-    return _number(n1 * d2 - n2 * d1, d1 * d2)
-
-
-def multiply_exact(a: Number, b: Number) -> Number:
-    try:
-        n1, d1 = _parts(a)
-        n2, d2 = _parts(b)
-    except (OverflowError, ValueError):
-        return _beside_infinity(_multiply, a, b)
-    return _number(n1 * n2, d1 * d2)
-
-
-def divide_exact(a: Number, b: Number) -> Number:
-    try:
-        n1, d1 = _parts(a)
-        n2, d2 = _parts(b)
-    except (OverflowError, ValueError):
-        return _beside_infinity(_divide, a, b)
-    if n2 < 0:
-        n1, n2 = -n1, -n2
-    return _number(n1 * d2, d1 * n2)
-
-
-def add(a: Number, b: Number) -> Number:
-    """a + b, exactly."""
-    if type(a) is Decimal is type(b):
+def _on_fractions(decimal_operation, combine: Callable[[int, int, int, int], tuple[int, int]]) -> Operation:
+    """The operation on whole numbers: a/b ∘ c/d from combine(a, b, c, d) = (numerator, denominator)."""
+    def operation(a: Number, b: Number) -> Number:
         try:
-            return _add(a, b)
-        except Inexact:
-            pass
-    return add_exact(a, b)
+            n1, d1 = _parts(a)
+            n2, d2 = _parts(b)
+        except (OverflowError, ValueError):
+            return _beside_infinity(decimal_operation, a, b)
+        return _number(*combine(n1, d1, n2, d2))
+    return operation
 
 
-def subtract(a: Number, b: Number) -> Number:
-    """a − b, exactly."""
-    if type(a) is Decimal is type(b):
-        try:
-            return _subtract(a, b)
-        except Inexact:
-            pass
-    return subtract_exact(a, b)
+def _quotient(n1: int, d1: int, n2: int, d2: int) -> tuple[int, int]:
+    return (n1 * d2, d1 * n2) if n2 > 0 else (-n1 * d2, -d1 * n2)
 
 
-def multiply(a: Number, b: Number) -> Number:
-    """a × b, exactly."""
-    if type(a) is Decimal is type(b):
-        try:
-            return _multiply(a, b)
-        except Inexact:
-            pass
-    return multiply_exact(a, b)
+add_exact = _on_fractions(_add, lambda n1, d1, n2, d2: (n1 * d2 + n2 * d1, d1 * d2))
+subtract_exact = _on_fractions(_subtract, lambda n1, d1, n2, d2: (n1 * d2 - n2 * d1, d1 * d2))
+multiply_exact = _on_fractions(_multiply, lambda n1, d1, n2, d2: (n1 * n2, d1 * d2))
+divide_exact = _on_fractions(_divide, _quotient)  # the divisor is never 0: the caller reports that
 
 
-def divide(a: Number, b: Number) -> Number:
-    """a ÷ b, exactly (b ≠ 0: a zero divisor is the caller's to report, with its context)."""
-    if type(a) is Decimal is type(b):
-        try:
-            return _divide(a, b)
-        except Inexact:
-            pass
-    return divide_exact(a, b)
+def _exactly(decimal_operation, exact_operation: Operation, doc: str) -> Operation:
+    """The exact operation: one C call on two decimals, which raises Inexact where the result would need
+    rounding; then, or for a Ratio, the operation on whole numbers."""
+    def operation(a: Number, b: Number) -> Number:
+        if type(a) is Decimal is type(b):
+            try:
+                return decimal_operation(a, b)
+            except Inexact:
+                pass
+        return exact_operation(a, b)
+    operation.__doc__ = doc
+    return operation
+
+
+add = _exactly(_add, add_exact, "a + b, exactly.")
+subtract = _exactly(_subtract, subtract_exact, "a − b, exactly.")
+multiply = _exactly(_multiply, multiply_exact, "a × b, exactly.")
+divide = _exactly(_divide, divide_exact, "a ÷ b, exactly (b ≠ 0: a zero divisor is the caller's to report).")
 
 
 def negate(a: Number) -> Number:
