@@ -33,6 +33,7 @@ from .diagnostics import (
     error,
 )
 from .inputs.facts import load_facts
+from .language import DEFAULT_ROUNDING, RULE_KINDS
 from .link import Files
 from .prove.bands import describe, table_of
 from .prove.intervals import Intervals
@@ -212,9 +213,6 @@ class Section:
         return f"{self.title} ({self.span.file}:{self.span.line}):" if self.span else f"{self.title}:"
 
 
-RULE_KINDS = {ast.Formula: "a formula", ast.Assessed: "an assessed score", ast.Bands: "a band table",
-              ast.Checklist: "a checklist", ast.Deduction: "deductions"}
-DEFAULT_ROUNDING = ast.Rounding(2)
 
 
 def compare(old: Version, new: Version) -> list[Section]:
