@@ -118,3 +118,11 @@ def test_scores_do_not_depend_on_the_caller_s_decimal_context(framework, case_fa
         result = framework.evaluate(case_facts)
     assert result.total == Decimal("97.83") and result["项目完成及时性"].score == Decimal("5.81")
     assert result["项目完成及时性"].unrounded == numbers.Ratio(180, 31)
+
+
+@pytest.mark.parametrize("table", ["prove.scores.RULE_VALUES", "syntax.layout.RULE_LINES"])
+def test_every_table_over_rule_kinds_has_every_kind(table):
+    import importlib
+    module, name = table.rsplit(".", 1)
+    handled = getattr(importlib.import_module(f"rulecheck.{module}"), name)
+    assert set(handled) == set(RULES)

@@ -340,6 +340,7 @@ class Comparison:
 
     def parts(self, old: ast.Indicator, new: ast.Indicator, intervals: list) -> list[str]:
         if not new.parts:
+            assert new.rule is not None  # a checked indicator has parts or a rule (E305)
             return ["no longer scored by parts; now:"] + _source_lines(rule_lines(new.rule, 0))
         if not old.parts:
             return ["now scored by parts:"] + _body_lines(new)

@@ -4,6 +4,7 @@ moves in each input, built from the expression analysis in intervals.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from ..syntax import ast
@@ -23,18 +24,9 @@ from .intervals import (
 )
 
 
-def rule_value(rule, points: Decimal, intervals: Intervals) -> Value:
-    if isinstance(rule, (ast.Formula,)):
-        return intervals.of(rule.expr)
-    if isinstance(rule, ast.Assessed):
-        return intervals.of(rule.input)
-    if isinstance(rule, ast.Bands):
-        return band_value(rule, intervals)
-    if isinstance(rule, ast.Checklist):
-        return _checklist(rule, intervals)
-    if isinstance(rule, ast.Deduction):
-        return _deduction(rule, points, intervals)
-    raise AssertionError(rule)
+def rule_value(rule: ast.Rule, points: Decimal, intervals: Intervals) -> Value:
+    """The interval and directions of a rule's score (RULE_VALUES has one entry per kind of rule)."""
+    return RULE_VALUES[type(rule)](rule, points, intervals)
 
 
 def indicator_value(indicator: ast.Indicator, intervals: Intervals) -> Value:
@@ -74,3 +66,12 @@ def _deduction(rule: ast.Deduction, points: Decimal, intervals: Intervals) -> Va
         taken = add(taken, multiply(intervals.of(step.amount), units))
     floor = intervals.of(rule.floor) if rule.floor is not None else const(ZERO)
     return maximum([add(const(points), negate(taken)), floor])
+
+
+RULE_VALUES: dict[type, Callable[..., Value]] = {
+    ast.Formula: lambda rule, points, intervals: intervals.of(rule.expr),
+    ast.Assessed: lambda rule, points, intervals: intervals.of(rule.input),
+    ast.Bands: lambda rule, points, intervals: band_value(rule, intervals),
+    ast.Checklist: lambda rule, points, intervals: _checklist(rule, intervals),
+    ast.Deduction: lambda rule, points, intervals: _deduction(rule, points, intervals),
+}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import attrs
@@ -167,28 +168,45 @@ def node_lines(item, depth: int):
         yield from rule_lines(part.rule, depth + 2)
 
 
-def rule_lines(rule, depth: int):
-    if isinstance(rule, ast.Formula):
-        yield Line(depth, f"formula: {format_source(rule.expr)}", _line(rule.span))
-    elif isinstance(rule, ast.Assessed):
-        yield Line(depth, f"assessed {format_source_name(rule.input.name)}", _line(rule.span))
-    elif isinstance(rule, ast.Bands):
-        subject = f" {format_source(rule.subject)}" if rule.subject is not None else ""
-        yield Line(depth, f"bands{subject}:", _line(rule.span))
-        for band in rule.bands:
-            yield Line(depth + 1, f"{band_condition(band)} → {format_source(band.points)}", _line(band.span))
-    elif isinstance(rule, ast.Checklist):
-        yield Line(depth, "checklist:", _line(rule.span))
-        for item in rule.items:
-            yield Line(depth + 1, f"{format_source(item.condition)} → {format_source(item.points)}",
-                       _line(item.span))
-    elif isinstance(rule, ast.Deduction):
-        for step in rule.steps:
-            yield Line(depth, deduct_text(step), _line(step.span))
-        if rule.floor is not None:
-            yield Line(depth, f"floor {format_source(rule.floor)}", _line(rule.floor.span))
-    else:
+def rule_lines(rule: ast.Rule, depth: int) -> Iterator[Line]:
+    """The lines of a scoring rule at `depth` (RULE_LINES has one entry per kind of rule)."""
+    if type(rule) not in RULE_LINES:
         raise TypeError(f"not a scoring rule: {rule!r}")
+    yield from RULE_LINES[type(rule)](rule, depth)
+
+
+def _formula_lines(rule: ast.Formula, depth: int) -> Iterator[Line]:
+    yield Line(depth, f"formula: {format_source(rule.expr)}", _line(rule.span))
+
+
+def _assessed_lines(rule: ast.Assessed, depth: int) -> Iterator[Line]:
+    yield Line(depth, f"assessed {format_source_name(rule.input.name)}", _line(rule.span))
+
+
+def _bands_lines(rule: ast.Bands, depth: int) -> Iterator[Line]:
+    subject = f" {format_source(rule.subject)}" if rule.subject is not None else ""
+    yield Line(depth, f"bands{subject}:", _line(rule.span))
+    for band in rule.bands:
+        yield Line(depth + 1, f"{band_condition(band)} → {format_source(band.points)}", _line(band.span))
+
+
+def _checklist_lines(rule: ast.Checklist, depth: int) -> Iterator[Line]:
+    yield Line(depth, "checklist:", _line(rule.span))
+    for item in rule.items:
+        yield Line(depth + 1, f"{format_source(item.condition)} → {format_source(item.points)}", _line(item.span))
+
+
+def _deduction_lines(rule: ast.Deduction, depth: int) -> Iterator[Line]:
+    for step in rule.steps:
+        yield Line(depth, deduct_text(step), _line(step.span))
+    if rule.floor is not None:
+        yield Line(depth, f"floor {format_source(rule.floor)}", _line(rule.floor.span))
+
+
+RULE_LINES: dict[type, Callable[..., Iterator[Line]]] = {
+    ast.Formula: _formula_lines, ast.Assessed: _assessed_lines, ast.Bands: _bands_lines,
+    ast.Checklist: _checklist_lines, ast.Deduction: _deduction_lines,
+}
 
 
 def band_condition(band: ast.Band) -> str:
