@@ -96,11 +96,10 @@ class Connective:
     interval: Callable[[Sequence[Value]], Value]
 
 
+# A condition's interval is within [0, 1]: 'and' is true as far as its least true operand, 'or' as its most.
 CONNECTIVES: dict[str, Connective] = {c.op: c for c in (
-    Connective("and", all, lambda values: Value(min(v.low for v in values), min(v.high for v in values),
-                                                interval.combine(*(v.dirs for v in values)))),
-    Connective("or", any, lambda values: Value(max(v.low for v in values), max(v.high for v in values),
-                                               interval.combine(*(v.dirs for v in values)))),
+    Connective("and", all, interval.minimum),
+    Connective("or", any, interval.maximum),
 )}
 
 # ---- built-in functions ----------------------------------------------------------------------------

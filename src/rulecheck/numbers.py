@@ -33,7 +33,7 @@ from decimal import (
     Overflow,
 )
 from fractions import Fraction
-from functools import reduce
+from functools import cache, reduce
 from math import gcd
 from typing import final
 
@@ -201,11 +201,6 @@ def _number(numerator: int, denominator: int) -> Number:
     return Decimal(numerator * 2 ** (places - twos) * 5 ** (places - fives)).scaleb(-places, QUANTIZE)
 
 
-def exact(value: Fraction) -> Number:
-    """A fraction as the value model holds it: a Decimal if its expansion terminates, else a Ratio."""
-    return _number(value.numerator, value.denominator)
-
-
 def _beside_infinity(operation, a, b) -> Number:
     """The operation where a bound is ±∞ (interval analysis): a Ratio beside it stands in as a decimal
     of the same sign, which is all that infinite arithmetic reads."""
@@ -298,8 +293,13 @@ def round_to(value: Number, decimals: int, mode: str = ROUND_HALF_UP) -> Decimal
     if type(value) is Ratio:
         rounded = _round_fraction(value, decimals, mode)
     else:
-        rounded = value.quantize(Decimal(1).scaleb(-decimals), rounding=mode, context=QUANTIZE)
-    return rounded.copy_abs() if rounded.is_zero() else rounded
+        rounded = value.quantize(_quantum(decimals), rounding=mode, context=QUANTIZE)
+    return rounded if rounded else rounded.copy_abs()
+
+
+@cache
+def _quantum(decimals: int) -> Decimal:
+    return Decimal(1).scaleb(-decimals)
 
 
 def to_integral(value: Number, mode: str) -> Decimal:
@@ -332,11 +332,6 @@ def _round_fraction(value: Ratio | Fraction, decimals: int, mode: str) -> Decima
         elif mode != ROUND_DOWN:
             raise ValueError(f"unknown rounding mode {mode!r}")
     return Decimal(-quotient if negative else quotient).scaleb(-decimals)
-
-
-def as_fraction(value: Number) -> Fraction:
-    """The exact value as a plain Fraction (for `--format json`'s exact figures)."""
-    return Fraction(*_parts(value))
 
 
 def approximate(value: Number, digits: int = 40) -> Decimal:

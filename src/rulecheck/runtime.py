@@ -93,18 +93,11 @@ class Rounding:
     decimals: int
     mode: str  # one of decimal's ROUND_* constants
     span: Span | None = None  # the `rounding` line, cited when a score is rounded
-    quantum: Decimal = attrs.field(init=False, eq=False, repr=False)
-
-    def __attrs_post_init__(self):
-        object.__setattr__(self, "quantum", Decimal(1).scaleb(-self.decimals))
 
     def leaf(self, raw, indicator) -> Decimal:
         """The leaf's score rounded as declared, after checking the raw score can be rounded at all
         (a value with more digits than any score is far outside the indicator's points)."""
         try:
-            if type(raw) is Decimal:  # the common case, inline: numbers.round_to does the same
-                rounded = raw.quantize(self.quantum, rounding=self.mode, context=numbers.QUANTIZE)
-                return rounded if rounded else rounded.copy_abs()
             return numbers.round_to(raw, self.decimals, self.mode)
         except ArithmeticError:
             check_range(raw, indicator.points, indicator.name, indicator.span)
