@@ -32,17 +32,21 @@ class Arithmetic:
     shown: str  # in explanations and messages: − × ÷
     source: str  # in rule-file text (the layout): '/' as the source documents write a ratio
     precedence: int
-    word: str  # names the operator in a type error: "'+'"
     apply: Callable  # exact: numbers.add …
     interval: Callable[[Value, Value], Value]
 
+    @property
+    def word(self) -> str:
+        """The operator as a type error names it: '+', '÷'."""
+        return f"'{self.shown}'"
+
 
 ARITHMETIC: dict[str, Arithmetic] = {a.op: a for a in (
-    Arithmetic("+", ("+",), "+", "+", 5, "'+'", numbers.add, interval.add),
-    Arithmetic("-", ("-", "−"), "−", "−", 5, "'−'", numbers.subtract,
+    Arithmetic("+", ("+",), "+", "+", 5, numbers.add, interval.add),
+    Arithmetic("-", ("-", "−"), "−", "−", 5, numbers.subtract,
                lambda a, b: interval.add(a, interval.negate(b))),
-    Arithmetic("*", ("*", "×"), "×", "×", 6, "'×'", numbers.multiply, interval.multiply),
-    Arithmetic("/", ("/", "÷"), "÷", "/", 6, "'÷'", numbers.divide,
+    Arithmetic("*", ("*", "×"), "×", "×", 6, numbers.multiply, interval.multiply),
+    Arithmetic("/", ("/", "÷"), "÷", "/", 6, numbers.divide,
                lambda a, b: interval.multiply(a, interval.reciprocal(b))),
 )}
 
