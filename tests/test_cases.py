@@ -1,4 +1,4 @@
-"""Case files (cases.py): reading them with positions, running them, tolerances, every problem a case
+"""Case files (rulecheck.cases): reading them with positions, running them, tolerances, every problem a case
 file can have, and coverage of band rows, checklist items and grades."""
 
 from __future__ import annotations

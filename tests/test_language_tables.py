@@ -120,7 +120,8 @@ def test_scores_do_not_depend_on_the_caller_s_decimal_context(framework, case_fa
     assert result["项目完成及时性"].unrounded == numbers.Ratio(180, 31)
 
 
-@pytest.mark.parametrize("table", ["prove.scores.RULE_VALUES", "syntax.layout.RULE_LINES"])
+@pytest.mark.parametrize("table", ["prove.scores.RULE_VALUES", "syntax.layout.RULE_LINES",
+                                   "diff.structure.RULE_CHANGES"])
 def test_every_table_over_rule_kinds_has_every_kind(table):
     import importlib
     module, name = table.rsplit(".", 1)

@@ -1,4 +1,4 @@
-"""`rulecheck diff`: what changed between two versions of a rule file, and whose scores it moves (diff.py)."""
+"""`rulecheck diff`: what changed between two versions of a rule file, and whose scores it moves (rulecheck.diff)."""
 
 from __future__ import annotations
 

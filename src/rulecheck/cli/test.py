@@ -1,5 +1,5 @@
 """`rulecheck test`: run case files against a rule file, show each failure, and (--coverage) which band
-rows, checklist items and grade rows no case reaches (cases.py)."""
+rows, checklist items and grade rows no case reaches (rulecheck.cases)."""
 
 from __future__ import annotations
 

@@ -1,47 +1,24 @@
-"""Compare two versions of a rule file: what changed in meaning, in the analyst's words, and which
-departments' scores the change moves.
-
-A version is a path, or `REV:path` read from git (its imports from the same revision). The structure
-is compared on the checked syntax trees, so comments and layout never count; band tables over one
-subject also state the values whose points change (满意度 in [90%, 95%): 4 → 6), worked out by the
-prove stage's band analysis. The impact scores the same departments with both versions.
-"""
+"""What changed in meaning between two versions, in the analyst's words, compared on the checked
+syntax trees (comments and layout never count). Band tables over one subject also state the values
+whose points change (满意度 in [90%, 95%): 4 → 6), worked out by the prove stage's band analysis."""
 
 from __future__ import annotations
 
-import errno
-import json
-import posixpath
-import subprocess
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from difflib import SequenceMatcher
-from pathlib import Path
 
 import attrs
 
-from .api import Analysis, analyze, analyze_text, ruleset_from
-from .batch import Department, Scored, is_batch, read_departments, score_departments
-from .cases import load_cases
-from .compile import Compiler
-from .diagnostics import (
-    Diagnostic,
-    FactsError,
-    InputFileError,
-    RulecheckError,
-    RuleFileError,
-    error,
-)
-from .inputs.facts import load_facts
-from .language import DEFAULT_ROUNDING, RULE_KINDS
-from .link import Files
-from .prove.bands import describe, table_of
-from .prove.intervals import Intervals
-from .prove.ranges import Choices, Ranges
-from .results import Result
-from .source import Source, Span
-from .syntax import ast
-from .syntax.layout import (
+from ..api import Analysis
+from ..compile import Compiler
+from ..language import DEFAULT_ROUNDING, RULE_KINDS
+from ..prove.bands import describe, table_of
+from ..prove.intervals import Intervals
+from ..prove.ranges import Choices, Ranges
+from ..source import Span
+from ..syntax import ast
+from ..syntax.layout import (
     INDENT,
     deduct_text,
     input_text,
@@ -49,7 +26,7 @@ from .syntax.layout import (
     node_lines,
     rule_lines,
 )
-from .syntax.printer import (
+from ..syntax.printer import (
     format_band,
     format_condition,
     format_expr,
@@ -59,133 +36,7 @@ from .syntax.printer import (
     format_name,
     format_number,
 )
-
-# ---- versions: a path, or REV:path from git --------------------------------------------------------
-
-
-@attrs.frozen
-class Version:
-    """One side of the comparison: what was named (a path or REV:path), the analysed file, and where
-    the file lies in the working tree (its cases are found beside it)."""
-    label: str
-    analysis: Analysis
-    path: Path
-
-
-def load_version(spec: str) -> Version:
-    """The rule file a path or `REV:path` names, analysed; raises InputFileError if it cannot be read.
-
-    A name that exists on disk is a path; otherwise a name with ':' is a git revision and a path in it,
-    as `git show` reads them (relative to the repository's top folder, or to the current folder when
-    the path starts with ./ or ../)."""
-    if Path(spec).exists() or ":" not in spec:
-        return Version(spec, analyze(spec), Path(spec))
-    revision, _, path = spec.partition(":")
-    files = GitFiles.at(revision, spec)
-    name = files.name_of(path, spec)
-    try:
-        source = files.read(name)
-    except UnicodeDecodeError:
-        raise InputFileError.single("E001", "the rule file is not UTF-8 text", spec) from None
-    except OSError:
-        raise InputFileError([_missing(spec, path, files)]) from None
-    try:
-        return Version(spec, analyze_text(source.text, source.name, files), files.top / name.partition(":")[2])
-    except UnicodeDecodeError:  # an import that is not UTF-8
-        raise InputFileError.single("E001", "a file it imports is not UTF-8 text", spec) from None
-
-
-def _missing(spec: str, path: str, files: GitFiles) -> Diagnostic:
-    here = f"{files.revision}:./{path}"
-    if files.prefix and not path.startswith(("./", "../")) and files.exists(files.name_of(f"./{path}", spec)):
-        hint = f"did you mean {here}? the path after ':' is relative to the repository's top folder ({files.top})"
-    else:
-        hint = (f"the path after ':' is relative to the repository's top folder ({files.top}); write "
-                f"{files.revision}:./NAME for a path relative to the current folder "
-                f"('git ls-tree -r --name-only {files.revision}' lists the files)")
-    return error("E004", f"there is no file '{path}' in revision {files.revision}", None, hint, where=spec)
-
-
-@attrs.frozen
-class GitFiles(Files):
-    """Files of one git revision: the rule file named REV:path and the files it imports, read with
-    `git cat-file`. An import that leaves the repository is read from the disk."""
-    revision: str  # as the user wrote it, for names in messages
-    commit: str
-    top: Path  # the repository's top folder
-    prefix: str  # the current folder, relative to the top ('' or 'rules/')
-
-    @classmethod
-    def at(cls, revision: str, spec: str) -> GitFiles:
-        if not revision:
-            raise InputFileError.single("E004", "no revision before ':'; write e.g. HEAD~1:rules/x.rules", spec)
-        found = _git(["rev-parse", "--show-toplevel", "--show-prefix"], spec)
-        if found.returncode != 0:
-            raise InputFileError.single(
-                "E004", f"'{spec}' is not a file, and the current folder is not in a git repository to read "
-                "a revision from", spec)
-        top, prefix = (found.stdout.splitlines() + [""])[:2]
-        commit = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"], spec)
-        if commit.returncode != 0:
-            raise InputFileError([error(
-                "E004", f"unknown revision '{revision}': git knows no such commit, branch or tag", None,
-                "name a commit git knows: HEAD, HEAD~1, a branch, a tag or a commit hash ('git log --oneline' "
-                "lists them)", where=spec)])
-        return cls(revision, commit.stdout.strip(), Path(top), prefix)
-
-    def name_of(self, path: str, spec: str) -> str:
-        """REV:path with the path relative to the top folder, as messages name the file."""
-        relative = posixpath.normpath(self.prefix + path if path.startswith(("./", "../")) else path)
-        if relative == ".." or relative.startswith("../"):
-            raise InputFileError.single("E004", f"'{path}' lies outside the repository ({self.top})", spec)
-        return f"{self.revision}:{relative}"
-
-    def locate(self, importer: str, path: str) -> str:
-        mine = f"{self.revision}:"
-        if not importer.startswith(mine):
-            return super().locate(importer, path)
-        joined = posixpath.normpath(posixpath.join(posixpath.dirname(importer[len(mine):]), path))
-        if joined == ".." or joined.startswith("../"):  # outside the repository: the disk has it
-            return str((self.top / joined).resolve())
-        return mine + joined
-
-    def read(self, name: str) -> Source:
-        mine = f"{self.revision}:"
-        if not name.startswith(mine):
-            return super().read(name)
-        found = self._blob(name[len(mine):])
-        if found.returncode != 0:
-            raise FileNotFoundError(errno.ENOENT, f"no such file in revision {self.revision}")
-        return Source(name, found.stdout.decode("utf-8-sig"))
-
-    def exists(self, name: str) -> bool:
-        return self._blob(name.partition(":")[2]).returncode == 0
-
-    def _blob(self, path: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["git", "cat-file", "blob", f"{self.commit}:{path}"], cwd=self.top,
-                              capture_output=True, check=False)
-
-
-def _git(arguments: list[str], spec: str) -> subprocess.CompletedProcess:
-    try:
-        return subprocess.run(["git", *arguments], capture_output=True, text=True, check=False)
-    except OSError:
-        raise InputFileError.single("E004", f"'{spec}' is not a file, and git (to read a revision) cannot be "
-                                    "run: is it installed?", spec) from None
-
-
-def load_versions(old: str, new: str) -> tuple[Version, Version]:
-    """Both versions; raises InputFileError if one cannot be read, RuleFileError (every error of both
-    files) if either does not pass `rulecheck check`."""
-    versions = load_version(old), load_version(new)
-    errors = [d for v in versions for d in v.analysis.diagnostics if d.is_error]
-    if errors:
-        sources = {name: s for v in versions for name, s in v.analysis.linked.sources.items()}
-        raise RuleFileError(errors, sources)
-    return versions
-
-
-# ---- the structure ----------------------------------------------------------------------------------
+from .versions import Version
 
 
 @attrs.frozen
@@ -211,8 +62,6 @@ class Section:
 
     def heading(self) -> str:
         return f"{self.title} ({self.span.file}:{self.span.line}):" if self.span else f"{self.title}:"
-
-
 
 
 def compare(old: Version, new: Version) -> list[Section]:
@@ -366,22 +215,15 @@ class Comparison:
 
     # ---- scoring rules ----------------------------------------------------------------------------
 
-    def rule(self, old, new, intervals: list) -> list[str]:
+    def rule(self, old: ast.Rule, new: ast.Rule, intervals: list) -> list[str]:
+        """What changed in a scoring rule (RULE_CHANGES has one entry per kind of rule); a band table's
+        values whose points change are added to `intervals`."""
         if old == new:
             return []
         if type(old) is not type(new):
             return [f"now scored by {RULE_KINDS[type(new)]} (was {RULE_KINDS[type(old)]}):"] + \
                 _source_lines(rule_lines(new, 0))
-        if isinstance(new, ast.Formula):
-            return [f"formula: {format_expr(old.expr)} → {format_expr(new.expr)}"]
-        if isinstance(new, ast.Assessed):
-            return [f"assessed score: {format_expr(old.input)} → {format_expr(new.input)}"]
-        if isinstance(new, ast.Bands):
-            intervals += self.intervals(old, new)
-            return _bands(old, new)
-        if isinstance(new, ast.Checklist):
-            return _checklist(old, new)
-        return _deduction(old, new)
+        return RULE_CHANGES[type(new)](self, old, new, intervals)
 
     def intervals(self, old: ast.Bands, new: ast.Bands) -> list[IntervalChange]:
         """The subject's values whose points change, where both tables compare one subject with
@@ -517,6 +359,11 @@ def _bands(old: ast.Bands, new: ast.Bands) -> list[str]:
                               lambda j, band: f"band {j + 1} added: {format_band(band, new.subject)}", changed)
 
 
+def _band_table(comparison: Comparison, old: ast.Bands, new: ast.Bands, intervals: list) -> list[str]:
+    intervals += comparison.intervals(old, new)
+    return _bands(old, new)
+
+
 def _subject(subject) -> str:
     return format_expr(subject) if subject is not None else "(each row names its own)"
 
@@ -530,7 +377,6 @@ def _checklist(old: ast.Checklist, new: ast.Checklist) -> list[str]:
     return _row_lines(old.items, new.items, lambda item: item.condition,
                       lambda i, item: f"item removed: {format_item(item)}",
                       lambda j, item: f"item added: {format_item(item)}", changed)
-
 
 
 def _points(old, new) -> str:
@@ -554,6 +400,18 @@ def _deduction(old: ast.Deduction, new: ast.Deduction) -> list[str]:
                        changed)
     old_floor, new_floor = (format_expr(r.floor) if r.floor is not None else "0" for r in (old, new))
     return lines + ([f"floor {old_floor} → {new_floor}"] if old_floor != new_floor else [])
+
+
+# (comparison, old rule, new rule of the same kind, intervals found) → the lines of what changed
+RULE_CHANGES: dict[type, Callable[..., list[str]]] = {
+    ast.Formula: lambda comparison, old, new, intervals: [
+        f"formula: {format_expr(old.expr)} → {format_expr(new.expr)}"],
+    ast.Assessed: lambda comparison, old, new, intervals: [
+        f"assessed score: {format_expr(old.input)} → {format_expr(new.input)}"],
+    ast.Bands: _band_table,
+    ast.Checklist: lambda comparison, old, new, intervals: _checklist(old, new),
+    ast.Deduction: lambda comparison, old, new, intervals: _deduction(old, new),
+}
 
 
 def _unit(step: ast.Deduct) -> str:
@@ -623,222 +481,3 @@ def pair_up(old, new, key) -> list[tuple]:
             else:
                 pairs += [(i, None) for i in olds[a1:a2]] + [(None, j) for j in news[b1:b2]]
     return pairs
-
-
-# ---- the impact: the same departments scored with both versions -----------------------------------
-
-
-def departments_in(path: str | Path, ruleset_inputs: Iterable[str]) -> tuple[list[Department], list]:
-    """The departments of a facts file, a folder of them, a CSV or a JSON Lines file (batch.py reads
-    all but the first), and what concerns the whole input (a column naming no input of either version).
-    Raises InputFileError if the input cannot be read at all."""
-    path = Path(path)
-    if is_batch(path):
-        departments = read_departments(path, ruleset_inputs)
-        return list(departments), departments.diagnostics
-    key = path.with_suffix("").name
-    try:
-        facts = load_facts(path)
-    except FactsError as exc:
-        return [Department(key, str(path), errors=tuple(exc.diagnostics))], []
-    except OSError as exc:
-        raise InputFileError.single("E002", f"cannot read facts file: {exc.strerror or exc}", path) from None
-    except UnicodeDecodeError:
-        raise InputFileError.single("E002", "the facts file is not UTF-8 text", path) from None
-    return [_department(key, str(path), facts)], []
-
-
-def departments_of_cases(paths: Iterable[Path]) -> list[Department]:
-    """The cases of case files (cases.py) as departments: named by the case, located where the case
-    is written. A case file that cannot be read is one department that cannot be scored."""
-    found = []
-    for path in paths:
-        try:
-            cases = load_cases(path)
-        except RulecheckError as exc:
-            found.append(Department(str(path), str(path), errors=tuple(exc.diagnostics)))
-            continue
-        found += [_case_department(case) for case in cases]
-    return found
-
-
-def _case_department(case) -> Department:
-    where = f"{case.span.file}:{case.span.line}" if case.span else case.file
-    if case.facts is None:  # its facts could not be read
-        return Department(case.name, where, errors=tuple(case.problems))
-    return _department(case.name, where, case.facts)
-
-
-def _department(key: str, where: str, facts) -> Department:
-    """A department of one facts file (a FactSet), its facts' lines kept for messages."""
-    return Department(key, where, facts.values, spans=facts.spans, source=facts.source)
-
-
-@attrs.frozen
-class Effect:
-    """One department scored by both versions (batch.Scored each: a result, or why there is none)."""
-    old: Scored
-    new: Scored
-
-    @property
-    def scored(self) -> bool:
-        return self.old.ok and self.new.ok
-
-    def results(self) -> tuple[Result, Result] | None:
-        """The old and the new version's results, or None unless both versions score the department."""
-        if self.old.result is None or self.new.result is None:
-            return None
-        return self.old.result, self.new.result
-
-    @property
-    def changed(self) -> bool:
-        """Its scores differ, or one version scores it and the other cannot."""
-        both = self.results()
-        if both is not None:
-            old, new = both
-            return bool(self.indicators()) or old.total != new.total or old.grade != new.grade
-        return self.old.ok != self.new.ok
-
-    def indicators(self) -> list[tuple]:
-        """(name, old score, new score) of each indicator whose score changed; None where a version
-        has no such indicator. Only for a department both versions score."""
-        both = self.results()
-        assert both is not None  # callers ask only when `scored`
-        old = {node.name: node.score for node in both[0].leaves()}
-        new = {node.name: node.score for node in both[1].leaves()}
-        names = list(old) + [name for name in new if name not in old]
-        return [(name, old.get(name), new.get(name)) for name in names if old.get(name) != new.get(name)]
-
-
-def impact(old: Version, new: Version, departments: list[Department]) -> list[Effect]:
-    """Each department scored by both versions. A fact that only the other version declares is left
-    out for this one: an input added or removed by the change is not a typo in the facts."""
-    old_rules, new_rules = ruleset_from(old.analysis), ruleset_from(new.analysis)
-    only_old = set(old_rules.inputs) - set(new_rules.inputs)
-    only_new = set(new_rules.inputs) - set(old_rules.inputs)
-    old_scored = score_departments(old_rules, (_without(d, only_new) for d in departments))
-    new_scored = score_departments(new_rules, (_without(d, only_old) for d in departments))
-    return [Effect(a, b) for a, b in zip(old_scored, new_scored)]
-
-
-def _without(department: Department, names: set) -> Department:
-    if not names.intersection(department.facts):
-        return department
-    return attrs.evolve(department, facts={k: v for k, v in department.facts.items() if k not in names})
-
-
-# ---- the report -------------------------------------------------------------------------------------
-
-
-@attrs.frozen
-class Diff:
-    """The whole comparison: the changes in meaning, and each department scored by both versions
-    (None when no departments were given)."""
-    old: str
-    new: str
-    sections: tuple
-    effects: tuple | None = None
-    inputs: tuple = ()  # where the departments were read, for the summary line
-
-    @property
-    def changed(self) -> tuple:
-        return tuple(e for e in self.effects or () if e.changed)
-
-    @property
-    def unscored(self) -> tuple:
-        """Departments neither version can score (a row that cannot be read, a fact both miss)."""
-        return tuple(e for e in self.effects or () if not e.old.ok and not e.new.ok)
-
-    @property
-    def needs_review(self) -> bool:
-        """Scores change; or, with no departments scored (none given, or none read), the meaning changes."""
-        return bool(self.changed) if self.effects else bool(self.sections)
-
-
-def render_text(diff: Diff) -> str:
-    lines = [f"--- {diff.old}", f"+++ {diff.new}"]
-    if not diff.sections:
-        lines.append("no change in meaning")
-    for section in diff.sections:
-        lines.append(section.heading())
-        lines += [INDENT + line for line in section.lines]
-        lines += [INDENT + str(change) for change in section.intervals]
-    if diff.effects is None:
-        return "\n".join(lines)
-    lines.append("")
-    for effect in diff.changed + diff.unscored:
-        lines += _effect_lines(effect)
-    count = len(diff.effects)
-    summary = f"{len(diff.changed)} of {count} department{'s' if count != 1 else ''} change"
-    if diff.unscored:
-        summary += f"; {len(diff.unscored)} cannot be scored by either version"
-    lines.append(summary + (f" ({', '.join(diff.inputs)})" if diff.inputs else ""))
-    return "\n".join(lines)
-
-
-def _effect_lines(effect: Effect) -> list[str]:
-    old, new = effect.old, effect.new
-    name = f"{new.key} ({new.where})"
-    old_result, new_result = old.result, new.result
-    if old_result is not None and new_result is not None:
-        head = f"{name}: {old_result.total} → {new_result.total} ({_delta(new_result.total - old_result.total)})"
-        if old_result.grade != new_result.grade:
-            head += f", grade {old_result.grade or '(none)'} → {new_result.grade or '(none)'}"
-        return [head] + [f"{INDENT}{format_name(indicator)}: {_score(a)} → {_score(b)}"
-                         for indicator, a, b in effect.indicators()]
-    if old_result is not None:  # only the old version scores it
-        head = f"{name}: {old_result.total} with the old version; the new version cannot score it:"
-        problems = new.diagnostics
-    elif new_result is not None:  # only the new version scores it
-        head = f"{name}: {new_result.total} with the new version; the old version cannot score it:"
-        problems = old.diagnostics
-    else:
-        head = f"{name}: cannot be scored by either version:"
-        problems = old.diagnostics + tuple(d for d in new.diagnostics if d not in old.diagnostics)
-    return [head] + [INDENT + line for d in problems for line in d.render().splitlines()]
-
-
-def _delta(value: Decimal) -> str:
-    return f"+{value}" if value > 0 else f"−{-value}" if value < 0 else f"±{value}"
-
-
-def _score(value: Decimal | None) -> str:
-    return str(value) if value is not None else "(none)"
-
-
-def render_json(diff: Diff) -> str:
-    data: dict[str, object] = {"old": diff.old, "new": diff.new,
-                               "changes": [_section_data(s) for s in diff.sections], "departments": None}
-    if diff.effects is not None:
-        data["departments"] = {"count": len(diff.effects), "inputs": list(diff.inputs),
-                               "changed": [_effect_data(e) for e in diff.changed],
-                               "unscored": [_effect_data(e) for e in diff.unscored]}
-    return json.dumps(data, ensure_ascii=False, indent=2)
-
-
-def _section_data(section: Section) -> dict[str, object]:
-    data: dict[str, object] = {"title": section.title, "changes": list(section.lines)}
-    if section.span is not None:
-        data.update(file=section.span.file, line=section.span.line)
-    if section.intervals:
-        data["intervals"] = [{"subject": c.subject, "values": c.values, "old": str(c.old), "new": str(c.new)}
-                             for c in section.intervals]
-    return data
-
-
-def _effect_data(effect: Effect) -> dict[str, object]:
-    def side(scored: Scored) -> dict[str, object]:
-        if scored.result is None:
-            return {"problems": [d.to_dict() for d in scored.diagnostics]}
-        return {"total": str(scored.result.total), "grade": scored.result.grade}
-    data: dict[str, object] = {"key": effect.new.key, "where": effect.new.where, "old": side(effect.old),
-                               "new": side(effect.new)}
-    both = effect.results()
-    if both is not None:
-        data["delta"] = str(both[1].total - both[0].total)
-        data["indicators"] = [{"name": name, "old": _json(a), "new": _json(b)} for name, a, b in effect.indicators()]
-    return data
-
-
-def _json(value: Decimal | None) -> str | None:
-    return str(value) if value is not None else None

@@ -1,10 +1,5 @@
-"""Cases: facts and the scores they must give, read from *.case.yaml files and run against a framework.
-
-A case file holds one case (`name`, `facts`, `expect`) or several (`cases:`, with `base:` facts every
-case starts from). `load_cases` reads it keeping the position of every key, `run_case` scores a case and
-compares each expected score (exactly, or within a tolerance), and `coverage` tells which band rows,
-checklist items and grade rows the cases reach.
-"""
+"""What a case file holds, and reading it: one case (`name`, `facts`, `expect`) or several (`cases:`,
+with `base:` facts every case starts from), every key's position kept for messages."""
 
 from __future__ import annotations
 
@@ -16,9 +11,7 @@ from pathlib import Path
 import attrs
 import yaml
 
-from .api import Ruleset
-from .compile import Compiler
-from .diagnostics import (
+from ..diagnostics import (
     Diagnostic,
     FactsError,
     InputFileError,
@@ -26,18 +19,8 @@ from .diagnostics import (
     error,
     sort_key,
 )
-from .evaluate import evaluate
-from .inputs.facts import FactSet, FactsLoader, load_facts, yaml_problem
-from .language import first_match
-from .results import Result, added_up
-from .runtime import TOTAL_KEY, Env
-from .source import Source, Span
-from .syntax import ast
-from .syntax.printer import (
-    format_band,
-    format_grade_row,
-    format_item,
-)
+from ..inputs.facts import FactSet, FactsLoader, load_facts, yaml_problem
+from ..source import Source, Span
 
 CASE_SUFFIX = ".case.yaml"
 TOTAL, GRADE = "total", "grade"
@@ -53,8 +36,6 @@ class CaseFileError(RulecheckError):
     """A case file that holds no case that can be run: not YAML, not a mapping, or wrong for every case
     (an unknown top-level key, `base` facts that cannot be read)."""
 
-
-# ---- what a case file holds ----------------------------------------------------------------------
 
 @attrs.frozen
 class Expectation:
@@ -344,214 +325,3 @@ def shown(value) -> str:
     if isinstance(value, (yaml.MappingNode, yaml.SequenceNode)):
         return "a mapping" if isinstance(value, yaml.MappingNode) else "a list"
     return f"'{value}'"
-
-
-# ---- running -------------------------------------------------------------------------------------
-
-@attrs.frozen
-class Comparison:
-    """An expectation and what scoring gave, with how that was reached."""
-    expectation: Expectation
-    actual: Decimal | str | None  # None: the framework gave no grade
-    explanation: tuple = ()
-
-    @property
-    def passed(self) -> bool:
-        return self.expectation.holds(self.actual)
-
-    @property
-    def difference(self) -> Decimal | None:
-        """actual − expected, for a score."""
-        if isinstance(self.actual, Decimal) and isinstance(self.expectation.value, Decimal):
-            return self.actual - self.expectation.value
-        return None
-
-
-@attrs.frozen
-class CaseResult:
-    """A case run: what scoring gave, each expectation compared, and every problem found on the way."""
-    case: Case
-    result: Result | None  # None when the facts or scoring failed
-    comparisons: tuple = ()
-    diagnostics: tuple = ()  # problems of the case as written, facts errors, scoring errors
-    values: dict | None = attrs.field(default=None, repr=False)  # the validated facts
-    sources: dict = attrs.field(factory=dict, eq=False, repr=False)
-
-    @property
-    def passed(self) -> bool:
-        return not self.diagnostics and self.result is not None and all(c.passed for c in self.comparisons)
-
-    @property
-    def failures(self) -> list[Comparison]:
-        return [c for c in self.comparisons if not c.passed]
-
-
-def run_case(ruleset: Ruleset, case: Case) -> CaseResult:
-    """Score the case's facts and compare every expectation; never raises for a bad case."""
-    diagnostics = list(case.problems)
-    wrong = expectation_problems(ruleset, case)
-    diagnostics += wrong.values()
-    sources = {**ruleset.sources, **case.sources}
-    values = result = None
-    if case.facts is not None:
-        try:
-            values = ruleset.validate(case.facts)
-            result = evaluate(ruleset.compiled, values, explain=True, sources=ruleset.sources)
-        except RulecheckError as exc:  # FactsError, EvaluationError
-            diagnostics += exc.diagnostics
-            sources.update(exc.sources)
-    comparisons: tuple[Comparison, ...] = ()
-    if result is not None:
-        comparisons = tuple(compare(result, expectation) for target, expectation in case.expect.items()
-                            if target not in wrong)
-    return CaseResult(case, result, comparisons, tuple(diagnostics), values, sources)
-
-
-def expectation_problems(ruleset: Ruleset, case: Case) -> dict[str, Diagnostic]:
-    """{target: problem} for each expectation naming no node of the framework, or no grade of it."""
-    nodes = [node.name for node, _ in ast.iter_nodes(ruleset.program.nodes)]
-    parts = {part.name: node.name for node, _ in ast.iter_nodes(ruleset.program.nodes)
-             if isinstance(node, ast.Indicator) for part in node.parts}
-    grades = list(dict.fromkeys(band.grade for band in ruleset.program.grades))
-    found = {}
-    for target, expectation in case.expect.items():
-        if target == GRADE and expectation.value not in grades:
-            found[target] = error(
-                "C807", f"'{expectation.value}' is not a grade of the framework", expectation.span,
-                f"the grades are: {', '.join(grades)}" if grades else "the framework declares no grades")
-        elif target not in nodes and target != TOTAL and target != GRADE:
-            found[target] = error("C806", f"expect names '{target}', but the rule file has no indicator or "
-                                  "group of that name", expectation.span, unknown_target_hint(target, nodes, parts))
-    return found
-
-
-def unknown_target_hint(target: str, nodes: list, parts: dict) -> str:
-    if target in parts:
-        return f"'{target}' is a part of '{parts[target]}': expect the indicator's score"
-    close = difflib.get_close_matches(target, nodes + [TOTAL, GRADE], n=1, cutoff=0.5)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    return "expect an indicator or group by its name in the rule file, 'total' or 'grade'"
-
-
-def compare(result: Result, expectation: Expectation) -> Comparison:
-    target = expectation.target
-    if target == GRADE:
-        step = result.grade_step or f"no row of 'grades:' matches the total {result.total}"
-        return Comparison(expectation, result.grade, (step,))
-    if target == TOTAL:
-        return Comparison(expectation, result.total, (added_up(result.nodes, result.total),))
-    node = result[target]
-    explanation = node.explanation if node.kind == "indicator" else (added_up(node.children, node.score),)
-    return Comparison(expectation, node.score, tuple(explanation))
-
-
-# ---- coverage ------------------------------------------------------------------------------------
-
-@attrs.frozen
-class Target:
-    """A band row, checklist item or grade row, and the cases that reach it (and, for an item, miss it)."""
-    kind: str  # "band", "item" or "grade"
-    owner: str  # the indicator, "indicator / part", or "grades"
-    number: int  # the row's or item's place in its table, from 1
-    text: str  # as written: '≥ 95% → 6'
-    span: Span | None
-    reached_by: tuple = ()  # case names
-    missed_by: tuple = ()  # for an item: the cases that do not earn it
-
-    def describe(self) -> str:
-        what = {"band": "band", "item": "item", "grade": "grade row"}[self.kind]
-        return f"{self.owner}, {what} {self.number}: {self.text}"
-
-
-KINDS = (("band", "bands"), ("item", "checklist items"), ("grade", "grades"))
-
-
-@attrs.frozen
-class Coverage:
-    """What a set of cases reaches of a framework's band tables, checklists and grades."""
-    targets: tuple
-
-    def of(self, kind: str) -> list[Target]:
-        return [t for t in self.targets if t.kind == kind]
-
-    @property
-    def unreached(self) -> list[Target]:
-        return [t for t in self.targets if not t.reached_by]
-
-    @property
-    def never_missed(self) -> list[Target]:
-        """Checklist items every case earns: no case shows what happens without them."""
-        return [t for t in self.of("item") if not t.missed_by]
-
-    def summary(self) -> str:
-        """'bands 26/27, checklist items 24/24, grades 4/4' (kinds the framework has)."""
-        counts = [(words, self.of(kind)) for kind, words in KINDS if self.of(kind)]
-        return ", ".join(f"{words} {sum(bool(t.reached_by) for t in found)}/{len(found)}"
-                         for words, found in counts)
-
-
-def coverage(ruleset: Ruleset, results: Iterable[CaseResult]) -> Coverage:
-    """Which rows and items the cases reach: a band row when it is the row that matched, a checklist item
-    when it is earned, a grade row when it gave the grade. Cases that did not score count for nothing."""
-    tables = list(coverage_tables(ruleset))
-    reached: list[list[list[str]]] = [[[] for _ in rows] for _, _, rows, _ in tables]  # case names a row
-    missed: list[list[list[str]]] = [[[] for _ in rows] for _, _, rows, _ in tables]
-    for case_result in results:
-        if case_result.result is None:
-            continue
-        assert case_result.values is not None  # run_case scores only validated facts
-        env = Env(case_result.values, ruleset.compiled.lets)
-        env[TOTAL_KEY] = case_result.result.total
-        for number, (_, _, rows, reach) in enumerate(tables):
-            hits = reach(env)
-            for index in range(len(rows)):
-                (reached if index in hits else missed)[number][index].append(case_result.case.name)
-    return Coverage(tuple(
-        Target(kind, owner, index + 1, text, span, tuple(reached[number][index]),
-               tuple(missed[number][index]) if kind == "item" else ())
-        for number, (kind, owner, rows, _) in enumerate(tables) for index, (text, span) in enumerate(rows)))
-
-
-def coverage_tables(ruleset: Ruleset):
-    """(kind, owner, rows as (text, span), reach) for every band table, checklist and the grades;
-    reach(env) is the set of the rows a department's facts reach (the first row that matches, for a band
-    table; each item earned, for a checklist). The conditions are compiled again, one closure a row, from
-    the checked program the ruleset keeps."""
-    assert ruleset.checked is not None  # ruleset_from keeps the checked program of every ruleset it makes
-    compiler = Compiler(ruleset.checked)
-    for node, _ in ast.iter_nodes(ruleset.program.nodes):
-        if not isinstance(node, ast.Indicator):
-            continue
-        for name, _, rule in ast.indicator_rules(node):
-            owner = node.name if name == node.name else f"{node.name} / {name}"
-            if isinstance(rule, ast.Bands):
-                rows = [(format_band(b, rule.subject), b.span) for b in rule.bands]
-                yield "band", owner, rows, first_matching([b.condition for b in rule.bands], compiler)
-            elif isinstance(rule, ast.Checklist):
-                rows = [(format_item(i), i.span) for i in rule.items]
-                yield "item", owner, rows, every_match([i.condition for i in rule.items], compiler)
-    grades = ruleset.program.grades
-    if grades:
-        rows = [(format_grade_row(b), b.span) for b in grades]
-        yield "grade", "grades", rows, first_matching([b.condition for b in grades], compiler)
-
-
-def first_matching(conditions: list, compiler: Compiler):
-    tests = [compiler.expr(c) if c is not None else None for c in conditions]
-
-    def reach(env) -> set:
-        index = first_match(tests, env)
-        return {index} if index is not None else set()
-
-    return reach
-
-
-def every_match(conditions: list, compiler: Compiler):
-    tests = [compiler.expr(c) for c in conditions]
-
-    def reach(env) -> set:
-        return {i for i, test in enumerate(tests) if test(env)}
-
-    return reach
-

@@ -1,0 +1,30 @@
+"""Cases: facts and the scores they must give, read from *.case.yaml files and run against a framework.
+
+A case file holds one case (`name`, `facts`, `expect`) or several (`cases:`, with `base:` facts every
+case starts from). `load_cases` reads it keeping the position of every key (files.py), `run_case`
+scores a case and compares each expected score, exactly or within a tolerance (run.py), and `coverage`
+tells which band rows, checklist items and grade rows the cases reach (coverage.py).
+"""
+
+from __future__ import annotations
+
+from .coverage import Coverage, Target, coverage, coverage_tables
+from .files import (
+    CASE_SUFFIX,
+    GRADE,
+    TOTAL,
+    Case,
+    CaseFileError,
+    CaseReader,
+    Expectation,
+    case_files,
+    find_cases,
+    load_cases,
+)
+from .run import CaseResult, Comparison, compare, expectation_problems, run_case
+
+__all__ = [
+    "CASE_SUFFIX", "GRADE", "TOTAL", "Case", "CaseFileError", "CaseReader", "CaseResult", "Comparison",
+    "Coverage", "Expectation", "Target", "case_files", "compare", "coverage", "coverage_tables",
+    "expectation_problems", "find_cases", "load_cases", "run_case",
+]

@@ -1,0 +1,31 @@
+"""Compare two versions of a rule file: what changed in meaning, in the analyst's words, and which
+departments' scores the change moves.
+
+A version is a path, or `REV:path` read from git (its imports from the same revision): versions.py.
+The structure is compared on the checked syntax trees, so comments and layout never count; band tables
+over one subject also state the values whose points change (满意度 in [90%, 95%): 4 → 6), worked out by
+the prove stage's band analysis: structure.py. The impact scores the same departments with both
+versions: impact.py. render.py writes the whole comparison as text or JSON.
+"""
+
+from __future__ import annotations
+
+from .impact import Effect, departments_in, departments_of_cases, impact
+from .render import Diff, render_json, render_text
+from .structure import (
+    RULE_CHANGES,
+    Comparison,
+    IntervalChange,
+    Section,
+    Side,
+    changed_numbers,
+    compare,
+    pair_up,
+)
+from .versions import GitFiles, Version, load_version, load_versions
+
+__all__ = [
+    "RULE_CHANGES", "Comparison", "Diff", "Effect", "GitFiles", "IntervalChange", "Section", "Side", "Version",
+    "changed_numbers", "compare", "departments_in", "departments_of_cases", "impact", "load_version",
+    "load_versions", "pair_up", "render_json", "render_text",
+]

@@ -1,0 +1,128 @@
+"""The whole comparison (`Diff`) and its two outputs: text for people, JSON for tools."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import attrs
+
+from ..batch import Scored
+from ..syntax.layout import INDENT
+from ..syntax.printer import format_name
+from .impact import Effect
+from .structure import Section
+
+
+@attrs.frozen
+class Diff:
+    """The whole comparison: the changes in meaning, and each department scored by both versions
+    (None when no departments were given)."""
+    old: str
+    new: str
+    sections: tuple
+    effects: tuple | None = None
+    inputs: tuple = ()  # where the departments were read, for the summary line
+
+    @property
+    def changed(self) -> tuple:
+        return tuple(e for e in self.effects or () if e.changed)
+
+    @property
+    def unscored(self) -> tuple:
+        """Departments neither version can score (a row that cannot be read, a fact both miss)."""
+        return tuple(e for e in self.effects or () if not e.old.ok and not e.new.ok)
+
+    @property
+    def needs_review(self) -> bool:
+        """Scores change; or, with no departments scored (none given, or none read), the meaning changes."""
+        return bool(self.changed) if self.effects else bool(self.sections)
+
+
+def render_text(diff: Diff) -> str:
+    lines = [f"--- {diff.old}", f"+++ {diff.new}"]
+    if not diff.sections:
+        lines.append("no change in meaning")
+    for section in diff.sections:
+        lines.append(section.heading())
+        lines += [INDENT + line for line in section.lines]
+        lines += [INDENT + str(change) for change in section.intervals]
+    if diff.effects is None:
+        return "\n".join(lines)
+    lines.append("")
+    for effect in diff.changed + diff.unscored:
+        lines += _effect_lines(effect)
+    count = len(diff.effects)
+    summary = f"{len(diff.changed)} of {count} department{'s' if count != 1 else ''} change"
+    if diff.unscored:
+        summary += f"; {len(diff.unscored)} cannot be scored by either version"
+    lines.append(summary + (f" ({', '.join(diff.inputs)})" if diff.inputs else ""))
+    return "\n".join(lines)
+
+
+def _effect_lines(effect: Effect) -> list[str]:
+    old, new = effect.old, effect.new
+    name = f"{new.key} ({new.where})"
+    old_result, new_result = old.result, new.result
+    if old_result is not None and new_result is not None:
+        head = f"{name}: {old_result.total} → {new_result.total} ({_delta(new_result.total - old_result.total)})"
+        if old_result.grade != new_result.grade:
+            head += f", grade {old_result.grade or '(none)'} → {new_result.grade or '(none)'}"
+        return [head] + [f"{INDENT}{format_name(indicator)}: {_score(a)} → {_score(b)}"
+                         for indicator, a, b in effect.indicators()]
+    if old_result is not None:  # only the old version scores it
+        head = f"{name}: {old_result.total} with the old version; the new version cannot score it:"
+        problems = new.diagnostics
+    elif new_result is not None:  # only the new version scores it
+        head = f"{name}: {new_result.total} with the new version; the old version cannot score it:"
+        problems = old.diagnostics
+    else:
+        head = f"{name}: cannot be scored by either version:"
+        problems = old.diagnostics + tuple(d for d in new.diagnostics if d not in old.diagnostics)
+    return [head] + [INDENT + line for d in problems for line in d.render().splitlines()]
+
+
+def _delta(value: Decimal) -> str:
+    return f"+{value}" if value > 0 else f"−{-value}" if value < 0 else f"±{value}"
+
+
+def _score(value: Decimal | None) -> str:
+    return str(value) if value is not None else "(none)"
+
+
+def render_json(diff: Diff) -> str:
+    data: dict[str, object] = {"old": diff.old, "new": diff.new,
+                               "changes": [_section_data(s) for s in diff.sections], "departments": None}
+    if diff.effects is not None:
+        data["departments"] = {"count": len(diff.effects), "inputs": list(diff.inputs),
+                               "changed": [_effect_data(e) for e in diff.changed],
+                               "unscored": [_effect_data(e) for e in diff.unscored]}
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _section_data(section: Section) -> dict[str, object]:
+    data: dict[str, object] = {"title": section.title, "changes": list(section.lines)}
+    if section.span is not None:
+        data.update(file=section.span.file, line=section.span.line)
+    if section.intervals:
+        data["intervals"] = [{"subject": c.subject, "values": c.values, "old": str(c.old), "new": str(c.new)}
+                             for c in section.intervals]
+    return data
+
+
+def _effect_data(effect: Effect) -> dict[str, object]:
+    def side(scored: Scored) -> dict[str, object]:
+        if scored.result is None:
+            return {"problems": [d.to_dict() for d in scored.diagnostics]}
+        return {"total": str(scored.result.total), "grade": scored.result.grade}
+    data: dict[str, object] = {"key": effect.new.key, "where": effect.new.where, "old": side(effect.old),
+                               "new": side(effect.new)}
+    both = effect.results()
+    if both is not None:
+        data["delta"] = str(both[1].total - both[0].total)
+        data["indicators"] = [{"name": name, "old": _json(a), "new": _json(b)} for name, a, b in effect.indicators()]
+    return data
+
+
+def _json(value: Decimal | None) -> str | None:
+    return str(value) if value is not None else None
