@@ -14,8 +14,9 @@ from decimal import Decimal
 import attrs
 
 from . import numbers
-from .check import Checked, ordered_lets
-from .check.types import TypeChecker
+from .check import Checked
+from .check.lets import lets_read, post_order
+from .derived import let_closures
 from .diagnostics import error
 from .language import (
     ARITHMETIC,
@@ -77,7 +78,7 @@ def compile_program(checked: Checked) -> Compiled:
     program = checked.program
     compiler = Compiler(checked)
     kinds = compiler.kinds
-    lets = {let.name: compiler.expr(let.expr) for let in ordered_lets(program.lets)}
+    lets = let_closures(checked, compiler.expr)
     nodes = tuple(compiler.node(n) for n in program.nodes)
     required: dict = {}
     for leaf in iter_leaves(nodes):
@@ -107,18 +108,14 @@ def iter_leaves(nodes):
 @attrs.define
 class Compiler:
     checked: Checked
-    types: TypeChecker = attrs.field(init=False)
     kinds: dict = attrs.field(init=False)  # name → how its values are shown (input kind, percent, number)
 
     def __attrs_post_init__(self):
-        self.types = TypeChecker(self.checked.symbols, [], dict(self.checked.let_types))
-        self.kinds = {name: decl.type.kind for name, decl in self.checked.symbols.inputs.items()}
-        for let in self.checked.program.lets:
-            self.kinds[let.name] = let.type.kind if let.type else (self.display_kind(let.expr) or "number")
+        self.kinds = self.checked.display_kinds()
 
     def display_kind(self, expr) -> str | None:
         """'percent' for a ratio, so 0.0486 shows as 4.86%; None to show the plain number."""
-        return "percent" if self.types.of(expr).unit == "ratio" else None
+        return self.checked.display_kind(expr)
 
     # ---- the tree ---------------------------------------------------------------------------------
 
@@ -137,14 +134,8 @@ class Compiler:
         return CompiledLeaf(item, score, explain, frozenset(reads))
 
     def inputs_read(self, expr) -> set:
-        found = set()
-        for e in ast.walk(expr):
-            if isinstance(e, ast.Ref):
-                if e.name in self.checked.symbols.lets:
-                    found |= self.inputs_read(self.checked.symbols.lets[e.name].expr)
-                else:
-                    found.add(e.name)
-        return found
+        """The inputs an expression reads, through derived values too (Checked.inputs_read)."""
+        return self.checked.inputs_read(expr)
 
     def composite(self, indicator: ast.Indicator, parts):
         scorers = [(part, score) for part, score, _ in parts]
@@ -176,21 +167,15 @@ class Compiler:
 
     def where(self, exprs, env) -> list[Step]:
         """'where X = …' steps for the derived values the rule reads, innermost first, each at its let."""
-        lines, seen = [], set()
+        reads, seen = self.checked.reads, set[str]()
+        names = [name for expr in exprs
+                 for name in post_order(lets_read(expr, reads.lets), reads.reads.__getitem__, seen)]
+        return [self.where_step(reads.lets[name], env) for name in names]
 
-        def visit(expr):
-            for e in ast.walk(expr):
-                if isinstance(e, ast.Ref) and e.name in self.checked.symbols.lets and e.name not in seen:
-                    seen.add(e.name)
-                    let = self.checked.symbols.lets[e.name]
-                    visit(let.expr)
-                    lines.append(Step(f"where {format_name(let.name)} = {format_expr(let.expr)} = "
-                                      f"{format_expr(let.expr, env, self.kinds)} = "
-                                      f"{format_value(env[let.name], self.kinds.get(let.name))}", let.span))
-
-        for expr in exprs:
-            visit(expr)
-        return lines
+    def where_step(self, let: ast.Let, env) -> Step:
+        return Step(f"where {format_name(let.name)} = {format_expr(let.expr)} = "
+                    f"{format_expr(let.expr, env, self.kinds)} = "
+                    f"{format_value(env[let.name], self.kinds.get(let.name))}", let.span)
 
     def rule_Formula(self, rule: ast.Formula, name, points, span):
         score = self.expr(rule.expr)

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
+from .check.lets import LetReads
 from .compile import Compiled
 from .diagnostics import Diagnostic
 from .domains import Domain
@@ -91,7 +92,7 @@ class Verifier:
     compiled: Compiled
     proof: Proof
     domains: Mapping[str, Domain]
-    lets: Mapping[str, ast.Let]
+    reads: LetReads  # what each derived value reads: the thresholds drawn often
     max_examples: int = 200
     seed: int = 0
 
@@ -169,7 +170,7 @@ class Verifier:
     # ---- hypothesis ------------------------------------------------------------------------------------
 
     def constants(self, scored: Scored) -> set:
-        return set().union(*(rule_constants(leaf.indicator, self.lets) for leaf in scored.leaves))
+        return set().union(*(rule_constants(leaf.indicator, self.reads) for leaf in scored.leaves))
 
     def strategy(self, leaf, names) -> st.SearchStrategy:
         domains = {name: domain for name, domain in self.domains.items() if name in names}
@@ -219,5 +220,5 @@ def _order(domain: Domain):
 
 def verify(analysis, *, max_examples: int = 200, seed: int = 0) -> list[Outcome]:
     """Test every leaf's bounds and every declared direction of an analysed (compiled) rule file."""
-    intervals = Intervals.of_program(analysis.checked)
-    return Verifier(analysis.compiled, analysis.proof, intervals.domains, intervals.lets, max_examples, seed).run()
+    domains = Intervals.of_program(analysis.checked).domains
+    return Verifier(analysis.compiled, analysis.proof, domains, analysis.checked.reads, max_examples, seed).run()

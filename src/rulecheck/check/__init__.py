@@ -9,23 +9,46 @@ from __future__ import annotations
 import attrs
 
 from ..syntax import ast
+from .lets import LetReads, ordered_lets
 from .names import Symbols, resolve
-from .types import check_types, ordered_lets
+from .types import TypeChecker, check_types
 from .usage import check_usage
 from .weights import check_weights
 
 
 @attrs.define
 class Checked:
-    """A program whose names are resolved, with its symbols, derived-value types and findings."""
+    """A program whose names are resolved, with its symbols, derived-value types and findings, and
+    what each derived value reads (found once, for every pass that follows a let reference)."""
     program: ast.Program
     symbols: Symbols
     let_types: dict
     diagnostics: list
+    reads: LetReads = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self):
+        self.reads = LetReads.of(self.program.lets)
 
     @property
     def ok(self) -> bool:
         return not any(d.is_error for d in self.diagnostics)
+
+    def inputs_read(self, expr) -> set:
+        """The inputs an expression reads, through the derived values it reads too."""
+        return self.reads.inputs_of(expr)
+
+    def display_kind(self, expr) -> str | None:
+        """'percent' for a ratio, so 0.0486 shows as 4.86%; None to show the plain number."""
+        return "percent" if TypeChecker(self.symbols, [], self.let_types).of(expr).unit == "ratio" else None
+
+    def display_kinds(self) -> dict:
+        """Name → how its values are shown: an input's kind, a let's declared type, else 'percent' for a
+        let that gives a ratio and 'number' for any other."""
+        kinds = {name: decl.type.kind for name, decl in self.symbols.inputs.items()}
+        for let in self.program.lets:
+            unit = getattr(self.let_types.get(let.name), "unit", None)
+            kinds[let.name] = let.type.kind if let.type else ("percent" if unit == "ratio" else "number")
+        return kinds
 
 
 def check(program: ast.Program) -> Checked:

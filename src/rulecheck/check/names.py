@@ -14,6 +14,7 @@ from ..diagnostics import Diagnostic, error
 from ..language import BUILTINS, FUNCTION_ALIASES
 from ..source import Span
 from ..syntax import ast
+from .lets import post_order
 
 
 @attrs.define
@@ -258,22 +259,11 @@ def references(expr) -> set[str]:
 
 def check_let_cycles(lets, diagnostics: list[Diagnostic]) -> None:
     by_name = {let.name: let for let in lets}
-    state: dict[str, str] = {}
 
-    def visit(name, path):
-        if state.get(name) == "done":
-            return
-        if state.get(name) == "active":
-            cycle = path[path.index(name):] + [name]
-            diagnostics.append(error("E204", "derived values depend on each other in a circle: "
-                                     + " → ".join(cycle), by_name[name].span,
-                                     "one of them must be computed from inputs only"))
-            return
-        state[name] = "active"
-        for ref in sorted(references(by_name[name].expr)):
-            if ref in by_name:
-                visit(ref, path + [name])
-        state[name] = "done"
+    def cycle(path: list[str], name: str) -> None:
+        names = path[path.index(name):] + [name]
+        diagnostics.append(error("E204", "derived values depend on each other in a circle: "
+                                 + " → ".join(names), by_name[name].span,
+                                 "one of them must be computed from inputs only"))
 
-    for let in lets:
-        visit(let.name, [])
+    post_order(by_name, lambda name: sorted(references(by_name[name].expr) & by_name.keys()), on_cycle=cycle)

@@ -13,6 +13,7 @@ from ..diagnostics import Diagnostic, error
 from ..language import ARITHMETIC, BUILTINS, COMPARISONS
 from ..syntax import ast
 from ..syntax.printer import format_number
+from .lets import ordered_lets
 from .names import Symbols
 
 UNIT_WORDS = {"ratio": "a percentage or ratio", "count": "a count", "amount": "an amount of money",
@@ -233,25 +234,6 @@ def type_keyword(found: Type) -> str | None:
         return {None: "number", "ratio": "percent", "count": "count", "amount": "amount",
                 "points": "score"}[found.unit]
     return "bool" if found.kind == "bool" else None
-
-
-def ordered_lets(lets) -> list:
-    """Derived values in an order where each comes after those it uses (cycles already reported)."""
-    by_name = {let.name: let for let in lets}
-    ordered, seen = [], set()
-
-    def visit(let):
-        if let.name in seen:
-            return
-        seen.add(let.name)
-        for e in ast.walk(let.expr):
-            if isinstance(e, ast.Ref) and e.name in by_name:
-                visit(by_name[e.name])
-        ordered.append(let)
-
-    for let in lets:
-        visit(let)
-    return ordered
 
 
 def check_input(decl: ast.InputDecl, diagnostics: list[Diagnostic]) -> None:

@@ -101,7 +101,7 @@ class Prover:
         self.compiler = Compiler(self.checked)
 
     def run(self) -> Proof:
-        bands = BandChecker(self.intervals, self.compiler.display_kind, self.reaching)
+        bands = BandChecker(self.intervals, self.checked.display_kind, self.reaching)
         values, proofs = {}, []
         for leaf in iter_leaves(self.compiled.nodes):
             indicator = leaf.indicator
@@ -129,7 +129,7 @@ class Prover:
         whole = not leaf.indicator.parts
         score = self.compiler.rule(name, points, rule)[0]
         probe = Probe(score, self.compiled.lets, self._rounding(leaf.indicator) if whole else (lambda raw: raw))
-        reads = set().union(*(self.compiler.inputs_read(e) for e in ast.rule_expressions(rule)))
+        reads = set().union(*(self.checked.inputs_read(e) for e in ast.rule_expressions(rule)))
         search = Search(probe, self._choices((leaf,), reads))
         what = f"'{name}'" if whole else f"part '{name}' of '{leaf.indicator.name}'"
         if value.high > points:
@@ -198,7 +198,7 @@ class Prover:
     def reaching(self, expr, value, target):
         """(facts lines, value): simple inputs that give a derived value exactly `value`, else any value
         in `target`; None if none are found."""
-        names = self.compiler.inputs_read(expr)
+        names = self.checked.inputs_read(expr)
         choices = {name: hit_values(domain) for name, domain in self.intervals.domains.items() if name in names}
         probe = Probe(self.compiler.expr(expr), self.compiled.lets)
         search = Search(probe, choices)
@@ -210,7 +210,7 @@ class Prover:
     # ---- shared ----------------------------------------------------------------------------------
 
     def _choices(self, leaves, inputs) -> dict:
-        constants = set().union(*(rule_constants(leaf.indicator, self.intervals.lets) for leaf in leaves))
+        constants = set().union(*(rule_constants(leaf.indicator, self.checked.reads) for leaf in leaves))
         # in the order the inputs are declared, which is the order an analyst reads them
         return {name: candidates(domain, constants) for name, domain in self.intervals.domains.items()
                 if name in inputs}

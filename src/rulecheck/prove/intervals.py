@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from ..check.lets import let_table, lets_read, post_order
 from ..domains import Domain, domain_of
 from ..interval import (  # noqa: F401 - re-exported: the prover's modules read them from here
     INF,
@@ -44,7 +45,7 @@ class Intervals:
     def of_program(cls, checked) -> Intervals:
         """For a checked program: its inputs' declared domains and its (resolved) derived values."""
         return cls({name: domain_of(decl) for name, decl in checked.symbols.inputs.items()},
-                   {let.name: let for let in checked.program.lets})
+                   let_table(checked.program.lets))
 
     def of(self, expr) -> Value:
         if isinstance(expr, ast.Ref):
@@ -55,6 +56,10 @@ class Intervals:
 
     def _name(self, name: str) -> Value:
         if name in self.lets:
+            # the lets under it first, innermost first: each then finds the lets it reads in the memo,
+            # so a chain of lets costs one step per let and no recursion
+            for inner in post_order(self._pending(name), self._pending):
+                self.memo[inner] = self.of(self.lets[inner].expr)
             return self.of(self.lets[name].expr)
         domain = self.domains[name]
         if domain.kind == "bool":
@@ -64,6 +69,10 @@ class Intervals:
         low = domain.low if domain.low is not None else -INF
         high = domain.high if domain.high is not None else INF
         return Value(low, high, {name: 1})
+
+    def _pending(self, name: str) -> list[str]:
+        """The lets the let `name` reads directly whose values are not known yet."""
+        return [read for read in lets_read(self.lets[name].expr, self.lets) if read not in self.memo]
 
     def value_Ref(self, expr: ast.Ref) -> Value:
         return self.of(expr)

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import attrs
 
+from ..check.lets import LetReads
 from ..domains import Domain
 from ..runtime import attempt
 from ..syntax import ast
@@ -62,20 +63,10 @@ def hit_values(domain: Domain) -> list:
     return sorted((v for v in grid if domain.contains(v)), key=simplicity)
 
 
-def rule_constants(indicator, lets: Mapping[str, ast.Let]) -> set:
+def rule_constants(indicator, reads: LetReads) -> set:
     """The numbers an indicator's rules mention, through the derived values they read: its thresholds."""
-    found: set = set()
-
-    def visit(expr):
-        for e in ast.walk(expr):
-            if isinstance(e, ast.Number):
-                found.add(e.value)
-            elif isinstance(e, ast.Ref) and e.name in lets:
-                visit(lets[e.name].expr)
-    for _, _, rule in ast.indicator_rules(indicator):
-        for expr in ast.rule_expressions(rule):
-            visit(expr)
-    return found
+    return set().union(*(reads.numbers_of(expr) for _, _, rule in ast.indicator_rules(indicator)
+                         for expr in ast.rule_expressions(rule)))
 
 
 def simplicity(value) -> tuple:
