@@ -664,7 +664,7 @@ def test_imports_are_read_at_the_same_revision(repository):
         "no change in meaning\n")
 
 
-def test_an_import_outside_the_repository_is_read_from_the_disk(here, monkeypatch):
+def test_an_import_outside_the_repository_is_refused(here, monkeypatch):
     (here / "framework.rules").write_text(BASE, encoding="utf-8")
     (here / "repo").mkdir()
     git(here / "repo", "init", "-q")
@@ -674,8 +674,10 @@ def test_an_import_outside_the_repository_is_read_from_the_disk(here, monkeypatc
     monkeypatch.chdir(here / "repo")
     (here / "framework.rules").write_text(MOVED, encoding="utf-8")  # both versions import this one
     result = run("HEAD:dept.rules", "dept.rules")
-    assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[2:] == ["no change in meaning"]
+    # imports stay inside the project root (docs/language.md#import-and-extend), at a revision too
+    assert result.exit_code == 2, result.output
+    assert [line.split(": error[")[0] for line in result.stderr.splitlines() if "error[E005]" in line] == [
+        "HEAD:dept.rules:1:1", "dept.rules:1:1"]
 
 
 def test_a_path_relative_to_the_current_folder(repository, monkeypatch):

@@ -2,17 +2,23 @@
 
 A department file imports the common framework and extends one of its groups with its own
 indicators; linking merges the inputs, derived values and trees, and applies each `extend`.
+
+Imports are confined to the project root (`source.project_root`: the repository of the top file, or the
+current folder): an import path is relative, and reads only a regular UTF-8 file inside the root
+(`source.read_source`), so a rule file cannot show a secret of the machine in an error excerpt. A file is
+merged once: importing it a second time (by two paths, or through two files) is E208.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 
 import attrs
 
 from .diagnostics import Diagnostic, error
-from .source import Source
+from .source import ReadError, Source, Span, is_absolute, project_root, read_source
 from .syntax import ast
 from .syntax.parser import parse
 
@@ -23,28 +29,39 @@ class Linked:
     program: ast.Program | None
     sources: dict
     diagnostics: list
+    imported: dict = attrs.field(factory=dict, repr=False)  # each imported file (real path) → where
 
 
 class Files:
-    """Where imported files are read from: the disk, relative to the importing file. `rulecheck diff`
-    replaces it to read a file and its imports from a git revision."""
+    """Where imported files are read from: the disk, relative to the importing file, inside `root` (the
+    project root; by default that of the current folder). `rulecheck diff` replaces it to read a file
+    and its imports from a git revision."""
+
+    root: Path | None = None  # a class default too: a subclass need not call __init__
+
+    def __init__(self, root: str | Path | None = None):
+        self.root = Path(root) if root is not None else None
 
     def locate(self, importer: str, path: str) -> str:
         return str(Path(importer).parent / path)
 
     def read(self, name: str) -> Source:
-        return Source.from_path(name)
+        return read_source(name, self.root if self.root is not None else project_root(Path.cwd() / "-"))
 
 
 def link_file(path: str | Path) -> Linked:
-    """Read, parse and link a rule file from disk (OSError if the file itself cannot be read)."""
-    source = Source.from_path(path)
-    return link_source(source)
+    """Read, parse and link a rule file from disk (OSError if the file itself cannot be read: ReadError
+    when it is not a regular file or too large; UnicodeDecodeError when it is not UTF-8). Its imports
+    stay inside its project root."""
+    source = read_source(path)
+    return link_source(source, Files(project_root(path)))
 
 
 def link_source(source: Source, files: Files | None = None) -> Linked:
+    """Parse and link `source`; its imports are read by `files` (by default from the disk, inside the
+    project root of the file `source.name` names)."""
     linked = Linked(None, {}, [])
-    linked.program = _load(source, linked, stack=(), files=files or Files())
+    linked.program = _load(source, linked, stack=(), files=files or Files(project_root(source.name)))
     return linked
 
 
@@ -54,22 +71,13 @@ def _load(source: Source, linked: Linked, stack: tuple, files: Files) -> ast.Pro
     linked.diagnostics.extend(diagnostics)
     if program is None:
         return None
+    if declares_nothing(program):
+        linked.diagnostics.append(_empty(source.name))
     bases = []
+    here = os.path.realpath(source.name)
     for imp in program.imports:
-        target = files.locate(source.name, imp.path)
-        key = str(Path(target).resolve())
-        if key in stack or key == str(Path(source.name).resolve()):
-            linked.diagnostics.append(error("E205", f"import cycle: '{imp.path}' imports this file again",
-                                            imp.span, "remove one of the imports"))
-            continue
-        try:
-            imported = files.read(target)
-        except OSError as exc:
-            linked.diagnostics.append(error(
-                "E205", f"cannot read imported file '{imp.path}': {exc.strerror or exc}", imp.span,
-                "the path is relative to the importing file"))
-            continue
-        base = _load(imported, linked, stack + (str(Path(source.name).resolve()),), files)
+        imported = _import(imp, source.name, stack + (here,), linked, files)
+        base = _load(imported, linked, stack + (here,), files) if imported is not None else None
         if base is not None:
             bases.append(base)
     if not bases:
@@ -79,6 +87,69 @@ def _load(source: Source, linked: Linked, stack: tuple, files: Files) -> ast.Pro
                                                 ext.span, "import the framework first: import \"framework.rules\""))
         return program
     return merge(program, bases, linked.diagnostics)
+
+
+def declares_nothing(program: ast.Program) -> bool:
+    """Whether a file is empty (E110): no framework name, no inputs, no groups or indicators, no imports.
+    Comments, blank lines, and `total`, `rounding`, `grades:` or `let` lines alone score nothing."""
+    return not (program.name or program.inputs or program.nodes or program.imports or program.extends)
+
+
+def _empty(file: str) -> Diagnostic:
+    return error("E110", "the file declares nothing to score: no framework, inputs, indicators or imports",
+                 Span.point(file, 1, 1), 'start with framework "NAME", total N, the inputs and the indicator '
+                 'tree; or, for a department, import "../framework.rules" and extend it')
+
+
+def _import(imp: ast.Import, importer: str, stack: tuple, linked: Linked, files: Files) -> Source | None:
+    """The file `imp` names, read; None (and the reason in linked.diagnostics) if it cannot be."""
+    if is_absolute(imp.path):
+        linked.diagnostics.append(error(
+            "E005", f"cannot import '{imp.path}': an import path is relative to the importing file",
+            imp.span, "write the path from the importing file's folder, e.g. import \"../framework.rules\""))
+        return None
+    target = files.locate(importer, imp.path)
+    key = os.path.realpath(target)
+    if key in stack:
+        linked.diagnostics.append(error("E205", f"import cycle: '{imp.path}' imports this file again",
+                                        imp.span, "remove one of the imports"))
+        return None
+    if key in linked.imported:
+        linked.diagnostics.append(_imported_twice(imp, linked.imported[key]))
+        return None
+    try:
+        imported = files.read(target)
+    except ReadError as exc:
+        linked.diagnostics.append(error(exc.code, f"cannot import '{imp.path}': {exc.strerror}", imp.span, exc.hint))
+        return None
+    except UnicodeDecodeError as exc:
+        linked.diagnostics.append(_not_utf8(exc, target, imp))
+        return None
+    except OSError as exc:
+        linked.diagnostics.append(error(
+            "E205", f"cannot read imported file '{imp.path}': {exc.strerror or exc}", imp.span,
+            "the path is relative to the importing file"))
+        return None
+    linked.imported[key] = imp
+    return imported
+
+
+def _imported_twice(imp: ast.Import, first: ast.Import) -> Diagnostic:
+    where = f"line {first.span.line}" if first.span and imp.span and first.span.file == imp.span.file else \
+        f"{first.span}" if first.span else "an earlier import"
+    return error("E208", f"'{imp.path}' is imported twice: it is already imported at {where}", imp.span,
+                 "remove this import: an imported file's inputs, derived values and indicators are added once")
+
+
+def _not_utf8(exc: UnicodeDecodeError, target: str, imp: ast.Import) -> Diagnostic:
+    """E008 at the imported file's first byte that is not UTF-8 (the file is blamed, not its importer)."""
+    data = exc.object if isinstance(exc.object, bytes) else b""
+    before = data[:exc.start].removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace").replace("\r\n", "\n")
+    lines = before.replace("\r", "\n").split("\n")
+    byte = data[exc.start:exc.start + 1].hex().upper() if exc.start < len(data) else "?"
+    return error("E008", f"the imported file is not UTF-8 text: byte 0x{byte} here is not UTF-8",
+                 Span.point(target, len(lines), len(lines[-1]) + 1),
+                 f"save the file as UTF-8 (it may be GBK); it is imported at {imp.span}")
 
 
 def merge(program: ast.Program, bases: list, diagnostics: list[Diagnostic]) -> ast.Program:

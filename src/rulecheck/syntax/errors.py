@@ -1,13 +1,23 @@
 """Syntax errors in the analyst's words: lark's UnexpectedInput (a token or character the grammar did not
 expect, the end of the file) and the Indenter's DedentError become a Diagnostic with the position, what
 was found, what was expected, and a hint for the common slips (a missing colon or arrow, an unclosed
-parenthesis, a percent written with a space, a second rule in an indicator).
+parenthesis, a percent written with a space, a second rule in an indicator, a look-alike of an operator,
+a thousands separator).
+
+Each slip is one row of a table, tried in order, the first that applies giving the message:
+CHARACTER_ROWS for a character no token starts with, TOKEN_ROWS for a token the grammar does not expect
+there. A row is (code, when, message, hint[, where]); `when`, and a message, hint or place that depends on
+what was found, are functions of the Slip (the token, what the parser expected, the line).
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
+import re
+from collections.abc import Callable
 
+import attrs
 from lark import Token
 from lark.exceptions import (
     UnexpectedCharacters,
@@ -46,6 +56,34 @@ FOUND_WORDS = {"_NL": "end of the line", "_INDENT": "indentation", "_DEDENT": "e
                "$END": "end of the file"}
 RULE_KEYWORDS = ("formula", "bands", "checklist", "deduct", "assessed", "part")
 
+# Characters that look like an operator or a punctuation mark of the language but are others (typed
+# with a Chinese input method, or copied from a document): what was written → (what is meant, its ASCII
+# spelling or None). Two-character entries are tried first.
+LOOKALIKES: dict[str, tuple[str, str | None]] = {
+    "＞＝": ("≥", ">="), "＜＝": ("≤", "<="), "！＝": ("≠", "!="), "＝＝": ("=", "=="),
+    "－＞": ("→", "->"), "＝＞": ("→", "->"),
+    "≧": ("≥", ">="), "⩾": ("≥", ">="), "≦": ("≤", "<="), "⩽": ("≤", "<="),
+    "＞": (">", None), "＜": ("<", None), "＝": ("=", None), "！": ("≠", "!="),
+    "＋": ("+", None), "－": ("−", "-"), "—": ("−", "-"), "–": ("−", "-"), "‐": ("−", "-"),
+    "＊": ("×", "*"), "∗": ("×", "*"), "·": ("×", "*"), "✕": ("×", "*"),
+    "／": ("÷", "/"), "∕": ("÷", "/"),
+    "⟶": ("→", "->"), "⇒": ("→", "->"), "⟹": ("→", "->"), "➔": ("→", "->"), "➝": ("→", "->"),
+    "．": (".", None), "［": ("(", None), "］": (")", None), "【": ("(", None), "】": (")", None),
+    "＂": ('"', None),
+}
+
+# A number written with thousands separators (1,000 or 10,339.11): a head of 1 to 3 digits not
+# starting with 0, then groups of exactly three digits, each after a comma with no space.
+THOUSANDS = re.compile(r"(?<![\d.])[1-9]\d{0,2}(?:[,，]\d{3})+(?:\.\d+)?[%％]?(?![\d.,，])")
+
+
+def thousands_error(written: str, span: Span, values: int | None = None) -> Diagnostic:
+    """E111: a number with thousands separators; `values`, in a call's arguments, is how many it makes."""
+    reading = f": as a function's arguments it reads as {values} values" if values else ""
+    return error("E111", f"'{written}' is written with a thousands separator{reading}", span,
+                 f"write {re.sub('[,，]', '', written)} (no thousands separator); for separate values put "
+                 "a space after each comma")
+
 
 def describe_found(token: Token) -> str:
     if token.type in FOUND_WORDS:
@@ -53,10 +91,120 @@ def describe_found(token: Token) -> str:
     return f"'{token}'"
 
 
+def syntax_error(exc: UnexpectedInput, source: Source) -> Diagnostic:
+    line, column = _line_col(exc, source)
+    if isinstance(exc, UnexpectedCharacters):
+        return _first_row(CHARACTER_ROWS, Spot(source, line, column))
+    if isinstance(exc, UnexpectedToken):
+        return unexpected_token(exc, source, line, column)
+    if isinstance(exc, UnexpectedEOF):
+        return error("E101", "the file ends in the middle of a statement", Span.point(source.name, line, column),
+                     "finish the last statement")
+    return error("E101", str(exc), Span.point(source.name, line, column))
+
+
+def unexpected_token(exc: UnexpectedToken, source: Source, line: int, column: int) -> Diagnostic:
+    return _first_row(TOKEN_ROWS, Slip.of(exc, source, line, column))
+
+
+def _line_col(exc: UnexpectedInput, source: Source) -> tuple[int, int]:
+    line, column = getattr(exc, "line", -1), getattr(exc, "column", -1)
+    if line is None or line < 1:
+        lines = source.text.rstrip("\n").split("\n")
+        return len(lines), len(lines[-1]) + 1
+    return line, column
+
+
+# ---- the rows' input -----------------------------------------------------------------------------
+
+class Spot:
+    """Where the lexer stopped: a character no token starts with."""
+
+    def __init__(self, source: Source, line: int, column: int):
+        self.source, self.line, self.column = source, line, column
+        self.text = source.line(line)
+        self.char = self.text[column - 1] if 0 < column <= len(self.text) else ""
+        self.span = Span.point(source.name, line, column)
+
+    def lookalike(self) -> str | None:
+        """The look-alike written at the spot, two characters if they make one entry."""
+        pair = self.text[self.column - 1:self.column + 1]
+        return pair if pair in LOOKALIKES else self.char if self.char in LOOKALIKES else None
+
+    def run(self, inside: str) -> tuple[int, int]:
+        """The 0-based start and end of the characters of `inside` around the spot."""
+        start, end = self.column - 1, self.column
+        while start > 0 and self.text[start - 1] in inside:
+            start -= 1
+        while end < len(self.text) and self.text[end] in inside:
+            end += 1
+        return start, end
+
+
+class Slip:
+    """A token the grammar does not accept where it stands, with what the parser expected instead."""
+
+    def __init__(self, token: Token, expected: set, source: Source, line: int, column: int):
+        self.token, self.expected, self.source = token, expected, source
+        self.line, self.column = line, column
+        width = len(str(token)) if token.type not in ("_NL", "_INDENT", "_DEDENT", "$END") else 1
+        self.span = Span.point(source.name, line, column, max(width, 1))
+        if token.type == "_INDENT" and token.end_line:
+            # An indent token borrows the position of the line break before it: point at the line
+            # that is indented, from its first column to its first character.
+            self.line, self.column = token.end_line, 1
+            self.span = Span.point(source.name, self.line, 1, max((token.end_column or 2) - 1, 1))
+        self.found = describe_found(token)
+        self.words = {describe_token(name) for name in expected}
+        self.keywords = [w[1:-1] for w in sorted(self.words)
+                         if w.startswith("'") and w[1:-1].replace("-", "").isalpha() and w[1:-1].isascii()]
+
+    @classmethod
+    def of(cls, exc: UnexpectedToken, source: Source, line: int, column: int) -> Slip:
+        # lark's `expected` can list terminals the parser state would not in fact accept (after "/" it
+        # lists the end of the line); `accepts` replays the parser to find those it does.
+        try:
+            expected = set(exc.accepts) if exc.interactive_parser is not None else set(exc.expected)
+        except Exception:  # pragma: no cover - accepts replays the parser; never fail the report on it
+            expected = set()
+        return cls(exc.token, expected or set(exc.expected), source, line, column)
+
+    @property
+    def type(self) -> str:
+        return self.token.type
+
+    @functools.cached_property
+    def opened(self) -> Span | None:
+        """The '(' an unexpected token inside parentheses shows is not closed, if any."""
+        if "_RPAR" not in self.expected:
+            return None
+        opened = _unclosed_paren(self.source, self.line, self.column)
+        # inside parentheses line breaks are ignored, so an unclosed '(' shows up lines later
+        if opened is not None and (opened.line < self.line or self.type in ("_DEDENT", "$END")):
+            return opened
+        return None
+
+    @functools.cached_property
+    def thousands(self) -> tuple[str, Span] | None:
+        """The number with a thousands separator whose comma is the unexpected token, if it is one."""
+        if self.type != "_COMMA":
+            return None
+        text = self.source.line(self.line)
+        for match in THOUSANDS.finditer(text):
+            if match.start() < self.column - 1 < match.end():
+                return match[0], Span(self.source.name, self.line, match.start() + 1, self.line, match.end() + 1)
+        return None
+
+    def is_keyword_slip(self) -> bool:
+        """A name where only keywords (or types) may stand: a misspelled keyword."""
+        return self.type == "NAME" and bool(self.keywords) and bool(
+            self.words & {f"'{k}'" for k in KEYWORDS} or len(self.keywords) == len(self.words))
+
+
 def _unclosed_paren(source: Source, line: int, column: int) -> Span | None:
     """The last '(' before line:column that no ')' closes (strings and comments skipped)."""
     opened = []
-    for number, text in enumerate(source.text.splitlines()[:line], 1):
+    for number, text in enumerate(source.lines()[:line], 1):
         quoted = False
         for index, char in enumerate(text):
             if number == line and index >= column - 1:
@@ -74,127 +222,133 @@ def _unclosed_paren(source: Source, line: int, column: int) -> Span | None:
     return opened[-1] if opened else None
 
 
-def _line_col(exc: UnexpectedInput, source: Source) -> tuple[int, int]:
-    line, column = getattr(exc, "line", -1), getattr(exc, "column", -1)
-    if line is None or line < 1:
-        lines = source.text.rstrip("\n").splitlines() or [""]
-        return len(lines), len(lines[-1]) + 1
-    return line, column
+# ---- the rows ------------------------------------------------------------------------------------
+
+Text = str | Callable[..., str]
 
 
-def syntax_error(exc: UnexpectedInput, source: Source) -> Diagnostic:
-    line, column = _line_col(exc, source)
-    text = source.line(line)
-    if isinstance(exc, UnexpectedCharacters):
-        char = text[column - 1] if 0 < column <= len(text) else ""
-        span = Span.point(source.name, line, column)
-        if char in "%％":
-            start = column - 1
-            while start > 0 and (text[start - 1].isdigit() or text[start - 1] in ".%％ "):
-                start -= 1
-            end = column
-            while end < len(text) and (text[end].isdigit() or text[end] in ".%％"):
-                end += 1
-            literal = text[start:end].strip()
-            digits = "".join(c for c in literal if c.isdigit() or c == ".") or "95"
-            return error("E104", f"bad percent literal '{literal}'",
-                         Span(source.name, line,
-                              start + 1 + (len(text[start:end]) - len(text[start:end].lstrip())), line, end + 1),
-                         f"write a percentage as a number followed by one '%', with no space: {digits}%")
-        if char == '"':
-            return error("E107", "this quoted name or description is not closed", span,
-                         "add the closing '\"' on the same line")
-        if char == "." and column > 1 and text[column - 2].isdigit():
-            start, end = column - 1, column
-            while start > 0 and (text[start - 1].isdigit() or text[start - 1] == "."):
-                start -= 1
-            while end < len(text) and (text[end].isdigit() or text[end] == "."):
-                end += 1
-            return error("E105", f"bad number '{text[start:end]}': more than one decimal point",
-                         Span(source.name, line, start + 1, line, end + 1),
-                         "write a number with at most one decimal point, e.g. 0.95 or 1.5")
-        return error("E102", f"unexpected character '{char}'", span,
-                     "names use letters, digits and '_'; put a name with other characters in double quotes")
-    if isinstance(exc, UnexpectedToken):
-        return unexpected_token(exc, source, line, column)
-    if isinstance(exc, UnexpectedEOF):
-        return error("E101", "the file ends in the middle of a statement", Span.point(source.name, line, column),
-                     "finish the last statement")
-    return error("E101", str(exc), Span.point(source.name, line, column))
+@attrs.frozen
+class Row:
+    """One slip: when it applies, its code, message and hint, and where it points (the spot itself by
+    default)."""
+    code: str
+    when: Callable[..., bool]
+    message: Text
+    hint: Text
+    where: Callable[..., Span] | None = None
+
+    def diagnostic(self, at) -> Diagnostic:
+        def text(value: Text) -> str:
+            return value(at) if callable(value) else value
+        return error(self.code, text(self.message), self.where(at) if self.where else at.span, text(self.hint))
 
 
-def unexpected_token(exc: UnexpectedToken, source: Source, line: int, column: int) -> Diagnostic:
-    token = exc.token
-    # lark's `expected` can list terminals the parser state would not in fact accept (after "/" it
-    # lists the end of the line); `accepts` replays the parser to find those it does.
-    try:
-        expected = set(exc.accepts) if exc.interactive_parser is not None else set(exc.expected)
-    except Exception:  # pragma: no cover - accepts replays the parser; never fail the report on it
-        expected = set()
-    expected = expected or set(exc.expected)
-    width = len(str(token)) if token.type not in ("_NL", "_INDENT", "_DEDENT", "$END") else 1
-    span = Span.point(source.name, line, column, max(width, 1))
-    if token.type == "_INDENT" and token.end_line:
-        # An indent token borrows the position of the line break before it: point at the line
-        # that is indented, from its first column to its first character.
-        line, column = token.end_line, 1
-        span = Span.point(source.name, line, 1, max(token.end_column - 1, 1))
-    found = describe_found(token)
-    state_words = {describe_token(name) for name in expected}
-    keywords_expected = [w[1:-1] for w in sorted(state_words)
-                         if w.startswith("'") and w[1:-1].replace("-", "").isalpha() and w[1:-1].isascii()]
+def _first_row(rows: tuple[Row, ...], at) -> Diagnostic:
+    return next(row.diagnostic(at) for row in rows if row.when(at))
 
-    if "_RPAR" in expected:
-        # inside parentheses line breaks are ignored, so an unclosed '(' shows up lines later
-        opened = _unclosed_paren(source, line, column)
-        if opened is not None and (opened.line < line or token.type in ("_DEDENT", "$END")):
-            return error("E101", "this '(' is not closed", opened, "add the missing ')'")
-    if token.type == "_DEDENT" and "'formula'" in state_words:
-        return error("E101", "the indicator has no scoring rule", span,
-                     "add one: formula:, bands:, checklist:, deduct … per …, assessed NAME, or part blocks")
-    if str(token) in RULE_KEYWORDS and expected == {"_DEDENT"}:
-        return error("E101", f"a second scoring rule '{token}': an indicator has one rule", span,
-                     "to combine several rules, split the indicator into 'part NAME (points):' blocks")
-    if token.type == "NAME" and "ROUNDING_MODE" in expected:
-        close = difflib.get_close_matches(str(token), list(ROUNDING_MODES), n=1)
-        return error("E101", f"unknown rounding mode '{token}'", span,
-                     f"did you mean '{close[0]}'?" if close else
-                     "the modes are: " + ", ".join(ROUNDING_MODES))
 
-    if expected == {"_LPAR"} or expected == {"_LPAR", "POINTS_UNIT"}:
-        header = source.line(line).strip().rstrip(":：").strip()
-        return error("E106", "missing maximum points", span,
-                     f"write the points in parentheses before the colon, e.g. '{header} (5):'")
-    if token.type == "_INDENT":
-        return error("E103", "unexpected indentation", span,
-                     "indent a line only inside a block opened by a line ending in ':'")
-    if "_INDENT" in expected and token.type != "_INDENT":
-        return error("E103", "expected an indented block: the line before ends with ':'", span,
-                     "indent the lines that belong to the block by four spaces more than the line "
-                     "that opens it")
-    if expected == {"_COLON"}:
-        message = "missing ':' at the end of the line" if token.type == "_NL" else f"expected ':', found {found}"
-        return error("E101", message, span, "a line that opens a block ends with ':'")
-    if "_ARROW" in expected and token.type not in ("_ARROW",):
-        return error("E101", f"expected '→' (or '->') before the points, found {found}", span,
-                     "write each row as 'condition → points', e.g. '≥ 95% → 6'")
-    if token.type == "NAME" and keywords_expected and (
-            state_words & {f"'{k}'" for k in KEYWORDS} or len(keywords_expected) == len(state_words)):
-        keywords = [k for k in KEYWORDS if k in keywords_expected] or keywords_expected
-        close = difflib.get_close_matches(str(token), keywords, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else "expected one of: " + ", ".join(keywords)
-        what = "type" if {"number", "count", "percent"} <= set(keywords) else "keyword"
-        return error("E101", f"unknown {what} '{token}'", span, hint)
-    if token.type == "_NL" and any(n in expected for n in ("NUMBER", "NAME", "PERCENT")):
-        return error("E101", "the line ends where a value was expected", span,
-                     "finish the expression, e.g. 'a / b × 6'")
-    listed = ", ".join(sorted(state_words))
-    return error("E101", f"unexpected {found}", span, f"expected {listed}")
+def _percent_literal(spot: Spot) -> tuple[str, Span]:
+    start, _ = spot.run("0123456789.%％ ")
+    _, end = spot.run("0123456789.%％")
+    written = spot.text[start:end]
+    literal = written.strip()
+    return literal, Span(spot.source.name, spot.line, start + 1 + len(written) - len(written.lstrip()),
+                         spot.line, end + 1)
+
+
+def _percent_hint(spot: Spot) -> str:
+    digits = "".join(c for c in _percent_literal(spot)[0] if c.isdigit() or c == ".") or "95"
+    return f"write a percentage as a number followed by one '%', with no space: {digits}%"
+
+
+def _bad_number(spot: Spot) -> tuple[str, Span]:
+    start, end = spot.run("0123456789.")
+    return spot.text[start:end], Span(spot.source.name, spot.line, start + 1, spot.line, end + 1)
+
+
+def _lookalike_hint(spot: Spot) -> str:
+    written = spot.lookalike() or ""
+    meant, ascii_spelling = LOOKALIKES[written]
+    also = f" (or {ascii_spelling})" if ascii_spelling else ""
+    return f"did you mean '{meant}'? '{written}' looks like it but is another character: write {meant}{also}"
+
+
+CHARACTER_ROWS: tuple[Row, ...] = (
+    Row("E104", lambda s: s.char in "%％" and s.char != "",
+        lambda s: f"bad percent literal '{_percent_literal(s)[0]}'", _percent_hint,
+        lambda s: _percent_literal(s)[1]),
+    Row("E107", lambda s: s.char == '"', "this quoted name or description is not closed",
+        "add the closing '\"' on the same line"),
+    Row("E105", lambda s: s.char == "." and s.column > 1 and s.text[s.column - 2].isdigit(),
+        lambda s: f"bad number '{_bad_number(s)[0]}': more than one decimal point",
+        "write a number with at most one decimal point, e.g. 0.95 or 1.5", lambda s: _bad_number(s)[1]),
+    Row("E102", lambda s: s.lookalike() is not None, lambda s: f"unexpected character '{s.lookalike()}'",
+        _lookalike_hint, lambda s: Span.point(s.source.name, s.line, s.column, len(s.lookalike()))),
+    Row("E102", lambda s: True, lambda s: f"unexpected character '{s.char}'",
+        "names use letters, digits and '_'; put a name with other characters in double quotes"),
+)
+
+
+def _rounding_hint(slip: Slip) -> str:
+    close = difflib.get_close_matches(str(slip.token), list(ROUNDING_MODES), n=1)
+    return f"did you mean '{close[0]}'?" if close else "the modes are: " + ", ".join(ROUNDING_MODES)
+
+
+def _points_hint(slip: Slip) -> str:
+    header = slip.source.line(slip.line).strip().rstrip(":：").strip()
+    return f"write the points in parentheses before the colon, e.g. '{header} (5):'"
+
+
+def _keyword_choices(slip: Slip) -> list[str]:
+    return [k for k in KEYWORDS if k in slip.keywords] or slip.keywords
+
+
+def _keyword_message(slip: Slip) -> str:
+    what = "type" if {"number", "count", "percent"} <= set(_keyword_choices(slip)) else "keyword"
+    return f"unknown {what} '{slip.token}'"
+
+
+def _keyword_hint(slip: Slip) -> str:
+    keywords = _keyword_choices(slip)
+    close = difflib.get_close_matches(str(slip.token), keywords, n=1)
+    return f"did you mean '{close[0]}'?" if close else "expected one of: " + ", ".join(keywords)
+
+
+TOKEN_ROWS: tuple[Row, ...] = (
+    Row("E101", lambda t: t.opened is not None, "this '(' is not closed", "add the missing ')'",
+        lambda t: t.opened),
+    Row("E101", lambda t: t.type == "_DEDENT" and "'formula'" in t.words, "the indicator has no scoring rule",
+        "add one: formula:, bands:, checklist:, deduct … per …, assessed NAME, or part blocks"),
+    Row("E101", lambda t: str(t.token) in RULE_KEYWORDS and t.expected == {"_DEDENT"},
+        lambda t: f"a second scoring rule '{t.token}': an indicator has one rule",
+        "to combine several rules, split the indicator into 'part NAME (points):' blocks"),
+    Row("E101", lambda t: t.type == "NAME" and "ROUNDING_MODE" in t.expected,
+        lambda t: f"unknown rounding mode '{t.token}'", _rounding_hint),
+    Row("E111", lambda t: t.thousands is not None,
+        lambda t: thousands_error(*t.thousands).message, lambda t: thousands_error(*t.thousands).hint or "",
+        lambda t: t.thousands[1]),
+    Row("E106", lambda t: t.expected in ({"_LPAR"}, {"_LPAR", "POINTS_UNIT"}), "missing maximum points",
+        _points_hint),
+    Row("E103", lambda t: t.type == "_INDENT", "unexpected indentation",
+        "indent a line only inside a block opened by a line ending in ':'"),
+    Row("E103", lambda t: "_INDENT" in t.expected, "expected an indented block: the line before ends with ':'",
+        "indent the lines that belong to the block by four spaces more than the line that opens it"),
+    Row("E101", lambda t: t.expected == {"_COLON"},
+        lambda t: "missing ':' at the end of the line" if t.type == "_NL" else f"expected ':', found {t.found}",
+        "a line that opens a block ends with ':'"),
+    Row("E101", lambda t: "_ARROW" in t.expected and t.type != "_ARROW",
+        lambda t: f"expected '→' (or '->') before the points, found {t.found}",
+        "write each row as 'condition → points', e.g. '≥ 95% → 6'"),
+    Row("E101", Slip.is_keyword_slip, _keyword_message, _keyword_hint),
+    Row("E101", lambda t: t.type == "_NL" and bool(t.expected & {"NUMBER", "NAME", "PERCENT"}),
+        "the line ends where a value was expected", "finish the expression, e.g. 'a / b × 6'"),
+    Row("E101", lambda t: True, lambda t: f"unexpected {t.found}", lambda t: f"expected {', '.join(sorted(t.words))}"),
+)
 
 
 def indentation_error(source: Source) -> Diagnostic:
     previous = 0
-    for number, text in enumerate(source.text.splitlines(), 1):
+    for number, text in enumerate(source.lines(), 1):
         stripped = text.lstrip(" \t")
         if not stripped or stripped.startswith("#"):
             continue

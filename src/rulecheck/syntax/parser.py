@@ -7,12 +7,13 @@ Lark's exceptions never leave this module: they become diagnostics with a positi
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from decimal import Decimal
 
 import attrs
-from lark import Token, Transformer, v_args
+from lark import Token, Transformer, Tree, v_args
 from lark.exceptions import (
     UnexpectedInput,
     VisitError,
@@ -24,7 +25,7 @@ from ..diagnostics import Diagnostic, error
 from ..language import ARITHMETIC, COMPARISONS
 from ..source import Source, Span
 from . import ast
-from .errors import indentation_error, syntax_error
+from .errors import indentation_error, syntax_error, thousands_error
 from .grammar import lark_parser
 
 CMP_OPS = {spelling: c.op for c in COMPARISONS.values() for spelling in c.spellings}
@@ -33,6 +34,14 @@ ARITH_OPS = {spelling: a.op for a in ARITHMETIC.values() for spelling in a.spell
 
 # The Indenter keeps the indentation stack on the shared parser: one parse at a time.
 PARSE_LOCK = threading.Lock()
+
+# The deepest nesting of groups, operators, comparisons, `not`, minus signs and function calls a file
+# may have (E113): every later stage (check, compile, prove, the layout) walks the tree recursively.
+MAX_NESTING = 100
+NESTING_RULES = frozenset({"group", "binary", "negate", "compare", "partial_condition", "and_", "or_", "not_",
+                           "call"})
+# `rounding N decimals`: N from 0 to MAX_DECIMALS (E112).
+MAX_DECIMALS = 10
 
 
 def parse(source: Source) -> tuple[ast.Program | None, list[Diagnostic]]:
@@ -54,6 +63,9 @@ def parse_in_order(source: Source) -> tuple[ast.Program | None, list, list[Diagn
         return None, [], [syntax_error(exc, source)]
     except DedentError:
         return None, [], [indentation_error(source)]
+    deep = too_deep(tree)
+    if deep is not None:
+        return None, [], [nesting_error(deep, source.name)]
     builder = ToAst(source.name, text)
     try:
         program = builder.transform(tree)
@@ -65,15 +77,43 @@ def parse_in_order(source: Source) -> tuple[ast.Program | None, list, list[Diagn
 
 
 def normalized_text(source: Source) -> str:
-    """The text the grammar reads: no byte-order mark, '\n' line ends, a final newline. Line numbers
-    are those of the source."""
-    text = source.text.lstrip("\ufeff").replace("\r\n", "\n")
+    """The text the grammar reads: no byte-order mark, a final newline (a Source's lines end with '\n'
+    already). Line numbers are those of the source."""
+    text = source.text.lstrip("\ufeff")
     return text if text.endswith("\n") else text + "\n"
 
 
+def too_deep(tree: Tree) -> Tree | None:
+    """The first node nested deeper than MAX_NESTING (counting NESTING_RULES), found without recursion."""
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        depth += node.data in NESTING_RULES
+        if depth > MAX_NESTING:
+            return node
+        stack.extend((child, depth) for child in reversed(node.children) if isinstance(child, Tree))
+    return None
+
+
+def nesting_error(node: Tree, file: str) -> Diagnostic:
+    span = Span(file, node.meta.line, node.meta.column, node.meta.end_line, node.meta.end_column)
+    if node.data == "group":
+        return error("E113", f"groups are nested more than {MAX_NESTING} levels deep", span,
+                     "an indicator tree has a few levels: put this group's indicators in a group higher up")
+    return error("E113", f"this expression is nested more than {MAX_NESTING} levels deep", span,
+                 "split it into derived values (let NAME = …) and use their names; write a long sum as "
+                 "sum(a, b, c, …)")
+
+
 class AstError(Exception):
+    """A syntax error found while building a node; `parse` turns it into its diagnostic."""
+
     def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
         self.diagnostic = diagnostic
+
+    def __reduce__(self):  # pickle rebuilds it from its diagnostic, not from the message in args
+        return (type(self), (self.diagnostic,))
 
 
 def token_span(file: str, token: Token) -> Span:
@@ -154,7 +194,12 @@ class ToAst(Transformer):
         return "total", ast.Setting(Decimal(number), self._span(meta))
 
     def rounding_stmt(self, meta, decimals, mode):
-        return ast.Rounding(int(Decimal(decimals)), str(mode or "half-up"), self._span(meta))
+        if not str(decimals).isdigit() or int(decimals) > MAX_DECIMALS:
+            self.diagnostics.append(error(
+                "E112", f"cannot round to {decimals} decimals: write a whole number from 0 to {MAX_DECIMALS}",
+                token_span(self.file, decimals), "scores are usually rounded to 2 decimals: 'rounding 2 decimals'"))
+            return ast.Rounding(MAX_DECIMALS, str(mode or "half-up"), self._span(meta))
+        return ast.Rounding(int(decimals), str(mode or "half-up"), self._span(meta))
 
     def grades_block(self, meta, *bands):
         return bands
@@ -336,7 +381,38 @@ class ToAst(Transformer):
 
     def call(self, meta, function, *args):
         args = tuple(a for a in args if a is not None)
+        self._thousands(args)
         return ast.Call(str(function), args, self._span(meta))
+
+    def _thousands(self, args: tuple) -> None:
+        """E111 for a number written with thousands separators among a call's arguments: min(x, 1,000)
+        would otherwise be min(x, 1, 0). See THOUSANDS_HEAD / THOUSANDS_GROUP."""
+        index = 0
+        while index < len(args) - 1:
+            run = index + 1
+            while run < len(args) and self._groups_with(args[run - 1], args[run], first=run == index + 1):
+                run += 1
+            if run > index + 1:
+                first, last = args[index].span, args[run - 1].span
+                written = self.lines[first.line - 1][first.column - 1:last.end_column - 1]
+                self.diagnostics.append(thousands_error(
+                    written, Span(self.file, first.line, first.column, last.line, last.end_column), run - index))
+            index = run
+
+    def _text_of(self, node) -> str | None:
+        span = getattr(node, "span", None)
+        if not isinstance(node, (ast.Number, ast.Negate)) or span is None or span.line != span.end_line:
+            return None
+        return self.lines[span.line - 1][span.column - 1:span.end_column - 1]
+
+    def _groups_with(self, left, right, first: bool) -> bool:
+        """Whether `right` is three digits joined to `left` by a comma alone: 1,000 or 10,339.11."""
+        head, tail = self._text_of(left), self._text_of(right)
+        if head is None or tail is None or left.span.line != right.span.line:
+            return False
+        between = self.lines[left.span.line - 1][left.span.end_column - 1:right.span.column - 1]
+        return (between in (",", "，") and THOUSANDS_GROUP.fullmatch(tail) is not None
+                and (THOUSANDS_HEAD if first else THOUSANDS_MIDDLE).fullmatch(head) is not None)
 
     def negate(self, meta, _minus, operand):
         return ast.Negate(operand, self._span(meta))
@@ -369,6 +445,12 @@ class ToAst(Transformer):
         text = str(token)
         return text[1:-1] if token.type == "STRING" else text
 
+
+# A number with thousands separators: a head of 1 to 3 digits not starting with 0, then groups of
+# exactly three digits, each after a comma with no space (the last may have decimals or a '%').
+THOUSANDS_HEAD = re.compile(r"[-−]?[1-9]\d{0,2}")
+THOUSANDS_MIDDLE = re.compile(r"\d{3}")
+THOUSANDS_GROUP = re.compile(r"\d{3}(?:\.\d+)?[%％]?")
 
 KEYWORD_OF = {"name": "framework", "total": "total", "rounding": "rounding", "grades": "grades:"}
 
