@@ -189,14 +189,26 @@ def test_bool_given_as_something_else(ruleset, tmp_path, value, shown):
     ]
 
 
-@pytest.mark.parametrize("value, shown", [("", "an empty value"), ("true", "true"),
-                                          ("\n  调查: 96%", "a nested mapping"), ("[96%]", "a list")])
+@pytest.mark.parametrize("value, shown", [("true", "true"), ("\n  调查: 96%", "a nested mapping"),
+                                          ("[96%]", "a list")])
 def test_percent_given_as_something_else(ruleset, tmp_path, value, shown):
     path = case(tmp_path, replace={"满意度:": f"满意度: {value}"})
     line = line_of(path, "满意度:")
     assert facts_findings(ruleset, path) == [
         f"{path}:{line}:1: error[F502]: fact '满意度': expected a percentage, got {shown}",
         '= hint: write it like "97.29%"',
+    ]
+
+
+def test_an_empty_value_is_a_missing_fact_located_at_its_key(ruleset, tmp_path):
+    # as an empty CSV cell is: missing (F501) when a rule reads it, never a value of the wrong type
+    path = case(tmp_path, replace={"满意度:": "满意度:"})
+    line = line_of(path, "满意度:")
+    needed_at = line_of(FRAMEWORK, "indicator 公众或服务对象满意度")
+    assert facts_findings(ruleset, path) == [
+        f"{path}:{line}:1: error[F501]: missing fact '满意度', needed by '公众或服务对象满意度' "
+        f"({FRAMEWORK}:{needed_at})",
+        "= hint: write its value, e.g. '满意度: 95%' (a percentage from 0% to 100%)",
     ]
 
 

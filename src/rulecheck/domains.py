@@ -32,6 +32,12 @@ class Domain:
             return False
         return self.high is None or value <= self.high
 
+    def declares(self, value: Decimal) -> bool:
+        """Whether the declaration itself reaches the value: inside the domain, with a declared end on the
+        value's side of 0 (`percent from 0% to 200%` declares 1.5, an unbounded percent no value above 1)."""
+        side = self.high if value > 0 else self.low
+        return side is not None and self.contains(value)
+
 
 def domain_of(decl: ast.InputDecl) -> Domain:
     kind = decl.type.kind

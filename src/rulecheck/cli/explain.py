@@ -12,6 +12,7 @@ import click
 
 from ..api import Ruleset, load
 from ..diagnostics import RulecheckError
+from ..inputs.tables import is_batch
 from ..results import NodeResult, Result, added_up
 from ..source import Span, display_width, pad_to
 from ..syntax import ast
@@ -22,14 +23,16 @@ from .score import load_facts_or_fail
 
 @main.command("explain")
 @click.argument("rules", type=click.Path(exists=True, dir_okay=False))
-@click.argument("facts", type=click.Path(exists=True, dir_okay=False))
+@click.argument("facts", type=click.Path(exists=True))
 @click.argument("indicator", required=False)
 def explain_command(rules: str, facts: str, indicator: str | None) -> None:
     """Explain how a department's scores were reached, step by step, each step beside the line of
-    RULES it comes from. FACTS is a YAML or JSON facts file.
+    RULES it comes from. FACTS is one department's YAML or JSON facts file.
 
     With INDICATOR (an indicator, a part of one, or a group), explain only that indicator, or every
     indicator of the group; without it, every indicator, then the total and the grade."""
+    if is_batch(facts):
+        refuse_batch(rules, facts)
     try:
         ruleset = load(rules)
     except RulecheckError as exc:
@@ -41,6 +44,15 @@ def explain_command(rules: str, facts: str, indicator: str | None) -> None:
         fail(exc)
     lines = explanation(result, ruleset, target)
     click.echo(render(lines, Path(rules).parent))
+
+
+def refuse_batch(rules: str, facts: str) -> None:
+    """A CSV, JSON Lines file or folder holds many departments: say so, and which command takes it."""
+    click.echo(f"{facts}: rulecheck explain takes one department's facts (a YAML or JSON facts file), and this "
+               "holds many departments\n  = hint: score them all with "
+               f"'rulecheck score {rules} {facts}'; to explain one of them, copy its facts into a file of its "
+               "own, one 'name: value' per line", err=True)
+    sys.exit(Exit.USAGE)
 
 
 def find_target(ruleset: Ruleset, name: str, rules: str) -> str:
