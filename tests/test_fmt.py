@@ -475,3 +475,17 @@ def test_fmt_without_rule_files_is_a_usage_error(tmp_path):
     result = run(tmp_path)
     assert result.exit_code == 2
     assert result.stderr == f"no .rules files found in {tmp_path}\n"
+
+
+# ---- what fmt refuses to read ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("check", [False, True], ids=["write", "check"])
+def test_fmt_refuses_a_pipe_or_a_device_instead_of_waiting_or_reading_forever(tmp_path, check):
+    import os
+    pipe = tmp_path / "pipe.rules"
+    os.mkfifo(pipe)
+    for path, what in ((pipe, "a pipe"), ("/dev/zero", "a device")):
+        result = CliRunner().invoke(main, ["fmt", *(["--check"] if check else []), str(path)])
+        assert result.exit_code == 2, result.output
+        assert f"error[E001]: cannot read rule file: it is {what}, not a regular file" in result.output
+        assert "Traceback" not in result.output

@@ -23,7 +23,7 @@ from pathlib import Path
 import attrs
 
 from ..diagnostics import InputFileError, RuleFileError
-from ..source import Source, Span
+from ..source import Source, Span, read_bytes
 from . import ast
 from .parser import normalized_text, parse_in_order
 from .printer import (
@@ -339,7 +339,7 @@ def layout_file(path: str | Path) -> Layout:
     RuleFileError if it does not parse."""
     path = Path(path)
     try:
-        written = path.read_bytes().decode("utf-8")
+        written = read_bytes(path).decode("utf-8")  # a regular file of bounded size: never a pipe's wait
     except OSError as exc:
         raise InputFileError.single("E001", f"cannot read rule file: {exc.strerror or exc}", path) from None
     except UnicodeDecodeError:
