@@ -209,13 +209,13 @@ def test_bad_rows_are_reported_with_their_line_and_the_others_are_scored(framewo
     result = score(framework_path, path)
     assert result.exit_code == 1
     rows = output_rows(result.stdout)
-    assert [r["key"] for r in rows] == ["A", "B", "X", "C", "6", "D", "E"]
+    assert [r["key"] for r in rows] == ["A", "B", "X", "C", "line 6", "D", "E"]  # no id: 'line 6', never a real id
     assert [r["total"] for r in rows] == ["97.83", "", "", "", "", "", "97.83"]
     errors = {r["key"]: r["error"] for r in rows}
     assert errors["A"] == errors["E"] == ""
     assert errors["B"] == "F502: fact '满意度': expected a percentage, got '很高'"
     assert errors["X"] == f"F508: this row has 3 cells, the header has {len(good) + 1}"
-    assert errors["6"] == "F508: this row is not UTF-8 text (it looks like GBK)"
+    assert errors["line 6"] == "F508: this row is not UTF-8 text (it looks like GBK)"
     assert errors["C"].startswith("F501: missing fact '满意度', needed by '公众或服务对象满意度'")
     assert errors["D"] == "F503: fact '满意度': 120% is outside its domain, from 0% to 100%"
     stderr = result.stderr
@@ -334,8 +334,8 @@ def test_bad_json_lines(framework_path, case_facts, tmp_path):
     result = score(framework_path, path)
     assert result.exit_code == 1
     rows = output_rows(result.stdout)
-    assert [(r["key"], r["total"]) for r in rows] == [("1", "97.83"), ("3", ""), ("4", ""), ("5", ""),
-                                                      ("6", "97.83")]
+    assert [(r["key"], r["total"]) for r in rows] == [("line 1", "97.83"), ("line 3", ""), ("line 4", ""),
+                                                      ("line 5", ""), ("line 6", "97.83")]
     assert f"{path}:3: error[F506]: not valid JSON: Expecting property name enclosed in double quotes" in result.stderr
     assert f"{path}:4: error[F506]: a line is an object of input names to values" in result.stderr
     assert f"{path}:5: error[F507]: the fact '满意度' is given twice" in result.stderr
@@ -397,11 +397,12 @@ def test_read_departments_never_raises_for_a_bad_row(framework, tmp_path):
     huge = "9" * (csv.field_size_limit() + 1)
     path.write_text(f'id,满意度\na,96%\nb,{huge}\nc,"95%\n', encoding="utf-8")
     departments = list(read_departments(path))
-    assert [d.key for d in departments] == ["a", "3", "c"]
+    assert [d.key for d in departments] == ["a", "b", "c"]
     assert departments[0] == Department("a", f"{path}:2", {"满意度": "96%"})
     assert departments[1].error.code == "F508" and departments[1].where == f"{path}:3"
-    assert departments[1].error.message.startswith("this row cannot be read: field larger than field limit")
-    assert departments[2].error is None and departments[2].facts == {"满意度": "95%"}  # the quote closes at the end
+    assert departments[1].error.message == "cell 2 (满意度) is longer than 131,072 characters"
+    assert departments[2].error.code == "F521" and departments[2].where == f"{path}:4"  # never closed
+    assert departments[2].error.message.startswith("cell 2 (满意度) opens a quote that is not closed on its line")
     scored = list(score_departments(framework, departments))
     assert all(not s.ok for s in scored)
     assert scored[0].diagnostics[0].code == "F501" and scored[0].where == f"{path}:2"

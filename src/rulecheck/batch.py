@@ -1,316 +1,52 @@
-"""Many departments at once: read them from a CSV, a JSON Lines file or a folder of facts files,
-score each, tabulate one row per department, and summarise the totals.
+"""Many departments at once: score each department of a CSV, a JSON Lines file or a folder of facts
+files (read by inputs/tables.py), write one row each as it is scored, and summarise the totals.
 
     departments = read_departments("corpus.csv")          # lazily, one department at a time
     for scored in score_departments(ruleset, departments):
         print(scored.key, scored.result.total if scored.ok else scored.reasons())
 
+    batch = Batch(ruleset, "corpus.csv", "csv", "scores.csv")   # what `rulecheck score` runs
+    outcome = batch.run()                                        # the summary, and what failed
+
 A department that cannot be read or scored is never dropped: it comes out as a `Scored` without a
-result, carrying the diagnostics that say why, located at its row ("corpus.csv:17").
+result, carrying the diagnostics that say why, located at its row ("corpus.csv:17"). The readers'
+names (`read_departments`, `Department`, …) are re-exported here, where docs/batch.md documents them.
 """
 
 from __future__ import annotations
 
-import csv
-import difflib
-import json
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import IO
 
 import attrs
 
 from . import numbers
 from .compile import iter_leaves
-from .diagnostics import Diagnostic, EvaluationError, FactsError, InputFileError, error
-from .inputs.facts import FactSet, load_facts
+from .diagnostics import Diagnostic, EvaluationError, FactsError
+from .inputs.tables import (
+    CASE_SUFFIX,
+    FACTS_SUFFIXES,
+    ID_COLUMN,
+    Department,
+    Departments,
+    count_rows,
+    facts_files,
+    is_batch,
+    read_departments,
+)
+from .report import BINARY_FORMATS, ROW_FORMATS, batch_writer, encoding_of, open_output, refuse_reading_output
+from .report.rows import RowWriter, columns, row
 from .results import Result
-from .source import Source
 from .syntax.printer import format_number
 
-ID_COLUMN = "id"
-FACTS_SUFFIXES = (".yaml", ".yml", ".json")
-CASE_SUFFIX = ".case.yaml"
-BATCH_FORMATS = ("csv", "json", "jsonl")
+__all__ = ["BATCH_FORMATS", "CASE_SUFFIX", "FACTS_SUFFIXES", "ID_COLUMN", "Batch", "Department", "Departments",
+           "Outcome", "RowWriter", "Scored", "Summary", "Tally", "columns", "count_rows", "facts_files", "files_read",
+           "is_batch", "leaf_names", "read_departments", "row", "score_departments", "summarize"]
+
+BATCH_FORMATS = ROW_FORMATS  # csv, json, jsonl: a row per department as data
 MOST_BINS = 20
 HISTOGRAM_STEPS = tuple(Decimal(step).scaleb(power) for power in range(-2, 7) for step in (1, 2, 5))
-JSON_LINE_HINT = 'write each department on one line, as {"id": "D001", "满意度": "96%", …}'
-HEADER_HINT = "the first row names the columns: id, then one input a column"
-NOT_UTF8_HINT = "save the file as UTF-8 (in Excel: 'CSV UTF-8'; in WPS: encoding UTF-8), not GBK"
-
-
-def is_batch(path: str | Path) -> bool:
-    """Whether a path holds many departments (a folder, .csv or .jsonl) rather than one facts file."""
-    path = Path(path)
-    return path.is_dir() or path.suffix.lower() in (".csv", ".jsonl")
-
-
-# ---- reading ------------------------------------------------------------------------------------
-
-@attrs.frozen
-class Department:
-    """One department's raw facts, with where they were read; `errors` if they could not be read."""
-    key: str
-    where: str  # "corpus.csv:17", or the facts file's path
-    facts: dict = attrs.Factory(dict)
-    errors: tuple = ()
-    spans: dict = attrs.field(factory=dict, repr=False)  # fact name → Span, for facts files
-    source: Source | None = attrs.field(default=None, repr=False)
-
-    @property
-    def error(self) -> Diagnostic | None:
-        return self.errors[0] if self.errors else None
-
-    def fact_set(self) -> FactSet:
-        return FactSet(self.where, self.facts, self.spans, self.source)
-
-
-class Departments(Iterator[Department]):
-    """The departments of one input, read one at a time. `diagnostics` holds what concerns the whole
-    input rather than one row: a column that names no input, a column given twice."""
-
-    def __init__(self, path: Path, rows: Iterator[Department], diagnostics: list | None = None,
-                 missing: frozenset = frozenset()):
-        self.path, self._rows = path, rows
-        self.diagnostics = diagnostics or []
-        self.missing = missing  # inputs the rules read that the CSV has no column for
-
-    def __next__(self) -> Department:
-        return next(self._rows)
-
-
-def read_departments(path: str | Path, inputs: Iterable[str] | None = None,
-                     required: Iterable[str] | None = None) -> Departments:
-    """The departments of a CSV (a row each), a JSON Lines file (a line each) or a folder of YAML/JSON
-    facts files (a file each, *.case.yaml excepted). Raises InputFileError only if the input cannot be
-    read at all; a bad row becomes a Department with `errors`. With `inputs` (the rule file's input
-    names), a CSV column that names none of them is reported once, in `diagnostics`, and not read; with
-    `required` (the inputs the rules read), so are the columns the CSV lacks (`missing`)."""
-    path = Path(path)
-    if path.is_dir():
-        files = facts_files(path)
-        if not files:
-            raise InputFileError.single("E002", "no YAML or JSON facts files in this folder", path)
-        return Departments(path, _read_folder(path, files))
-    try:
-        stream = path.open("rb")
-    except OSError as exc:
-        raise InputFileError.single("E002", f"cannot read {path.name}: {exc.strerror or exc}", path) from None
-    if path.suffix.lower() == ".jsonl":
-        return Departments(path, _read_json_lines(path, stream))
-    return _read_csv(path, stream, inputs, required)
-
-
-def _raw_lines(stream: IO[bytes]) -> Generator[bytes, None, None]:
-    """The file's lines, ended by \\n, \\r\\n or a lone \\r (Excel for Mac's "CSV (Macintosh)")."""
-    with stream:
-        for raw in stream:
-            if b"\r" in raw.rstrip(b"\r\n"):
-                yield from raw.splitlines(keepends=True)
-            else:
-                yield raw
-
-
-def _decoded_lines(lines: Iterator[bytes], bad: dict, first: int = 1) -> Iterator[str]:
-    """Lines as text; a line that is not UTF-8 comes out empty, and goes in `bad` (number → its bytes)."""
-    for number, raw in enumerate(lines, first):
-        try:
-            yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
-        except UnicodeDecodeError:
-            bad[number] = raw
-            yield "\n"
-
-
-def _not_utf8(raw: bytes) -> str:
-    """Which text a line is not, and what it looks like (GBK is what Excel and WPS save by default)."""
-    try:
-        raw.decode("gb18030")
-    except UnicodeDecodeError:
-        return "not UTF-8 text"
-    return "not UTF-8 text (it looks like GBK)"
-
-
-def _read_csv(path: Path, stream: IO[bytes], inputs, required=None) -> Departments:
-    lines = _raw_lines(stream)
-    first = next(lines, b"")
-    try:
-        header = next(csv.reader([first.decode("utf-8-sig")]), None)
-    except UnicodeDecodeError:
-        lines.close()
-        raise InputFileError([error("E002", f"the CSV file is {_not_utf8(first)}", None,
-                                    NOT_UTF8_HINT, where=f"{path}:1")]) from None
-    except csv.Error as exc:
-        lines.close()
-        raise InputFileError([error("E002", f"the header row cannot be read: {exc}", None, HEADER_HINT,
-                                    where=f"{path}:1")]) from None
-    if not header:
-        lines.close()
-        raise InputFileError([error("E002", "the CSV file has no header row", None, HEADER_HINT,
-                                    where=f"{path}:1")])
-    columns = [name.strip() for name in header]
-    diagnostics, used = _check_header(path, columns, inputs)
-    missing = [name for name in (required or ()) if name not in columns]
-    if missing:
-        shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
-        diagnostics.append(error("F501", f"the CSV has no column for {len(missing)} input"
-                                 f"{'s' if len(missing) != 1 else ''} the rules read: {shown}", None,
-                                 "add a column for each (an empty cell is a missing fact); the rows that "
-                                 "need them cannot be scored", where=f"{path}:1"))
-    bad: dict[int, bytes] = {}
-    reader = csv.reader(_decoded_lines(lines, bad, first=2))
-    return Departments(path, _csv_rows(path, reader, columns, used, bad), diagnostics, frozenset(missing))
-
-
-def _check_header(path: Path, columns: list[str], inputs) -> tuple[list[Diagnostic], dict[int, str]]:
-    """The columns to read (index → name) and what is wrong with the others, each reported once."""
-    diagnostics: list[Diagnostic] = []
-    used: dict[int, str] = {}
-    seen: dict[str, int] = {}  # column name → the index it is first at
-    known = set(inputs) if inputs is not None else None
-    where = f"{path}:1"
-    for index, name in enumerate(columns):
-        if not name:
-            diagnostics.append(error("F504", f"column {index + 1} has no name; its cells are not read", None,
-                                     "name it after an input of the rule file, or delete the column",
-                                     where=where))
-        elif name in seen:
-            diagnostics.append(error("F507", f"the column '{name}' is given twice (columns {seen[name] + 1} and "
-                                     f"{index + 1}); only the first is read", None, "delete one of them",
-                                     where=where))
-        elif known is not None and name != ID_COLUMN and name not in known:
-            close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.5)
-            diagnostics.append(error("F504", f"unknown column '{name}' (column {index + 1}): the rule file "
-                                     "declares no such input; its cells are not read", None,
-                                     f"did you mean '{close[0]}'?" if close else
-                                     "rename it after an input, or delete the column", where=where))
-        else:
-            used[index] = name
-        seen.setdefault(name, index)
-    return diagnostics, used
-
-
-def _csv_rows(path: Path, reader, columns: list[str], used: dict, bad: dict) -> Iterator[Department]:
-    """One Department per row; blank rows are skipped, a row whose id was seen before is an error."""
-    id_index = next((index for index, name in used.items() if name == ID_COLUMN), None)
-    facts_columns = [(index, name) for index, name in used.items() if index != id_index]
-    ids: dict[str, int] = {}
-    end = 1  # the line the previous row ended on
-    while True:
-        start = end + 1
-        where = f"{path}:{start}"
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            end = reader.line_num + 1
-            yield _bad_row(str(start), where, f"this row cannot be read: {exc}",
-                           "put a value that holds a comma, a quote or a line break in double quotes")
-            continue
-        end = reader.line_num + 1
-        unreadable = [bad[number] for number in range(start, end + 1) if number in bad]
-        if unreadable:
-            yield _bad_row(str(start), where, f"this row is {_not_utf8(unreadable[0])}", NOT_UTF8_HINT)
-            continue
-        if not any(cell.strip() for cell in cells):
-            continue
-        key = (cells[id_index].strip() if id_index is not None and id_index < len(cells) else "") or str(start)
-        if len(cells) != len(columns):
-            yield _bad_row(key, where, f"this row has {len(cells)} cells, the header has {len(columns)}",
-                           "check for a missing or extra comma; put a value that holds a comma in double quotes")
-        elif key in ids:
-            yield _bad_row(key, where, f"the id '{key}' is also the id of line {ids[key]}",
-                           "give each department its own id", code="F509")
-        else:
-            ids[key] = start
-            yield Department(key, where, {name: cells[index].strip() for index, name in facts_columns
-                                          if cells[index].strip()})
-
-
-def _bad_row(key: str, where: str, message: str, hint: str, code: str = "F508") -> Department:
-    return Department(key, where, errors=(error(code, message, None, hint, where=where),))
-
-
-def _read_json_lines(path: Path, stream: IO[bytes]) -> Iterator[Department]:
-    """One Department per non-blank line, each a JSON object of facts with an optional "id"."""
-    bad: dict[int, bytes] = {}
-    ids: dict[str, int] = {}
-    for number, line in enumerate(_decoded_lines(_raw_lines(stream), bad), 1):
-        where = f"{path}:{number}"
-        if number in bad:
-            yield _bad_row(str(number), where, f"this line is {_not_utf8(bad[number])}", NOT_UTF8_HINT)
-            continue
-        if not line.strip():
-            continue
-        try:
-            facts = json.loads(line, parse_float=Decimal, object_pairs_hook=_no_duplicates)
-        except json.JSONDecodeError as exc:
-            yield _bad_row(str(number), where, f"not valid JSON: {exc.msg} (column {exc.colno})", JSON_LINE_HINT,
-                           code="F506")
-            continue
-        except _DuplicateKey as exc:
-            yield _bad_row(str(number), where, f"the fact '{exc.key}' is given twice", "keep one", code="F507")
-            continue
-        if not isinstance(facts, dict):
-            yield _bad_row(str(number), where, "a line is an object of input names to values", JSON_LINE_HINT,
-                           code="F506")
-            continue
-        key = str(facts.pop(ID_COLUMN, "") or number)
-        if key in ids:
-            yield _bad_row(key, where, f"the id '{key}' is also the id of line {ids[key]}",
-                           "give each department its own id", code="F509")
-            continue
-        ids[key] = number
-        yield Department(key, where, facts)
-
-
-class _DuplicateKey(ValueError):
-    def __init__(self, key: str):
-        super().__init__(key)
-        self.key = key
-
-
-def _no_duplicates(pairs) -> dict:
-    values = {}
-    for key, value in pairs:
-        if key in values:
-            raise _DuplicateKey(key)
-        values[key] = value
-    return values
-
-
-def facts_files(folder: Path) -> list[Path]:
-    """The YAML and JSON facts files under a folder, sorted; case files (*.case.yaml) are not facts."""
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in FACTS_SUFFIXES
-                  and not p.name.lower().endswith(CASE_SUFFIX))
-
-
-def _read_folder(folder: Path, files: list[Path]) -> Iterator[Department]:
-    """One Department per facts file, its key the path under the folder without the suffix."""
-    for path in files:
-        key, where = path.relative_to(folder).with_suffix("").as_posix(), str(path)
-        try:
-            fact_set = load_facts(path)
-        except FactsError as exc:
-            yield Department(key, where, errors=tuple(exc.diagnostics), source=exc.sources.get(where))
-        except OSError as exc:
-            yield _bad_row(key, where, f"cannot read facts file: {exc.strerror or exc}",
-                           "check that the file can be read", code="E002")
-        except UnicodeDecodeError:
-            yield _bad_row(key, where, "the facts file is not UTF-8 text", NOT_UTF8_HINT, code="E002")
-        else:
-            yield Department(key, where, fact_set.values, spans=fact_set.spans, source=fact_set.source)
-
-
-def count_rows(path: str | Path) -> int:
-    """About how many departments an input holds (lines after the header, or files), for a progress bar."""
-    path = Path(path)
-    if path.is_dir():
-        return len(facts_files(path))
-    with path.open("rb") as stream:
-        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b""))
-    return lines - (path.suffix.lower() != ".jsonl")
 
 
 # ---- scoring ------------------------------------------------------------------------------------
@@ -373,49 +109,6 @@ def _rule_at_row(diagnostic: Diagnostic, where: str) -> Diagnostic:
 def leaf_names(ruleset) -> list[str]:
     """Every indicator that is scored (the leaves), in tree order: the score columns."""
     return [leaf.indicator.name for leaf in iter_leaves(ruleset.compiled.nodes)]
-
-
-def columns(leaves: list[str]) -> list[str]:
-    """The output's columns: the key, each leaf's score, the total, the grade and the error."""
-    return ["key", *leaves, "total", "grade", "error"]
-
-
-def row(scored: Scored, leaves: list[str]) -> dict:
-    """The department's row: key, each leaf's score, total, grade and error, None where there is none.
-    Scores are text, so that 4.52 stays exactly 4.52."""
-    if scored.result is None:
-        return {"key": scored.key, **dict.fromkeys(leaves), "total": None, "grade": None,
-                "error": scored.reasons()}
-    scores = {node.name: str(node.score) for node in scored.result.leaves()}
-    return {"key": scored.key, **{name: scores[name] for name in leaves}, "total": str(scored.result.total),
-            "grade": scored.result.grade, "error": None}
-
-
-class RowWriter:
-    """Writes rows as CSV (an empty cell for None), JSON Lines, or one JSON object
-    {"departments": [row, …], "summary": {…}}."""
-
-    def __init__(self, stream: IO[str], fmt: str, leaves: list[str]):
-        self.stream, self.fmt, self.leaves = stream, fmt, leaves
-        self.rows = 0
-        if fmt == "csv":
-            self.csv = csv.writer(stream, lineterminator="\n")
-            self.csv.writerow(columns(leaves))
-        elif fmt == "json":
-            stream.write('{"departments": [')
-
-    def write(self, scored: Scored) -> None:
-        values = row(scored, self.leaves)
-        if self.fmt == "csv":
-            self.csv.writerow(values.values())
-        else:
-            text = json.dumps(values, ensure_ascii=False)
-            self.stream.write(text + "\n" if self.fmt == "jsonl" else ("\n  " if not self.rows else ",\n  ") + text)
-        self.rows += 1
-
-    def close(self, summary: Summary) -> None:
-        if self.fmt == "json":
-            self.stream.write("\n], \"summary\": " + json.dumps(summary.to_dict(), ensure_ascii=False) + "}\n")
 
 
 # ---- summary ------------------------------------------------------------------------------------
@@ -526,3 +219,81 @@ def summarize(ruleset, scored: Iterable[Scored]) -> Summary:
         tally.add(item)
     return tally.summary()
 
+
+# ---- a run ---------------------------------------------------------------------------------------
+
+@attrs.frozen
+class Outcome:
+    """What a batch run came to: its summary, what concerns the whole input (a column that names no
+    input…), and the departments that could not be scored, each with what the input's diagnostics do
+    not already say (a column the CSV lacks is said once, not once a row)."""
+    summary: Summary
+    diagnostics: tuple
+    failures: tuple  # Scored, in input order, each with the diagnostics still to list
+
+    @property
+    def clean(self) -> bool:
+        return not self.summary.failed and not self.diagnostics
+
+
+class Batch:
+    """One `rulecheck score RULES INPUT`: the departments of INPUT scored with `ruleset` and written in
+    `fmt` (csv, json, jsonl, html, xlsx) to `output` (a file name; None for standard output) one by one,
+    so that memory does not grow with the batch. Opening it reads the input's header (InputFileError if
+    the input cannot be read) and refuses an `output` that is a file it reads (OutputError); `run()`
+    writes the report whole or not at all (report/output.py) and returns the Outcome."""
+
+    def __init__(self, ruleset, path: str | Path, fmt: str = "csv", output: str | Path | None = None,
+                 rules: str | Path | None = None):
+        if fmt in BINARY_FORMATS and output is None:
+            raise ValueError(f"--format {fmt} is written to a file: give an output")
+        self.ruleset, self.path, self.fmt, self.output = ruleset, Path(path), fmt, output
+        self.departments = read_departments(path, ruleset.inputs, ruleset.required_inputs)
+        refuse_reading_output(output, files_read(ruleset, rules, path))
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """What concerns the whole input rather than one row, known once its header is read."""
+        return self.departments.diagnostics
+
+    def run(self, progress: Callable[[int], object] | None = None) -> Outcome:
+        """Score and write every department; `progress(1)` after each."""
+        tally = Tally(self.ruleset)
+        failures: list[Scored] = []
+        said = {f"missing fact '{name}'" for name in self.departments.missing}
+        with open_output(self.output, encoding_of(self.fmt, self.output)) as stream:
+            writer = batch_writer(self.fmt, stream, leaf_names(self.ruleset))
+            for item in score_departments(self.ruleset, self.departments):
+                tally.add(item)
+                failure = _still_to_say(item, said)
+                if failure is not None:
+                    failures.append(failure)
+                writer.write(item)
+                if progress is not None:
+                    progress(1)
+            writer.close(tally.summary())
+        return Outcome(tally.summary(), tuple(self.diagnostics), tuple(failures))
+
+
+def files_read(ruleset, rules: str | Path | None, path: str | Path) -> Iterator[tuple[str, str | Path]]:
+    """Every file a run reads, with what it is (for the messages): the rule files, and the input or the
+    facts files of the input folder. Lazy: only looked through when the output exists."""
+    if rules is not None:
+        yield "the rule file", rules
+    for name in ruleset.sources:
+        yield "a rule file", name
+    path = Path(path)
+    if path.is_dir():
+        for facts in facts_files(path):
+            yield "a facts file of the input folder", facts
+    else:
+        yield "the input", path
+
+
+def _still_to_say(item: Scored, said: set[str]) -> Scored | None:
+    """A department that could not be scored, with the diagnostics the header's do not already say
+    (None if there are none left, or it was scored)."""
+    if item.ok:
+        return None
+    news = tuple(d for d in item.diagnostics if not (d.code == "F501" and any(s in d.message for s in said)))
+    return attrs.evolve(item, diagnostics=news) if news else None

@@ -3,26 +3,16 @@ JSON Lines file or folder, batch.py) and write one row each, with a summary on s
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from pathlib import Path
 
 import click
 
 from ..api import load
-from ..batch import (
-    BATCH_FORMATS,
-    RowWriter,
-    Tally,
-    count_rows,
-    is_batch,
-    leaf_names,
-    read_departments,
-    score_departments,
-)
+from ..batch import BATCH_FORMATS, Batch, count_rows, files_read, is_batch
 from ..diagnostics import InputFileError, RulecheckError
 from ..inputs.facts import load_facts
-from ..report import FORMATS, output_error, render, render_batch, write_output
+from ..report import FORMATS, OutputError, output_error, refuse_reading_output, render, write_output
 from ..syntax.printer import format_number
 from . import Exit, fail, main, plural
 
@@ -50,15 +40,19 @@ def score_command(rules: str, facts: str, fmt: str | None, explain: bool, output
         ruleset = load(rules)
         warn_of_findings(ruleset, rules)
         if batch:
-            sys.exit(score_batch(ruleset, facts, fmt, output))
+            sys.exit(score_batch(ruleset, rules, facts, fmt, output))
+        refuse_reading_output(output, files_read(ruleset, rules, facts))
         result = ruleset.evaluate(load_facts_or_fail(facts), explain=explain)
+        content = render(result, fmt, explain, department=Path(facts).stem)
+        if output:
+            write_output(content, output)
+        else:
+            click.echo(content)
+    except OutputError as exc:
+        click.echo(exc.render(), err=True)
+        sys.exit(Exit.USAGE)
     except RulecheckError as exc:
         fail(exc)
-    content = render(result, fmt, explain, department=Path(facts).stem)
-    if output:
-        write_output(content, output)
-    else:
-        click.echo(content)
 
 
 def usage_problem(fmt: str, batch: bool, explain: bool) -> str | None:
@@ -91,52 +85,18 @@ def load_facts_or_fail(path: str):
         raise InputFileError.single("E002", "the facts file is not UTF-8 text", path) from None
 
 
-def score_batch(ruleset, path: str, fmt: str, output: str | None) -> int:
-    """Score every department of a CSV, JSON Lines file or folder; returns the exit code."""
-    departments = read_departments(path, ruleset.inputs, ruleset.required_inputs)
-    for diagnostic in departments.diagnostics:
+def score_batch(ruleset, rules: str, path: str, fmt: str, output: str | None) -> int:
+    """Score every department of a CSV, JSON Lines file or folder (batch.Batch), print what concerns the
+    whole input, then the departments that could not be scored and the summary; returns the exit code."""
+    batch = Batch(ruleset, path, fmt, output, rules)
+    for diagnostic in batch.diagnostics:
         click.echo(diagnostic.render(), err=True)
-    tally = Tally(ruleset)
-    failures: list[str] = []
-    scored = (tally.add(item) for item in score_departments(ruleset, departments))
-    said = {f"missing fact '{name}'" for name in departments.missing}  # once, at the header, not per row
     with progress(path) as bar:
-        if fmt in BATCH_FORMATS:
-            write_rows(scored, ruleset, fmt, output, tally, failures, bar, said)
-        else:  # html, xlsx: a page or a workbook of the whole batch
-            items = [record(item, failures, bar, said) for item in scored]
-            content = render_batch(items, fmt, tally.summary())
-            if output:
-                write_output(content, output)
-            else:
-                click.echo(content)
-    for failure in failures:
-        click.echo(failure, err=True)
-    summary = tally.summary()
-    click.echo("\n".join(summary_lines(summary)), err=True)
-    return Exit.PROBLEMS if summary.failed or departments.diagnostics else Exit.CLEAN
-
-
-def write_rows(scored, ruleset, fmt: str, output: str | None, tally: Tally, failures: list, bar, said) -> None:
-    # a CSV file gets a byte-order mark, so that Excel opens it as UTF-8 (not as GBK)
-    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    with open(output, "w", encoding=encoding, newline="") if output else \
-            contextlib.nullcontext(sys.stdout) as stream:
-        writer = RowWriter(stream, fmt, leaf_names(ruleset))
-        for item in scored:
-            writer.write(record(item, failures, bar, said))
-        writer.close(tally.summary())
-
-
-def record(item, failures: list, bar, said=frozenset()):
-    """Note a department that could not be scored (listed on standard error at the end, but for what the
-    header's findings already said), and advance the bar."""
-    if not item.ok:
-        news = [d for d in item.diagnostics if not (d.code == "F501" and any(s in d.message for s in said))]
-        if news:
-            failures.append("\n".join(d.render(item.sources) for d in news))
-    bar.update(1)
-    return item
+        outcome = batch.run(bar.update)
+    for failure in outcome.failures:
+        click.echo("\n".join(d.render(failure.sources) for d in failure.diagnostics), err=True)
+    click.echo("\n".join(summary_lines(outcome.summary)), err=True)
+    return Exit.CLEAN if outcome.clean else Exit.PROBLEMS
 
 
 class _NoBar:

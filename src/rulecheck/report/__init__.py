@@ -1,18 +1,24 @@
 """Reports: one department's result, or a batch's, for people and programs — a table like the report's
-appendix, Markdown and JSON (text.py), an HTML page (html.py) or an Excel workbook (xlsx.py); and the
-registry of formats the CLI offers, with where a report may be written."""
+appendix, Markdown and JSON (text.py), an HTML page (html.py) or an Excel workbook (xlsx.py), a batch's
+rows as CSV or JSON (rows.py); the registry of formats the CLI offers; and where a report may be
+written, whole or not at all (output.py)."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from typing import IO
 
 from ..results import Result
-from .html import render_html, render_html_batch
+from .html import HtmlBatchWriter, render_html, render_html_batch
+from .output import BINARY_FORMATS, OutputError, open_output, output_error, refuse_reading_output, write_output
+from .rows import RowWriter
 from .text import render_json, render_markdown, render_table
 
 FORMATS = ("table", "markdown", "json", "html", "xlsx")
-BINARY_FORMATS = frozenset({"xlsx"})  # bytes: written to a file (--output FILE), never to a terminal
+ROW_FORMATS = ("csv", "json", "jsonl")  # a batch's rows as data (rows.py)
+
+__all__ = ["BINARY_FORMATS", "FORMATS", "ROW_FORMATS", "OutputError", "batch_writer", "encoding_of", "open_output",
+           "output_error", "refuse_reading_output", "render", "render_batch", "render_html", "render_html_batch",
+           "render_json", "render_markdown", "render_table", "write_output"]
 
 
 def render(result: Result, fmt: str = "table", explain: bool = False, *,
@@ -37,25 +43,23 @@ def render_batch(scored: list, fmt: str, summary) -> str | bytes:
     raise ValueError(f"no batch renderer for the format {fmt!r}")
 
 
-def output_error(fmt: str, output) -> str | None:
-    """Why `fmt` cannot be written to `output` (None: standard output), or None if it can: checked
-    before scoring, so that a long batch does not end in a report with nowhere to go."""
-    if fmt in BINARY_FORMATS and output is None:
-        return (f"--format {fmt} writes a binary workbook, which cannot go to the terminal: "
-                f"add --output FILE, e.g. --output report.{fmt}")
-    if output is None:
+def batch_writer(fmt: str, stream: IO, leaves: list[str]):
+    """A writer of a batch in `fmt` to `stream`, department by department: `write(scored)` for each,
+    then `close(summary)`. None of them holds the departments: rows are written (csv, json, jsonl,
+    xlsx) or kept in a temporary file until the summary (html) as they come."""
+    if fmt in ROW_FORMATS:
+        return RowWriter(stream, fmt, leaves)
+    if fmt == "html":
+        return HtmlBatchWriter(stream)
+    if fmt == "xlsx":
+        from .xlsx import XlsxBatchWriter
+        return XlsxBatchWriter(stream, leaves)
+    raise ValueError(f"no batch writer for the format {fmt!r}")
+
+
+def encoding_of(fmt: str, output) -> str | None:
+    """How a batch in `fmt` is written to the file `output`: None for bytes (a workbook); a CSV file with a
+    byte-order mark, so that Excel opens it as UTF-8 (not as GBK); none on standard output."""
+    if fmt in BINARY_FORMATS:
         return None
-    folder = Path(output).absolute().parent
-    if not folder.is_dir():
-        return f"cannot write {output}: there is no folder {folder}; create it, or write the report elsewhere"
-    if not os.access(folder, os.W_OK):
-        return f"cannot write {output}: the folder {folder} is not writable; write the report elsewhere"
-    return None
-
-
-def write_output(content: str | bytes, output) -> None:
-    """Write a rendered report to the file `output`: text as UTF-8, a workbook as its bytes."""
-    if isinstance(content, bytes):
-        Path(output).write_bytes(content)
-    else:
-        Path(output).write_text(content if content.endswith("\n") else content + "\n", encoding="utf-8")
+    return "utf-8-sig" if fmt == "csv" and output is not None else "utf-8"
