@@ -98,6 +98,12 @@ def test_the_file_that_is_not_yaml(rules):
           "test", "rules/shenzhen/framework.rules", "rules/shenzhen/cases/broken.case.yaml")
 
 
+def test_a_facts_path_outside_the_project(rules):
+    (rules / "cases" / "leak.case.yaml").write_text(block("yaml", "name: leak") + "\n", encoding="utf-8")
+    shows(block("text", "$ rulecheck test rules/shenzhen/framework.rules rules/shenzhen/cases/leak.case.yaml"),
+          "test", "rules/shenzhen/framework.rules", "rules/shenzhen/cases/leak.case.yaml")
+
+
 @pytest.mark.parametrize("first_line", ["name: 深圳市教育信息技术中心 2024 自评",
                                         "name: as reported, to the nearest tenth"])
 def test_the_single_case_examples_pass(rules, first_line):

@@ -564,16 +564,20 @@ def test_the_cases_beside_the_new_version(here):
         "cases:\n"
         "  - name: 满意度 92%\n    facts: {满意度: \"92%\"}\n    expect: {满意: 3}\n"
         "  - name: 满意度 99%\n    facts: {满意度: \"99%\"}\n    expect: {满意: 4}\n", encoding="utf-8")
-    (here / "cases" / "broken.case.yaml").write_text("cases: [\n", encoding="utf-8")
     result = run("old.rules", "new.rules", "--cases")
     assert result.exit_code == 1
     impact = result.stdout.split("\n\n")[1].splitlines()
-    assert impact[:2] == [f"满意度 92% ({Path('cases/satisfaction.case.yaml')}:3): 19.00 → 20.00 (+1.00)",
-                          "    满意: 3.00 → 4.00"]
-    assert impact[2] == f"{Path('cases/broken.case.yaml')} ({Path('cases/broken.case.yaml')}): cannot be scored by " \
-        "either version:"
-    assert "error[" in impact[3]
-    assert impact[-1] == f"1 of 3 departments change; 1 cannot be scored by either version ({Path('cases')})"
+    assert impact == [f"满意度 92% ({Path('cases/satisfaction.case.yaml')}:3): 19.00 → 20.00 (+1.00)",
+                      "    满意: 3.00 → 4.00", f"1 of 2 departments change ({Path('cases')})"]
+    # a case file that cannot be read would leave its cases out of the comparison: nothing is compared
+    (here / "cases" / "broken.case.yaml").write_text("cases: [\n", encoding="utf-8")
+    result = run("old.rules", "new.rules", "--cases")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[0].startswith(f"{Path('cases/broken.case.yaml')}:2:1: error[C801]: not valid YAML")
+    assert result.stderr.splitlines()[-2:] == [
+        f"{Path('cases')}: error[E020]: 1 of 3 departments cannot be read (listed above): no department is compared",
+        "  = hint: fix each one at the line shown and run the diff again: a department left out of the comparison "
+        "would hide how the edit moves its scores"]
 
 
 def test_no_cases_beside_the_new_version_exits_2(here):

@@ -95,6 +95,18 @@ def test_an_example_prints_what_the_page_shows(title, index, draft, tmp_path, mo
         start = found + len(piece)
 
 
+def test_a_record_that_cannot_be_read_stops_the_comparison(tmp_path, monkeypatch):
+    ((command, shown),) = examples("Departments: --facts and --cases")
+    (notes,) = re.findall(r"```text\n(id,满意度,备注\n.*?)\n```", section("Departments: --facts and --cases"), re.DOTALL)
+    shutil.copytree(ROOT / "rules", tmp_path / "rules")
+    (tmp_path / "rules/shenzhen/draft.rules").write_text(moved_table(), encoding="utf-8")
+    (tmp_path / "notes.csv").write_text(notes + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, shlex.split(command)[1:])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == shown.splitlines()
+
+
 def test_the_page_has_its_examples():
     assert [len(examples(title)) for title in ("An example", "JSON", "What counts as a change",
-                                               "Exit codes and CI")] == [2, 1, 1, 1]
+                                               "Exit codes and CI", "Departments: --facts and --cases")] == [2, 1, 1, 1, 1]

@@ -1,9 +1,10 @@
 """Cases: facts and the scores they must give, read from *.case.yaml files and run against a framework.
 
 A case file holds one case (`name`, `facts`, `expect`) or several (`cases:`, with `base:` facts every
-case starts from). `load_cases` reads it keeping the position of every key (files.py), `run_case`
-scores a case and compares each expected score, exactly or within a tolerance (run.py), and `coverage`
-tells which band rows, checklist items and grade rows the cases reach (coverage.py).
+case starts from). `gather_case_files` finds the files a run reads, each once (locate.py); `load_cases`
+reads one keeping the position of every key (files.py), its facts files only inside the project
+(facts.py); `run_case` scores a case and compares each expected score, exactly or within a tolerance
+(run.py), and `coverage` tells which band rows, checklist items and grade rows the cases reach (coverage.py).
 """
 
 from __future__ import annotations
@@ -17,14 +18,13 @@ from .files import (
     CaseFileError,
     CaseReader,
     Expectation,
-    case_files,
-    find_cases,
     load_cases,
 )
+from .locate import CaseFiles, case_files, cases_folder, find_cases, gather_case_files
 from .run import CaseResult, Comparison, compare, expectation_problems, run_case
 
 __all__ = [
-    "CASE_SUFFIX", "GRADE", "TOTAL", "Case", "CaseFileError", "CaseReader", "CaseResult", "Comparison",
-    "Coverage", "Expectation", "Target", "case_files", "compare", "coverage", "coverage_tables",
-    "expectation_problems", "find_cases", "load_cases", "run_case",
+    "CASE_SUFFIX", "GRADE", "TOTAL", "Case", "CaseFileError", "CaseFiles", "CaseReader", "CaseResult",
+    "Comparison", "Coverage", "Expectation", "Target", "case_files", "cases_folder", "compare", "coverage",
+    "coverage_tables", "expectation_problems", "find_cases", "gather_case_files", "load_cases", "run_case",
 ]

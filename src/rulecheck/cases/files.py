@@ -4,25 +4,18 @@ with `base:` facts every case starts from), every key's position kept for messag
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
 import attrs
 import yaml
 
-from ..diagnostics import (
-    Diagnostic,
-    FactsError,
-    InputFileError,
-    RulecheckError,
-    error,
-    sort_key,
-)
-from ..inputs.facts import FactSet, FactsLoader, load_facts, yaml_problem
+from ..diagnostics import Diagnostic, InputFileError, RulecheckError, error, sort_key
+from ..inputs.facts import FactSet, FactsLoader, yaml_problem
+from ..inputs.tables import CASE_SUFFIX
 from ..source import Source, Span
+from .facts import read_case_facts
 
-CASE_SUFFIX = ".case.yaml"
 TOTAL, GRADE = "total", "grade"
 ONE_CASE_KEYS = ("name", "facts", "expect", "tolerance")
 CASES_FILE_KEYS = ("cases", "base", "tolerance")
@@ -61,20 +54,6 @@ class Case:
     span: Span | None = attrs.field(default=None, eq=False)  # where the case is written
     problems: tuple = ()  # what is wrong with the case as written; run_case reports them as failures
     sources: dict = attrs.field(factory=dict, eq=False, repr=False)  # case and facts files, for excerpts
-
-
-def case_files(paths: Iterable) -> list[Path]:
-    """The case files named, with folders searched for *.case.yaml."""
-    found = []
-    for path in map(Path, paths):
-        found.extend(sorted(path.rglob(f"*{CASE_SUFFIX}")) if path.is_dir() else [path])
-    return found
-
-
-def find_cases(rules_path) -> list[Path]:
-    """The cases of a rule file by default: every *.case.yaml under the `cases` folder beside it."""
-    folder = Path(rules_path).parent / "cases"
-    return case_files([folder]) if folder.is_dir() else []
 
 
 def load_cases(path) -> list[Case]:
@@ -195,17 +174,11 @@ class CaseReader:
                                   "write one 'name: value' per line under it, or a path such as "
                                   "'edu-info-center-2024.yaml'"))
             return None
-        path = Path(self.file).parent / node.value.strip()
         try:
-            return load_facts(path)
-        except FactsError as exc:
+            return read_case_facts(self.file, node.value.strip(), self.span(node))
+        except RulecheckError as exc:  # the path is refused (FactsPathError), or not facts (FactsError)
             problems.extend(exc.diagnostics)
             self.extra_sources.update(exc.sources)
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = "it is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror or str(exc)
-            problems.append(error("C805", f"cannot read the facts file '{node.value.strip()}': {reason}",
-                                  self.span(node), f"a path is relative to the case file's folder, "
-                                  f"{Path(self.file).parent}"))
         return None
 
     def expect(self, pair, tolerance: Decimal, problems: list) -> dict:

@@ -6,13 +6,14 @@ import sys
 
 import click
 
-from ..cases import find_cases
+from ..cases import cases_folder
 from ..diagnostics import InputFileError, RuleFileError, render_all
 from ..diff import (
+    Corpus,
+    CorpusError,
     Diff,
+    Version,
     compare,
-    departments_in,
-    departments_of_cases,
     impact,
     load_versions,
     render_json,
@@ -40,7 +41,7 @@ def diff_command(old: str, new: str, facts_paths: tuple, with_cases: bool, allow
     Prints the changes in meaning (indicators, points, band thresholds, formulas, inputs, ...), then,
     with --facts or --cases, every department whose scores change. Exit 1 when scores change (or, with
     no departments to score, when the meaning changes), 0 when not, 2 when a version cannot be read or
-    has errors."""
+    has errors, or a department given cannot be read."""
     try:
         versions = load_versions(old, new)
     except InputFileError as exc:
@@ -49,32 +50,37 @@ def diff_command(old: str, new: str, facts_paths: tuple, with_cases: bool, allow
         click.echo(exc.render(), err=True)
         click.echo("cannot compare: fix what 'rulecheck check' reports first", err=True)
         sys.exit(Exit.USAGE)
-    effects, inputs = None, []
+    effects, inputs = None, ()
     if facts_paths or with_cases:
-        departments = []
-        names: set[str] = set()  # the inputs either version declares
-        for version in versions:
-            checked = version.analysis.checked
-            assert checked is not None  # load_versions raises RuleFileError for a version with errors
-            names.update(checked.symbols.inputs)
+        corpus = read_corpus(versions, facts_paths, with_cases)
+        if corpus.problems:
+            click.echo(render_all(corpus.problems), err=True)
         try:
-            for path in facts_paths:
-                found, problems = departments_in(path, names)
-                if problems:
-                    click.echo(render_all(problems), err=True)
-                departments += found
-                inputs.append(path)
-        except InputFileError as exc:
+            departments = corpus.whole()
+        except CorpusError as exc:
             fail(exc)
-        if with_cases:
-            case_files = find_cases(versions[1].path)
-            if not case_files:
-                click.echo(f"no case files (*.case.yaml) in {versions[1].path.parent / 'cases'}, the folder beside "
-                           f"{versions[1].path} where --cases looks", err=True)
-                sys.exit(Exit.USAGE)
-            departments += departments_of_cases(case_files)
-            inputs.append(str(versions[1].path.parent / "cases"))
-        effects = tuple(impact(*versions, departments))
-    diff = Diff(old, new, tuple(compare(*versions)), effects, tuple(inputs))
+        effects, inputs = tuple(impact(*versions, departments)), corpus.labels
+    diff = Diff(old, new, tuple(compare(*versions)), effects, inputs)
     click.echo(render_json(diff) if fmt == "json" else render_text(diff))
     sys.exit(Exit.PROBLEMS if diff.needs_review and not allow_changes else Exit.CLEAN)
+
+
+def read_corpus(versions: tuple[Version, Version], facts_paths: tuple, with_cases: bool) -> Corpus:
+    """The departments of --facts and --cases, as a Corpus; exit 2 if an input cannot be read at all, or
+    --cases finds no case file beside NEW."""
+    names: set[str] = set()  # the inputs either version declares
+    for version in versions:
+        checked = version.analysis.checked
+        assert checked is not None  # load_versions raises RuleFileError for a version with errors
+        names.update(checked.symbols.inputs)
+    corpus = Corpus(names)
+    try:
+        for path in facts_paths:
+            corpus.add_facts(path)
+    except InputFileError as exc:
+        fail(exc)
+    new, folder = versions[1].path, cases_folder(versions[1].path)
+    if with_cases and not corpus.add_cases(folder):
+        click.echo(f"no case files (*.case.yaml) in {folder}, the folder beside {new} where --cases looks", err=True)
+        sys.exit(Exit.USAGE)
+    return corpus

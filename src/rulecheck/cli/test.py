@@ -5,23 +5,25 @@ from __future__ import annotations
 
 import sys
 import textwrap
-from pathlib import Path
 
+import attrs
 import click
 
 from ..api import load
 from ..cases import (
     CASE_SUFFIX,
     CaseFileError,
+    CaseFiles,
     CaseResult,
     Comparison,
     Coverage,
-    case_files,
+    cases_folder,
     coverage,
-    find_cases,
+    gather_case_files,
     load_cases,
     run_case,
 )
+from ..cases.locate import NAMED_TWICE, UNREADABLE
 from ..diagnostics import InputFileError, RulecheckError, render_all
 from ..syntax.printer import format_number
 from . import Exit, fail, main, plural
@@ -41,13 +43,11 @@ def cases_command(rules: str, cases, show_coverage: bool) -> None:
         ruleset = load(rules)
     except RulecheckError as exc:
         fail(exc)
-    paths = case_files(cases) if cases else find_cases(rules)
-    if not paths:
-        where = ", ".join(cases) if cases else str(Path(rules).parent / "cases")
-        click.echo(f"no *{CASE_SUFFIX} files found in {where}", err=True)
-        sys.exit(Exit.USAGE)
-    results, broken, unreadable = [], 0, 0
-    for path in paths:
+    found = the_case_files(rules, cases)
+    if found.problems:
+        click.echo(render_all(found.problems), err=True)
+    results, broken, unreadable = [], 0, found.count(UNREADABLE)
+    for path in found.paths:
         click.echo(str(path))
         try:
             loaded = load_cases(path)
@@ -65,9 +65,20 @@ def cases_command(rules: str, cases, show_coverage: bool) -> None:
     if show_coverage:
         for line in coverage_lines(rules, coverage(ruleset, results)):
             click.echo(line)
-    failed = sum(not r.passed for r in results)
-    click.echo(test_summary(len(paths), len(results), failed, broken + unreadable), err=True)
-    sys.exit(Exit.USAGE if unreadable else Exit.PROBLEMS if failed or broken else Exit.CLEAN)
+    tally = Tally(len(found.paths), results, broken, unreadable, found.count(NAMED_TWICE))
+    click.echo(tally.summary(), err=True)
+    sys.exit(tally.exit_code())
+
+
+def the_case_files(rules: str, cases: tuple) -> CaseFiles:
+    """The case files named (or those of the cases folder beside RULES); exit 2 (usage) if there are none."""
+    folder = cases_folder(rules)
+    found = gather_case_files(cases or ([folder] if folder.is_dir() else []))
+    if not found.paths and not found.problems:
+        where = ", ".join(cases) if cases else str(folder)
+        click.echo(f"no *{CASE_SUFFIX} files found in {where}", err=True)
+        sys.exit(Exit.USAGE)
+    return found
 
 
 def case_lines(outcome: CaseResult) -> list[str]:
@@ -111,10 +122,35 @@ def coverage_lines(rules: str, found: Coverage) -> list[str]:
     return lines
 
 
-def test_summary(files: int, cases: int, failed: int, broken: int) -> str:
-    summary = f"{plural(files, 'case file')}, {plural(cases, 'case')}: {cases - failed} passed"
-    if failed:
-        summary += f", {failed} failed"
-    if broken:
-        summary += f"; {plural(broken, 'file')} with no case that can run"
-    return summary
+@attrs.frozen
+class Tally:
+    """What a run came to: the case files read, each case's outcome, and what could not run."""
+    files: int
+    results: list
+    broken: int  # case files with no case that can run
+    unreadable: int  # case files (or folders of them) that cannot be read
+    named_twice: int  # case files named again (each reported, and run once)
+
+    @property
+    def failed(self) -> int:
+        return sum(not r.passed for r in self.results)
+
+    def summary(self) -> str:
+        """'3 case files, 43 cases: 40 passed, 3 failed (1 whose facts cannot be read); …'."""
+        cases = len(self.results)
+        summary = f"{plural(self.files, 'case file')}, {plural(cases, 'case')}: {cases - self.failed} passed"
+        if self.failed:
+            summary += f", {self.failed} failed"
+            no_facts = sum(r.case.facts is None for r in self.results)
+            if no_facts:
+                summary += f" ({no_facts} whose facts cannot be read)"
+        if self.broken:
+            summary += f"; {plural(self.broken, 'file')} with no case that can run"
+        if self.unreadable:
+            summary += f"; {plural(self.unreadable, 'file')} cannot be read"
+        return summary
+
+    def exit_code(self) -> int:
+        if self.unreadable or self.named_twice:
+            return Exit.USAGE
+        return Exit.PROBLEMS if self.failed or self.broken else Exit.CLEAN

@@ -4,13 +4,15 @@ departments' scores the change moves.
 A version is a path, or `REV:path` read from git (its imports from the same revision): versions.py.
 The structure is compared on the checked syntax trees, so comments and layout never count; band tables
 over one subject also state the values whose points change (满意度 in [90%, 95%): 4 → 6), worked out by
-the prove stage's band analysis: structure.py. The impact scores the same departments with both
-versions: impact.py. render.py writes the whole comparison as text or JSON.
+the prove stage's band analysis: structure.py. The departments given are read whole, or not compared:
+corpus.py; the impact scores them with both versions: impact.py. render.py writes the whole comparison
+as text or JSON.
 """
 
 from __future__ import annotations
 
-from .impact import Effect, departments_in, departments_of_cases, impact
+from .corpus import CORPUS_UNREADABLE, Corpus, CorpusError, departments_in, departments_of_cases
+from .impact import Effect, impact
 from .render import Diff, render_json, render_text
 from .structure import (
     RULE_CHANGES,
@@ -25,7 +27,7 @@ from .structure import (
 from .versions import GitFiles, Version, load_version, load_versions
 
 __all__ = [
-    "RULE_CHANGES", "Comparison", "Diff", "Effect", "GitFiles", "IntervalChange", "Section", "Side", "Version",
-    "changed_numbers", "compare", "departments_in", "departments_of_cases", "impact", "load_version",
-    "load_versions", "pair_up", "render_json", "render_text",
+    "CORPUS_UNREADABLE", "RULE_CHANGES", "Comparison", "Corpus", "CorpusError", "Diff", "Effect", "GitFiles",
+    "IntervalChange", "Section", "Side", "Version", "changed_numbers", "compare", "departments_in",
+    "departments_of_cases", "impact", "load_version", "load_versions", "pair_up", "render_json", "render_text",
 ]

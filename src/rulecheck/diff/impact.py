@@ -1,66 +1,15 @@
-"""The impact of a change: the same departments (a facts file, a batch input or the cases) scored
-with both versions."""
+"""The impact of a change: the same departments (a facts file, a batch input or the cases, read by
+corpus.py) scored with both versions."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable
-from pathlib import Path
 
 import attrs
 
 from ..api import ruleset_from
-from ..batch import Department, Scored, is_batch, read_departments, score_departments
-from ..cases import load_cases
-from ..diagnostics import FactsError, InputFileError, RulecheckError
-from ..inputs.facts import load_facts
+from ..batch import Scored, score_departments
+from ..inputs.tables import Department
 from ..results import Result
 from .versions import Version
-
-
-def departments_in(path: str | Path, ruleset_inputs: Iterable[str]) -> tuple[list[Department], list]:
-    """The departments of a facts file, a folder of them, a CSV or a JSON Lines file (batch.py reads
-    all but the first), and what concerns the whole input (a column naming no input of either version).
-    Raises InputFileError if the input cannot be read at all."""
-    path = Path(path)
-    if is_batch(path):
-        departments = read_departments(path, ruleset_inputs)
-        return list(departments), departments.diagnostics
-    key = path.with_suffix("").name
-    try:
-        facts = load_facts(path)
-    except FactsError as exc:
-        return [Department(key, str(path), errors=tuple(exc.diagnostics))], []
-    except OSError as exc:
-        raise InputFileError.single("E002", f"cannot read facts file: {exc.strerror or exc}", path) from None
-    except UnicodeDecodeError:
-        raise InputFileError.single("E002", "the facts file is not UTF-8 text", path) from None
-    return [_department(key, str(path), facts)], []
-
-
-def departments_of_cases(paths: Iterable[Path]) -> list[Department]:
-    """The cases of case files (rulecheck.cases) as departments: named by the case, located where the case
-    is written. A case file that cannot be read is one department that cannot be scored."""
-    found = []
-    for path in paths:
-        try:
-            cases = load_cases(path)
-        except RulecheckError as exc:
-            found.append(Department(str(path), str(path), errors=tuple(exc.diagnostics)))
-            continue
-        found += [_case_department(case) for case in cases]
-    return found
-
-
-def _case_department(case) -> Department:
-    where = f"{case.span.file}:{case.span.line}" if case.span else case.file
-    if case.facts is None:  # its facts could not be read
-        return Department(case.name, where, errors=tuple(case.problems))
-    return _department(case.name, where, case.facts)
-
-
-def _department(key: str, where: str, facts) -> Department:
-    """A department of one facts file (a FactSet), its facts' lines kept for messages."""
-    return Department(key, where, facts.values, spans=facts.spans, source=facts.source)
 
 
 @attrs.frozen

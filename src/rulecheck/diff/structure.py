@@ -11,7 +11,6 @@ from difflib import SequenceMatcher
 import attrs
 
 from ..api import Analysis
-from ..compile import Compiler
 from ..language import DEFAULT_ROUNDING, RULE_KINDS
 from ..prove.bands import describe, table_of
 from ..prove.intervals import Intervals
@@ -81,7 +80,7 @@ class Side:
     def of(cls, analysis: Analysis) -> Side:
         checked = analysis.checked
         assert checked is not None  # a version is compared only when it has no errors (load_versions)
-        return cls(checked.program, Intervals.of_program(checked), Compiler(checked).display_kind)
+        return cls(checked.program, Intervals.of_program(checked), checked.display_kind)
 
 
 @attrs.frozen
