@@ -203,3 +203,38 @@ def test_json_lines_counts_every_line_that_is_not_blank(framework_path, tmp_path
     assert "5 departments: 0 scored, 5 failed" in result.stderr
     assert f"{path}:5: error[F509]: the id '0' is also the id of line 3" in result.stderr
     assert f"{path}:1: error[F520]" in result.stderr and f"{path}:6: error[F506]" in result.stderr
+
+
+def test_a_json_line_with_a_huge_number_or_deep_nesting_fails_alone(framework_path, tmp_path):
+    path = write_lines(tmp_path, '{"id": "A", "满意度": ' + "9" * 5000 + "}",
+                       '{"id": "B", "满意度": ' + "[" * 5000 + "]" * 5000 + "}",
+                       '{"id": 1e2, "满意度": "95%"}')
+    departments = list(read_departments(path))
+    assert [d.key for d in departments] == ["A", "line 2", "100"]  # a line that is not JSON has no id
+    assert departments[1].error.code == "F506" and "nested" in departments[1].error.message
+    result = score(framework_path, path)
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "3 departments: 0 scored, 3 failed" in result.stderr
+
+
+def test_a_facts_file_in_a_folder_that_links_outside_it_is_a_failed_row_never_read(framework_path, tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("token: s3cr3t-value\n", encoding="utf-8")
+    (folder / "leak.yaml").symlink_to(secret)
+    departments = list(read_departments(folder))
+    assert [d.key for d in departments] == ["leak"]
+    assert departments[0].error.code == "E002" and "outside" in departments[0].error.message
+    result = score(framework_path, folder)
+    assert "s3cr3t" not in result.stdout + result.stderr
+    assert "1 department: 0 scored, 1 failed" in result.stderr
+
+
+def test_a_pipe_given_as_a_batch_is_refused_not_waited_on(framework_path, tmp_path):
+    import os
+    pipe = tmp_path / "corpus.csv"
+    os.mkfifo(pipe)
+    result = score(framework_path, pipe)
+    assert result.exit_code == 2
+    assert "error[E002]: cannot read corpus.csv: it is not a regular file" in result.stderr

@@ -63,10 +63,11 @@ class FactsSource(Source):
         return self.shown[number - 1] if 1 <= number <= len(self.shown) else ""
 
 
-def load_facts(path: str | Path) -> FactSet:
-    """Read a facts file (.yaml, .yml or .json); raises FactsError if it is not a mapping of facts,
-    OSError (source.ReadError for a file too large) or UnicodeDecodeError if it cannot be read."""
-    return parse_facts(Source.from_path(path))
+def load_facts(path: str | Path, root: str | Path | None = None) -> FactSet:
+    """Read a facts file (.yaml, .yml or .json), inside `root` if one is given; raises FactsError if it
+    is not a mapping of facts, OSError (source.ReadError for a file refused: too large, not a regular
+    file, outside the root) or UnicodeDecodeError if it cannot be read."""
+    return parse_facts(Source.from_path(path, root))
 
 
 def parse_facts(source: Source) -> FactSet:

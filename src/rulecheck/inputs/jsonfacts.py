@@ -26,14 +26,16 @@ class TooDeep(json.JSONDecodeError):
     """A JSON text nested more than MAX_DEPTH levels deep."""
 
 
-def loads(text: str):
+def loads(text: str, object_pairs_hook=None):
     """The value of a JSON text, numbers as exact Decimals. Raises json.JSONDecodeError (TooDeep for a
-    text nested too deep), and nothing else, for a text that is not JSON."""
+    text nested too deep), and nothing else, for a text that is not JSON (`object_pairs_hook` may raise
+    its own errors, as in json.loads)."""
     if text.count("[") + text.count("{") > MAX_DEPTH:  # else it cannot nest too deep: no need to look
         for match, depth in _tokens(text):
             if depth > MAX_DEPTH:
                 raise TooDeep(f"nested more than {MAX_DEPTH} levels deep", text, match.start())
-    return json.loads(text, parse_float=_number, parse_int=_number, parse_constant=Decimal)
+    return json.loads(text, parse_float=_number, parse_int=_number, parse_constant=Decimal,
+                      object_pairs_hook=object_pairs_hook)
 
 
 def _number(text: str) -> Decimal | str:

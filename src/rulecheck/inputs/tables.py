@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import json
+import os
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +25,7 @@ import attrs
 
 from ..diagnostics import Diagnostic, FactsError, InputFileError, error
 from ..source import Source, Span
+from . import jsonfacts
 from .facts import FactSet, load_facts
 from .records import NOT_UTF8_HINT, Line, Problem, Record, Records, not_utf8, physical_lines
 
@@ -85,10 +87,17 @@ def read_departments(path: str | Path, inputs: Iterable[str] | None = None,
     `required` (the inputs the rules read), so are the columns the CSV lacks (`missing`)."""
     path = Path(path)
     if path.is_dir():
-        files = facts_files(path)
+        try:
+            files = facts_files(path)
+        except OSError as exc:
+            raise InputFileError.single("E002", f"cannot list the folder {exc.filename}: {exc.strerror or exc}",
+                                        path) from None
         if not files:
             raise InputFileError.single("E002", "no YAML or JSON facts files in this folder", path)
         return Departments(path, _read_folder(path, files))
+    if path.exists() and not path.is_file():  # a pipe would block the read, a device never end it
+        raise InputFileError.single("E002", f"cannot read {path.name}: it is not a regular file (a pipe or a "
+                                    "device)", path)
     try:
         stream = path.open("rb")
     except OSError as exc:
@@ -268,7 +277,7 @@ def _json_line(path: Path, line: Line) -> Department | None:
     if not line.text.strip():
         return None
     try:
-        facts = json.loads(line.text, parse_float=Decimal, object_pairs_hook=_no_duplicates)
+        facts = jsonfacts.loads(line.text, object_pairs_hook=_no_duplicates)  # exact, bounded depth and digits
     except json.JSONDecodeError as exc:
         return _bad_row(line_key(number), where, f"not valid JSON: {exc.msg} (column {exc.colno})",
                         JSON_LINE_HINT, code="F506")
@@ -279,7 +288,7 @@ def _json_line(path: Path, line: Line) -> Department | None:
                         code="F506")
     if ID_COLUMN not in facts:
         return Department(line_key(number), where, facts)
-    key = facts.pop(ID_COLUMN)
+    key = _whole(facts.pop(ID_COLUMN))
     if isinstance(key, bool) or not isinstance(key, (str, int)) or not str(key).strip():
         return _bad_row(line_key(number), where, f'the "id" of a department is a text or a whole number, '
                         f"not {_shown(key)}", f'write it as "id": "D001" (or 17), or leave it out: the key is '
@@ -287,9 +296,29 @@ def _json_line(path: Path, line: Line) -> Department | None:
     return Department(str(key), where, facts)
 
 
+def _whole(value):
+    """A JSON id as read (numbers are exact Decimals): a whole number as an int, anything else as it is."""
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
+def _plain(value):
+    """A JSON value read with exact numbers, back in json's own types, to be shown as written."""
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return str(value)
+        return int(value) if value == value.to_integral_value() else float(value)  # shown only, never scored
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
 def _shown(value) -> str:
     """A JSON value as the file writes it, shortened."""
-    text = str(value) if isinstance(value, Decimal) else json.dumps(value, ensure_ascii=False, default=str)
+    text = json.dumps(_plain(value), ensure_ascii=False)
     return text if len(text) <= 40 else text[:39] + "…"
 
 
@@ -311,22 +340,30 @@ def _no_duplicates(pairs) -> dict:
 # ---- a folder -----------------------------------------------------------------------------------
 
 def facts_files(folder: Path) -> list[Path]:
-    """The YAML and JSON facts files under a folder, sorted; case files (*.case.yaml) are not facts."""
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in FACTS_SUFFIXES
-                  and not p.name.lower().endswith(CASE_SUFFIX))
+    """The YAML and JSON facts files under a folder, sorted; case files (*.case.yaml) are not facts.
+    Raises OSError if a folder under it cannot be listed (a department there would be lost unseen)."""
+    def refuse(exc: OSError) -> None:
+        raise exc
+    found = []
+    for place, folders, names in os.walk(folder, onerror=refuse):
+        folders.sort()
+        found += [Path(place, name) for name in names
+                  if Path(name).suffix.lower() in FACTS_SUFFIXES and not name.lower().endswith(CASE_SUFFIX)]
+    return sorted(found)
 
 
 def _read_folder(folder: Path, files: list[Path]) -> Iterator[Department]:
-    """One Department per facts file, its key the path under the folder without the suffix."""
+    """One Department per facts file, its key the path under the folder without the suffix; a file
+    that links outside the folder is refused, so no other file's lines appear in a message."""
     for path in files:
         key, where = path.relative_to(folder).with_suffix("").as_posix(), str(path)
         try:
-            fact_set = load_facts(path)
+            fact_set = load_facts(path, root=folder)
         except FactsError as exc:
             yield Department(key, where, errors=tuple(exc.diagnostics), source=exc.sources.get(where))
         except OSError as exc:
             yield _bad_row(key, where, f"cannot read facts file: {exc.strerror or exc}",
-                           "check that the file can be read", code="E002")
+                           getattr(exc, "hint", "check that the file can be read"), code="E002")
         except UnicodeDecodeError:
             yield _bad_row(key, where, "the facts file is not UTF-8 text", NOT_UTF8_HINT, code="E002")
         else:
