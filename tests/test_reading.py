@@ -265,3 +265,12 @@ def test_a_file_imported_through_two_files_names_the_first_import(project):
     assert diagnostic.code == "E208" and diagnostic.span.file == str(folder / "two.rules")
     assert diagnostic.message == (f"'../framework.rules' is imported twice: it is already imported at "
                                   f"{folder / 'one.rules'}:1:1")
+
+
+def test_an_excerpt_of_a_long_line_shows_a_window_around_the_span_with_the_caret_under_it():
+    from rulecheck.source import SHOWN
+    text = "let x = " + "1 + " * 2000 + "@ + 1"
+    column = text.index("@") + 1
+    shown, carets = Source("f", text).excerpt(Span.point("f", 1, column)).splitlines()
+    assert len(shown) < SHOWN + 20 and shown.startswith("    1 | …") and shown.endswith("…")
+    assert shown[carets.index("^")] == "@"

@@ -19,6 +19,7 @@ import attrs
 
 # The largest rule or facts file read: the Shenzhen framework is 40 KB; a file above this is not one.
 MAX_BYTES = 1 << 20  # 1 MiB
+SHOWN = 240  # the most characters of a line an excerpt shows
 
 
 @attrs.frozen
@@ -60,21 +61,32 @@ class Source:
         """The file at `path`, read as `read_source` reads it."""
         return read_source(path, root)
 
+    _lines: list = attrs.field(init=False, repr=False, eq=False, factory=list)
+
     def lines(self) -> list[str]:
-        return self.text.split("\n")
+        if not self._lines and self.text:  # split once, however many messages quote the file
+            self._lines.extend(self.text.split("\n"))
+        return self._lines
 
     def line(self, number: int) -> str:
         lines = self.lines()
         return lines[number - 1] if 1 <= number <= len(lines) else ""
 
     def excerpt(self, span: Span) -> str:
-        """The span's first line and a caret line under it, aligned for wide (Chinese) characters."""
+        """The span's first line and a caret line under it, aligned for wide (Chinese) characters; of a
+        long line only SHOWN characters around the span, so a megabyte value is never printed whole."""
         text = self.line(span.line).rstrip("\n")
         if not text:
             return ""
         start = max(span.column - 1, 0)
         end = span.end_column - 1 if span.end_line == span.line else len(text)
         end = max(end, start + 1)
+        if len(text) > SHOWN:
+            first = max(min(start - SHOWN // 4, len(text) - SHOWN), 0)
+            head, tail = ("…" if first else ""), ("…" if first + SHOWN < len(text) else "")
+            text = head + text[first:first + SHOWN] + tail
+            start, end = start - first + len(head), min(end - first, SHOWN) + len(head)
+            end = max(end, start + 1)
         gutter = f"{span.line:>5} | "
         pad = " " * display_width(text[:start].expandtabs(4))
         marks = "^" * max(display_width(text[start:end]), 1)

@@ -33,12 +33,11 @@ from .values import (
 )
 from .yamlfacts import FactsLoader, read_yaml, yaml_problem
 
-__all__ = ["EXAMPLES", "FALSE_WORDS", "TRUE_WORDS", "FactSet", "FactValueError", "FactsLoader", "FactsSource",
+__all__ = ["EXAMPLES", "FALSE_WORDS", "TRUE_WORDS", "FactSet", "FactValueError", "FactsLoader",
            "convert", "describe", "example", "load_facts", "parse_facts", "validate", "yaml_problem"]
 
 MAX_LISTED = 100  # the most problems of one department's facts that are listed
 MAX_SUGGESTED = 20  # the most unknown facts a "did you mean" is looked for (each compares with every input)
-SHOWN_LINE = 240  # the most characters of a facts file's line shown under a message
 
 
 @attrs.frozen
@@ -50,19 +49,6 @@ class FactSet:
     source: Source | None = None
 
 
-@attrs.frozen
-class FactsSource(Source):
-    """A facts file's text, whose lines messages show cut to SHOWN_LINE characters: a value of a
-    megabyte is never printed whole under its message (and the lines are split once, not per message)."""
-    shown: tuple = attrs.field(init=False, repr=False, eq=False)
-
-    def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "shown", tuple(cut(line, SHOWN_LINE) for line in self.lines()))
-
-    def line(self, number: int) -> str:
-        return self.shown[number - 1] if 1 <= number <= len(self.shown) else ""
-
-
 def load_facts(path: str | Path, root: str | Path | None = None) -> FactSet:
     """Read a facts file (.yaml, .yml or .json), inside `root` if one is given; raises FactsError if it
     is not a mapping of facts, OSError (source.ReadError for a file refused: too large, not a regular
@@ -71,7 +57,6 @@ def load_facts(path: str | Path, root: str | Path | None = None) -> FactSet:
 
 
 def parse_facts(source: Source) -> FactSet:
-    source = FactsSource(source.name, source.text)
     values, spans = (read_json if source.name.endswith(".json") else read_yaml)(source)
     return FactSet(source.name, {str(key): value for key, value in values.items()}, spans, source)
 
