@@ -269,7 +269,7 @@ def test_a_file_imported_through_two_files_names_the_first_import(project):
 
 def test_an_excerpt_of_a_long_line_shows_a_window_around_the_span_with_the_caret_under_it():
     from rulecheck.source import SHOWN, Span
-    text = "let x = " + "1 + " * 2000 + "@ + 1"
+    text = "let x = " + "1 + " * 2000 + "@" + " + 1" * 2000
     column = text.index("@") + 1
     shown, carets = Source("f", text).excerpt(Span.point("f", 1, column)).splitlines()
     assert len(shown) < SHOWN + 20 and shown.startswith("    1 | …") and shown.endswith("…")
