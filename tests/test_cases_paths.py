@@ -220,3 +220,14 @@ def test_a_case_file_itself_is_bounded(project):
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "cases/huge.case.yaml: error[E003]: cannot read case file: it is larger than 1 MB" in result.stdout
     assert result.stderr == "1 case file, 0 cases: 0 passed; 1 file cannot be read\n"
+
+
+def test_a_case_file_nested_thousands_deep_is_one_positioned_error_not_a_recursion_error(project):
+    path = project / "cases" / "deep.case.yaml"
+    path.write_text("name: deep\nfacts:\n  满意度: " + "[" * 3000 + "]" * 3000 + "\nexpect:\n  total: 10\n",
+                    encoding="utf-8")
+    result = run("small.rules", "cases/deep.case.yaml")
+    assert "Traceback" not in result.output and not isinstance(result.exception, RecursionError)
+    assert problem_lines(result)[0].startswith(
+        "cases/deep.case.yaml:3:")
+    assert "error[C813]: the case file nests more than 30 levels deep" in problem_lines(result)[0]

@@ -56,6 +56,24 @@ class Case:
     sources: dict = attrs.field(factory=dict, eq=False, repr=False)  # case and facts files, for excerpts
 
 
+MAX_NESTING = 30  # cases → a case → facts → a value: a handful of levels; more is a runaway file
+
+
+def too_deep(text: str, name: str) -> Span | None:
+    """Where a YAML text first nests deeper than MAX_NESTING, found from its events, which are read
+    without recursion (composing the nodes of such a text would exhaust Python's stack)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=FactsLoader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_NESTING:
+                mark = event.start_mark
+                return Span.point(name, mark.line + 1, mark.column + 1)
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+    return None
+
+
 def load_cases(path) -> list[Case]:
     """The cases of a case file. Raises InputFileError if it cannot be read, CaseFileError if no case in
     it can be run; a problem of one case only is kept in that case's `problems`."""
@@ -84,6 +102,12 @@ class CaseReader:
 
     def cases(self) -> list[Case]:
         try:
+            deep = too_deep(self.source.text, self.file)
+            if deep is not None:
+                raise CaseFileError([error(
+                    "C813", f"the case file nests more than {MAX_NESTING} levels deep", deep,
+                    "a case holds name, facts and expect: a fact is one value, not a list or a mapping",
+                    where=self.file)], self.sources())
             root = self.loader.get_single_node()
         except yaml.YAMLError as exc:
             message, span = yaml_problem(exc, self.source)
