@@ -567,3 +567,26 @@ def test_columns_the_rules_need_but_the_csv_lacks_are_reported_once_at_the_heade
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [row["key"] for row in rows] == ["A", "B"]  # still a row each, with the reasons
     assert all("missing fact '年初预算'" in row["error"] for row in rows)
+
+
+def test_the_summary_s_figures_do_not_depend_on_the_caller_s_decimal_context():
+    from decimal import localcontext
+    from fractions import Fraction
+
+    import rulecheck
+    from rulecheck import batch
+    root = Path(__file__).resolve().parents[1]
+    ruleset = rulecheck.load(root / "rules/shenzhen/framework.rules")
+
+    def figures():
+        departments = batch.read_departments(root / "rules/shenzhen/cases/corpus-2024.csv", ruleset.inputs)
+        return batch.summarize(ruleset, batch.score_departments(ruleset, departments)).figures()
+
+    plain = figures()
+    with localcontext() as context:
+        context.prec = 3
+        assert figures() == plain
+    departments = batch.read_departments(root / "rules/shenzhen/cases/corpus-2024.csv", ruleset.inputs)
+    totals = [Fraction(s.result.total) for s in batch.score_departments(ruleset, departments) if s.ok]
+    quartiles = statistics.quantiles(totals, n=4, method="inclusive")  # Excel's QUARTILE.INC, in fractions
+    assert [Fraction(plain[name]) for name in ("lower quartile", "median", "upper quartile")] == quartiles

@@ -128,11 +128,12 @@ class Summary:
 
     def quantile(self, fraction: Decimal) -> Decimal:
         """Linear interpolation between the closest ranks (Excel's QUARTILE.INC), exact."""
-        position = (self.scored - 1) * fraction
+        position = numbers.multiply(Decimal(self.scored - 1), fraction)  # exact, whatever the caller's context
         below = int(position)
         above = min(below + 1, self.scored - 1)
         low, high = self.totals[below], self.totals[above]
-        return self._tidy(low + (high - low) * (position - below))
+        between = numbers.multiply(numbers.subtract(high, low), numbers.subtract(position, Decimal(below)))
+        return self._tidy(numbers.add(low, between))
 
     @property
     def mean(self) -> Decimal:
@@ -148,8 +149,8 @@ class Summary:
 
     def _tidy(self, value: Decimal) -> Decimal:
         """A value with the totals' decimals when that is exact (97.8300 → 97.83), else as it is."""
-        shown = value.quantize(self._quantum)
-        return shown if shown == value else value.normalize()
+        shown = value.quantize(self._quantum, context=numbers.QUANTIZE)
+        return shown if shown == value else value.normalize(numbers.QUANTIZE)
 
     def figures(self) -> dict[str, Decimal]:
         """min, lower quartile, median, upper quartile, max and mean of the totals (empty if none)."""
