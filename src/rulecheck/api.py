@@ -103,6 +103,19 @@ class Ruleset:
         return evaluate(self.compiled, self.validate(facts), explain=explain, all_rows=all_rows,
                         sources=self.sources)
 
+    def __reduce__(self):
+        """Pickled without its compiled closures (which cannot be pickled): the checked program they
+        come from, compiled again when unpickled, so a Ruleset can be sent to a process pool's workers."""
+        if self.checked is None:
+            raise TypeError("a Ruleset made without its checked program cannot be pickled: make it with "
+                            "rulecheck.load or rulecheck.loads")
+        return (_compiled_again, (self.checked, self.sources, self.warnings, self.findings))
+
+
+def _compiled_again(checked: Checked, sources: dict, warnings: tuple, findings: tuple) -> Ruleset:
+    """An unpickled Ruleset: the same checked program and findings, compiled in this process."""
+    return Ruleset(checked.program, compile_program(checked), sources, warnings, findings, checked)
+
 
 def ruleset_from(analysis: Analysis) -> Ruleset:
     """The analysed file, ready to score; raises RuleFileError if it cannot be compiled.

@@ -21,6 +21,19 @@ class Severity(str, enum.Enum):
     WARNING = "warning"
 
 
+# A name, a value or a source line shown in a message may hold control characters (a facts key
+# "\x1b]0;…\x07" from a hostile file): printed as they are, they would drive the terminal (move the cursor,
+# rewrite the title, hide text). Each is shown as its Unicode control picture (␛, ␀; � for the C1 controls),
+# one column wide like what it replaces, so a caret under an excerpt stays aligned. Tabs and line breaks stay.
+CONTROL_PICTURES = ({code: 0x2400 + code for code in range(0x20) if chr(code) not in "\t\n"}
+                    | {0x7F: 0x2421} | dict.fromkeys(range(0x80, 0xA0), 0xFFFD))
+
+
+def printable(text: str) -> str:
+    """`text` with its control characters shown as pictures, safe to print on a terminal."""
+    return text.translate(CONTROL_PICTURES)
+
+
 @attrs.frozen
 class Diagnostic:
     """A finding: what is wrong (code, message), where (span, or a facts path), and how to fix it."""
@@ -57,7 +70,7 @@ class Diagnostic:
             lines.extend(f"        {line}" for line in self.example)
         if self.hint:
             lines.append(f"  = hint: {self.hint}")
-        return "\n".join(lines)
+        return printable("\n".join(lines))
 
     def to_dict(self) -> dict[str, object]:
         data: dict[str, object] = {
@@ -110,6 +123,16 @@ class RulecheckError(Exception):
 
     def render(self) -> str:
         return render_all(self.diagnostics, self.sources)
+
+    def __reduce__(self):
+        # pickle's default calls cls(*self.args), and args holds the rendered text, not the diagnostics:
+        # rebuild without __init__, then restore the attributes (diagnostics, sources, a subclass's own).
+        # An error raised in a process pool's worker then reaches the parent (instead of hanging Pool.map).
+        return (_unpickled_error, (type(self), self.args), self.__dict__)
+
+
+def _unpickled_error(cls: type[RulecheckError], args: tuple) -> RulecheckError:
+    return cls.__new__(cls, *args)  # BaseException.__new__ sets args; pickle then restores __dict__
 
 
 class InputFileError(RulecheckError):
