@@ -833,3 +833,11 @@ def test_every_failing_indicator_is_reported_at_once():
 def test_huge_values_in_explanations_are_shown_in_scientific_notation():
     rs = leaf("formula: min(a / b, 5)", points=5, inputs="a: number\nb: number")
     assert explain(rs, {"a": D("1E+30"), "b": D("1E-30")}) == ("min(a ÷ b, 5) = min(1E+30 ÷ 1E-30, 5) = 5",)
+
+
+@pytest.mark.parametrize("text, shown", [("1E-30", "1E-30"), ("1E-999999999", "1E-999999999"),
+                                         ("-2.5E-7", "-2.5E-7"), ("0.0000015", "0.000002…"),
+                                         ("0.000001", "0.000001")])
+def test_a_tiny_number_is_shown_in_exponent_form_without_writing_its_zeros(text, shown):
+    from rulecheck.syntax.printer import format_number
+    assert format_number(D(text)) == shown

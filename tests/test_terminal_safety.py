@@ -35,3 +35,24 @@ def test_a_rule_line_with_escapes_keeps_its_caret_under_the_character(tmp_path):
     assert lines[0].endswith("error[E102]: unexpected character '␛'")
     assert lines[1:3] == ["    3 | indicator X␛]0;t␇ (5):", "      |            ^"]
     assert "\x1b" not in result.output and "\x07" not in result.output
+
+
+@pytest.mark.parametrize("where", ["indicator", "description", "import"])
+def test_a_control_character_inside_quotes_is_refused_where_it_stands(tmp_path, where):
+    text = {"indicator": 'indicator "X\x1b]0;t\x07" (10):\n',
+            "description": 'indicator X (10):\n'}.get(where, 'import "a\x1b.rules"\nindicator X (10):\n')
+    lines = ['framework "f"', "total 10", "rounding 2 decimals half-up", "", "inputs:",
+             '    a: bool "a\x1b[2J"' if where == "description" else '    a: bool "a"', ""]
+    path = tmp_path / "x.rules"
+    path.write_text("\n".join(lines) + "\n" + text + "    checklist:\n        a → 10\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    assert "error[E114]: a control character (␛, U+001B) inside quotes" in result.output
+    line = {"indicator": 8, "description": 6, "import": 8}[where]
+    assert f"x.rules:{line}:" in result.output
+    assert "\x1b" not in result.output
+    # the score table never gets to print it: scoring stops at the rule file's error
+    facts = tmp_path / "f.yaml"
+    facts.write_text("a: true\n", encoding="utf-8")
+    scored = CliRunner().invoke(main, ["score", str(path), str(facts)])
+    assert scored.exit_code != 0 and "\x1b" not in scored.output

@@ -21,7 +21,7 @@ from lark.exceptions import (
 from lark.indenter import DedentError
 
 from .. import numbers
-from ..diagnostics import Diagnostic, error
+from ..diagnostics import Diagnostic, error, printable
 from ..language import ARITHMETIC, COMPARISONS
 from ..source import Source, Span
 from . import ast
@@ -38,6 +38,7 @@ PARSE_LOCK = threading.Lock()
 # The deepest nesting of groups, operators, comparisons, `not`, minus signs and function calls a file
 # may have (E113): every later stage (check, compile, prove, the layout) walks the tree recursively.
 MAX_NESTING = 100
+CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # C0 but the tab, DEL, C1
 NESTING_RULES = frozenset({"group", "binary", "negate", "compare", "partial_condition", "and_", "or_", "not_",
                            "call"})
 # `rounding N decimals`: N from 0 to MAX_DECIMALS (E112).
@@ -185,7 +186,7 @@ class ToAst(Transformer):
         return kinds[type(item)], item
 
     def import_stmt(self, meta, path):
-        return ast.Import(path[1:-1], self._span(meta))
+        return ast.Import(self._quoted(path), self._span(meta))
 
     def framework_stmt(self, meta, name):
         return "name", ast.Setting(name, self._span(meta))
@@ -221,7 +222,7 @@ class ToAst(Transformer):
 
     def input_decl(self, meta, name, type_spec, domain, description):
         low, high, exclusive = domain if domain else (None, None, False)
-        return ast.InputDecl(name, type_spec, low, high, description and description[1:-1], self._span(meta),
+        return ast.InputDecl(name, type_spec, low, high, description and self._quoted(description), self._span(meta),
                              low_exclusive=exclusive)
 
     def domain(self, meta, low, high):
@@ -231,7 +232,7 @@ class ToAst(Transformer):
         return low, high, True
 
     def let_stmt(self, meta, name, type_spec, _eq, expr, description):
-        return ast.Let(name, expr, type_spec, description and description[1:-1], self._span(meta))
+        return ast.Let(name, expr, type_spec, description and self._quoted(description), self._span(meta))
 
     @staticmethod
     def _type(kind: str) -> Callable[..., ast.TypeSpec]:
@@ -442,8 +443,21 @@ class ToAst(Transformer):
         return ast.Not(operand, self._span(meta))
 
     def name(self, meta, token):
-        text = str(token)
-        return text[1:-1] if token.type == "STRING" else text
+        return self._quoted(token) if token.type == "STRING" else str(token)
+
+    def _quoted(self, token: Token) -> str:
+        """The text between a string's quotes; a control character in it (an escape sequence that would
+        drive the terminal every report prints it on) is an error at the character."""
+        text = str(token)[1:-1]
+        bad = CONTROL.search(text)
+        if bad is not None:
+            shown = printable(bad.group())
+            raise AstError(error(
+                "E114", f"a control character ({shown}, U+{ord(bad.group()):04X}) inside quotes",
+                Span.point(self.file, token.line, token.column + 1 + bad.start()),
+                "delete it: names, descriptions and paths are plain text (it often comes from copying "
+                "from a terminal or a corrupted file)"))
+        return text
 
 
 # A number with thousands separators: a head of 1 to 3 digits not starting with 0, then groups of

@@ -34,6 +34,8 @@ def format_number(value: numbers.Number) -> str:
         return str(value.normalize(context)) if value.is_finite() else str(value)  # 1E+40, NaN
     if value == value.to_integral_value(context=context):
         return str(value.quantize(Decimal(1), context=context))
+    if value.adjusted() < -SHOWN_DECIMALS:  # 1E-30 (and 1E-999999999 without writing its billion zeros)
+        return str(value.normalize(context))
     text = format(value.normalize(context), "f")
     decimals = text.split(".")[1]
     if len(decimals) > SHOWN_DECIMALS:
