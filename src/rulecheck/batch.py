@@ -128,12 +128,16 @@ class Summary:
 
     def quantile(self, fraction: Decimal) -> Decimal:
         """Linear interpolation between the closest ranks (Excel's QUARTILE.INC), exact."""
-        position = numbers.multiply(Decimal(self.scored - 1), fraction)  # exact, whatever the caller's context
+        # exact, whatever the caller's context: ranks × a quarter and the totals' steps always terminate
+        position = numbers.multiply(Decimal(self.scored - 1), fraction)
+        assert isinstance(position, Decimal)
         below = int(position)
         above = min(below + 1, self.scored - 1)
         low, high = self.totals[below], self.totals[above]
         between = numbers.multiply(numbers.subtract(high, low), numbers.subtract(position, Decimal(below)))
-        return self._tidy(numbers.add(low, between))
+        value = numbers.add(low, between)
+        assert isinstance(value, Decimal)
+        return self._tidy(value)
 
     @property
     def mean(self) -> Decimal:

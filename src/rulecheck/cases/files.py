@@ -68,7 +68,7 @@ def too_deep(text: str, name: str) -> Span | None:
             depth += 1
             if depth > MAX_NESTING:
                 mark = event.start_mark
-                return Span.point(name, mark.line + 1, mark.column + 1)
+                return Span.point(name, mark.line + 1, mark.column + 1) if mark else Span.point(name, 1, 1)
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
     return None

@@ -454,7 +454,7 @@ class ToAst(Transformer):
             shown = printable(bad.group())
             raise AstError(error(
                 "E114", f"a control character ({shown}, U+{ord(bad.group()):04X}) inside quotes",
-                Span.point(self.file, token.line, token.column + 1 + bad.start()),
+                Span.point(self.file, token.line or 1, (token.column or 1) + 1 + bad.start()),
                 "delete it: names, descriptions and paths are plain text (it often comes from copying "
                 "from a terminal or a corrupted file)"))
         return text
