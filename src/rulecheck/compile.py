@@ -9,7 +9,8 @@ eval/exec of rule text.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import Decimal, Inexact
+from operator import itemgetter
 
 import attrs
 
@@ -138,15 +139,16 @@ class Compiler:
         return self.checked.inputs_read(expr)
 
     def composite(self, indicator: ast.Indicator, parts):
-        scorers = [(part, score) for part, score, _ in parts]
+        scorers = [(part, part.points, score) for part, score, _ in parts]
 
         def score(env):
-            total = ZERO
-            for part, part_score in scorers:
+            values = []
+            for part, most, part_score in scorers:
                 value = part_score(env)
-                check_range(value, part.points, part.name, part.span)
-                total = numbers.add(total, value)
-            return total
+                if value < 0 or value > most:  # the test of check_range, without a call per part
+                    check_range(value, most, part.name, part.span)
+                values.append(value)
+            return numbers.total(values)
 
         def explain(env, all_rows=False):
             lines = []
@@ -179,10 +181,11 @@ class Compiler:
 
     def rule_Formula(self, rule: ast.Formula, name, points, span):
         score = self.expr(rule.expr)
+        text = format_expr(rule.expr)  # the rule's text, shown once per explanation: written once
 
         def explain(env, all_rows=False):
             return tuple(self.where([rule.expr], env)) + (
-                Step(f"{format_expr(rule.expr)} = {format_expr(rule.expr, env, self.kinds)} = "
+                Step(f"{text} = {format_expr(rule.expr, env, self.kinds)} = "
                      f"{format_number(score(env))}", rule.span),)
 
         return score, explain
@@ -215,10 +218,16 @@ class Compiler:
                                     "add an 'otherwise' row, or a row that covers this value" if subject is not None
                                     else "add an 'otherwise' row, or a row for this department's case"))
 
-        def score(env):
-            return row_points[matching(env)](env)
+        row_values = [literal(b.points) for b in rule.bands]
+        if all(value is not None for value in row_values):
+            def score(env):
+                return row_values[matching(env)]  # every row's points a number: no call for them
+        else:
+            def score(env):
+                return row_points[matching(env)](env)
 
         show_subject = self.shown(subject) if subject is not None else None
+        rows = [format_band(band, subject) for band in rule.bands]
 
         def explain(env, all_rows=False):
             chosen = matching(env)
@@ -227,7 +236,7 @@ class Compiler:
             if subject is not None:
                 lines.append(Step(show_subject(env), rule.span))
             for index, band in enumerate(rule.bands if all_rows else rule.bands[:chosen + 1]):
-                row = format_band(band, subject)
+                row = rows[index]
                 if index > chosen:
                     lines.append(Step(f"band {index + 1}: {row}   not tried", band.span))
                     continue
@@ -241,16 +250,23 @@ class Compiler:
     def rule_Checklist(self, rule: ast.Checklist, name, points, span):
         items = [(self.expr(i.condition), self.expr(i.points), i) for i in rule.items]
 
-        def score(env):
-            return numbers.total([points(env) for condition, points, _ in items if condition(env)])
+        numbered = [(condition, literal(item.points)) for condition, _, item in items]
+        if all(value is not None for _, value in numbered):
+
+            def score(env):  # every item's points a number: no call for them
+                return numbers.total([value for condition, value in numbered if condition(env)])
+        else:
+            def score(env):
+                return numbers.total([points(env) for condition, points, _ in items if condition(env)])
+
+        shown_items = [(format_expr(item.condition), is_plain_bool(item.condition)) for item in rule.items]
 
         def explain(env, all_rows=False):
             lines = self.where([i.condition for i in rule.items], env)
-            for condition, points, item in items:
+            for (condition, points, item), (shown, plain) in zip(items, shown_items):
                 earned = condition(env)
-                shown = format_expr(item.condition)
-                filled = format_expr(item.condition, env, self.kinds)
-                detail = f"   [{filled}]" if filled != shown and not is_plain_bool(item.condition) else ""
+                filled = shown if plain else format_expr(item.condition, env, self.kinds)
+                detail = f"   [{filled}]" if filled != shown else ""
                 mark = "✓" if earned else "✗"
                 value = format_number(points(env)) if earned else "0"
                 lines.append(Step(f"{mark} {shown} → +{value}{detail}", item.span))
@@ -267,6 +283,7 @@ class Compiler:
             threshold = self.expr(step.threshold) if step.threshold is not None else None
             steps.append((amount, quantity, unit, threshold, step))
         show_quantity = {id(step): self.shown(step.quantity) for step in rule.steps}
+        deduct_text = {id(step): format_deduct(step) for step in rule.steps}
         floor = self.expr(rule.floor) if rule.floor is not None else (lambda env: ZERO)
         floor_span = rule.floor.span if rule.floor is not None else rule.span
 
@@ -293,7 +310,7 @@ class Compiler:
             lines = self.where([e for s in rule.steps for e in (s.quantity, s.threshold) if e is not None], env)
             lines.append(Step(f"start at {format_number(points)}", span))
             for (_amount, quantity, unit, threshold, step), minus in zip(steps, deducted(env)):
-                text = (f"{format_deduct(step)}: {show_quantity[id(step)](env)}, "
+                text = (f"{deduct_text[id(step)]}: {show_quantity[id(step)](env)}, "
                         f"{format_number(units(env, quantity, unit, threshold, step))} unit(s) → "
                         f"−{format_number(minus)}")
                 lines.append(Step(text, step.span))
@@ -310,9 +327,10 @@ class Compiler:
         value = self.expr(expr)
         computed = not isinstance(expr, (ast.Ref, ast.Number, ast.GradeValue))
         kind = self.display_kind(expr)
+        text = format_expr(expr)
 
         def show(env):
-            line = f"{format_expr(expr)} = {format_expr(expr, env, self.kinds)}"
+            line = f"{text} = {format_expr(expr, env, self.kinds)}"
             return line + (f" = {format_value(value(env), kind)}" if computed else "")
 
         return show
@@ -328,15 +346,14 @@ class Compiler:
         return lambda env: value
 
     def expr_Ref(self, expr: ast.Ref) -> Fn:
-        name = expr.name
-        return lambda env: env[name]
+        return itemgetter(expr.name)  # env[name] in one C call (Env's __missing__ computes a let)
 
     def expr_GradeValue(self, expr: ast.GradeValue) -> Fn:
         value = expr.value
         return lambda env: value
 
     def expr_TotalScore(self, expr: ast.TotalScore) -> Fn:
-        return lambda env: env[TOTAL_KEY]
+        return itemgetter(TOTAL_KEY)
 
     def expr_Negate(self, expr: ast.Negate) -> Fn:
         operand, negate = self.expr(expr.operand), numbers.negate
@@ -354,34 +371,59 @@ class Compiler:
 
     def expr_BoolOp(self, expr: ast.BoolOp) -> Fn:
         operands, connective = [self.expr(o) for o in expr.operands], CONNECTIVES[expr.op].apply
-        return lambda env: connective(o(env) for o in operands)
+        if connective is all:  # the loop `all` and `any` mean (from the left, stopping at the first
+            def conjunction(env):  # false or true operand), without a generator per call
+                for operand in operands:
+                    if not operand(env):
+                        return False
+                return True
+            return conjunction
+        assert connective is any
+
+        def disjunction(env):
+            for operand in operands:
+                if operand(env):
+                    return True
+            return False
+
+        return disjunction
 
     def expr_Binary(self, expr: ast.Binary) -> Fn:
         left, right = self.expr(expr.left), self.expr(expr.right)
-        compute = ARITHMETIC[expr.op].apply
-        if expr.op != "/":
-            return lambda env: compute(left(env), right(env))
+        operation = ARITHMETIC[expr.op].apply
+        # a number written in the rule (× 6, ÷ 25%): its value, without a call for it
+        number = literal(expr.right) or None  # (not 0: a zero divisor is reported)
+        if expr.op != "/" or number is not None:
+            return exactly(operation, left, right, number=number)
         divisor_text = format_expr(expr.right)
         kinds = self.kinds
 
-        def divide(env):
-            denominator = right(env)
-            if denominator == 0:
-                filled = format_expr(expr.right, env, kinds)
-                plain = isinstance(expr.right, (ast.Ref, ast.Number))  # a name: its value is the 0
-                shown = f"'{divisor_text}' is 0" if plain else f"'{divisor_text}' = {filled} = 0"
-                raise EvalFailure(error("E601", f"division by zero: {shown}", expr.span,
-                                        "check the facts it reads, or score the zero case with bands first"))
-            return compute(left(env), denominator)
+        def zero_divisor(env) -> EvalFailure:
+            filled = format_expr(expr.right, env, kinds)
+            plain = isinstance(expr.right, (ast.Ref, ast.Number))  # a name: its value is the 0
+            shown = f"'{divisor_text}' is 0" if plain else f"'{divisor_text}' = {filled} = 0"
+            return EvalFailure(error("E601", f"division by zero: {shown}", expr.span,
+                                     "check the facts it reads, or score the zero case with bands first"))
 
-        return divide
+        return exactly(operation, left, right, zero_divisor)
 
     def expr_Compare(self, expr: ast.Compare) -> Fn:
         operands = [self.expr(o) for o in expr.operands]
         tests = [COMPARISONS[op].apply for op in expr.ops]
         if len(tests) == 1:
             test, left, right = tests[0], operands[0], operands[1]
+            threshold = literal(expr.operands[1])
+            if threshold is not None:  # a number: its value, not a call for it
+                return lambda env: test(left(env), threshold)
             return lambda env: test(left(env), right(env))
+        if len(tests) == 2:  # a band's range (90% ≤ x < 95%): every operand computed, then tested
+            (first, second), (low, middle, high) = tests, operands
+
+            def between(env):
+                a, b, c = low(env), middle(env), high(env)
+                return first(a, b) and second(b, c)
+
+            return between
 
         def chain(env):
             values = [o(env) for o in operands]
@@ -399,6 +441,37 @@ class Compiler:
             first, second = args
             return lambda env: apply((first(env), second(env)))
         return lambda env: apply([a(env) for a in args])
+
+
+def exactly(operation, left: Fn, right: Fn, zero_divisor: Callable[[dict], EvalFailure] | None = None,
+            number: Decimal | None = None) -> Fn:
+    """The closure of `left operation right` (numbers.add, subtract, multiply or divide), the choice
+    between numbers' two paths inlined (one Python call less per operation). A quotient
+    (`zero_divisor` given) computes its divisor first and fails with zero_divisor(env) when it is 0;
+    `number` is the value of `right` when the rule writes it as a number."""
+    decimal_operation, exact_operation = numbers.PATHS[operation]
+
+    def compute(env):
+        if number is not None:
+            a, b = left(env), number
+        elif zero_divisor is None:
+            a, b = left(env), right(env)
+        else:
+            b = right(env)
+            if b == 0:
+                raise zero_divisor(env)
+            a = left(env)
+        try:  # two decimals: one C call; a Ratio (TypeError) or an inexact result: on fractions
+            return decimal_operation(a, b)
+        except (Inexact, TypeError):
+            return exact_operation(a, b)
+
+    return compute
+
+
+def literal(expr) -> Decimal | None:
+    """The value of a number written in the rule text (95%, 6), else None."""
+    return expr.value if isinstance(expr, ast.Number) else None
 
 
 def rule_conditions(rule: ast.Bands, rows: int) -> list:

@@ -13,6 +13,8 @@ from .runtime import TOTAL_KEY, Env, EvalFailure, check_range, scoring_failure
 from .syntax import ast
 from .syntax.printer import format_condition, format_number
 
+ZERO = numbers.ZERO
+
 
 def evaluate(compiled: Compiled, facts: dict, *, explain: bool = True, all_rows: bool = False,
              sources=None) -> Result:
@@ -38,16 +40,18 @@ def evaluate(compiled: Compiled, facts: dict, *, explain: bool = True, all_rows:
 
 def _node(item, env, compiled: Compiled, explainer, failures: list) -> NodeResult:
     """The node's result; `explainer` (None for scores only) gives a leaf's explanation."""
-    if isinstance(item, CompiledGroup):
+    if type(item) is CompiledGroup:
+        group = item.group
         children = tuple([_node(c, env, compiled, explainer, failures) for c in item.children])
         score = numbers.total([c.score for c in children])
-        assert isinstance(score, Decimal)  # a sum of rounded scores terminates
-        return NodeResult(item.group.name, "group", item.group.points, score, children, (), item.group.span)
+        assert type(score) is Decimal  # a sum of rounded scores terminates
+        return NodeResult(group.name, "group", group.points, score, children, (), group.span)
     indicator = item.indicator
     try:
         raw = item.score(env)
         score = compiled.rounding.leaf(raw, indicator)
-        check_range(score, indicator.points, indicator.name, indicator.span)
+        if score < ZERO or score > indicator.points:  # the test of check_range, without a call per leaf
+            check_range(score, indicator.points, indicator.name, indicator.span)
         lines = explainer(item) if explainer else ()
     except (EvalFailure, ArithmeticError) as exc:
         failures.append(scoring_failure(exc, indicator))

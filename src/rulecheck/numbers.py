@@ -33,7 +33,7 @@ from decimal import (
     Overflow,
 )
 from fractions import Fraction
-from functools import cache, reduce
+from functools import cache, partial, reduce
 from math import gcd
 from typing import final
 
@@ -108,11 +108,10 @@ class Ratio:
 
     def _compare(self, other) -> int | None:
         if type(other) is Decimal:
-            if not other.is_finite():
-                if other.is_nan():
-                    return None
-                return -1 if other > 0 else 1
-            p, q = other.as_integer_ratio()
+            try:
+                p, q = other.as_integer_ratio()
+            except (OverflowError, ValueError):  # ±∞ (a bound of the prover's intervals), or NaN
+                return None if other.is_nan() else -1 if other > 0 else 1
         elif type(other) is Ratio or isinstance(other, (int, Fraction)):
             p, q = other.numerator, other.denominator
         else:
@@ -189,9 +188,13 @@ def _number(numerator: int, denominator: int) -> Number:
         denominator //= common
     if denominator == 1:
         return Decimal(numerator)
-    # it terminates iff the denominator divides a power of ten, 10^bits being one large enough
-    if pow(10, denominator.bit_length(), denominator):
-        return _ratio(numerator, denominator)
+    # it terminates iff the denominator divides a power of ten, 10^bits being one large enough (a
+    # power computed outright is quicker than pow's modular one for the denominators of scores)
+    bits = denominator.bit_length()
+    if (10 ** bits % denominator if bits <= _SMALL_BITS else pow(10, bits, denominator)):
+        ratio = _new(Ratio)  # _ratio(numerator, denominator), without the call
+        ratio.numerator, ratio.denominator = numerator, denominator
+        return ratio
     twos = (denominator & -denominator).bit_length() - 1
     rest, fives = denominator >> twos, 0
     while rest > 1:
@@ -199,6 +202,10 @@ def _number(numerator: int, denominator: int) -> Number:
         fives += 1
     places = max(twos, fives)  # n / (2^a 5^b) = n · 2^(p−a) 5^(p−b) / 10^p
     return Decimal(numerator * 2 ** (places - twos) * 5 ** (places - fives)).scaleb(-places, QUANTIZE)
+
+
+_new = object.__new__
+_SMALL_BITS = 256
 
 
 def _beside_infinity(operation, a, b) -> Number:
@@ -219,26 +226,27 @@ _add, _subtract, _multiply, _divide = EXACT.add, EXACT.subtract, EXACT.multiply,
 Operation = Callable[[Number, Number], Number]
 
 
-def _on_fractions(decimal_operation, combine: Callable[[int, int, int, int], tuple[int, int]]) -> Operation:
-    """The operation on whole numbers: a/b ∘ c/d from combine(a, b, c, d) = (numerator, denominator)."""
-    def operation(a: Number, b: Number) -> Number:
-        try:
-            n1, d1 = _parts(a)
-            n2, d2 = _parts(b)
-        except (OverflowError, ValueError):
-            return _beside_infinity(decimal_operation, a, b)
-        return _number(*combine(n1, d1, n2, d2))
-    return operation
+def _on_fractions(decimal_operation, a: Number, b: Number) -> Number:
+    """a ∘ b on whole numbers, a/b ∘ c/d, in one call, ∘ being the one decimal_operation (_add …)
+    computes: the exact path of the four operations, for a Ratio and where the decimal one would round."""
+    try:
+        n1, d1 = (a.numerator, a.denominator) if type(a) is Ratio else _parts(a)
+        n2, d2 = (b.numerator, b.denominator) if type(b) is Ratio else _parts(b)
+    except (OverflowError, ValueError):
+        return _beside_infinity(decimal_operation, a, b)
+    if decimal_operation is _add:
+        return _number(n1 * d2 + n2 * d1, d1 * d2)
+    if decimal_operation is _subtract:
+        return _number(n1 * d2 - n2 * d1, d1 * d2)
+    if decimal_operation is _multiply:
+        return _number(n1 * n2, d1 * d2)
+    return _number(n1 * d2, d1 * n2) if n2 > 0 else _number(-n1 * d2, -d1 * n2)  # never 0: the caller reports that
 
 
-def _quotient(n1: int, d1: int, n2: int, d2: int) -> tuple[int, int]:
-    return (n1 * d2, d1 * n2) if n2 > 0 else (-n1 * d2, -d1 * n2)
-
-
-add_exact = _on_fractions(_add, lambda n1, d1, n2, d2: (n1 * d2 + n2 * d1, d1 * d2))
-subtract_exact = _on_fractions(_subtract, lambda n1, d1, n2, d2: (n1 * d2 - n2 * d1, d1 * d2))
-multiply_exact = _on_fractions(_multiply, lambda n1, d1, n2, d2: (n1 * n2, d1 * d2))
-divide_exact = _on_fractions(_divide, _quotient)  # the divisor is never 0: the caller reports that
+add_exact: Operation = partial(_on_fractions, _add)
+subtract_exact: Operation = partial(_on_fractions, _subtract)
+multiply_exact: Operation = partial(_on_fractions, _multiply)
+divide_exact: Operation = partial(_on_fractions, _divide)
 
 
 def _exactly(decimal_operation, exact_operation: Operation, doc: str) -> Operation:
@@ -260,6 +268,11 @@ subtract = _exactly(_subtract, subtract_exact, "a − b, exactly.")
 multiply = _exactly(_multiply, multiply_exact, "a × b, exactly.")
 divide = _exactly(_divide, divide_exact, "a ÷ b, exactly (b ≠ 0: a zero divisor is the caller's to report).")
 
+# Each operation's two paths, for compiled closures that inline the choice between them (one Python
+# call less per operation): operation → (decimal operation in EXACT, operation on fractions).
+PATHS: dict[Operation, tuple[Callable, Operation]] = {
+    add: (_add, add_exact), subtract: (_subtract, subtract_exact),
+    multiply: (_multiply, multiply_exact), divide: (_divide, divide_exact)}
 
 def negate(a: Number) -> Number:
     """−a, exactly (the unary minus of a Decimal would round to the caller's context)."""
@@ -272,9 +285,9 @@ def absolute(a: Number) -> Number:
 
 
 def total(values) -> Number:
-    """The exact sum of the values (0 for none)."""
+    """The exact sum of the values (0 for none), added from the left."""
     values = values if type(values) in (list, tuple) else tuple(values)
-    try:
+    try:  # decimals: one C call each, unless a sum needs rounding (then, or for a Ratio, exactly)
         return reduce(_add, values, ZERO)
     except (Inexact, TypeError):
         start: Number = ZERO
@@ -290,16 +303,22 @@ def is_integral(value: Number) -> bool:
 def round_to(value: Number, decimals: int, mode: str = ROUND_HALF_UP) -> Decimal:
     """The value rounded to `decimals` places by one of decimal's rounding modes: the single rounding
     of a score. Never −0 (a raw −0.001 rounds to 0.00)."""
-    if type(value) is Ratio:
-        rounded = _round_fraction(value, decimals, mode)
-    else:
-        rounded = value.quantize(_quantum(decimals), rounding=mode, context=QUANTIZE)
-    return rounded if rounded else rounded.copy_abs()
+    return rounder(decimals, mode)(value)
 
 
 @cache
-def _quantum(decimals: int) -> Decimal:
-    return Decimal(1).scaleb(-decimals)
+def rounder(decimals: int, mode: str = ROUND_HALF_UP) -> Callable[[Number], Decimal]:
+    """round_to(·, decimals, mode) as one function, its quantum found once (the rounding of leaves)."""
+    quantum = Decimal(1).scaleb(-decimals)
+
+    def rounded(value: Number) -> Decimal:
+        if type(value) is Ratio:
+            result = _round_fraction(value, decimals, mode)
+        else:
+            result = value.quantize(quantum, mode, QUANTIZE)  # positional arguments: quicker
+        return result if result else result.copy_abs()
+
+    return rounded
 
 
 def to_integral(value: Number, mode: str) -> Decimal:

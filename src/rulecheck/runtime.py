@@ -93,12 +93,19 @@ class Rounding:
     decimals: int
     mode: str  # one of decimal's ROUND_* constants
     span: Span | None = None  # the `rounding` line, cited when a score is rounded
+    # numbers.round_to(·, decimals, mode), found once
+    rounded: Callable[[numbers.Number], Decimal] = attrs.field(
+        init=False, eq=False, repr=False,
+        default=attrs.Factory(lambda self: numbers.rounder(self.decimals, self.mode), takes_self=True))
 
     def leaf(self, raw, indicator) -> Decimal:
         """The leaf's score rounded as declared, after checking the raw score can be rounded at all
         (a value with more digits than any score is far outside the indicator's points)."""
         try:
-            return numbers.round_to(raw, self.decimals, self.mode)
+            return self.rounded(raw)
         except ArithmeticError:
             check_range(raw, indicator.points, indicator.name, indicator.span)
             raise
+
+    def __reduce__(self):
+        return (Rounding, (self.decimals, self.mode, self.span))  # its function is found again
