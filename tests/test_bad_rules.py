@@ -168,4 +168,5 @@ def test_check_command_on_an_unreadable_rule_file_is_a_usage_error(tmp_path):
     path.write_bytes('framework "Évaluation"\n'.encode("latin-1"))
     result = invoke("check", str(path))
     assert result.exit_code == 2
-    assert result.stderr == f"{path}: error[E001]: the rule file is not UTF-8 text\n"
+    assert result.stderr == (f"{path}: error[E001]: the rule file is not UTF-8 text\n"
+                             "  = hint: save it as UTF-8 (in Notepad or WPS: 另存为, encoding UTF-8)\n")

@@ -21,9 +21,11 @@ import pytest
 from click.testing import CliRunner
 
 import rulecheck
+from rulecheck import atomic
+from rulecheck.atomic import TEMPORARY_SUFFIX
 from rulecheck.batch import Scored, Tally, score_departments, summarize
 from rulecheck.cli import main
-from rulecheck.report import batch_writer, html, output, render_batch
+from rulecheck.report import batch_writer, html, render_batch
 from rulecheck.report.rows import RowWriter
 
 RULES = """\
@@ -59,7 +61,7 @@ def batch(tmp_path) -> Path:
 
 
 def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.endswith(output.TEMPORARY_SUFFIX))
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(TEMPORARY_SUFFIX))
 
 
 # ---- never over a file that is read -----------------------------------------------------------------
@@ -226,7 +228,7 @@ def test_a_folder_that_refuses_the_temporary_file_is_a_message(rules, batch, tmp
     def refused(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(output.tempfile, "mkstemp", refused)
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", refused)
     result = score(rules, batch, "--output", tmp_path / "scores.csv")
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "error[E010]: cannot write" in result.stderr and "Permission denied" in result.stderr

@@ -445,7 +445,7 @@ def test_a_missing_file_exits_2(here):
     (here / "old.rules").write_text(BASE, encoding="utf-8")
     result = run("old.rules", "nowhere.rules")
     assert result.exit_code == 2
-    assert "nowhere.rules: error[E001]: cannot read rule file: No such file or directory" in result.stderr
+    assert "nowhere.rules: error[E001]: cannot read the rule file: No such file or directory" in result.stderr
 
 
 # ---- the impact --------------------------------------------------------------------------------------------

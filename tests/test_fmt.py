@@ -460,6 +460,7 @@ def test_fmt_reports_a_file_that_is_not_utf8(tmp_path):
     result = run(path)
     assert result.exit_code == 2
     assert result.stderr == (f"{path}: error[E001]: the rule file is not UTF-8 text\n"
+                             "  = hint: save it as UTF-8 (in Notepad or WPS: 另存为, encoding UTF-8)\n"
                              "1 file: 0 reformatted, 0 unchanged, 1 with errors\n")
 
 
@@ -487,5 +488,45 @@ def test_fmt_refuses_a_pipe_or_a_device_instead_of_waiting_or_reading_forever(tm
     for path, what in ((pipe, "a pipe"), ("/dev/zero", "a device")):
         result = CliRunner().invoke(main, ["fmt", *(["--check"] if check else []), str(path)])
         assert result.exit_code == 2, result.output
-        assert f"error[E001]: cannot read rule file: it is {what}, not a regular file" in result.output
+        assert f"error[E001]: cannot read the rule file: it is {what}, not a regular file" in result.output
         assert "Traceback" not in result.output
+
+
+# ---- what fmt writes: whole or not at all ------------------------------------------------------------
+
+UNFORMATTED = MESSY
+
+
+def test_fmt_replaces_the_file_whole_keeping_its_permissions(tmp_path):
+    import os
+    path = tmp_path / "a.rules"
+    path.write_text(UNFORMATTED, encoding="utf-8")
+    os.chmod(path, 0o640)
+    result = run(path)
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8") == MESSY_CANONICAL
+    assert os.stat(path).st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.rules"]  # no temporary file left
+
+
+def test_fmt_that_cannot_write_leaves_the_file_as_it_was_and_formats_the_others(tmp_path, monkeypatch):
+    from rulecheck import atomic
+    refused, other = tmp_path / "a.rules", tmp_path / "b.rules"
+    for path in (refused, other):
+        path.write_text(UNFORMATTED, encoding="utf-8")
+    real = atomic.os.replace
+
+    def replace(source, target):
+        if Path(target).name == "a.rules":
+            raise OSError(28, "No space left on device")
+        real(source, target)
+
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    result = run(tmp_path)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert (f"{refused}: error[E012]: cannot write the rule file: No space left on device; it is left as it was"
+            in result.stderr)
+    assert refused.read_text(encoding="utf-8") == UNFORMATTED
+    assert other.read_text(encoding="utf-8") == MESSY_CANONICAL
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.rules", "b.rules"]
+    assert result.stderr.endswith("2 files: 1 reformatted, 0 unchanged, 1 with errors\n")

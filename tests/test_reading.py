@@ -169,7 +169,7 @@ def test_checking_a_device_is_a_clear_error_not_a_hang():
     code = "import sys; from rulecheck.cli import main; sys.argv = ['rulecheck', 'check', '/dev/zero']; main()"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=False)
     assert (done.returncode, done.stderr) == (
-        2, "/dev/zero: error[E001]: cannot read rule file: it is a device, not a regular file\n")
+        2, "/dev/zero: error[E001]: cannot read the rule file: it is a device, not a regular file\n")
 
 
 def test_checking_a_pipe_is_a_clear_error_not_a_hang(tmp_path):
@@ -184,7 +184,7 @@ def test_a_top_level_file_larger_than_the_limit_is_refused(tmp_path):
     path.write_text("#" * MAX_BYTES + "\n", encoding="utf-8")
     result = run("check", str(path))
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"{path}: error[E001]: cannot read rule file: it is larger than 1 MB")
+    assert result.stderr.startswith(f"{path}: error[E001]: cannot read the rule file: it is larger than 1 MB")
 
 
 def test_read_source_reads_a_regular_file_and_refuses_what_it_must(tmp_path):

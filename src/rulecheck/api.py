@@ -49,10 +49,8 @@ def analyze(path: str | Path) -> Analysis:
     """Parse, link and check a rule file from disk; raises InputFileError if it cannot be read."""
     try:
         linked = link_file(path)
-    except OSError as exc:
-        raise InputFileError.single("E001", f"cannot read rule file: {exc.strerror or exc}", path) from None
-    except UnicodeDecodeError:
-        raise InputFileError.single("E001", "the rule file is not UTF-8 text", path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError.unreadable_rules(exc, path) from None
     return _analysis(linked)
 
 

@@ -142,6 +142,15 @@ class InputFileError(RulecheckError):
     def single(cls, code: str, message: str, path: str | os.PathLike[str]) -> InputFileError:
         return cls([error(code, message, None, where=str(path))])
 
+    @classmethod
+    def unreadable_rules(cls, exc: OSError | UnicodeDecodeError, path: str | os.PathLike[str],
+                         what: str = "the rule file") -> InputFileError:
+        """E001: `what` (the rule file, or a file it imports) cannot be read, or is not UTF-8 text."""
+        if isinstance(exc, UnicodeDecodeError):
+            return cls([error("E001", f"{what} is not UTF-8 text", None,
+                              "save it as UTF-8 (in Notepad or WPS: 另存为, encoding UTF-8)", where=str(path))])
+        return cls([error("E001", f"cannot read {what}: {exc.strerror or exc}", None, where=str(path))])
+
 
 class RuleFileError(RulecheckError):
     """A rule file does not parse, names something unknown, or mixes types."""

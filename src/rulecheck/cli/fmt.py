@@ -30,11 +30,16 @@ def fmt_command(paths, check_only: bool, diff: bool) -> None:
             continue
         if not layout.changed:
             continue
-        changed += 1
         if diff:
             click.echo(layout.diff(), nl=False)
         if write:
-            layout.write()
+            try:
+                layout.write()
+            except RulecheckError as exc:  # cannot be written: the file is as it was
+                click.echo(exc.render(), err=True)
+                failed += 1
+                continue
+        changed += 1
         click.echo(f"{'reformatted' if write else 'would reformat'} {path}", err=True)
     click.echo(fmt_summary(len(files), changed, failed, write), err=True)
     sys.exit(Exit.USAGE if failed else Exit.PROBLEMS if check_only and changed else Exit.CLEAN)

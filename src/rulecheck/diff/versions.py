@@ -38,14 +38,14 @@ def load_version(spec: str) -> Version:
     name = files.name_of(path, spec)
     try:
         source = files.read(name)
-    except UnicodeDecodeError:
-        raise InputFileError.single("E001", "the rule file is not UTF-8 text", spec) from None
+    except UnicodeDecodeError as exc:
+        raise InputFileError.unreadable_rules(exc, spec) from None
     except OSError:
         raise InputFileError([_missing(spec, path, files)]) from None
     try:
         return Version(spec, analyze_text(source.text, source.name, files), files.top / name.partition(":")[2])
-    except UnicodeDecodeError:  # an import that is not UTF-8
-        raise InputFileError.single("E001", "a file it imports is not UTF-8 text", spec) from None
+    except UnicodeDecodeError as exc:  # an import that is not UTF-8
+        raise InputFileError.unreadable_rules(exc, spec, "a file it imports") from None
 
 
 def _missing(spec: str, path: str, files: GitFiles) -> Diagnostic:

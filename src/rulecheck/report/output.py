@@ -13,17 +13,15 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import stat
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
+from ..atomic import replacing
 from ..diagnostics import RulecheckError, error
 
 BINARY_FORMATS = frozenset({"xlsx"})  # bytes: written to a file (--output FILE), never to a terminal
-TEMPORARY_SUFFIX = ".part"  # a report being written: .scores.csv.1a2b3c.part beside scores.csv
 
 
 class OutputError(RulecheckError):
@@ -78,33 +76,12 @@ def open_output(output, encoding: str | None = "utf-8") -> Iterator[IO]:
         with _cannot_write(output), _open(target, encoding) as stream:
             yield stream
         return
-    with _cannot_write(output):
-        descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMPORARY_SUFFIX, dir=target.parent)
-    temporary = Path(name)
-    try:
-        with _cannot_write(output):
-            with open(descriptor, "wb") if encoding is None else \
-                    open(descriptor, "w", encoding=encoding, newline="") as stream:
-                yield stream
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.chmod(temporary, _mode(target))
-            os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    with _cannot_write(output), replacing(target, encoding) as stream:
+        yield stream
 
 
 def _open(path: Path, encoding: str | None) -> IO:
     return path.open("wb") if encoding is None else path.open("w", encoding=encoding, newline="")
-
-
-def _mode(target: Path) -> int:
-    """The permissions the report gets: those of the file it replaces, or what a new file gets."""
-    with contextlib.suppress(OSError):
-        return stat.S_IMODE(target.stat().st_mode)
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 @contextlib.contextmanager

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import attrs
 
-from ..diagnostics import InputFileError, RuleFileError
+from ..atomic import replacing
+from ..diagnostics import InputFileError, RuleFileError, error
 from ..source import Source, Span, read_bytes
 from . import ast
 from .parser import normalized_text, parse_in_order
@@ -323,7 +324,16 @@ class Layout:
         return "".join(lines)
 
     def write(self) -> None:
-        self.path.write_bytes(self.canonical.encode("utf-8"))
+        """Replace the file with the canonical text, whole or not at all; raises InputFileError (E012)
+        when it cannot be written, the file then being as it was."""
+        try:
+            with replacing(self.path, None) as stream:
+                stream.write(self.canonical.encode("utf-8"))
+        except OSError as exc:
+            raise InputFileError([error(
+                "E012", f"cannot write the rule file: {exc.strerror or exc}; it is left as it was", None,
+                "make the file and its folder writable, or run `rulecheck fmt --diff` to see the changes",
+                where=str(self.path))]) from None
 
 
 def diff_lines(text: str) -> list[str]:
@@ -340,8 +350,6 @@ def layout_file(path: str | Path) -> Layout:
     path = Path(path)
     try:
         written = read_bytes(path).decode("utf-8")  # a regular file of bounded size: never a pipe's wait
-    except OSError as exc:
-        raise InputFileError.single("E001", f"cannot read rule file: {exc.strerror or exc}", path) from None
-    except UnicodeDecodeError:
-        raise InputFileError.single("E001", "the rule file is not UTF-8 text", path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError.unreadable_rules(exc, path) from None
     return Layout(path, written, layout(written.removeprefix("\ufeff"), str(path)))
