@@ -751,3 +751,15 @@ def test_the_shipped_framework_with_the_satisfaction_bands_moved(root, tmp_path)
     assert len(rows) >= 50 and inside
     assert listed == inside
     assert lines[-1] == f"{len(inside)} of {len(rows)} departments change ({corpus})"
+
+
+def test_a_file_too_large_at_a_revision_is_refused_before_it_is_read(repository, monkeypatch):
+    from rulecheck.diff import versions
+    monkeypatch.setattr(versions, "MAX_BYTES", 100)  # BASE is larger; dept.rules (an import) is not
+    result = run("HEAD~1:rules/base.rules", "rules/base.rules")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.startswith(
+        "HEAD~1:rules/base.rules: error[E001]: cannot read the rule file: it is larger than")
+    imported = run("HEAD~1:rules/dept/dept.rules", "rules/dept/dept.rules")
+    assert imported.exit_code == 2 and "Traceback" not in imported.output
+    assert "HEAD~1:rules/dept/dept.rules:1:1: error[E007]: cannot import '../base.rules': it is larger" in imported.stderr

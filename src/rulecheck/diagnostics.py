@@ -149,7 +149,8 @@ class InputFileError(RulecheckError):
         if isinstance(exc, UnicodeDecodeError):
             return cls([error("E001", f"{what} is not UTF-8 text", None,
                               "save it as UTF-8 (in Notepad or WPS: 另存为, encoding UTF-8)", where=str(path))])
-        return cls([error("E001", f"cannot read {what}: {exc.strerror or exc}", None, where=str(path))])
+        return cls([error("E001", f"cannot read {what}: {exc.strerror or exc}", None, getattr(exc, "hint", None),
+                          where=str(path))])
 
 
 class RuleFileError(RulecheckError):

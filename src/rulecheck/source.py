@@ -153,7 +153,7 @@ def read_bytes(path: str | Path, root: str | Path | None = None, *, limit: int =
         _check_regular(opened, name, limit)
         data = file.read(limit + 1)
     if len(data) > limit:
-        raise _too_large(name, limit)
+        raise too_large(name, limit)
     return data
 
 
@@ -213,9 +213,10 @@ def _check_regular(info: os.stat_result, name: str, limit: int) -> None:
         raise ReadError("E006", errno.EINVAL, f"it is {what}, not a regular file", name,
                         "name a rule file: a .rules text file")
     if info.st_size > limit:
-        raise _too_large(name, limit)
+        raise too_large(name, limit)
 
 
-def _too_large(name: str, limit: int) -> ReadError:
+def too_large(name: str, limit: int = MAX_BYTES) -> ReadError:
+    """E007: the file `name` holds more than `limit` bytes."""
     return ReadError("E007", errno.EFBIG, f"it is larger than {limit // 1024 // 1024} MB ({limit:,} bytes)", name,
                      "a rule or facts file is a text of a few thousand lines at most: is this the right file?")

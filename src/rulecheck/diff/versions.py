@@ -13,7 +13,7 @@ import attrs
 from ..api import Analysis, analyze, analyze_text
 from ..diagnostics import Diagnostic, InputFileError, RuleFileError, error
 from ..link import Files
-from ..source import Source
+from ..source import MAX_BYTES, ReadError, Source, too_large
 
 
 @attrs.frozen
@@ -38,7 +38,7 @@ def load_version(spec: str) -> Version:
     name = files.name_of(path, spec)
     try:
         source = files.read(name)
-    except UnicodeDecodeError as exc:
+    except (UnicodeDecodeError, ReadError) as exc:
         raise InputFileError.unreadable_rules(exc, spec) from None
     except OSError:
         raise InputFileError([_missing(spec, path, files)]) from None
@@ -106,16 +106,19 @@ class GitFiles(Files):
         mine = f"{self.revision}:"
         if not name.startswith(mine):
             return super().read(name)
-        found = self._blob(name[len(mine):])
-        if found.returncode != 0:
+        path = name[len(mine):]
+        size = self._cat(["-s"], path)
+        if size.returncode != 0:
             raise FileNotFoundError(errno.ENOENT, f"no such file in revision {self.revision}")
-        return Source(name, found.stdout.decode("utf-8-sig"))
+        if int(size.stdout) > MAX_BYTES:  # refused before it is read, as on the disk
+            raise too_large(name, MAX_BYTES)
+        return Source(name, self._cat(["blob"], path).stdout.decode("utf-8-sig"))
 
     def exists(self, name: str) -> bool:
-        return self._blob(name.partition(":")[2]).returncode == 0
+        return self._cat(["-e"], name.partition(":")[2]).returncode == 0
 
-    def _blob(self, path: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["git", "cat-file", "blob", f"{self.commit}:{path}"], cwd=self.top,
+    def _cat(self, how: list[str], path: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "cat-file", *how, f"{self.commit}:{path}"], cwd=self.top,
                               capture_output=True, check=False)
 
 
