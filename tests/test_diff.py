@@ -555,6 +555,17 @@ def test_facts_from_a_folder_and_a_single_file(here):
         "2 of 3 departments change (facts, facts/a.yaml)"]
 
 
+
+def test_a_facts_file_named_twice_is_compared_once(here):
+    (here / "old.rules").write_text(BASE, encoding="utf-8")
+    (here / "new.rules").write_text(MOVED, encoding="utf-8")
+    (here / "a.yaml").write_text(
+        "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in {**FACTS, "满意度": "92%"}.items()),
+        encoding="utf-8")
+    result = run("old.rules", "new.rules", "--facts", "a.yaml", "--facts", "./a.yaml")
+    assert result.stdout.splitlines()[-3:] == [
+        "a (a.yaml): 19.00 → 20.00 (+1.00)", "    满意: 3.00 → 4.00", "1 of 1 department change (a.yaml)"]
+
 def test_the_cases_beside_the_new_version(here):
     (here / "old.rules").write_text(BASE, encoding="utf-8")
     (here / "new.rules").write_text(MOVED, encoding="utf-8")

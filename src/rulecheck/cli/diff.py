@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -75,8 +76,11 @@ def read_corpus(versions: tuple[Version, Version], facts_paths: tuple, with_case
         names.update(checked.symbols.inputs)
     corpus = Corpus(names)
     try:
+        read: set[str] = set()
         for path in facts_paths:
-            corpus.add_facts(path)
+            if os.path.realpath(path) not in read:  # a file named twice (or by two names) is read once
+                read.add(os.path.realpath(path))
+                corpus.add_facts(path)
     except InputFileError as exc:
         fail(exc)
     new, folder = versions[1].path, cases_folder(versions[1].path)
