@@ -17,6 +17,10 @@ settings.register_profile("thorough", max_examples=300, deadline=None, derandomi
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("thorough" if os.environ.get("CI") else "fast"))
 
+# Messages are pinned in English: the tests speak English whatever the machine's locale (and so do the
+# commands they start); a test of Chinese output asks for it (--lang zh, RULECHECK_LANG=zh, speaking("zh")).
+os.environ["RULECHECK_LANG"] = "en"
+
 ROOT = Path(__file__).resolve().parents[1]
 SHENZHEN = ROOT / "rules" / "shenzhen"
 

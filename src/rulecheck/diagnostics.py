@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from .i18n import _
 from .source import Source, Span
 
 
@@ -58,7 +59,8 @@ class Diagnostic:
         return self.where or "<input>"
 
     def render(self, sources: Mapping[str, Source] | None = None) -> str:
-        head = f"{self.location()}: {self.severity.value}[{self.code}]: {self.message}"
+        label = _("error") if self.is_error else _("warning")
+        head = f"{self.location()}: {label}[{self.code}]: {self.message}"
         lines = [head]
         source = (sources or {}).get(self.span.file) if self.span is not None else None
         if source is not None and self.span is not None:
@@ -66,10 +68,10 @@ class Diagnostic:
             if excerpt:
                 lines.append(excerpt)
         if self.example:
-            lines.append("  = counterexample:")
+            lines.append("  = " + _("counterexample:"))
             lines.extend(f"        {line}" for line in self.example)
         if self.hint:
-            lines.append(f"  = hint: {self.hint}")
+            lines.append("  = " + _("hint: {hint}", hint=self.hint))
         return printable("\n".join(lines))
 
     def to_dict(self) -> dict[str, object]:
@@ -144,13 +146,14 @@ class InputFileError(RulecheckError):
 
     @classmethod
     def unreadable_rules(cls, exc: OSError | UnicodeDecodeError, path: str | os.PathLike[str],
-                         what: str = "the rule file") -> InputFileError:
-        """E001: `what` (the rule file, or a file it imports) cannot be read, or is not UTF-8 text."""
+                         imported: bool = False) -> InputFileError:
+        """E001: the rule file (or, `imported`, a file it imports) cannot be read, or is not UTF-8 text."""
         if isinstance(exc, UnicodeDecodeError):
-            return cls([error("E001", f"{what} is not UTF-8 text", None,
-                              "save it as UTF-8 (in Notepad or WPS: 另存为, encoding UTF-8)", where=str(path))])
-        return cls([error("E001", f"cannot read {what}: {exc.strerror or exc}", None, getattr(exc, "hint", None),
-                          where=str(path))])
+            message = _("a file it imports is not UTF-8 text") if imported else _("the rule file is not UTF-8 text")
+            return cls([error("E001", message, None, _("save it as UTF-8 (in Notepad or WPS: 另存为, encoding UTF-8)"),
+                              where=str(path))])
+        return cls([error("E001", _("cannot read the rule file: {reason}", reason=exc.strerror or exc), None,
+                          getattr(exc, "hint", None), where=str(path))])
 
 
 class RuleFileError(RulecheckError):

@@ -45,7 +45,7 @@ def load_version(spec: str) -> Version:
     try:
         return Version(spec, analyze_text(source.text, source.name, files), files.top / name.partition(":")[2])
     except UnicodeDecodeError as exc:  # an import that is not UTF-8
-        raise InputFileError.unreadable_rules(exc, spec, "a file it imports") from None
+        raise InputFileError.unreadable_rules(exc, spec, imported=True) from None
 
 
 def _missing(spec: str, path: str, files: GitFiles) -> Diagnostic:

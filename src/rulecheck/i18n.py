@@ -1,0 +1,113 @@
+"""The language rulecheck speaks: English messages in the source, translated through gettext catalogs.
+
+Every user-facing text is written in English where it is made, wrapped in `_()`, and translated there
+into the current language: Simplified Chinese (`zh`) or English (`en`). Placeholders are named and
+filled after translation, so a translation may move them:
+
+    _("the rule file is not UTF-8 text")
+    _("cannot import '{path}': {reason}", path=path, reason=reason)
+    ngettext("{count} department", "{count} departments", n, count=n)
+
+`N_()` only marks a text for the catalog (a table of messages built at import time, click's help),
+to be translated with `_()` when it is shown. Error codes, input names and values are never translated.
+
+The language is, in order: `set_language()` (the CLI's `--lang zh|en`), else the environment variable
+RULECHECK_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG: `zh_*` is Chinese), else English. It is
+held in a context variable, so threads and asyncio tasks of an embedding application may each speak
+their own. The catalogs are `locale/<lang>/LC_MESSAGES/rulecheck.mo` in the package, compiled from the
+`.po` files beside them (`python scripts/catalogs.py`, which needs Babel, extracts and compiles them;
+tests/test_catalogs.py fails when a message lacks its Chinese translation or a translation drops a
+placeholder).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gettext
+import os
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+
+DOMAIN = "rulecheck"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LANGUAGES = ("zh", "en")  # the first is the language the tool is made for
+ENVIRONMENT = "RULECHECK_LANG"
+
+_chosen: ContextVar[str | None] = ContextVar("rulecheck_language", default=None)
+
+
+class LanguageError(ValueError):
+    """A language rulecheck does not speak."""
+
+
+def normalize(lang: str) -> str:
+    """'zh', 'zh_CN', 'zh-Hans', 'zh_CN.UTF-8' → 'zh'; 'en', 'en_US', 'C', 'POSIX' → 'en'.
+    Raises LanguageError for another language."""
+    base = lang.strip().replace("-", "_").split(".")[0].split("@")[0].split("_")[0].lower()
+    if base in ("c", "posix"):
+        return "en"
+    if base not in LANGUAGES:
+        raise LanguageError(f"rulecheck speaks {' and '.join(LANGUAGES)}, not {lang!r}")
+    return base
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> str:
+    """The language RULECHECK_LANG names, else the locale's (zh_* → zh), else English."""
+    environ = os.environ if environ is None else environ
+    wanted = environ.get(ENVIRONMENT, "").strip()
+    if wanted:
+        with contextlib.suppress(LanguageError):
+            return normalize(wanted)
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):  # the POSIX order: the first one set decides
+        value = environ.get(variable, "").strip()
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def language() -> str:
+    """The language messages are made in now."""
+    return _chosen.get() or from_environment()
+
+
+def set_language(lang: str | None) -> None:
+    """Speak `lang` ('zh' or 'en', or a locale name such as zh_CN.UTF-8) from now on in this context;
+    None goes back to the environment's choice. Raises LanguageError for another language."""
+    _chosen.set(None if lang is None else normalize(lang))
+
+
+@contextlib.contextmanager
+def speaking(lang: str | None) -> Iterator[None]:
+    """Within the block, speak `lang` (None: the environment's choice); the language before is restored."""
+    token = _chosen.set(None if lang is None else normalize(lang))
+    try:
+        yield
+    finally:
+        _chosen.reset(token)
+
+
+@cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The catalog of `lang` (English: the messages as written)."""
+    if lang == "en":
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+
+
+def _(message: str, /, **values: object) -> str:
+    """`message` in the current language, its {placeholders} filled from `values`."""
+    text = translations(language()).gettext(message)
+    return text.format(**values) if values else text
+
+
+def ngettext(singular: str, plural: str, count: int, /, **values: object) -> str:
+    """The singular or plural form for `count`, in the current language, placeholders filled."""
+    text = translations(language()).ngettext(singular, plural, count)
+    return text.format(**values) if values else text
+
+
+def N_(message: str, /) -> str:
+    """Mark `message` for the catalog without translating it now (translate it with `_()` when shown)."""
+    return message
