@@ -74,5 +74,5 @@ def test_a_message_in_each_language_and_the_language_restored():
 
 
 def test_another_language_is_refused():
-    with pytest.raises(i18n.LanguageError, match="rulecheck speaks zh and en, not 'fr'"):
+    with pytest.raises(i18n.LanguageError, match="rulecheck speaks zh / en, not 'fr'"):
         i18n.set_language("fr")

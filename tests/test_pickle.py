@@ -54,10 +54,8 @@ def an_instance(cls: type[BaseException]) -> BaseException:
         return cls("满意度")
     if parameters == ["code", "number", "reason", "path", "hint"]:  # source.ReadError
         return cls("E007", 27, "it is larger than 1 MB", "big.rules", "split it")
-    if parameters == ["msg", "doc", "pos"]:  # a JSONDecodeError
-        return cls("nested too deep", "[[[]]]", 2)
-    if parameters == ["code", "number", "reason", "path", "hint"]:  # source.ReadError
-        return cls("E006", 22, "it is a pipe, not a regular file", "x.rules", "name a rule file")
+    if parameters == ["lang"]:  # i18n.LanguageError
+        return cls("fr")
     raise AssertionError(f"{cls.__qualname__}{inspect.signature(cls)}: add how to make one to this test")
 
 

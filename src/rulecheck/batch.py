@@ -59,6 +59,7 @@ class Scored:
     result: Result | None
     diagnostics: tuple = ()
     sources: dict = attrs.field(factory=dict, repr=False)
+    name: str | None = None  # the department's display name (a 名称/name column or field), if given
 
     @property
     def ok(self) -> bool:
@@ -73,18 +74,20 @@ def score_departments(ruleset, departments: Iterable[Department], explain: bool 
     """Score each department in turn; one that cannot be read or scored yields its diagnostics."""
     for department in departments:
         if department.errors:
-            yield Scored(department.key, department.where, None, department.errors, _sources(department))
+            yield Scored(department.key, department.where, None, department.errors, _sources(department),
+                         department.name)
             continue
         try:
             result = ruleset.evaluate(department.fact_set(), explain=explain)
         except FactsError as exc:
             yield Scored(department.key, department.where, None,
-                         tuple(_at_row(d, department.where) for d in exc.diagnostics), _sources(department))
+                         tuple(_at_row(d, department.where) for d in exc.diagnostics), _sources(department),
+                         department.name)
         except EvaluationError as exc:
             yield Scored(department.key, department.where, None,
-                         tuple(_rule_at_row(d, department.where) for d in exc.diagnostics))
+                         tuple(_rule_at_row(d, department.where) for d in exc.diagnostics), name=department.name)
         else:
-            yield Scored(department.key, department.where, result)
+            yield Scored(department.key, department.where, result, name=department.name)
 
 
 def _sources(department: Department) -> dict:

@@ -41,6 +41,13 @@ _chosen: ContextVar[str | None] = ContextVar("rulecheck_language", default=None)
 class LanguageError(ValueError):
     """A language rulecheck does not speak."""
 
+    def __init__(self, lang: str):
+        super().__init__(_("rulecheck speaks {languages}, not {lang!r}", languages=" / ".join(LANGUAGES), lang=lang))
+        self.lang = lang
+
+    def __reduce__(self):
+        return (type(self), (self.lang,))
+
 
 def normalize(lang: str) -> str:
     """'zh', 'zh_CN', 'zh-Hans', 'zh_CN.UTF-8' → 'zh'; 'en', 'en_US', 'C', 'POSIX' → 'en'.
@@ -49,7 +56,7 @@ def normalize(lang: str) -> str:
     if base in ("c", "posix"):
         return "en"
     if base not in LANGUAGES:
-        raise LanguageError(f"rulecheck speaks {' and '.join(LANGUAGES)}, not {lang!r}")
+        raise LanguageError(lang)
     return base
 
 

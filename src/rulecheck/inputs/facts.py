@@ -47,6 +47,7 @@ class FactSet:
     values: dict
     spans: dict = attrs.Factory(dict)
     source: Source | None = None
+    display_name: str | None = None  # the department's name to show (a 名称/name field), if given
 
 
 def load_facts(path: str | Path, root: str | Path | None = None) -> FactSet:

@@ -55,6 +55,7 @@ class Department:
     errors: tuple = ()
     spans: dict = attrs.field(factory=dict, repr=False)  # fact name → Span, for facts files
     source: Source | None = attrs.field(default=None, repr=False)
+    name: str | None = None  # the display name (a 名称/name column or field); the key stays the id
 
     @property
     def error(self) -> Diagnostic | None:
