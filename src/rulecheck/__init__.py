@@ -15,7 +15,7 @@ from .diagnostics import (
                           RuleFileError,
                           Severity,
 )
-from .i18n import language, set_language, speaking
+from .i18n import set_language, speaking  # rulecheck.language is the module of the language's meaning
 from .inputs.facts import FactSet, load_facts
 from .results import NodeResult, Result
 from .source import Span
@@ -23,6 +23,6 @@ from .source import Span
 __all__ = [
     "Analysis", "Diagnostic", "EvaluationError", "FactSet", "FactsError", "InputFileError", "NodeResult",
     "Result", "RuleFileError", "RulecheckError", "Ruleset", "Severity", "Span", "analyze", "analyze_text",
-    "language", "load", "load_facts", "loads", "set_language", "speaking",
+    "load", "load_facts", "loads", "set_language", "speaking",
 ]
 __version__ = "0.1.0"
