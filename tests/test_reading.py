@@ -169,7 +169,8 @@ def test_checking_a_device_is_a_clear_error_not_a_hang():
     code = "import sys; from rulecheck.cli import main; sys.argv = ['rulecheck', 'check', '/dev/zero']; main()"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=False)
     assert (done.returncode, done.stderr) == (
-        2, "/dev/zero: error[E001]: cannot read the rule file: it is a device, not a regular file\n")
+        2, "/dev/zero: error[E001]: cannot read the rule file: it is a device, not a regular file\n"
+           "  = hint: name a rule file: a .rules text file\n")
 
 
 def test_checking_a_pipe_is_a_clear_error_not_a_hang(tmp_path):
