@@ -163,10 +163,18 @@ def unmarkable() -> Iterator[str]:
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in MARKERS:
-                literal = [a for a in node.args[:2 if node.func.id == "ngettext" else 1]]
-                if not literal or not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in literal):
+                messages = node.args[:2 if node.func.id == "ngettext" else 1]
+                if not messages or not all(_extractable(a, node.func.id) for a in messages):
                     yield (f"{path.relative_to(ROOT)}:{node.lineno}: {node.func.id}() needs a plain string: "
                            "no f-string, no expression (pass values as keywords)")
+
+
+def _extractable(argument: ast.expr, marker: str) -> bool:
+    """A string literal; or, for _() and ngettext(), a name holding a message marked with N_() where
+    it was written (a table of messages). Never an f-string, a concatenation or a call."""
+    if isinstance(argument, ast.Constant):
+        return isinstance(argument.value, str)
+    return marker != "N_" and isinstance(argument, (ast.Name, ast.Attribute, ast.Subscript))
 
 
 def main(argv: list[str]) -> int:
