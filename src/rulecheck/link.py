@@ -18,6 +18,7 @@ from pathlib import Path
 import attrs
 
 from .diagnostics import Diagnostic, error
+from .i18n import _
 from .source import ReadError, Source, Span, is_absolute, project_root, read_source
 from .syntax import ast
 from .syntax.parser import parse
@@ -83,8 +84,9 @@ def _load(source: Source, linked: Linked, stack: tuple, files: Files) -> ast.Pro
     if not bases:
         if program.extends and not program.imports:  # a failed import is reported already
             for ext in program.extends:
-                linked.diagnostics.append(error("E206", f"'extend {ext.target}' needs an imported framework",
-                                                ext.span, "import the framework first: import \"framework.rules\""))
+                linked.diagnostics.append(error(
+                    "E206", _("'extend {target}' needs an imported framework", target=ext.target), ext.span,
+                    _("import the framework first: import \"framework.rules\"")))
         return program
     return merge(program, bases, linked.diagnostics)
 
@@ -96,23 +98,23 @@ def declares_nothing(program: ast.Program) -> bool:
 
 
 def _empty(file: str) -> Diagnostic:
-    return error("E110", "the file declares nothing to score: no framework, inputs, indicators or imports",
-                 Span.point(file, 1, 1), 'start with framework "NAME", total N, the inputs and the indicator '
-                 'tree; or, for a department, import "../framework.rules" and extend it')
+    return error("E110", _("the file declares nothing to score: no framework, inputs, indicators or imports"),
+                 Span.point(file, 1, 1), _('start with framework "NAME", total N, the inputs and the indicator '
+                                           'tree; or, for a department, import "../framework.rules" and extend it'))
 
 
 def _import(imp: ast.Import, importer: str, stack: tuple, linked: Linked, files: Files) -> Source | None:
     """The file `imp` names, read; None (and the reason in linked.diagnostics) if it cannot be."""
     if is_absolute(imp.path):
         linked.diagnostics.append(error(
-            "E005", f"cannot import '{imp.path}': an import path is relative to the importing file",
-            imp.span, "write the path from the importing file's folder, e.g. import \"../framework.rules\""))
+            "E005", _("cannot import '{path}': an import path is relative to the importing file", path=imp.path),
+            imp.span, _("write the path from the importing file's folder, e.g. import \"../framework.rules\"")))
         return None
     target = files.locate(importer, imp.path)
     key = os.path.realpath(target)
     if key in stack:
-        linked.diagnostics.append(error("E205", f"import cycle: '{imp.path}' imports this file again",
-                                        imp.span, "remove one of the imports"))
+        linked.diagnostics.append(error("E205", _("import cycle: '{path}' imports this file again", path=imp.path),
+                                        imp.span, _("remove one of the imports")))
         return None
     if key in linked.imported:
         linked.diagnostics.append(_imported_twice(imp, linked.imported[key]))
@@ -120,25 +122,32 @@ def _import(imp: ast.Import, importer: str, stack: tuple, linked: Linked, files:
     try:
         imported = files.read(target)
     except ReadError as exc:
-        linked.diagnostics.append(error(exc.code, f"cannot import '{imp.path}': {exc.strerror}", imp.span, exc.hint))
+        linked.diagnostics.append(error(
+            exc.code, _("cannot import '{path}': {reason}", path=imp.path, reason=exc.strerror), imp.span, exc.hint))
         return None
     except UnicodeDecodeError as exc:
         linked.diagnostics.append(_not_utf8(exc, target, imp))
         return None
     except OSError as exc:
         linked.diagnostics.append(error(
-            "E205", f"cannot read imported file '{imp.path}': {exc.strerror or exc}", imp.span,
-            "the path is relative to the importing file"))
+            "E205", _("cannot read imported file '{path}': {reason}", path=imp.path, reason=exc.strerror or exc),
+            imp.span, _("the path is relative to the importing file")))
         return None
     linked.imported[key] = imp
     return imported
 
 
 def _imported_twice(imp: ast.Import, first: ast.Import) -> Diagnostic:
-    where = f"line {first.span.line}" if first.span and imp.span and first.span.file == imp.span.file else \
-        f"{first.span}" if first.span else "an earlier import"
-    return error("E208", f"'{imp.path}' is imported twice: it is already imported at {where}", imp.span,
-                 "remove this import: an imported file's inputs, derived values and indicators are added once")
+    if first.span and imp.span and first.span.file == imp.span.file:
+        message = _("'{path}' is imported twice: it is already imported at line {line}", path=imp.path,
+                    line=first.span.line)
+    elif first.span:
+        message = _("'{path}' is imported twice: it is already imported at {place}", path=imp.path,
+                    place=str(first.span))
+    else:
+        message = _("'{path}' is imported twice: it is already imported at an earlier import", path=imp.path)
+    return error("E208", message, imp.span,
+                 _("remove this import: an imported file's inputs, derived values and indicators are added once"))
 
 
 def _not_utf8(exc: UnicodeDecodeError, target: str, imp: ast.Import) -> Diagnostic:
@@ -147,9 +156,9 @@ def _not_utf8(exc: UnicodeDecodeError, target: str, imp: ast.Import) -> Diagnost
     before = data[:exc.start].removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace").replace("\r\n", "\n")
     lines = before.replace("\r", "\n").split("\n")
     byte = data[exc.start:exc.start + 1].hex().upper() if exc.start < len(data) else "?"
-    return error("E008", f"the imported file is not UTF-8 text: byte 0x{byte} here is not UTF-8",
+    return error("E008", _("the imported file is not UTF-8 text: byte 0x{byte} here is not UTF-8", byte=byte),
                  Span.point(target, len(lines), len(lines[-1]) + 1),
-                 f"save the file as UTF-8 (it may be GBK); it is imported at {imp.span}")
+                 _("save the file as UTF-8 (it may be GBK); it is imported at {place}", place=str(imp.span)))
 
 
 def merge(program: ast.Program, bases: list, diagnostics: list[Diagnostic]) -> ast.Program:
@@ -198,8 +207,9 @@ def apply_extend(nodes: tuple, ext: ast.Extend, diagnostics: list[Diagnostic]) -
 
     extended = visit(nodes)
     if not found:
-        names = [n.name for n, _ in ast.iter_nodes(nodes)]
+        names = [n.name for n, __ in ast.iter_nodes(nodes)]
         close = difflib.get_close_matches(ext.target, names, n=1, cutoff=0.4)
-        diagnostics.append(error("E206", f"there is no group or indicator '{ext.target}' to extend", ext.span,
-                                 f"did you mean '{close[0]}'?" if close else "name a group of the imported framework"))
+        diagnostics.append(error("E206", _("there is no group or indicator '{target}' to extend", target=ext.target),
+                                 ext.span, _("did you mean '{name}'?", name=close[0]) if close
+                                 else _("name a group of the imported framework")))
     return extended, found

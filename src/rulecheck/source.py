@@ -17,6 +17,8 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import attrs
 
+from .i18n import N_, _
+
 # The largest rule or facts file read: the Shenzhen framework is 40 KB; a file above this is not one.
 MAX_BYTES = 1 << 20  # 1 MiB
 SHOWN = 240  # the most characters of a line an excerpt shows
@@ -126,8 +128,8 @@ def read_source(path: str | Path, root: str | Path | None = None, *, limit: int 
     name = str(path)
     text = read_bytes(name, root, limit=limit).decode("utf-8-sig")
     if "\x00" in text:
-        raise ReadError("E008", errno.EINVAL, "it holds NUL bytes: it is a binary file, not text", name,
-                        "name a rule file: text saved as UTF-8")
+        raise ReadError("E008", errno.EINVAL, _("it holds NUL bytes: it is a binary file, not text"), name,
+                        _("name a rule file: text saved as UTF-8"))
     return Source(name, text)
 
 
@@ -148,8 +150,8 @@ def read_bytes(path: str | Path, root: str | Path | None = None, *, limit: int =
     with os.fdopen(fd, "rb") as file:
         opened = os.fstat(file.fileno())
         if (opened.st_dev, opened.st_ino) != (before.st_dev, before.st_ino):
-            raise ReadError("E006", errno.EAGAIN, "the file was replaced while it was being read", name,
-                            "run the command again")
+            raise ReadError("E006", errno.EAGAIN, _("the file was replaced while it was being read"), name,
+                            _("run the command again"))
         _check_regular(opened, name, limit)
         data = file.read(limit + 1)
     if len(data) > limit:
@@ -179,12 +181,12 @@ def _resolve(name: str) -> str:
     try:
         return os.path.realpath(name, strict=True)
     except ValueError:  # a NUL character in the name
-        raise ReadError("E006", errno.EINVAL, "the name holds a NUL character", name,
-                        "write the file's name without control characters") from None
+        raise ReadError("E006", errno.EINVAL, _("the name holds a NUL character"), name,
+                        _("write the file's name without control characters")) from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise ReadError("E009", errno.ELOOP, "its symbolic links form a loop", name,
-                            "make the link point to the rule file itself (ls -l shows where it points)") from None
+            raise ReadError("E009", errno.ELOOP, _("its symbolic links form a loop"), name,
+                            _("make the link point to the rule file itself (ls -l shows where it points)")) from None
         raise exc.__class__(exc.errno, exc.strerror, name) from None
 
 
@@ -192,31 +194,36 @@ def _check_inside(real: str, root: Path, name: str) -> None:
     try:
         inside = Path(real).relative_to(root)
     except ValueError:
-        raise ReadError("E005", errno.EACCES, f"it lies outside the project ({root})", name,
-                        "import only rule files of the project: the git repository of the rule file or, "
-                        "outside one, the current folder; run rulecheck from a folder that holds both "
-                        "files") from None
+        raise ReadError("E005", errno.EACCES, _("it lies outside the project ({root})", root=root), name,
+                        _("import only rule files of the project: the git repository of the rule file or, "
+                          "outside one, the current folder; run rulecheck from a folder that holds both "
+                          "files")) from None
     hidden = next((part for part in inside.parts if part.startswith(".")), None)
     if hidden is not None:
-        raise ReadError("E005", errno.EACCES, f"it lies in the hidden '{hidden}' (a name starting with '.')", name,
-                        "import a rule file of the project: hidden files and folders (.git, .env, .ssh) are "
-                        "never read")
+        raise ReadError("E005", errno.EACCES,
+                        _("it lies in the hidden '{hidden}' (a name starting with '.')", hidden=hidden), name,
+                        _("import a rule file of the project: hidden files and folders (.git, .env, .ssh) "
+                          "are never read"))
 
 
-KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a pipe"), (stat.S_ISCHR, "a device"),
-         (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+KINDS = ((stat.S_ISDIR, N_("it is a folder, not a regular file")),
+         (stat.S_ISFIFO, N_("it is a pipe, not a regular file")),
+         (stat.S_ISCHR, N_("it is a device, not a regular file")),
+         (stat.S_ISBLK, N_("it is a device, not a regular file")),
+         (stat.S_ISSOCK, N_("it is a socket, not a regular file")))
 
 
 def _check_regular(info: os.stat_result, name: str, limit: int) -> None:
     if not stat.S_ISREG(info.st_mode):
-        what = next((word for test, word in KINDS if test(info.st_mode)), "a special file")
-        raise ReadError("E006", errno.EINVAL, f"it is {what}, not a regular file", name,
-                        "name a rule file: a .rules text file")
+        what = next((reason for test, reason in KINDS if test(info.st_mode)),
+                    N_("it is a special file, not a regular file"))
+        raise ReadError("E006", errno.EINVAL, _(what), name, _("name a rule file: a .rules text file"))
     if info.st_size > limit:
         raise too_large(name, limit)
 
 
 def too_large(name: str, limit: int = MAX_BYTES) -> ReadError:
     """E007: the file `name` holds more than `limit` bytes."""
-    return ReadError("E007", errno.EFBIG, f"it is larger than {limit // 1024 // 1024} MB ({limit:,} bytes)", name,
-                     "a rule or facts file is a text of a few thousand lines at most: is this the right file?")
+    return ReadError("E007", errno.EFBIG, _("it is larger than {megabytes} MB ({size} bytes)",
+                                            megabytes=limit // 1024 // 1024, size=format(limit, ",")), name,
+                     _("a rule or facts file is a text of a few thousand lines at most: is this the right file?"))

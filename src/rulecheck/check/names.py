@@ -11,6 +11,7 @@ import difflib
 import attrs
 
 from ..diagnostics import Diagnostic, error
+from ..i18n import N_, _
 from ..language import BUILTINS, FUNCTION_ALIASES
 from ..source import Span
 from ..syntax import ast
@@ -31,11 +32,28 @@ class Symbols:
 def where_first(first, span) -> str:
     """Where an earlier declaration is: its line in the same file, else file:line:column."""
     if first is None:
-        return "an earlier line"
-    return f"line {first.line}" if span is not None and first.file == span.file else str(first)
+        return _("an earlier line")
+    return _("line {line}", line=first.line) if span is not None and first.file == span.file else str(first)
 
 
 KIND_WORDS = {ast.InputDecl: "input", ast.Let: "derived value", ast.Group: "group", ast.Indicator: "indicator"}
+
+# The messages of a name declared twice (E202), by the kinds of the two declarations (earlier, later).
+DECLARED_TWICE = {
+    ("input", "input"): N_("the input '{name}' is declared twice"),
+    ("derived value", "derived value"): N_("the derived value '{name}' is declared twice"),
+    ("input", "derived value"): N_("'{name}' is declared both as an input and as a derived value"),
+    ("derived value", "input"): N_("'{name}' is declared both as a derived value and as an input"),
+    ("group", "group"): N_("two groups are named '{name}'"),
+    ("indicator", "indicator"): N_("two indicators are named '{name}'"),
+    ("group", "indicator"): N_("a group and an indicator are both named '{name}'"),
+    ("indicator", "group"): N_("an indicator and a group are both named '{name}'"),
+}
+DECLARED_AT = {
+    "input": N_("the input is declared at {place}; inputs and derived values share one set of names, so rename one"),
+    "derived value": N_("the derived value is declared at {place}; inputs and derived values share one set of "
+                        "names, so rename one"),
+}
 
 
 def written_order(program: ast.Program):
@@ -72,20 +90,13 @@ def declared_names(program: ast.Program, diagnostics: list[Diagnostic]) -> Symbo
         where = where_first(earlier.span, decl.span)
         kind, earlier_kind = KIND_WORDS[type(decl)], KIND_WORDS[type(earlier)]
         if kind == earlier_kind:
-            message = f"the {kind} '{decl.name}' is declared twice"
-            hint = f"the first declaration is at {where}; rename or remove one"
+            hint = _("the first declaration is at {place}; rename or remove one", place=where)
         else:
-            message = f"'{decl.name}' is declared both as {article(earlier_kind)} and as {article(kind)}"
-            hint = (f"the {earlier_kind} is declared at {where}; inputs and derived values share one set "
-                    "of names, so rename one")
-        diagnostics.append(error("E202", message, decl.span, hint))
+            hint = _(DECLARED_AT[earlier_kind], place=where)
+        diagnostics.append(error("E202", _(DECLARED_TWICE[earlier_kind, kind], name=decl.name), decl.span, hint))
     for decl in program.inputs:
         check_grade_values(decl, diagnostics)
     return symbols
-
-
-def article(kind: str) -> str:
-    return ("an " if kind[0] in "aeiou" else "a ") + kind
 
 
 def check_grade_values(decl: ast.InputDecl, diagnostics: list[Diagnostic]) -> None:
@@ -98,10 +109,12 @@ def check_grade_values(decl: ast.InputDecl, diagnostics: list[Diagnostic]) -> No
             seen[value] = span
             continue
         earlier = seen[value]
-        where = (f"{where_first(earlier, span)}, column {earlier.column}" if earlier is not None and span is not None
-                 else "earlier in the list")
-        diagnostics.append(error("E202", f"the grade '{decl.name}' lists the value '{value}' twice",
-                                 span or decl.type.span, f"the first '{value}' is at {where}; list each value once"))
+        where = (_("{place}, column {column}", place=where_first(earlier, span), column=earlier.column)
+                 if earlier is not None and span is not None else _("earlier in the list"))
+        diagnostics.append(error("E202", _("the grade '{name}' lists the value '{value}' twice", name=decl.name,
+                                           value=value), span or decl.type.span,
+                                 _("the first '{value}' is at {place}; list each value once", value=value,
+                                   place=where)))
 
 
 def resolve(program: ast.Program) -> tuple[ast.Program, Symbols, list[Diagnostic]]:
@@ -130,8 +143,9 @@ class Resolver:
         for part in item.parts:
             if part.name in seen:
                 self.diagnostics.append(error(
-                    "E202", f"the indicator '{item.name}' has two parts named '{part.name}'", part.span,
-                    f"the first is at {where_first(seen[part.name].span, part.span)}; give each part its own name"))
+                    "E202", _("the indicator '{name}' has two parts named '{part}'", name=item.name, part=part.name),
+                    part.span, _("the first is at {place}; give each part its own name",
+                                 place=where_first(seen[part.name].span, part.span))))
             else:
                 seen[part.name] = part
         return attrs.evolve(item, rule=self.rule(item.rule) if item.rule is not None else None,
@@ -194,8 +208,9 @@ class Resolver:
                 span = expr.span and attrs.evolve(expr.span, end_line=expr.span.line,
                                                   end_column=expr.span.column + len(expr.function))
                 self.diagnostics.append(error(
-                    "E203", f"unknown function '{expr.function}'", span,
-                    f"did you mean '{close[0]}'?" if close else "functions are: " + ", ".join(BUILTINS)))
+                    "E203", _("unknown function '{name}'", name=expr.function), span,
+                    _("did you mean '{name}'?", name=close[0]) if close
+                    else _("functions are: {functions}", functions=", ".join(BUILTINS))))
             return attrs.evolve(expr, function=name, args=tuple(self.expr(a) for a in expr.args))
         if isinstance(expr, ast.Negate):
             return attrs.evolve(expr, operand=self.expr(expr.operand))
@@ -217,14 +232,16 @@ class Resolver:
             return ast.GradeValue(grades[0], ref.name, ref.span)
         if grades:
             self.diagnostics.append(error(
-                "E207", f"'{ref.name}' is a value of several grades ({', '.join(grades)})", ref.span,
-                f"compare it with the grade it belongs to, e.g. '{grades[0]} = {ref.name}'"))
+                "E207", _("'{name}' is a value of several grades ({grades})", name=ref.name, grades=", ".join(grades)),
+                ref.span, _("compare it with the grade it belongs to, e.g. '{grade} = {name}'", grade=grades[0],
+                            name=ref.name)))
         elif grade is not None:
             values = self.symbols.inputs[grade].type.values
             close = difflib.get_close_matches(ref.name, values, n=1, cutoff=0.4)
             self.diagnostics.append(error(
-                "E207", f"'{ref.name}' is not a value of the grade '{grade}'", ref.span,
-                f"did you mean '{close[0]}'?" if close else "its values are: " + ", ".join(values)))
+                "E207", _("'{name}' is not a value of the grade '{grade}'", name=ref.name, grade=grade), ref.span,
+                _("did you mean '{name}'?", name=close[0]) if close
+                else _("its values are: {values}", values=", ".join(values))))
         else:
             self.unknown(ref, "a declared input, derived value or grade value")
         return ref
@@ -232,25 +249,25 @@ class Resolver:
     def unknown(self, ref: ast.Ref, what: str):
         candidates = self.symbols.known_names() if what != "an input" else list(self.symbols.inputs)
         close = difflib.get_close_matches(ref.name, candidates, n=1, cutoff=0.5)
-        hint = f"did you mean '{close[0]}'?" if close else "declare it under 'inputs:' or with 'let'"
-        self.diagnostics.append(error("E201", f"unknown name '{ref.name}': not {what}", ref.span, hint))
+        hint = _("did you mean '{name}'?", name=close[0]) if close else _("declare it under 'inputs:' or with 'let'")
+        message = (_("unknown name '{name}': not an input", name=ref.name) if what == "an input"
+                   else _("unknown name '{name}': not a declared input, derived value or grade value", name=ref.name))
+        self.diagnostics.append(error("E201", message, ref.span, hint))
 
 
 def check_tree_names(program: ast.Program, nodes, diagnostics: list[Diagnostic]) -> None:
     """Indicators and groups are addressed by name (results, cases, `extend`), so names are unique."""
     first = {}
-    for item in sorted((item for item, _ in ast.iter_nodes(nodes)), key=written_order(program)):
+    for item in sorted((item for item, __ in ast.iter_nodes(nodes)), key=written_order(program)):
         if item.name not in first:
             first[item.name] = item
             continue
         earlier = first[item.name]
         kind, earlier_kind = KIND_WORDS[type(item)], KIND_WORDS[type(earlier)]
-        message = (f"two {kind}s are named '{item.name}'" if kind == earlier_kind else
-                   f"{article(earlier_kind)} and {article(kind)} are both named '{item.name}'")
         diagnostics.append(error(
-            "E202", message, item.span,
-            f"the first is at {where_first(earlier.span, item.span)}; rename one: results and 'extend' "
-            "find a group or indicator by its name"))
+            "E202", _(DECLARED_TWICE[earlier_kind, kind], name=item.name), item.span,
+            _("the first is at {place}; rename one: results and 'extend' find a group or indicator by its name",
+              place=where_first(earlier.span, item.span))))
 
 
 def references(expr) -> set[str]:
@@ -262,8 +279,8 @@ def check_let_cycles(lets, diagnostics: list[Diagnostic]) -> None:
 
     def cycle(path: list[str], name: str) -> None:
         names = path[path.index(name):] + [name]
-        diagnostics.append(error("E204", "derived values depend on each other in a circle: "
-                                 + " → ".join(names), by_name[name].span,
-                                 "one of them must be computed from inputs only"))
+        diagnostics.append(error("E204", _("derived values depend on each other in a circle: {names}",
+                                           names=" → ".join(names)), by_name[name].span,
+                                 _("one of them must be computed from inputs only")))
 
     post_order(by_name, lambda name: sorted(references(by_name[name].expr) & by_name.keys()), on_cycle=cycle)

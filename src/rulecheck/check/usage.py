@@ -9,6 +9,7 @@ purpose. `check` skips this pass while a name is unresolved (E201, E207): it may
 from __future__ import annotations
 
 from ..diagnostics import Diagnostic, warning
+from ..i18n import _
 from ..syntax import ast
 from .names import Symbols
 
@@ -32,7 +33,7 @@ def rule_roots(program: ast.Program) -> set[str]:
     """
     found = set()
     extends = tuple(child for ext in program.extends for child in ext.children)
-    for item, _ in ast.iter_nodes(program.nodes + extends):
+    for item, __ in ast.iter_nodes(program.nodes + extends):
         if isinstance(item, ast.Indicator):
             for _name, _points, rule in ast.indicator_rules(item):
                 for expr in ast.rule_expressions(rule):
@@ -66,7 +67,7 @@ def check_usage(program: ast.Program, symbols: Symbols) -> list[Diagnostic]:
         if let.name not in used:
             for name in sorted(names_read(let.expr)):
                 unused_readers.setdefault(name, []).append(let.name)
-    in_directions = {d.input.name for item, _ in ast.iter_nodes(program.nodes) for d in item.directions}
+    in_directions = {d.input.name for item, __ in ast.iter_nodes(program.nodes) for d in item.directions}
 
     def own(decl) -> bool:
         return decl.span is not None and decl.span.file == program.file
@@ -76,22 +77,23 @@ def check_usage(program: ast.Program, symbols: Symbols) -> list[Diagnostic]:
         if readers:
             listed = ", ".join(f"'{r}'" for r in readers)
             if len(readers) == 1:
-                return f"only the unused derived value {listed} reads it"
-            return f"only the unused derived values {listed} read it"
+                return _("only the unused derived value {listed} reads it", listed=listed)
+            return _("only the unused derived values {listed} read it", listed=listed)
         if name in in_directions:
-            return "only a direction names it, and no rule reads it"
-        return "no rule reads it"
+            return _("only a direction names it, and no rule reads it")
+        return _("no rule reads it")
 
     diagnostics = []
     for decl in symbols.inputs.values():
         if decl.name not in used and own(decl):
             diagnostics.append(warning(
-                "W201", f"the input '{decl.name}' is not used: {why(decl.name)}", decl.span,
-                "use it in a rule, or remove it: a fact for it is still checked against its type and "
-                "domain, but changes no score and may be left out"))
+                "W201", _("the input '{name}' is not used: {reason}", name=decl.name, reason=why(decl.name)), decl.span,
+                _("use it in a rule, or remove it: a fact for it is still checked against its type and "
+                  "domain, but changes no score and may be left out")))
     for let in symbols.lets.values():
         if let.name not in used and own(let):
             diagnostics.append(warning(
-                "W202", f"the derived value '{let.name}' is not used: {why(let.name)}", let.span,
-                "use it in a rule, or remove it: scoring never computes a derived value that no rule reads"))
+                "W202", _("the derived value '{name}' is not used: {reason}", name=let.name, reason=why(let.name)),
+                let.span,
+                _("use it in a rule, or remove it: scoring never computes a derived value that no rule reads")))
     return diagnostics

@@ -27,18 +27,19 @@ from lark.exceptions import (
 )
 
 from ..diagnostics import Diagnostic, error
+from ..i18n import N_, _
 from ..language import ROUNDING_MODES
 from ..source import Source, Span
 from .grammar import KEYWORDS, lark_parser
 
 TOKEN_WORDS = {
     "_COLON": "':'", "_ARROW": "'→'", "_LPAR": "'('", "_RPAR": "')'", "_COMMA": "','",
-    "NAME": "a name", "STRING": "a quoted name", "NUMBER": "a number", "PERCENT": "a percentage",
-    "_NL": "the end of the line", "_INDENT": "an indented block", "_DEDENT": "the end of the block",
-    "$END": "the end of the file", "GE": "'≥'", "LE": "'≤'", "GT": "'>'", "LT": "'<'", "EQ": "'='",
+    "NAME": N_("a name"), "STRING": N_("a quoted name"), "NUMBER": N_("a number"), "PERCENT": N_("a percentage"),
+    "_NL": N_("the end of the line"), "_INDENT": N_("an indented block"), "_DEDENT": N_("the end of the block"),
+    "$END": N_("the end of the file"), "GE": "'≥'", "LE": "'≤'", "GT": "'>'", "LT": "'<'", "EQ": "'='",
     "NE": "'≠'", "PLUS": "'+'", "MINUS": "'−'", "TIMES": "'×'", "DIVIDE": "'÷'",
-    "ROUNDING_MODE": f"a rounding mode ({', '.join(ROUNDING_MODES)})",
-    "DIRECTION": "'increasing' or 'decreasing'", "POINTS_UNIT": "'分'",
+    "ROUNDING_MODE": N_("a rounding mode ({modes})"),
+    "DIRECTION": N_("'increasing' or 'decreasing'"), "POINTS_UNIT": "'分'",
 }
 
 
@@ -52,8 +53,15 @@ def describe_token(name: str) -> str:
     return f"'{pattern.value}'" if pattern.type == "str" else name
 
 
-FOUND_WORDS = {"_NL": "end of the line", "_INDENT": "indentation", "_DEDENT": "end of the block",
-               "$END": "end of the file"}
+FOUND_WORDS = {"_NL": N_("end of the line"), "_INDENT": N_("indentation"), "_DEDENT": N_("end of the block"),
+               "$END": N_("end of the file")}
+# The words of TOKEN_WORDS and FOUND_WORDS that are English phrases, translated when shown.
+PHRASES = frozenset(w for w in (*TOKEN_WORDS.values(), *FOUND_WORDS.values()) if not w.startswith("'") or " " in w)
+
+
+def say(word: str) -> str:
+    """A word of describe_token or describe_found in the current language."""
+    return _(word, modes=", ".join(ROUNDING_MODES)) if word in PHRASES else word
 RULE_KEYWORDS = ("formula", "bands", "checklist", "deduct", "assessed", "part")
 
 # Characters that look like an operator or a punctuation mark of the language but are others (typed
@@ -79,15 +87,17 @@ THOUSANDS = re.compile(r"(?<![\d.])[1-9]\d{0,2}(?:[,，]\d{3})+(?:\.\d+)?[%％]?
 
 def thousands_error(written: str, span: Span, values: int | None = None) -> Diagnostic:
     """E111: a number with thousands separators; `values`, in a call's arguments, is how many it makes."""
-    reading = f": as a function's arguments it reads as {values} values" if values else ""
-    return error("E111", f"'{written}' is written with a thousands separator{reading}", span,
-                 f"write {re.sub('[,，]', '', written)} (no thousands separator); for separate values put "
-                 "a space after each comma")
+    message = (_("'{written}' is written with a thousands separator: as a function's arguments it reads as "
+                 "{values} values", written=written, values=values) if values
+               else _("'{written}' is written with a thousands separator", written=written))
+    return error("E111", message, span,
+                 _("write {number} (no thousands separator); for separate values put a space after each comma",
+                   number=re.sub('[,，]', '', written)))
 
 
 def describe_found(token: Token) -> str:
     if token.type in FOUND_WORDS:
-        return FOUND_WORDS[token.type]
+        return _(FOUND_WORDS[token.type])
     return f"'{token}'"
 
 
@@ -98,8 +108,8 @@ def syntax_error(exc: UnexpectedInput, source: Source) -> Diagnostic:
     if isinstance(exc, UnexpectedToken):
         return unexpected_token(exc, source, line, column)
     if isinstance(exc, UnexpectedEOF):
-        return error("E101", "the file ends in the middle of a statement", Span.point(source.name, line, column),
-                     "finish the last statement")
+        return error("E101", _("the file ends in the middle of a statement"), Span.point(source.name, line, column),
+                     _("finish the last statement"))
     return error("E101", str(exc), Span.point(source.name, line, column))
 
 
@@ -239,7 +249,7 @@ class Row:
 
     def diagnostic(self, at) -> Diagnostic:
         def text(value: Text) -> str:
-            return value(at) if callable(value) else value
+            return value(at) if callable(value) else _(value)
         return error(self.code, text(self.message), self.where(at) if self.where else at.span, text(self.hint))
 
 
@@ -248,8 +258,8 @@ def _first_row(rows: tuple[Row, ...], at) -> Diagnostic:
 
 
 def _percent_literal(spot: Spot) -> tuple[str, Span]:
-    start, _ = spot.run("0123456789.%％ ")
-    _, end = spot.run("0123456789.%％")
+    start, __ = spot.run("0123456789.%％ ")
+    __, end = spot.run("0123456789.%％")
     written = spot.text[start:end]
     literal = written.strip()
     return literal, Span(spot.source.name, spot.line, start + 1 + len(written) - len(written.lstrip()),
@@ -258,7 +268,7 @@ def _percent_literal(spot: Spot) -> tuple[str, Span]:
 
 def _percent_hint(spot: Spot) -> str:
     digits = "".join(c for c in _percent_literal(spot)[0] if c.isdigit() or c == ".") or "95"
-    return f"write a percentage as a number followed by one '%', with no space: {digits}%"
+    return _("write a percentage as a number followed by one '%', with no space: {digits}%", digits=digits)
 
 
 def _bad_number(spot: Spot) -> tuple[str, Span]:
@@ -269,34 +279,39 @@ def _bad_number(spot: Spot) -> tuple[str, Span]:
 def _lookalike_hint(spot: Spot) -> str:
     written = spot.lookalike() or ""
     meant, ascii_spelling = LOOKALIKES[written]
-    also = f" (or {ascii_spelling})" if ascii_spelling else ""
-    return f"did you mean '{meant}'? '{written}' looks like it but is another character: write {meant}{also}"
+    if ascii_spelling:
+        return _("did you mean '{meant}'? '{written}' looks like it but is another character: write {meant} "
+                 "(or {ascii})", meant=meant, written=written, ascii=ascii_spelling)
+    return _("did you mean '{meant}'? '{written}' looks like it but is another character: write {meant}",
+             meant=meant, written=written)
 
 
 CHARACTER_ROWS: tuple[Row, ...] = (
     Row("E104", lambda s: s.char in "%％" and s.char != "",
-        lambda s: f"bad percent literal '{_percent_literal(s)[0]}'", _percent_hint,
+        lambda s: _("bad percent literal '{literal}'", literal=_percent_literal(s)[0]), _percent_hint,
         lambda s: _percent_literal(s)[1]),
-    Row("E107", lambda s: s.char == '"', "this quoted name or description is not closed",
-        "add the closing '\"' on the same line"),
+    Row("E107", lambda s: s.char == '"', N_("this quoted name or description is not closed"),
+        N_("add the closing '\"' on the same line")),
     Row("E105", lambda s: s.char == "." and s.column > 1 and s.text[s.column - 2].isdigit(),
-        lambda s: f"bad number '{_bad_number(s)[0]}': more than one decimal point",
-        "write a number with at most one decimal point, e.g. 0.95 or 1.5", lambda s: _bad_number(s)[1]),
-    Row("E102", lambda s: s.lookalike() is not None, lambda s: f"unexpected character '{s.lookalike()}'",
+        lambda s: _("bad number '{number}': more than one decimal point", number=_bad_number(s)[0]),
+        N_("write a number with at most one decimal point, e.g. 0.95 or 1.5"), lambda s: _bad_number(s)[1]),
+    Row("E102", lambda s: s.lookalike() is not None, lambda s: _("unexpected character '{char}'", char=s.lookalike()),
         _lookalike_hint, lambda s: Span.point(s.source.name, s.line, s.column, len(s.lookalike()))),
-    Row("E102", lambda s: True, lambda s: f"unexpected character '{s.char}'",
-        "names use letters, digits and '_'; put a name with other characters in double quotes"),
+    Row("E102", lambda s: True, lambda s: _("unexpected character '{char}'", char=s.char),
+        N_("names use letters, digits and '_'; put a name with other characters in double quotes")),
 )
 
 
 def _rounding_hint(slip: Slip) -> str:
     close = difflib.get_close_matches(str(slip.token), list(ROUNDING_MODES), n=1)
-    return f"did you mean '{close[0]}'?" if close else "the modes are: " + ", ".join(ROUNDING_MODES)
+    if close:
+        return _("did you mean '{name}'?", name=close[0])
+    return _("the modes are: {modes}", modes=", ".join(ROUNDING_MODES))
 
 
 def _points_hint(slip: Slip) -> str:
     header = slip.source.line(slip.line).strip().rstrip(":：").strip()
-    return f"write the points in parentheses before the colon, e.g. '{header} (5):'"
+    return _("write the points in parentheses before the colon, e.g. '{header} (5):'", header=header)
 
 
 def _keyword_choices(slip: Slip) -> list[str]:
@@ -304,45 +319,50 @@ def _keyword_choices(slip: Slip) -> list[str]:
 
 
 def _keyword_message(slip: Slip) -> str:
-    what = "type" if {"number", "count", "percent"} <= set(_keyword_choices(slip)) else "keyword"
-    return f"unknown {what} '{slip.token}'"
+    if {"number", "count", "percent"} <= set(_keyword_choices(slip)):
+        return _("unknown type '{name}'", name=str(slip.token))
+    return _("unknown keyword '{name}'", name=str(slip.token))
 
 
 def _keyword_hint(slip: Slip) -> str:
     keywords = _keyword_choices(slip)
     close = difflib.get_close_matches(str(slip.token), keywords, n=1)
-    return f"did you mean '{close[0]}'?" if close else "expected one of: " + ", ".join(keywords)
+    if close:
+        return _("did you mean '{name}'?", name=close[0])
+    return _("expected one of: {choices}", choices=", ".join(keywords))
 
 
 TOKEN_ROWS: tuple[Row, ...] = (
-    Row("E101", lambda t: t.opened is not None, "this '(' is not closed", "add the missing ')'",
+    Row("E101", lambda t: t.opened is not None, N_("this '(' is not closed"), N_("add the missing ')'"),
         lambda t: t.opened),
-    Row("E101", lambda t: t.type == "_DEDENT" and "'formula'" in t.words, "the indicator has no scoring rule",
-        "add one: formula:, bands:, checklist:, deduct … per …, assessed NAME, or part blocks"),
+    Row("E101", lambda t: t.type == "_DEDENT" and "'formula'" in t.words, N_("the indicator has no scoring rule"),
+        N_("add one: formula:, bands:, checklist:, deduct … per …, assessed NAME, or part blocks")),
     Row("E101", lambda t: str(t.token) in RULE_KEYWORDS and t.expected == {"_DEDENT"},
-        lambda t: f"a second scoring rule '{t.token}': an indicator has one rule",
-        "to combine several rules, split the indicator into 'part NAME (points):' blocks"),
+        lambda t: _("a second scoring rule '{rule}': an indicator has one rule", rule=str(t.token)),
+        N_("to combine several rules, split the indicator into 'part NAME (points):' blocks")),
     Row("E101", lambda t: t.type == "NAME" and "ROUNDING_MODE" in t.expected,
-        lambda t: f"unknown rounding mode '{t.token}'", _rounding_hint),
+        lambda t: _("unknown rounding mode '{mode}'", mode=str(t.token)), _rounding_hint),
     Row("E111", lambda t: t.thousands is not None,
         lambda t: thousands_error(*t.thousands).message, lambda t: thousands_error(*t.thousands).hint or "",
         lambda t: t.thousands[1]),
-    Row("E106", lambda t: t.expected in ({"_LPAR"}, {"_LPAR", "POINTS_UNIT"}), "missing maximum points",
+    Row("E106", lambda t: t.expected in ({"_LPAR"}, {"_LPAR", "POINTS_UNIT"}), N_("missing maximum points"),
         _points_hint),
-    Row("E103", lambda t: t.type == "_INDENT", "unexpected indentation",
-        "indent a line only inside a block opened by a line ending in ':'"),
-    Row("E103", lambda t: "_INDENT" in t.expected, "expected an indented block: the line before ends with ':'",
-        "indent the lines that belong to the block by four spaces more than the line that opens it"),
+    Row("E103", lambda t: t.type == "_INDENT", N_("unexpected indentation"),
+        N_("indent a line only inside a block opened by a line ending in ':'")),
+    Row("E103", lambda t: "_INDENT" in t.expected, N_("expected an indented block: the line before ends with ':'"),
+        N_("indent the lines that belong to the block by four spaces more than the line that opens it")),
     Row("E101", lambda t: t.expected == {"_COLON"},
-        lambda t: "missing ':' at the end of the line" if t.type == "_NL" else f"expected ':', found {t.found}",
-        "a line that opens a block ends with ':'"),
+        lambda t: _("missing ':' at the end of the line") if t.type == "_NL" else _("expected ':', found {found}",
+                                                                                      found=t.found),
+        N_("a line that opens a block ends with ':'")),
     Row("E101", lambda t: "_ARROW" in t.expected and t.type != "_ARROW",
-        lambda t: f"expected '→' (or '->') before the points, found {t.found}",
-        "write each row as 'condition → points', e.g. '≥ 95% → 6'"),
+        lambda t: _("expected '→' (or '->') before the points, found {found}", found=t.found),
+        N_("write each row as 'condition → points', e.g. '≥ 95% → 6'")),
     Row("E101", Slip.is_keyword_slip, _keyword_message, _keyword_hint),
     Row("E101", lambda t: t.type == "_NL" and bool(t.expected & {"NUMBER", "NAME", "PERCENT"}),
-        "the line ends where a value was expected", "finish the expression, e.g. 'a / b × 6'"),
-    Row("E101", lambda t: True, lambda t: f"unexpected {t.found}", lambda t: f"expected {', '.join(sorted(t.words))}"),
+        N_("the line ends where a value was expected"), N_("finish the expression, e.g. 'a / b × 6'")),
+    Row("E101", lambda t: True, lambda t: _("unexpected {found}", found=t.found),
+        lambda t: _("expected {choices}", choices=", ".join(sorted(say(w) for w in t.words)))),
 )
 
 
@@ -354,9 +374,9 @@ def indentation_error(source: Source) -> Diagnostic:
             continue
         indent = len(text.expandtabs(4)) - len(stripped.expandtabs(4)) if "\t" in text else len(text) - len(stripped)
         if indent < previous and indent % 4:
-            return error("E103", "this line's indentation matches no enclosing block",
+            return error("E103", _("this line's indentation matches no enclosing block"),
                          Span.point(source.name, number, 1, max(indent, 1)),
-                         "indent by the same number of spaces as the block it belongs to")
+                         _("indent by the same number of spaces as the block it belongs to"))
         previous = indent
-    return error("E103", "inconsistent indentation", Span.point(source.name, 1, 1),
-                 "indent each block by four spaces more than the line that opens it")
+    return error("E103", _("inconsistent indentation"), Span.point(source.name, 1, 1),
+                 _("indent each block by four spaces more than the line that opens it"))

@@ -24,6 +24,7 @@ import attrs
 
 from ..atomic import replacing
 from ..diagnostics import InputFileError, RuleFileError, error
+from ..i18n import _
 from ..source import Source, Span, read_bytes
 from . import ast
 from .parser import normalized_text, parse_in_order
@@ -266,14 +267,14 @@ def weave(lines: list[Line], written: list[SourceLine]) -> str:
 
     for index in range(len(lines) + 1):
         comments = list(between.get(index, ()))
-        comments += [(number, comment) for number, comment, _ in after.get(index - 1, ())[1:]]
+        comments += [(number, comment) for number, comment, __ in after.get(index - 1, ())[1:]]
         for number, comment in sorted(comments):
             emit(comment_depth(lines, index, written, number), comment, number)
         if index < len(lines):
             laid = lines[index]
             text = laid.text
             if index in after:
-                _, comment, gap = after[index][0]
+                __, comment, gap = after[index][0]
                 text += " " * max(gap, SMALLEST_GAP) + comment
             emit(laid.depth, text, laid.source_line)
     return "\n".join(out) + "\n" if out else ""
@@ -331,8 +332,8 @@ class Layout:
                 stream.write(self.canonical.encode("utf-8"))
         except OSError as exc:
             raise InputFileError([error(
-                "E012", f"cannot write the rule file: {exc.strerror or exc}; it is left as it was", None,
-                "make the file and its folder writable, or run `rulecheck fmt --diff` to see the changes",
+                "E012", _("cannot write the rule file: {reason}; it is left as it was", reason=exc.strerror or exc),
+                None, _("make the file and its folder writable, or run `rulecheck fmt --diff` to see the changes"),
                 where=str(self.path))]) from None
 
 

@@ -22,6 +22,7 @@ from lark.indenter import DedentError
 
 from .. import numbers
 from ..diagnostics import Diagnostic, error, printable
+from ..i18n import _
 from ..language import ARITHMETIC, COMPARISONS
 from ..source import Source, Span
 from . import ast
@@ -47,7 +48,7 @@ MAX_DECIMALS = 10
 
 def parse(source: Source) -> tuple[ast.Program | None, list[Diagnostic]]:
     """Parse one file; returns the program (None when the syntax is wrong) and the findings."""
-    program, _, diagnostics = parse_in_order(source)
+    program, __, diagnostics = parse_in_order(source)
     return program, diagnostics
 
 
@@ -99,11 +100,11 @@ def too_deep(tree: Tree) -> Tree | None:
 def nesting_error(node: Tree, file: str) -> Diagnostic:
     span = Span(file, node.meta.line, node.meta.column, node.meta.end_line, node.meta.end_column)
     if node.data == "group":
-        return error("E113", f"groups are nested more than {MAX_NESTING} levels deep", span,
-                     "an indicator tree has a few levels: put this group's indicators in a group higher up")
-    return error("E113", f"this expression is nested more than {MAX_NESTING} levels deep", span,
-                 "split it into derived values (let NAME = …) and use their names; write a long sum as "
-                 "sum(a, b, c, …)")
+        return error("E113", _("groups are nested more than {levels} levels deep", levels=MAX_NESTING), span,
+                     _("an indicator tree has a few levels: put this group's indicators in a group higher up"))
+    return error("E113", _("this expression is nested more than {levels} levels deep", levels=MAX_NESTING), span,
+                 _("split it into derived values (let NAME = …) and use their names; write a long sum as "
+                   "sum(a, b, c, …)"))
 
 
 class AstError(Exception):
@@ -163,9 +164,10 @@ class ToAst(Transformer):
                 earlier = single.get(kind) or (lists["grades"][0] if kind == "grades" and lists["grades"] else None)
                 if earlier is not None:
                     self.diagnostics.append(error(
-                        "E109", f"'{KEYWORD_OF[kind]}' is declared twice",
+                        "E109", _("'{keyword}' is declared twice", keyword=KEYWORD_OF[kind]),
                         value.span if kind != "grades" else value[0].span,
-                        f"keep one '{KEYWORD_OF[kind]}'; the first is at line {earlier.span.line}"))
+                        _("keep one '{keyword}'; the first is at line {line}", keyword=KEYWORD_OF[kind],
+                          line=earlier.span.line)))
                     continue
             if kind in single:
                 single[kind] = value
@@ -197,8 +199,9 @@ class ToAst(Transformer):
     def rounding_stmt(self, meta, decimals, mode):
         if not str(decimals).isdigit() or int(decimals) > MAX_DECIMALS:
             self.diagnostics.append(error(
-                "E112", f"cannot round to {decimals} decimals: write a whole number from 0 to {MAX_DECIMALS}",
-                token_span(self.file, decimals), "scores are usually rounded to 2 decimals: 'rounding 2 decimals'"))
+                "E112", _("cannot round to {decimals} decimals: write a whole number from 0 to {most}",
+                          decimals=str(decimals), most=MAX_DECIMALS),
+                token_span(self.file, decimals), _("scores are usually rounded to 2 decimals: 'rounding 2 decimals'")))
             return ast.Rounding(MAX_DECIMALS, str(mode or "half-up"), self._span(meta))
         return ast.Rounding(int(decimals), str(mode or "half-up"), self._span(meta))
 
@@ -210,9 +213,9 @@ class ToAst(Transformer):
             condition = ast.Compare((ast.TotalScore(condition.span), condition.right), (condition.op,),
                                     condition.span)
         elif condition is not None:
-            raise AstError(error("E108", "a grade row names what it compares, but grade rows always "
-                                 "compare the total score", self._span(meta),
-                                 "leave the subject out: write each row as '≥ 90 → 优', or 'otherwise → 差'"))
+            raise AstError(error("E108", _("a grade row names what it compares, but grade rows always "
+                                   "compare the total score"), self._span(meta),
+                                 _("leave the subject out: write each row as '≥ 90 → 优', or 'otherwise → 差'")))
         return ast.GradeBand(condition, grade, self._span(meta))
 
     # ---- inputs and derived values -----------------------------------------------------------------
@@ -319,8 +322,8 @@ class ToAst(Transformer):
             if isinstance(condition, PartialCondition):
                 if subject is None:
                     raise AstError(error(
-                        "E108", "a band starts with a comparison but the table names no subject",
-                        condition.span, "name the value the bands compare after 'bands', e.g. 'bands 满意度:'"))
+                        "E108", _("a band starts with a comparison but the table names no subject"),
+                        condition.span, _("name the value the bands compare after 'bands', e.g. 'bands 满意度:'")))
                 condition = ast.Compare((subject, condition.right), (condition.op,), condition.span)
             resolved.append(ast.Band(condition, band.points, band.span,
                                      partial=isinstance(band.condition, PartialCondition)))
@@ -453,10 +456,11 @@ class ToAst(Transformer):
         if bad is not None:
             shown = printable(bad.group())
             raise AstError(error(
-                "E114", f"a control character ({shown}, U+{ord(bad.group()):04X}) inside quotes",
+                "E114", _("a control character ({shown}, U+{code}) inside quotes", shown=shown,
+                          code=format(ord(bad.group()), "04X")),
                 Span.point(self.file, token.line or 1, (token.column or 1) + 1 + bad.start()),
-                "delete it: names, descriptions and paths are plain text (it often comes from copying "
-                "from a terminal or a corrupted file)"))
+                _("delete it: names, descriptions and paths are plain text (it often comes from copying "
+                  "from a terminal or a corrupted file)")))
         return text
 
 
