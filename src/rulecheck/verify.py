@@ -25,6 +25,7 @@ from .check.lets import LetReads
 from .compile import Compiled
 from .diagnostics import Diagnostic
 from .domains import Domain
+from .i18n import _
 from .prove import PROVED, UNREAD, Proof, Scored, labelled, scored_nodes
 from .prove.intervals import Intervals
 from .prove.messages import (
@@ -37,7 +38,7 @@ from .prove.messages import (
 from .prove.search import candidates, rule_constants
 from .runtime import attempt
 from .syntax import ast
-from .syntax.printer import format_name
+from .syntax.printer import format_name, format_number
 
 # Inputs with no upper bound are drawn up to these; shrinking then finds the smallest value that fails.
 LARGEST = {"count": Decimal(1_000_000), "percent": Decimal(10), "amount": Decimal(10) ** 9, "number": Decimal(10) ** 9,
@@ -78,7 +79,7 @@ def facts(domains: dict, constants=()) -> st.SearchStrategy:
 class Outcome:
     """What one property came to: proved statically, passed the search, or failed with a diagnostic."""
     node: ast.Indicator | ast.Group
-    property: str  # "bounds" or "increasing in 满意度"
+    property: str  # "bounds" (a key, never translated), or the direction as shown: "increasing in 满意度"
     proved: bool
     diagnostic: Diagnostic | None = None
 
@@ -132,17 +133,19 @@ class Verifier:
             diagnostic = attrs.evolve(score, example=tuple(example))
         elif score < 0:
             diagnostic = below_zero(f"'{indicator.name}'", score, indicator.span, example,
-                                    "add a floor: max(…, 0) around the formula, or 'floor 0' under deduct lines")
+                                    _("add a floor: max(…, 0) around the formula, or 'floor 0' under deduct lines"))
         else:
             diagnostic = above_points(f"'{indicator.name}'", score, points, indicator.span, example,
-                                      "cap the rule: min(…, points) or clamp(…, 0, points)")
+                                      _("cap the rule: min(…, {points}) or clamp(…, 0, {points})",
+                                        points=format_number(points)))
         return Outcome(indicator, "bounds", proved, diagnostic)
 
     def direction(self, leaf: Scored, direction: ast.Direction, proved: bool) -> Outcome:
         indicator = leaf.node
         name = direction.input.name
         rising = 1 if direction.direction == "increasing" else -1
-        label = f"{direction.direction} in {format_name(name)}"
+        label = (_("increasing in {input}", input=format_name(name)) if direction.direction == "increasing"
+                 else _("decreasing in {input}", input=format_name(name)))
         drawn = st.tuples(self.strategy(leaf, leaf.inputs), values(self.domains[name], self.constants(leaf)))
 
         def scores(pair):
@@ -163,7 +166,7 @@ class Verifier:
         low, high, before, after = scores(found)
         diagnostic = direction_broken(
             labelled(indicator), direction, before, after, low, high, self.compiled.kinds.get(name),
-            "correct the rule, or the declared direction",
+            _("correct the rule, or the declared direction"),
             pair_example(found[0], name, low, high, before, after, indicator.name, self.compiled.kinds))
         return Outcome(indicator, label, proved, diagnostic)
 

@@ -21,10 +21,11 @@ from .files import (
     load_cases,
 )
 from .locate import CaseFiles, case_files, cases_folder, find_cases, gather_case_files
-from .run import CaseResult, Comparison, compare, expectation_problems, run_case
+from .run import CaseResult, Comparison, compare, difference_line, expectation_problems, run_case
 
 __all__ = [
     "CASE_SUFFIX", "GRADE", "TOTAL", "Case", "CaseFileError", "CaseFiles", "CaseReader", "CaseResult",
     "Comparison", "Coverage", "Expectation", "Target", "case_files", "cases_folder", "compare", "coverage",
-    "coverage_tables", "expectation_problems", "find_cases", "gather_case_files", "load_cases", "run_case",
+    "coverage_tables", "difference_line", "expectation_problems", "find_cases", "gather_case_files", "load_cases",
+    "run_case",
 ]

@@ -8,6 +8,7 @@ import attrs
 
 from ..api import Ruleset
 from ..compile import Compiler
+from ..i18n import _
 from ..language import first_match
 from ..runtime import TOTAL_KEY, Env
 from ..source import Span
@@ -32,11 +33,23 @@ class Target:
     missed_by: tuple = ()  # for an item: the cases that do not earn it
 
     def describe(self) -> str:
-        what = {"band": "band", "item": "item", "grade": "grade row"}[self.kind]
-        return f"{self.owner}, {what} {self.number}: {self.text}"
+        if self.kind == "band":
+            return _("{owner}, band {number}: {text}", owner=self.owner, number=self.number, text=self.text)
+        if self.kind == "item":
+            return _("{owner}, item {number}: {text}", owner=self.owner, number=self.number, text=self.text)
+        return _("grades, grade row {number}: {text}", number=self.number, text=self.text)
 
 
-KINDS = (("band", "bands"), ("item", "checklist items"), ("grade", "grades"))
+KINDS = ("band", "item", "grade")
+
+
+def counted(kind: str, reached: int, total: int) -> str:
+    """'bands 26/27', 'checklist items 24/24', 'grades 4/4'."""
+    if kind == "band":
+        return _("bands {reached}/{total}", reached=reached, total=total)
+    if kind == "item":
+        return _("checklist items {reached}/{total}", reached=reached, total=total)
+    return _("grades {reached}/{total}", reached=reached, total=total)
 
 
 @attrs.frozen
@@ -58,9 +71,8 @@ class Coverage:
 
     def summary(self) -> str:
         """'bands 26/27, checklist items 24/24, grades 4/4' (kinds the framework has)."""
-        counts = [(words, self.of(kind)) for kind, words in KINDS if self.of(kind)]
-        return ", ".join(f"{words} {sum(bool(t.reached_by) for t in found)}/{len(found)}"
-                         for words, found in counts)
+        counts = [(kind, self.of(kind)) for kind in KINDS if self.of(kind)]
+        return ", ".join(counted(kind, sum(bool(t.reached_by) for t in found), len(found)) for kind, found in counts)
 
 
 def coverage(ruleset: Ruleset, results: Iterable[CaseResult]) -> Coverage:
@@ -75,7 +87,7 @@ def coverage(ruleset: Ruleset, results: Iterable[CaseResult]) -> Coverage:
         assert case_result.values is not None  # run_case scores only validated facts
         env = Env(case_result.values, ruleset.compiled.lets)
         env[TOTAL_KEY] = case_result.result.total
-        for number, (_, _, rows, reach) in enumerate(tables):
+        for number, (_kind, _owner, rows, reach) in enumerate(tables):
             hits = reach(env)
             for index in range(len(rows)):
                 (reached if index in hits else missed)[number][index].append(case_result.case.name)
@@ -92,10 +104,10 @@ def coverage_tables(ruleset: Ruleset):
     the checked program the ruleset keeps."""
     assert ruleset.checked is not None  # ruleset_from keeps the checked program of every ruleset it makes
     compiler = Compiler(ruleset.checked)
-    for node, _ in ast.iter_nodes(ruleset.program.nodes):
+    for node, _parents in ast.iter_nodes(ruleset.program.nodes):
         if not isinstance(node, ast.Indicator):
             continue
-        for name, _, rule in ast.indicator_rules(node):
+        for name, _points, rule in ast.indicator_rules(node):
             owner = node.name if name == node.name else f"{node.name} / {name}"
             if isinstance(rule, ast.Bands):
                 rows = [(format_band(b, rule.subject), b.span) for b in rule.bands]

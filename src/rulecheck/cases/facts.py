@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from ..diagnostics import RulecheckError, error
+from ..i18n import _
 from ..inputs.facts import FactSet, parse_facts
 from ..inputs.tables import CASE_SUFFIX
 from ..source import MAX_BYTES, ReadError, Span, is_absolute, project_root, read_source
@@ -17,7 +18,10 @@ from ..source import MAX_BYTES, ReadError, Span, is_absolute, project_root, read
 OUTSIDE = "C810"  # an absolute path, a path leading outside the project or into a hidden folder
 NOT_FACTS = "C811"  # a folder, a device, a pipe, a file above 1 MB, a binary file, a link loop, a case file
 UNREADABLE = "C805"  # missing, not UTF-8
-FACTS_FILE_HINT = f"name a facts file: a .yaml or .json text file of at most {MAX_BYTES // 1024 // 1024} MB"
+
+
+def facts_file_hint() -> str:
+    return _("name a facts file: a .yaml or .json text file of at most {size} MB", size=MAX_BYTES // 1024 // 1024)
 
 
 class FactsPathError(RulecheckError):
@@ -42,16 +46,16 @@ def read_case_facts(case_file: str, written: str, span: Span) -> FactSet:
 def _refusal(case_file: str, written: str, folder: Path) -> tuple[str, str, str] | None:
     """(code, message, hint) for a path refused as written: absolute, the case file itself, a case file."""
     if is_absolute(written):
-        return (OUTSIDE, f"the facts file '{written}' is not read: its path is absolute",
-                f"write the path from the case file's folder ({folder}), e.g. 'facts.yaml' or "
-                "'../facts/department.yaml'")
+        return (OUTSIDE, _("the facts file '{path}' is not read: its path is absolute", path=written),
+                _("write the path from the case file's folder ({folder}), e.g. 'facts.yaml' or "
+                  "'../facts/department.yaml'", folder=folder))
     path = folder / written
     if os.path.realpath(path) == os.path.realpath(case_file):
-        return (NOT_FACTS, f"the facts file '{written}' is this case file itself",
-                "write the facts under 'facts:' (one 'name: value' a line), or name a facts file beside it")
+        return (NOT_FACTS, _("the facts file '{path}' is this case file itself", path=written),
+                _("write the facts under 'facts:' (one 'name: value' a line), or name a facts file beside it"))
     if path.name.lower().endswith(CASE_SUFFIX):
-        return (NOT_FACTS, f"the facts file '{written}' is a case file, not a facts file",
-                "name the facts file that case file names, or write the facts under 'facts:'")
+        return (NOT_FACTS, _("the facts file '{path}' is a case file, not a facts file", path=written),
+                _("name the facts file that case file names, or write the facts under 'facts:'"))
     return None
 
 
@@ -60,18 +64,18 @@ def _unread(exc: OSError | UnicodeDecodeError, path: Path, written: str, root: P
     """(code, message, hint) for a facts file source.read_source refused or could not read."""
     if isinstance(exc, FileNotFoundError) and not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root)):
         # outside the project, said alike whether the file exists or not
-        exc = ReadError("E005", errno.EACCES, f"it lies outside the project ({root})", written, "")
+        exc = ReadError("E005", errno.EACCES, _("it lies outside the project ({root})", root=root), written, "")
     if isinstance(exc, ReadError):
-        message = f"the facts file '{written}' is not read: {exc.strerror}"
+        message = _("the facts file '{path}' is not read: {reason}", path=written, reason=exc.strerror)
         if exc.code != "E005":
-            return NOT_FACTS, message, FACTS_FILE_HINT
-        return OUTSIDE, message, (f"a case reads only facts files inside its project, {root} (the git repository "
-                                  "of the case file or, outside one, the current folder), and none in a hidden "
-                                  "folder such as .git: move the facts file into the project and write its path "
-                                  f"from the case file's folder, {folder}")
-    reason = "it is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror or str(exc)
-    return UNREADABLE, f"cannot read the facts file '{written}': {reason}", \
-        f"a path is relative to the case file's folder, {folder}"
+            return NOT_FACTS, message, facts_file_hint()
+        return OUTSIDE, message, _("a case reads only facts files inside its project, {root} (the git repository "
+                                   "of the case file or, outside one, the current folder), and none in a hidden "
+                                   "folder such as .git: move the facts file into the project and write its path "
+                                   "from the case file's folder, {folder}", root=root, folder=folder)
+    reason = _("it is not UTF-8 text") if isinstance(exc, UnicodeDecodeError) else exc.strerror or str(exc)
+    return UNREADABLE, _("cannot read the facts file '{path}': {reason}", path=written, reason=reason), \
+        _("a path is relative to the case file's folder, {folder}", folder=folder)
 
 
 def _refused(code: str, message: str, hint: str, span: Span) -> FactsPathError:

@@ -11,6 +11,7 @@ import attrs
 import yaml
 
 from ..diagnostics import Diagnostic, InputFileError, RulecheckError, error, sort_key
+from ..i18n import _
 from ..inputs.facts import FactSet, FactsLoader, yaml_problem
 from ..inputs.tables import CASE_SUFFIX
 from ..source import Source, Span
@@ -22,7 +23,10 @@ CASES_FILE_KEYS = ("cases", "base", "tolerance")
 LISTED_CASE_KEYS = ("name", "facts", "expect")
 EXPECTATION_KEYS = ("score", "tolerance")
 MERGE_TAG = "tag:yaml.org,2002:merge"
-EXPECT_HINT = "write a number, e.g. 4.52, or {score: 4.52, tolerance: 0.01}"
+
+
+def expect_hint() -> str:
+    return _("write a number, e.g. 4.52, or {score: 4.52, tolerance: 0.01}")
 
 
 class CaseFileError(RulecheckError):
@@ -80,9 +84,10 @@ def load_cases(path) -> list[Case]:
     try:
         source = Source.from_path(path)
     except OSError as exc:
-        raise InputFileError.single("E003", f"cannot read case file: {exc.strerror or exc}", path) from None
+        raise InputFileError.single("E003", _("cannot read case file: {reason}", reason=exc.strerror or exc),
+                                    path) from None
     except UnicodeDecodeError:
-        raise InputFileError.single("E003", "the case file is not UTF-8 text", path) from None
+        raise InputFileError.single("E003", _("the case file is not UTF-8 text"), path) from None
     return CaseReader(source).cases()
 
 
@@ -105,37 +110,37 @@ class CaseReader:
             deep = too_deep(self.source.text, self.file)
             if deep is not None:
                 raise CaseFileError([error(
-                    "C813", f"the case file nests more than {MAX_NESTING} levels deep", deep,
-                    "a case holds name, facts and expect: a fact is one value, not a list or a mapping",
+                    "C813", _("the case file nests more than {levels} levels deep", levels=MAX_NESTING), deep,
+                    _("a case holds name, facts and expect: a fact is one value, not a list or a mapping"),
                     where=self.file)], self.sources())
             root = self.loader.get_single_node()
         except yaml.YAMLError as exc:
             message, span = yaml_problem(exc, self.source)
-            raise CaseFileError([error("C801", f"not valid YAML: {message}", span,
-                                       "check the indentation and quote values that contain ':' or '#'",
+            raise CaseFileError([error("C801", _("not valid YAML: {problem}", problem=message), span,
+                                       _("check the indentation and quote values that contain ':' or '#'"),
                                        where=self.file)], self.sources()) from None
         if not isinstance(root, yaml.MappingNode):
             raise CaseFileError([error(
-                "C802", "a case file is a mapping: 'name', 'facts' and 'expect' for one case, or 'cases' "
-                "for several", self.span(root) if root is not None else None,
-                "see docs/cases.md for the format", where=self.file)], self.sources())
+                "C802", _("a case file is a mapping: 'name', 'facts' and 'expect' for one case, or 'cases' "
+                          "for several"), self.span(root) if root is not None else None,
+                _("see docs/cases.md for the format"), where=self.file)], self.sources())
         if any(key.value == "cases" for key, _ in root.value):
             return self.case_list(root)
         problems: list[Diagnostic] = []
-        keys = self.mapping(root, ONE_CASE_KEYS, "a case file", problems)
+        keys = self.mapping(root, ONE_CASE_KEYS, _("a case file"), problems)
         tolerance = self.tolerance(keys, problems)
         name = Path(self.file).name.removesuffix(CASE_SUFFIX)
         return [self.case(root, keys, name, None, tolerance, problems)]
 
     def case_list(self, root: yaml.MappingNode) -> list[Case]:
         problems: list[Diagnostic] = []
-        keys = self.mapping(root, CASES_FILE_KEYS, "a file of cases", problems)
+        keys = self.mapping(root, CASES_FILE_KEYS, _("a file of cases"), problems)
         tolerance = self.tolerance(keys, problems)
         base = self.facts(keys["base"], problems) if "base" in keys else None
         items = keys["cases"][1]
         if not isinstance(items, yaml.SequenceNode) or not items.value:
-            problems.append(error("C802", "'cases' is a list of cases, each with 'name', 'facts' and 'expect'",
-                                  self.span(keys["cases"][0]), "write each case as '- name: …' under 'cases:'"))
+            problems.append(error("C802", _("'cases' is a list of cases, each with 'name', 'facts' and 'expect'"),
+                                  self.span(keys["cases"][0]), _("write each case as '- name: …' under 'cases:'")))
         if problems:
             raise CaseFileError(problems, self.sources())
         cases: list[Case] = []
@@ -143,17 +148,19 @@ class CaseReader:
         for number, item in enumerate(items.value, 1):
             own: list[Diagnostic] = []
             if not isinstance(item, yaml.MappingNode):
-                own.append(error("C802", f"case {number} is not a mapping of 'name', 'facts' and 'expect'",
-                                 self.span(item), "write the case as '- name: …' with 'facts:' and 'expect:' "
-                                 "indented under it"))
-                cases.append(Case(f"case {number}", self.file, None, {}, self.span(item), tuple(own),
-                                  self.sources()))
+                own.append(error("C802", _("case {number} is not a mapping of 'name', 'facts' and 'expect'",
+                                           number=number),
+                                 self.span(item), _("write the case as '- name: …' with 'facts:' and 'expect:' "
+                                                    "indented under it")))
+                cases.append(Case(_("case {number}", number=number), self.file, None, {}, self.span(item),
+                                  tuple(own), self.sources()))
                 continue
-            keys = self.mapping(item, LISTED_CASE_KEYS, "a case", own)
-            case = self.case(item, keys, f"case {number}", base, tolerance, own)
+            keys = self.mapping(item, LISTED_CASE_KEYS, _("a case"), own)
+            case = self.case(item, keys, _("case {number}", number=number), base, tolerance, own)
             if case.name in names:
-                own.append(error("C809", f"two cases are named '{case.name}'", self.span(keys["name"][1]),
-                                 f"the first is at line {names[case.name]}; rename one"))
+                own.append(error("C809", _("two cases are named '{name}'", name=case.name),
+                                 self.span(keys["name"][1]),
+                                 _("the first is at line {line}; rename one", line=names[case.name])))
                 case = attrs.evolve(case, problems=tuple(sorted(own, key=sort_key)))
             assert case.span is not None  # self.case() gives every case the span of its node
             names.setdefault(case.name, case.span.line)
@@ -168,16 +175,16 @@ class CaseReader:
             if isinstance(value, yaml.ScalarNode) and value.value.strip():
                 name = value.value.strip()
             else:
-                problems.append(error("C802", "a case's 'name' is a line of text", self.span(value),
-                                      "write e.g. 'name: 满意度 92%'"))
+                problems.append(error("C802", _("a case's 'name' is a line of text"), self.span(value),
+                                      _("write e.g. 'name: 满意度 92%'")))
         own = self.facts(keys["facts"], problems) if "facts" in keys else None
         if "facts" not in keys and base is None:
-            problems.append(error("C804", f"the case '{name}' has no 'facts'", self.span(node),
-                                  "add 'facts:' with the facts, or the path of a facts file"))
+            problems.append(error("C804", _("the case '{name}' has no 'facts'", name=name), self.span(node),
+                                  _("add 'facts:' with the facts, or the path of a facts file")))
         expect = self.expect(keys["expect"], tolerance, problems) if "expect" in keys else {}
         if "expect" not in keys:
-            problems.append(error("C804", f"the case '{name}' has no 'expect'", self.span(node),
-                                  "add 'expect:' with the scores the facts must give, e.g. 'total: 97.83'"))
+            problems.append(error("C804", _("the case '{name}' has no 'expect'", name=name), self.span(node),
+                                  _("add 'expect:' with the scores the facts must give, e.g. 'total: 97.83'")))
         facts = merge(base, own) if "facts" not in keys or own is not None else None
         return Case(name, self.file, facts, expect, self.span(node), tuple(sorted(problems, key=sort_key)),
                     self.sources(base, own))
@@ -194,9 +201,9 @@ class CaseReader:
                 spans[name] = self.span(key_node)
             return FactSet(self.file, values, spans, self.source)
         if not (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str" and node.value.strip()):
-            problems.append(error("C805", f"'{key.value}' is the facts, or the path of a facts file", self.span(node),
-                                  "write one 'name: value' per line under it, or a path such as "
-                                  "'edu-info-center-2024.yaml'"))
+            problems.append(error("C805", _("'{key}' is the facts, or the path of a facts file", key=key.value),
+                                  self.span(node), _("write one 'name: value' per line under it, or a path such as "
+                                                     "'edu-info-center-2024.yaml'")))
             return None
         try:
             return read_case_facts(self.file, node.value.strip(), self.span(node))
@@ -208,19 +215,20 @@ class CaseReader:
     def expect(self, pair, tolerance: Decimal, problems: list) -> dict:
         key, node = pair
         if not isinstance(node, yaml.MappingNode) or not node.value:
-            problems.append(error("C802", "'expect' maps indicator or group names, 'total' or 'grade' to what "
-                                  "the case must score", self.span(node if node.value else key),
-                                  "write e.g. 'total: 97.83' and 'grade: 优' indented under 'expect:'"))
+            problems.append(error("C802", _("'expect' maps indicator or group names, 'total' or 'grade' to what "
+                                            "the case must score"), self.span(node if node.value else key),
+                                  _("write e.g. 'total: 97.83' and 'grade: 优' indented under 'expect:'")))
             return {}
         expect = {}
         for target, (key_node, value_node) in self.mapping(node, None, "'expect'", problems).items():
             own_tolerance = tolerance
             if isinstance(value_node, yaml.MappingNode) and target != GRADE:
-                fields = self.mapping(value_node, EXPECTATION_KEYS, f"the expectation of '{target}'", problems)
+                fields = self.mapping(value_node, EXPECTATION_KEYS, _("the expectation of '{target}'", target=target),
+                                      problems)
                 own_tolerance = self.tolerance(fields, problems, tolerance)
                 if "score" not in fields:
-                    problems.append(error("C804", f"the expectation of '{target}' has no 'score'",
-                                          self.span(value_node), EXPECT_HINT))
+                    problems.append(error("C804", _("the expectation of '{target}' has no 'score'", target=target),
+                                          self.span(value_node), expect_hint()))
                     continue
                 value_node = fields["score"][1]
             value = self.expected(target, value_node, problems)
@@ -233,13 +241,14 @@ class CaseReader:
         if target == GRADE:
             if isinstance(value, str) and value.strip():
                 return value.strip()
-            problems.append(error("C808", f"the expected grade is not a grade name: {shown(value)}",
-                                  self.span(node), "write the grade as the framework names it, e.g. 'grade: 优'"))
+            problems.append(error("C808", _("the expected grade is not a grade name: {value}", value=shown(value)),
+                                  self.span(node), _("write the grade as the framework names it, e.g. 'grade: 优'")))
             return None
         number = exact(value)
         if number is None:
-            problems.append(error("C808", f"the expected score of '{target}' is not a number: {shown(value)}",
-                                  self.span(node), EXPECT_HINT))
+            problems.append(error("C808", _("the expected score of '{target}' is not a number: {value}",
+                                            target=target, value=shown(value)),
+                                  self.span(node), expect_hint()))
         return number
 
     def tolerance(self, keys: dict, problems: list, default: Decimal = Decimal(0)) -> Decimal:
@@ -248,8 +257,8 @@ class CaseReader:
         node = keys["tolerance"][1]
         value = exact(self.loader.construct_object(node, deep=True) if isinstance(node, yaml.ScalarNode) else node)
         if value is None or value < 0:
-            problems.append(error("C808", "'tolerance' is a number of points, 0 or more", self.span(node),
-                                  "write e.g. 'tolerance: 0.01' to accept scores within 0.01 of the expected"))
+            problems.append(error("C808", _("'tolerance' is a number of points, 0 or more"), self.span(node),
+                                  _("write e.g. 'tolerance: 0.01' to accept scores within 0.01 of the expected")))
             return default
         return value
 
@@ -267,14 +276,16 @@ class CaseReader:
         for index, (key_node, value_node) in enumerate(node.value):
             key = str(key_node.value)
             if key in written and index >= merged:
-                problems.append(error("C809", f"'{key}' is given twice in {what}", self.span(key_node),
-                                      f"the first is at line {found[key][0].start_mark.line + 1}; keep one"))
+                problems.append(error("C809", _("'{key}' is given twice in {what}", key=key, what=what),
+                                      self.span(key_node), _("the first is at line {line}; keep one",
+                                                             line=found[key][0].start_mark.line + 1)))
                 continue
             if index >= merged:
                 written.add(key)
             if allowed is not None and key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
-                problems.append(error("C803", f"unknown key '{key}' in {what}", self.span(key_node),
+                problems.append(error("C803", _("unknown key '{key}' in {what}", key=key, what=what),
+                                      self.span(key_node),
                                       unknown_key_hint(key, allowed, close)))
                 continue
             found[key] = (key_node, value_node)
@@ -295,8 +306,10 @@ class CaseReader:
 def unknown_key_hint(key: str, allowed: tuple, close: list) -> str:
     listed = ", ".join(allowed)
     if key in ONE_CASE_KEYS and "cases" in allowed:  # 'facts' beside 'cases:'
-        return "in a file of cases, facts every case shares go under 'base:', the rest under each case"
-    return f"did you mean '{close[0]}'? the keys are {listed}" if close else f"the keys are {listed}"
+        return _("in a file of cases, facts every case shares go under 'base:', the rest under each case")
+    if close:
+        return _("did you mean '{key}'? the keys are {keys}", key=close[0], keys=listed)
+    return _("the keys are {keys}", keys=listed)
 
 
 def merge(base: FactSet | None, own: FactSet | None) -> FactSet | None:
@@ -316,9 +329,9 @@ def exact(value) -> Decimal | None:
 
 def shown(value) -> str:
     if value is None:
-        return "an empty value"
+        return _("an empty value")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (yaml.MappingNode, yaml.SequenceNode)):
-        return "a mapping" if isinstance(value, yaml.MappingNode) else "a list"
+        return _("a mapping") if isinstance(value, yaml.MappingNode) else _("a list")
     return f"'{value}'"

@@ -12,6 +12,7 @@ from pathlib import Path
 import attrs
 
 from ..diagnostics import Diagnostic, error
+from ..i18n import _
 from ..inputs.tables import CASE_SUFFIX
 
 NAMED_TWICE = "C812"
@@ -35,8 +36,9 @@ def gather_case_files(paths: Iterable) -> CaseFiles:
     for path in (found for named in map(Path, paths) for found in _expand(named, problems)):
         real = os.path.realpath(path)
         if real in first:
-            problems.append(error(NAMED_TWICE, f"the case file is named twice (first as {first[real]}): it runs once",
-                                  None, "name each case file once; a folder runs every *.case.yaml under it",
+            problems.append(error(NAMED_TWICE, _("the case file is named twice (first as {first}): it runs once",
+                                                 first=first[real]),
+                                  None, _("name each case file once; a folder runs every *.case.yaml under it"),
                                   where=str(path)))
         else:
             first[real] = path
@@ -65,10 +67,11 @@ def _expand(path: Path, problems: list) -> list[Path]:
         return [path]
 
     def unlisted(exc: OSError) -> None:
-        problems.append(error(UNREADABLE, f"cannot search this folder for case files: {exc.strerror or exc}",
-                              None, "make the folder readable (the case files in it are not run)",
+        problems.append(error(UNREADABLE, _("cannot search this folder for case files: {reason}",
+                                            reason=exc.strerror or exc),
+                              None, _("make the folder readable (the case files in it are not run)"),
                               where=str(exc.filename or path)))
 
-    found = [Path(top) / name for top, _, names in os.walk(path, onerror=unlisted)
+    found = [Path(top) / name for top, _folders, names in os.walk(path, onerror=unlisted)
              for name in names if name.endswith(CASE_SUFFIX)]
     return sorted(found)

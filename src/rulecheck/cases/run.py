@@ -11,8 +11,10 @@ import attrs
 from ..api import Ruleset
 from ..diagnostics import Diagnostic, RulecheckError, error
 from ..evaluate import evaluate
+from ..i18n import _
 from ..results import Result, added_up
 from ..syntax import ast
+from ..syntax.printer import format_number
 from .files import GRADE, TOTAL, Case, Expectation
 
 
@@ -85,30 +87,51 @@ def expectation_problems(ruleset: Ruleset, case: Case) -> dict[str, Diagnostic]:
     for target, expectation in case.expect.items():
         if target == GRADE and expectation.value not in grades:
             found[target] = error(
-                "C807", f"'{expectation.value}' is not a grade of the framework", expectation.span,
-                f"the grades are: {', '.join(grades)}" if grades else "the framework declares no grades")
+                "C807", _("'{grade}' is not a grade of the framework", grade=expectation.value), expectation.span,
+                _("the grades are: {grades}", grades=", ".join(grades)) if grades
+                else _("the framework declares no grades"))
         elif target not in nodes and target != TOTAL and target != GRADE:
-            found[target] = error("C806", f"expect names '{target}', but the rule file has no indicator or "
-                                  "group of that name", expectation.span, unknown_target_hint(target, nodes, parts))
+            found[target] = error("C806", _("expect names '{target}', but the rule file has no indicator or "
+                                            "group of that name", target=target),
+                                  expectation.span, unknown_target_hint(target, nodes, parts))
     return found
 
 
 def unknown_target_hint(target: str, nodes: list, parts: dict) -> str:
     if target in parts:
-        return f"'{target}' is a part of '{parts[target]}': expect the indicator's score"
+        return _("'{part}' is a part of '{indicator}': expect the indicator's score", part=target,
+                 indicator=parts[target])
     close = difflib.get_close_matches(target, nodes + [TOTAL, GRADE], n=1, cutoff=0.5)
     if close:
-        return f"did you mean '{close[0]}'?"
-    return "expect an indicator or group by its name in the rule file, 'total' or 'grade'"
+        return _("did you mean '{name}'?", name=close[0])
+    return _("expect an indicator or group by its name in the rule file, 'total' or 'grade'")
 
 
 def compare(result: Result, expectation: Expectation) -> Comparison:
     target = expectation.target
     if target == GRADE:
-        step = result.grade_step or f"no row of 'grades:' matches the total {result.total}"
+        step = result.grade_step or _("no row of 'grades:' matches the total {total}", total=result.total)
         return Comparison(expectation, result.grade, (step,))
     if target == TOTAL:
         return Comparison(expectation, result.total, (added_up(result.nodes, result.total),))
     node = result[target]
     explanation = node.explanation if node.kind == "indicator" else (added_up(node.children, node.score),)
     return Comparison(expectation, node.score, tuple(explanation))
+
+
+def difference_line(comparison: Comparison) -> str:
+    """'公众或服务对象满意度: expected 4, actual 2.00, difference −2' (with the tolerance if there is one),
+    in the current language."""
+    expectation = comparison.expectation
+    expected = expectation.value
+    if not isinstance(expected, str):
+        expected = format_number(expected) if not expectation.tolerance else _(
+            "{score} ± {tolerance}", score=format_number(expected), tolerance=format_number(expectation.tolerance))
+    actual = _("no grade") if comparison.actual is None else comparison.actual
+    difference = comparison.difference
+    if difference is None:
+        return _("{target}: expected {expected}, actual {actual}", target=expectation.target, expected=expected,
+                 actual=actual)
+    sign = "+" if difference > 0 else "−" if difference < 0 else ""
+    return _("{target}: expected {expected}, actual {actual}, difference {difference}", target=expectation.target,
+             expected=expected, actual=actual, difference=sign + format_number(abs(difference)))

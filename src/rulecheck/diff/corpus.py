@@ -18,6 +18,7 @@ import attrs
 from ..cases import gather_case_files, load_cases
 from ..cases.locate import UNREADABLE
 from ..diagnostics import Diagnostic, FactsError, InputFileError, RulecheckError, error, render_all
+from ..i18n import _, ngettext
 from ..inputs.facts import load_facts
 from ..inputs.tables import Department, is_batch, read_departments
 
@@ -40,9 +41,10 @@ def departments_in(path: str | Path, ruleset_inputs: Iterable[str]) -> tuple[lis
     except FactsError as exc:
         return [Department(key, str(path), errors=tuple(exc.diagnostics), source=exc.sources.get(str(path)))], []
     except OSError as exc:
-        raise InputFileError.single("E002", f"cannot read facts file: {exc.strerror or exc}", path) from None
+        raise InputFileError.single("E002", _("cannot read facts file: {reason}", reason=exc.strerror or exc),
+                                    path) from None
     except UnicodeDecodeError:
-        raise InputFileError.single("E002", "the facts file is not UTF-8 text", path) from None
+        raise InputFileError.single("E002", _("the facts file is not UTF-8 text"), path) from None
     return [_department(key, str(path), facts)], []
 
 
@@ -147,8 +149,15 @@ def _sources(record: Department) -> dict:
 
 def _summary(found: Input) -> Diagnostic:
     count, unread = len(found.departments), len(found.unread)
-    listed = "listed above" if unread <= MAX_LISTED else f"the first {MAX_LISTED} listed above"
-    return error(CORPUS_UNREADABLE, f"{unread:,} of {count:,} department{'s' if count != 1 else ''} cannot be read "
-                 f"({listed}): no department is compared", None,
-                 "fix each one at the line shown and run the diff again: a department left out of the comparison "
-                 "would hide how the edit moves its scores", where=found.label)
+    values = dict(unread=f"{unread:,}", count=f"{count:,}", listed=MAX_LISTED)
+    if unread <= MAX_LISTED:
+        message = ngettext("{unread} of {count} department cannot be read (listed above): no department is compared",
+                           "{unread} of {count} departments cannot be read (listed above): no department is compared",
+                           count, **values)
+    else:
+        message = ngettext("{unread} of {count} department cannot be read (the first {listed} listed above): no "
+                           "department is compared", "{unread} of {count} departments cannot be read (the first "
+                           "{listed} listed above): no department is compared", count, **values)
+    return error(CORPUS_UNREADABLE, message, None,
+                 _("fix each one at the line shown and run the diff again: a department left out of the comparison "
+                   "would hide how the edit moves its scores"), where=found.label)

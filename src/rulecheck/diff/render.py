@@ -8,6 +8,7 @@ from decimal import Decimal
 import attrs
 
 from ..batch import Scored
+from ..i18n import _, ngettext
 from ..syntax.layout import INDENT
 from ..syntax.printer import format_name
 from .impact import Effect
@@ -42,7 +43,7 @@ class Diff:
 def render_text(diff: Diff) -> str:
     lines = [f"--- {diff.old}", f"+++ {diff.new}"]
     if not diff.sections:
-        lines.append("no change in meaning")
+        lines.append(_("no change in meaning"))
     for section in diff.sections:
         lines.append(section.heading())
         lines += [INDENT + line for line in section.lines]
@@ -53,10 +54,22 @@ def render_text(diff: Diff) -> str:
     for effect in diff.changed + diff.unscored:
         lines += _effect_lines(effect)
     count = len(diff.effects)
-    summary = f"{len(diff.changed)} of {count} department{'s' if count != 1 else ''} change"
-    if diff.unscored:
-        summary += f"; {len(diff.unscored)} cannot be scored by either version"
-    lines.append(summary + (f" ({', '.join(diff.inputs)})" if diff.inputs else ""))
+    values = dict(changed=len(diff.changed), count=count, unscored=len(diff.unscored), inputs=", ".join(diff.inputs))
+    if diff.unscored and diff.inputs:
+        summary = ngettext("{changed} of {count} department change; {unscored} cannot be scored by either version "
+                           "({inputs})", "{changed} of {count} departments change; {unscored} cannot be scored by "
+                           "either version ({inputs})", count, **values)
+    elif diff.unscored:
+        summary = ngettext("{changed} of {count} department change; {unscored} cannot be scored by either version",
+                           "{changed} of {count} departments change; {unscored} cannot be scored by either version",
+                           count, **values)
+    elif diff.inputs:
+        summary = ngettext("{changed} of {count} department change ({inputs})",
+                           "{changed} of {count} departments change ({inputs})", count, **values)
+    else:
+        summary = ngettext("{changed} of {count} department change", "{changed} of {count} departments change",
+                           count, **values)
+    lines.append(summary)
     return "\n".join(lines)
 
 
@@ -65,19 +78,25 @@ def _effect_lines(effect: Effect) -> list[str]:
     name = f"{new.key} ({new.where})"
     old_result, new_result = old.result, new.result
     if old_result is not None and new_result is not None:
-        head = f"{name}: {old_result.total} → {new_result.total} ({_delta(new_result.total - old_result.total)})"
+        values = dict(name=name, old=old_result.total, new=new_result.total,
+                      delta=_delta(new_result.total - old_result.total))
         if old_result.grade != new_result.grade:
-            head += f", grade {old_result.grade or '(none)'} → {new_result.grade or '(none)'}"
+            head = _("{name}: {old} → {new} ({delta}), grade {old_grade} → {new_grade}", **values,
+                     old_grade=old_result.grade or _("(none)"), new_grade=new_result.grade or _("(none)"))
+        else:
+            head = _("{name}: {old} → {new} ({delta})", **values)
         return [head] + [f"{INDENT}{format_name(indicator)}: {_score(a)} → {_score(b)}"
                          for indicator, a, b in effect.indicators()]
     if old_result is not None:  # only the old version scores it
-        head = f"{name}: {old_result.total} with the old version; the new version cannot score it:"
+        head = _("{name}: {total} with the old version; the new version cannot score it:", name=name,
+                 total=old_result.total)
         problems = new.diagnostics
     elif new_result is not None:  # only the new version scores it
-        head = f"{name}: {new_result.total} with the new version; the old version cannot score it:"
+        head = _("{name}: {total} with the new version; the old version cannot score it:", name=name,
+                 total=new_result.total)
         problems = old.diagnostics
     else:
-        head = f"{name}: cannot be scored by either version:"
+        head = _("{name}: cannot be scored by either version:", name=name)
         problems = old.diagnostics + tuple(d for d in new.diagnostics if d not in old.diagnostics)
     return [head] + [INDENT + line for d in problems for line in d.render().splitlines()]
 
@@ -87,7 +106,7 @@ def _delta(value: Decimal) -> str:
 
 
 def _score(value: Decimal | None) -> str:
-    return str(value) if value is not None else "(none)"
+    return str(value) if value is not None else _("(none)")
 
 
 def render_json(diff: Diff) -> str:

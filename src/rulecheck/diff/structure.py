@@ -11,7 +11,8 @@ from difflib import SequenceMatcher
 import attrs
 
 from ..api import Analysis
-from ..language import DEFAULT_ROUNDING, RULE_KINDS
+from ..i18n import _, ngettext
+from ..language import DEFAULT_ROUNDING
 from ..prove.bands import describe, table_of
 from ..prove.intervals import Intervals
 from ..prove.ranges import Choices, Ranges
@@ -99,24 +100,24 @@ class Comparison:
         lines = []
         old_name, new_name = (p.name.value if p.name else "" for p in (old, new))
         if old_name != new_name:
-            lines.append(f'name "{old_name}" → "{new_name}"')
+            lines.append(_('name "{old}" → "{new}"', old=old_name, new=new_name))
         old_total, new_total = (p.total.value if p.total else None for p in (old, new))
         if old_total != new_total:
-            lines.append(f"total {_maybe(old_total)} → {_maybe(new_total)}")
+            lines.append(_("total {old} → {new}", old=_maybe(old_total), new=_maybe(new_total)))
         old_rounding, new_rounding = (p.rounding or DEFAULT_ROUNDING for p in (old, new))
         if old_rounding != new_rounding:
-            lines.append(f"rounding {_rounding(old_rounding)} → {_rounding(new_rounding)}")
+            lines.append(_("rounding {old} → {new}", old=_rounding(old_rounding), new=_rounding(new_rounding)))
         lines += _grades(old.grades, new.grades)
-        lines += _order("order of the top-level groups", [n.name for n in old.nodes], [n.name for n in new.nodes])
-        return Section("framework", tuple(lines))
+        lines += _order(True, [n.name for n in old.nodes], [n.name for n in new.nodes])
+        return Section(_("framework"), tuple(lines))
 
     def inputs(self) -> Section:
-        return Section("inputs", tuple(_declarations(
+        return Section(_("inputs"), tuple(_declarations(
             self.old.program.inputs, self.new.program.inputs,
             lambda decl: input_text(attrs.evolve(decl, description=None)))))
 
     def lets(self) -> Section:
-        return Section("derived values", tuple(_declarations(
+        return Section(_("derived values"), tuple(_declarations(
             self.old.program.lets, self.new.program.lets,
             lambda let: let_text(attrs.evolve(let, description=None)))))
 
@@ -127,7 +128,7 @@ class Comparison:
         new_nodes = {item.name: (item, parents) for item, parents in ast.iter_nodes(self.new.program.nodes)}
         renamed = {name: name for name in old_nodes if name in new_nodes}  # old name → new name
         gone = [name for name in old_nodes if name not in new_nodes]
-        for name, (item, _) in new_nodes.items():
+        for name, (item, _parents) in new_nodes.items():
             twin = None if name in old_nodes else next(
                 (g for g in gone if g not in renamed and _renamed(old_nodes[g][0], item)), None)
             if twin is not None:
@@ -153,14 +154,14 @@ class Comparison:
             else:
                 continue
             placed.append(((position[name], 0), section))
-        return [section for _, section in sorted(placed, key=lambda p: p[0])]
+        return [section for _place, section in sorted(placed, key=lambda p: p[0])]
 
     def added(self, item, parents: tuple) -> Section:
-        lines = [f"added under {_parent(parents)}:"] + _source_lines(node_lines(item, 0))
+        lines = [_("added under {parent}:", parent=_parent(parents))] + _source_lines(node_lines(item, 0))
         return Section(_title(item), tuple(lines), span=item.span)
 
     def removed(self, item, parents: tuple) -> Section:
-        lines = [f"removed from {_parent(parents)}:"] + _source_lines(node_lines(item, 0))
+        lines = [_("removed from {parent}:", parent=_parent(parents))] + _source_lines(node_lines(item, 0))
         return Section(_title(item), tuple(lines), span=item.span)
 
     def node(self, old, new, renamed: dict, moved_from: str | None) -> Section:
@@ -168,18 +169,20 @@ class Comparison:
         lines: list[str] = []
         intervals: list[IntervalChange] = []
         if old.name != new.name:
-            lines.append(f"renamed from {format_name(old.name)}")
+            lines.append(_("renamed from {name}", name=format_name(old.name)))
         if moved_from is not None:
-            lines.append(f"moved from {moved_from}")
+            lines.append(_("moved from {parent}", parent=moved_from))
         if old.points != new.points:
-            lines.append(f"points {format_number(old.points)} → {format_number(new.points)}")
+            lines.append(_("points {old} → {new}", old=format_number(old.points), new=format_number(new.points)))
         lines += _directions(old.directions, new.directions)
         if isinstance(old, ast.Group) and isinstance(new, ast.Group):
-            lines += _order("order", [renamed.get(c.name) for c in old.children], [c.name for c in new.children])
+            lines += _order(False, [renamed.get(c.name) for c in old.children], [c.name for c in new.children])
         elif isinstance(new, ast.Group):
-            lines.append(f"was an indicator, now a group of {len(new.children)}")
+            lines.append(ngettext("was an indicator, now a group of {count}",
+                                  "was an indicator, now a group of {count}", len(new.children),
+                                  count=len(new.children)))
         elif isinstance(old, ast.Group):
-            lines += ["was a group, now an indicator:"] + _body_lines(new)
+            lines += [_("was a group, now an indicator:")] + _body_lines(new)
         elif old.parts or new.parts:
             lines += self.parts(old, new, intervals)
         else:
@@ -189,25 +192,28 @@ class Comparison:
     def parts(self, old: ast.Indicator, new: ast.Indicator, intervals: list) -> list[str]:
         if not new.parts:
             assert new.rule is not None  # a checked indicator has parts or a rule (E305)
-            return ["no longer scored by parts; now:"] + _source_lines(rule_lines(new.rule, 0))
+            return [_("no longer scored by parts; now:")] + _source_lines(rule_lines(new.rule, 0))
         if not old.parts:
-            return ["now scored by parts:"] + _body_lines(new)
+            return [_("now scored by parts:")] + _body_lines(new)
         lines = []
         for i, j in pair_up(old.parts, new.parts, key=lambda part: part.name):
             if j is None:
                 a = old.parts[i]
-                lines.append(f"part {format_name(a.name)} removed ({format_number(a.points)})")
+                lines.append(_("part {name} removed ({points})", name=format_name(a.name),
+                               points=format_number(a.points)))
             elif i is None:
                 b = new.parts[j]
-                lines.append(f"part {format_name(b.name)} added ({format_number(b.points)}):")
+                lines.append(_("part {name} added ({points}):", name=format_name(b.name),
+                               points=format_number(b.points)))
                 lines += _source_lines(rule_lines(b.rule, 0))
             else:
                 a, b = old.parts[i], new.parts[j]
-                label = f"part {format_name(b.name)}"
+                label = _("part {name}", name=format_name(b.name))
                 if a.name != b.name:
-                    lines.append(f"{label}: renamed from {format_name(a.name)}")
+                    lines.append(f"{label}: " + _("renamed from {name}", name=format_name(a.name)))
                 if a.points != b.points:
-                    lines.append(f"{label}: points {format_number(a.points)} → {format_number(b.points)}")
+                    lines.append(f"{label}: " + _("points {old} → {new}", old=format_number(a.points),
+                                                  new=format_number(b.points)))
                 lines += [f"{label}: {line}" if not line.startswith(INDENT) else INDENT + line
                           for line in self.rule(a.rule, b.rule, intervals)]
         return lines
@@ -220,7 +226,7 @@ class Comparison:
         if old == new:
             return []
         if type(old) is not type(new):
-            return [f"now scored by {RULE_KINDS[type(new)]} (was {RULE_KINDS[type(old)]}):"] + \
+            return [_("now scored by {new} (was {old}):", new=_rule_kind(new), old=_rule_kind(old))] + \
                 _source_lines(rule_lines(new, 0))
         return RULE_CHANGES[type(new)](self, old, new, intervals)
 
@@ -243,7 +249,7 @@ class Comparison:
                     changed[a, b] = changed[a, b].union(shared) if (a, b) in changed else shared
         subject = format_expr(new_table.subject)
         if isinstance(new_table.domain, Choices):
-            return [IntervalChange(subject, f"= {format_name(value)}", a, b)
+            return [IntervalChange(subject, _("= {value}", value=format_name(value)), a, b)
                     for value in new_table.domain.universe
                     for (a, b), values in changed.items() if value in values.values]
         kind = self.new.display_kind(new_table.subject)
@@ -253,13 +259,30 @@ class Comparison:
                 for piece, a, b in pieces]
 
 
-def _order(label: str, old_names: list, new_names: list) -> list[str]:
-    """The children both versions have (old names already renamed), if they come in another order."""
+def _order(top: bool, old_names: list, new_names: list) -> list[str]:
+    """The children both versions have (old names already renamed), if they come in another order (`top`:
+    the top-level groups of the framework)."""
     kept_old = [name for name in old_names if name in new_names]
     kept_new = [name for name in new_names if name in old_names]
     if kept_old == kept_new:
         return []
-    return [f"{label}: {', '.join(map(format_name, kept_old))} → {', '.join(map(format_name, kept_new))}"]
+    old, new = ", ".join(map(format_name, kept_old)), ", ".join(map(format_name, kept_new))
+    if top:
+        return [_("order of the top-level groups: {old} → {new}", old=old, new=new)]
+    return [_("order: {old} → {new}", old=old, new=new)]
+
+
+def _rule_kind(rule: ast.Rule) -> str:
+    """'a formula', 'a band table': the kind of a scoring rule, as 'now scored by …' names it."""
+    if isinstance(rule, ast.Formula):
+        return _("a formula")
+    if isinstance(rule, ast.Assessed):
+        return _("an assessed score")
+    if isinstance(rule, ast.Bands):
+        return _("a band table")
+    if isinstance(rule, ast.Checklist):
+        return _("a checklist")
+    return _("deductions")
 
 
 def _renamed(old, new) -> bool:
@@ -268,11 +291,13 @@ def _renamed(old, new) -> bool:
 
 
 def _title(item) -> str:
-    return f"{'group' if isinstance(item, ast.Group) else 'indicator'} {format_name(item.name)}"
+    if isinstance(item, ast.Group):
+        return _("group {name}", name=format_name(item.name))
+    return _("indicator {name}", name=format_name(item.name))
 
 
 def _parent(parents: tuple) -> str:
-    return f"group {format_name(parents[-1])}" if parents else "the top level"
+    return _("group {name}", name=format_name(parents[-1])) if parents else _("the top level")
 
 
 def _source_lines(lines: Iterable) -> list[str]:
@@ -287,11 +312,12 @@ def _body_lines(indicator: ast.Indicator) -> list[str]:
 
 
 def _maybe(value) -> str:
-    return format_number(value) if value is not None else "(none)"
+    return format_number(value) if value is not None else _("(none)")
 
 
 def _rounding(rounding: ast.Rounding) -> str:
-    return f"{rounding.decimals} decimal{'s' if rounding.decimals != 1 else ''} {rounding.mode}"
+    return ngettext("{count} decimal {mode}", "{count} decimals {mode}", rounding.decimals, count=rounding.decimals,
+                    mode=rounding.mode)
 
 
 def _declarations(old: tuple, new: tuple, text) -> list[str]:
@@ -299,11 +325,11 @@ def _declarations(old: tuple, new: tuple, text) -> list[str]:
     ones first); descriptions are for people and do not count."""
     old_by_name = {decl.name: decl for decl in old}
     new_by_name = {decl.name: decl for decl in new}
-    lines = [f"removed: {text(decl)}" for decl in old if decl.name not in new_by_name]
+    lines = [_("removed: {text}", text=text(decl)) for decl in old if decl.name not in new_by_name]
     for decl in new:
         before = old_by_name.get(decl.name)
         if before is None:
-            lines.append(f"added: {text(decl)}")
+            lines.append(_("added: {text}", text=text(decl)))
         elif text(before) != text(decl):
             lines.append(f"{text(before)}  →  {text(decl)}")
     return lines
@@ -311,10 +337,12 @@ def _declarations(old: tuple, new: tuple, text) -> list[str]:
 
 def _directions(old: tuple, new: tuple) -> list[str]:
     def shown(direction):
-        return f"{direction.direction} in {format_name(direction.input.name)}"
+        if direction.direction == "increasing":
+            return _("increasing in {input}", input=format_name(direction.input.name))
+        return _("decreasing in {input}", input=format_name(direction.input.name))
     old_shown, new_shown = [shown(d) for d in old], [shown(d) for d in new]
-    return ([f"direction removed: {d}" for d in old_shown if d not in new_shown]
-            + [f"direction added: {d}" for d in new_shown if d not in old_shown])
+    return ([_("direction removed: {direction}", direction=d) for d in old_shown if d not in new_shown]
+            + [_("direction added: {direction}", direction=d) for d in new_shown if d not in old_shown])
 
 
 def _row_lines(old: tuple, new: tuple, key, removed, added, changed) -> list[str]:
@@ -338,24 +366,29 @@ def _said(label: str, differences: list) -> list[str]:
 
 def _grades(old: tuple, new: tuple) -> list[str]:
     def changed(i, j, a, b):
-        differences = [f"renamed from {format_name(a.grade)}"] if a.grade != b.grade else []
+        differences = [_("renamed from {name}", name=format_name(a.grade))] if a.grade != b.grade else []
         if a.condition != b.condition:
             differences.append(_condition_change(a.condition, b.condition, ast.TotalScore()))
-        return _said(f"grade {format_name(b.grade)}", differences)
-    return _row_lines(old, new, lambda row: row.grade, lambda i, row: f"grade removed: {format_grade_row(row)}",
-                      lambda j, row: f"grade added: {format_grade_row(row)}", changed)
+        return _said(_("grade {name}", name=format_name(b.grade)), differences)
+    return _row_lines(old, new, lambda row: row.grade,
+                      lambda i, row: _("grade removed: {row}", row=format_grade_row(row)),
+                      lambda j, row: _("grade added: {row}", row=format_grade_row(row)), changed)
 
 
 def _bands(old: ast.Bands, new: ast.Bands) -> list[str]:
     def changed(i, j, a, b):
         differences = [_condition_change(a.condition, b.condition, new.subject)] if a.condition != b.condition else []
         if a.points != b.points:
-            differences.append(f"points {format_expr(a.points)} → {format_expr(b.points)}")
-        return _said(f"band {j + 1}" + (f" (was {i + 1})" if i != j else ""), differences)
-    lines = [f"band subject: {_subject(old.subject)} → {_subject(new.subject)}"] if old.subject != new.subject else []
+            differences.append(_points(a, b))
+        label = _("band {number}", number=j + 1) if i == j else _("band {number} (was {was})", number=j + 1, was=i + 1)
+        return _said(label, differences)
+    lines = [_("band subject: {old} → {new}", old=_subject(old.subject), new=_subject(new.subject))] \
+        if old.subject != new.subject else []
     return lines + _row_lines(old.bands, new.bands, lambda band: band.points,
-                              lambda i, band: f"band {i + 1} removed: {format_band(band, old.subject)}",
-                              lambda j, band: f"band {j + 1} added: {format_band(band, new.subject)}", changed)
+                              lambda i, band: _("band {number} removed: {row}", number=i + 1,
+                                                row=format_band(band, old.subject)),
+                              lambda j, band: _("band {number} added: {row}", number=j + 1,
+                                                row=format_band(band, new.subject)), changed)
 
 
 def _band_table(comparison: Comparison, old: ast.Bands, new: ast.Bands, intervals: list) -> list[str]:
@@ -364,49 +397,52 @@ def _band_table(comparison: Comparison, old: ast.Bands, new: ast.Bands, interval
 
 
 def _subject(subject) -> str:
-    return format_expr(subject) if subject is not None else "(each row names its own)"
+    return format_expr(subject) if subject is not None else _("(each row names its own)")
 
 
 def _checklist(old: ast.Checklist, new: ast.Checklist) -> list[str]:
     def changed(i, j, a, b):
         if a.condition == b.condition:
-            return _said(f"item {format_expr(b.condition)}", [_points(a, b)] if a.points != b.points else [])
-        return _said(f"item {j + 1}", [f"condition {format_expr(a.condition)} → {format_expr(b.condition)}"]
+            return _said(_("item {condition}", condition=format_expr(b.condition)),
+                         [_points(a, b)] if a.points != b.points else [])
+        return _said(_("item {number}", number=j + 1),
+                     [_("condition {old} → {new}", old=format_expr(a.condition), new=format_expr(b.condition))]
                      + ([_points(a, b)] if a.points != b.points else []))
     return _row_lines(old.items, new.items, lambda item: item.condition,
-                      lambda i, item: f"item removed: {format_item(item)}",
-                      lambda j, item: f"item added: {format_item(item)}", changed)
+                      lambda i, item: _("item removed: {item}", item=format_item(item)),
+                      lambda j, item: _("item added: {item}", item=format_item(item)), changed)
 
 
 def _points(old, new) -> str:
-    return f"points {format_expr(old.points)} → {format_expr(new.points)}"
+    return _("points {old} → {new}", old=format_expr(old.points), new=format_expr(new.points))
 
 
 def _deduction(old: ast.Deduction, new: ast.Deduction) -> list[str]:
     def changed(i, j, a, b):
-        differences = [f"per {format_expr(a.quantity)} → per {format_expr(b.quantity)}"] \
+        differences = [_("per {old} → per {new}", old=format_expr(a.quantity), new=format_expr(b.quantity))] \
             if a.quantity != b.quantity else []
         if a.amount != b.amount:
-            differences.append(f"amount {format_expr(a.amount)} → {format_expr(b.amount)}")
+            differences.append(_("amount {old} → {new}", old=format_expr(a.amount), new=format_expr(b.amount)))
         if _unit(a) != _unit(b):
-            differences.append(f"unit {_unit(a)} → {_unit(b)}")
+            differences.append(_("unit {old} → {new}", old=_unit(a), new=_unit(b)))
         if _threshold(a) != _threshold(b):
-            differences.append(f"threshold {_threshold(a)} → {_threshold(b)}")
-        label = f"deduct per {format_expr(b.quantity)}" if a.quantity == b.quantity else f"deduction {j + 1}"
+            differences.append(_("threshold {old} → {new}", old=_threshold(a), new=_threshold(b)))
+        label = _("deduct per {quantity}", quantity=format_expr(b.quantity)) if a.quantity == b.quantity \
+            else _("deduction {number}", number=j + 1)
         return _said(label, differences)
     lines = _row_lines(old.steps, new.steps, lambda step: step.quantity,
-                       lambda i, step: f"removed: {deduct_text(step)}", lambda j, step: f"added: {deduct_text(step)}",
-                       changed)
+                       lambda i, step: _("removed: {text}", text=deduct_text(step)),
+                       lambda j, step: _("added: {text}", text=deduct_text(step)), changed)
     old_floor, new_floor = (format_expr(r.floor) if r.floor is not None else "0" for r in (old, new))
-    return lines + ([f"floor {old_floor} → {new_floor}"] if old_floor != new_floor else [])
+    return lines + ([_("floor {old} → {new}", old=old_floor, new=new_floor)] if old_floor != new_floor else [])
 
 
 # (comparison, old rule, new rule of the same kind, intervals found) → the lines of what changed
 RULE_CHANGES: dict[type, Callable[..., list[str]]] = {
     ast.Formula: lambda comparison, old, new, intervals: [
-        f"formula: {format_expr(old.expr)} → {format_expr(new.expr)}"],
+        _("formula: {old} → {new}", old=format_expr(old.expr), new=format_expr(new.expr))],
     ast.Assessed: lambda comparison, old, new, intervals: [
-        f"assessed score: {format_expr(old.input)} → {format_expr(new.input)}"],
+        _("assessed score: {old} → {new}", old=format_expr(old.input), new=format_expr(new.input))],
     ast.Bands: _band_table,
     ast.Checklist: lambda comparison, old, new, intervals: _checklist(old, new),
     ast.Deduction: lambda comparison, old, new, intervals: _deduction(old, new),
@@ -418,16 +454,16 @@ def _unit(step: ast.Deduct) -> str:
 
 
 def _threshold(step: ast.Deduct) -> str:
-    return f"{step.direction} {format_expr(step.threshold)}" if step.threshold is not None else "none"
+    return f"{step.direction} {format_expr(step.threshold)}" if step.threshold is not None else _("none")
 
 
 def _condition_change(old, new, subject) -> str:
     """'threshold 95% → 90%' when only numbers moved, else 'condition OLD → NEW'."""
     moved = changed_numbers(old, new) if old is not None and new is not None else None
     if moved:
-        return (f"threshold{'s' if len(moved) > 1 else ''} "
-                + ", ".join(f"{format_literal(a)} → {format_literal(b)}" for a, b in moved))
-    return f"condition {format_condition(old, subject)} → {format_condition(new, subject)}"
+        return ngettext("threshold {changes}", "thresholds {changes}", len(moved),
+                        changes=", ".join(f"{format_literal(a)} → {format_literal(b)}" for a, b in moved))
+    return _("condition {old} → {new}", old=format_condition(old, subject), new=format_condition(new, subject))
 
 
 def changed_numbers(old, new) -> list[tuple] | None:
@@ -457,10 +493,10 @@ def _shape(expr) -> tuple:
 def _values(text: str) -> str:
     """'in [90%, 95%)', '≥ 95%', '= 3': the described values after the subject's name."""
     if text.startswith(("[", "(")):
-        return f"in {text}"
-    if text.startswith(("≥", "≤", "<", ">")) or text == "any value":
+        return _("in {values}", values=text)
+    if text.startswith(("≥", "≤", "<", ">")) or text == _("any value"):
         return text
-    return f"= {text}"
+    return _("= {value}", value=text)
 
 
 def pair_up(old, new, key) -> list[tuple]:

@@ -12,6 +12,7 @@ import attrs
 
 from ..api import Analysis, analyze, analyze_text
 from ..diagnostics import Diagnostic, InputFileError, RuleFileError, error
+from ..i18n import _
 from ..link import Files
 from ..source import MAX_BYTES, ReadError, Source, too_large
 
@@ -33,7 +34,7 @@ def load_version(spec: str) -> Version:
     the path starts with ./ or ../)."""
     if Path(spec).exists() or ":" not in spec:
         return Version(spec, analyze(spec), Path(spec))
-    revision, _, path = spec.partition(":")
+    revision, _colon, path = spec.partition(":")
     files = GitFiles.at(revision, spec)
     name = files.name_of(path, spec)
     try:
@@ -51,12 +52,14 @@ def load_version(spec: str) -> Version:
 def _missing(spec: str, path: str, files: GitFiles) -> Diagnostic:
     here = f"{files.revision}:./{path}"
     if files.prefix and not path.startswith(("./", "../")) and files.exists(files.name_of(f"./{path}", spec)):
-        hint = f"did you mean {here}? the path after ':' is relative to the repository's top folder ({files.top})"
+        hint = _("did you mean {here}? the path after ':' is relative to the repository's top folder ({top})",
+                 here=here, top=files.top)
     else:
-        hint = (f"the path after ':' is relative to the repository's top folder ({files.top}); write "
-                f"{files.revision}:./NAME for a path relative to the current folder "
-                f"('git ls-tree -r --name-only {files.revision}' lists the files)")
-    return error("E004", f"there is no file '{path}' in revision {files.revision}", None, hint, where=spec)
+        hint = _("the path after ':' is relative to the repository's top folder ({top}); write "
+                 "{revision}:./NAME for a path relative to the current folder "
+                 "('git ls-tree -r --name-only {revision}' lists the files)", top=files.top, revision=files.revision)
+    return error("E004", _("there is no file '{path}' in revision {revision}", path=path, revision=files.revision),
+                 None, hint, where=spec)
 
 
 @attrs.frozen
@@ -71,26 +74,27 @@ class GitFiles(Files):
     @classmethod
     def at(cls, revision: str, spec: str) -> GitFiles:
         if not revision:
-            raise InputFileError.single("E004", "no revision before ':'; write e.g. HEAD~1:rules/x.rules", spec)
+            raise InputFileError.single("E004", _("no revision before ':'; write e.g. HEAD~1:rules/x.rules"), spec)
         found = _git(["rev-parse", "--show-toplevel", "--show-prefix"], spec)
         if found.returncode != 0:
             raise InputFileError.single(
-                "E004", f"'{spec}' is not a file, and the current folder is not in a git repository to read "
-                "a revision from", spec)
+                "E004", _("'{spec}' is not a file, and the current folder is not in a git repository to read "
+                          "a revision from", spec=spec), spec)
         top, prefix = (found.stdout.splitlines() + [""])[:2]
         commit = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"], spec)
         if commit.returncode != 0:
             raise InputFileError([error(
-                "E004", f"unknown revision '{revision}': git knows no such commit, branch or tag", None,
-                "name a commit git knows: HEAD, HEAD~1, a branch, a tag or a commit hash ('git log --oneline' "
-                "lists them)", where=spec)])
+                "E004", _("unknown revision '{revision}': git knows no such commit, branch or tag", revision=revision),
+                None, _("name a commit git knows: HEAD, HEAD~1, a branch, a tag or a commit hash ('git log --oneline' "
+                        "lists them)"), where=spec)])
         return cls(revision, commit.stdout.strip(), Path(top), prefix)
 
     def name_of(self, path: str, spec: str) -> str:
         """REV:path with the path relative to the top folder, as messages name the file."""
         relative = posixpath.normpath(self.prefix + path if path.startswith(("./", "../")) else path)
         if relative == ".." or relative.startswith("../"):
-            raise InputFileError.single("E004", f"'{path}' lies outside the repository ({self.top})", spec)
+            raise InputFileError.single("E004", _("'{path}' lies outside the repository ({top})", path=path,
+                                                  top=self.top), spec)
         return f"{self.revision}:{relative}"
 
     def locate(self, importer: str, path: str) -> str:
@@ -109,7 +113,7 @@ class GitFiles(Files):
         path = name[len(mine):]
         size = self._cat(["-s"], path)
         if size.returncode != 0:
-            raise FileNotFoundError(errno.ENOENT, f"no such file in revision {self.revision}")
+            raise FileNotFoundError(errno.ENOENT, _("no such file in revision {revision}", revision=self.revision))
         if int(size.stdout) > MAX_BYTES:  # refused before it is read, as on the disk
             raise too_large(name, MAX_BYTES)
         return Source(name, self._cat(["blob"], path).stdout.decode("utf-8-sig"))
@@ -126,8 +130,8 @@ def _git(arguments: list[str], spec: str) -> subprocess.CompletedProcess:
     try:
         return subprocess.run(["git", *arguments], capture_output=True, text=True, check=False)
     except OSError:
-        raise InputFileError.single("E004", f"'{spec}' is not a file, and git (to read a revision) cannot be "
-                                    "run: is it installed?", spec) from None
+        raise InputFileError.single("E004", _("'{spec}' is not a file, and git (to read a revision) cannot be "
+                                              "run: is it installed?", spec=spec), spec) from None
 
 
 def load_versions(old: str, new: str) -> tuple[Version, Version]:

@@ -17,6 +17,7 @@ from .. import numbers
 from ..check import Checked
 from ..compile import Compiled, CompiledGroup, Compiler, iter_leaves
 from ..diagnostics import warning
+from ..i18n import _
 from ..syntax import ast
 from ..syntax.printer import format_name, format_number
 from .bands import BandChecker
@@ -57,7 +58,7 @@ class Scored:
 
 def labelled(node) -> str:
     """'预算执行率', or group '人员管理': how a finding names the node it is about."""
-    return f"group '{node.name}'" if isinstance(node, ast.Group) else f"'{node.name}'"
+    return _("group '{name}'", name=node.name) if isinstance(node, ast.Group) else f"'{node.name}'"
 
 
 def scored_nodes(compiled: Compiled):
@@ -114,7 +115,7 @@ class Prover:
         for scored in scored_nodes(self.compiled):
             parts = [values[id(leaf.indicator)] for leaf in scored.leaves]
             value = parts[0][0]
-            for other, _ in parts[1:]:
+            for other, _bounded in parts[1:]:
                 value = add(value, other)
             directions = tuple((d, self.direction(scored, d, value)) for d in scored.node.directions)
             proofs.append(NodeProof(scored.node, value, all(b for _, b in parts), directions))
@@ -131,7 +132,7 @@ class Prover:
         probe = Probe(score, self.compiled.lets, self._rounding(leaf.indicator) if whole else (lambda raw: raw))
         reads = set().union(*(self.checked.inputs_read(e) for e in ast.rule_expressions(rule)))
         search = Search(probe, self._choices((leaf,), reads))
-        what = f"'{name}'" if whole else f"part '{name}' of '{leaf.indicator.name}'"
+        what = f"'{name}'" if whole else _("part '{part}' of '{indicator}'", part=name, indicator=leaf.indicator.name)
         if value.high > points:
             facts = search.extreme(value.dirs, lambda s: s > points, goal=1)
             if facts is not None:
@@ -141,23 +142,27 @@ class Prover:
         if value.low < 0:
             facts = search.extreme(value.dirs, lambda s: s < 0, goal=-1)
             if facts is not None:
-                span, hint = rule.span, "add a floor: max(…, 0) around the formula"
+                span, hint = rule.span, _("add a floor: max(…, 0) around the formula")
                 if isinstance(rule, ast.Deduction) and rule.floor is not None:
-                    span, hint = rule.floor.span, "raise the floor to 0: 'floor 0'"
+                    span, hint = rule.floor.span, _("raise the floor to 0: 'floor 0'")
                 elif isinstance(rule, ast.Deduction):
-                    hint = "add a line 'floor 0' under the deduct lines"
+                    hint = _("add a line 'floor 0' under the deduct lines")
                 self.findings.append(below_zero(what, probe(facts), span,
                                                 facts_lines(facts, self.compiled.kinds), hint))
                 return False
-        reaches = [f"above {format_number(points)}" if value.high > points else None,
-                   "below 0" if value.low < 0 else None]
-        reach = " or ".join(r for r in reaches if r)
+        shown = format_number(points)
+        if value.high > points and value.low < 0:
+            reach = _("above {points} or below 0", points=shown)
+        elif value.high > points:
+            reach = _("above {points}", points=shown)
+        else:
+            reach = _("below 0")
         self.findings.append(warning(
-            "W503", f"cannot prove that {what} stays within 0 to {format_number(points)} points: interval "
-            f"analysis only bounds it by {self._interval(value)} ({reach}), and no counterexample was found at "
-            "the domains' edges",
-            rule.span, "cap the rule with min/max/clamp so the bound is evident, or run 'rulecheck verify' "
-            "to search with many more facts"))
+            "W503", _("cannot prove that {what} stays within 0 to {points} points: interval analysis only bounds "
+                      "it by {interval} ({reach}), and no counterexample was found at the domains' edges",
+                      what=what, points=shown, interval=self._interval(value), reach=reach),
+            rule.span, _("cap the rule with min/max/clamp so the bound is evident, or run 'rulecheck verify' "
+                         "to search with many more facts")))
         return False
 
     @staticmethod
@@ -173,10 +178,14 @@ class Prover:
         rising = 1 if declared.direction == "increasing" else -1
         indicator = scored.node
         if name not in scored.inputs:
-            self.findings.append(warning(
-                "W712", f"{labelled(indicator)} is declared {declared.direction} in {format_name(name)}, but its "
-                "rules do not read it", declared.span,
-                "name an input the rules read, or remove the line"))
+            if declared.direction == "increasing":
+                message = _("{label} is declared increasing in {input}, but its rules do not read it",
+                            label=labelled(indicator), input=format_name(name))
+            else:
+                message = _("{label} is declared decreasing in {input}, but its rules do not read it",
+                            label=labelled(indicator), input=format_name(name))
+            self.findings.append(warning("W712", message, declared.span,
+                                         _("name an input the rules read, or remove the line")))
             return UNREAD
         if value.dirs.get(name) == rising:
             return PROVED
@@ -188,10 +197,10 @@ class Prover:
         before, after = probe(facts | {name: low}), probe(facts | {name: high})
         self.findings.append(direction_broken(
             labelled(indicator), declared, before, after, low, high, self.compiled.kinds.get(name),
-            ("correct the rule (are the bands upside down?), or the declared direction"
+            (_("correct the rule (are the bands upside down?), or the declared direction")
              if any(isinstance(rule, ast.Bands) for leaf in scored.leaves
-                    for _, _, rule in ast.indicator_rules(leaf.indicator))
-             else "correct the rule, or the declared direction"),
+                    for _name, _points, rule in ast.indicator_rules(leaf.indicator))
+             else _("correct the rule, or the declared direction")),
             pair_example(facts, name, low, high, before, after, indicator.name, self.compiled.kinds)))
         return REFUTED
 

@@ -16,6 +16,7 @@ import attrs
 
 from .. import numbers
 from ..diagnostics import Diagnostic, error, warning
+from ..i18n import _, ngettext
 from ..language import COMPARISONS
 from ..numbers import Number
 from ..syntax import ast
@@ -212,34 +213,40 @@ class BandChecker:
             if index in outside:
                 pass
             elif covered.intersect(table.domain).empty:
-                findings.append(error("E703", f"band {index + 1} of '{name}' matches no value {subject} can take "
-                                      f"({self._describe(table.domain, table)})", band.span,
-                                      "correct its threshold, or remove the row"))
+                findings.append(error("E703", _("band {number} of '{name}' matches no value {subject} can take "
+                                                "({values})", number=index + 1, name=name, subject=subject,
+                                                values=self._describe(table.domain, table)), band.span,
+                                      _("correct its threshold, or remove the row")))
             elif mine.empty:
                 # the rows above that take some of its values, not every row above
                 shadows = [i for i in taken_by if not table.rows[i].intersect(covered).intersect(table.domain).empty]
                 before = ", ".join(str(i + 1) for i in shadows)
-                findings.append(error("E703", f"band {index + 1} of '{name}' can never match: every value it "
-                                      f"covers is taken by band{'s' if len(shadows) > 1 else ''} {before} first",
-                                      band.span, "remove the row, or correct the thresholds above it"))
+                findings.append(error("E703", ngettext(
+                    "band {number} of '{name}' can never match: every value it covers is taken by band {before} "
+                    "first", "band {number} of '{name}' can never match: every value it covers is taken by bands "
+                    "{before} first", 2 if len(shadows) > 1 else 1, number=index + 1, name=name, before=before),
+                    band.span, _("remove the row, or correct the thresholds above it")))
             elif band.condition is not None:
                 overlap = self._overlap(table, index)
                 if overlap is not None:
                     other, value = overlap
                     value, example = self._example(table, value, table.rows[other].intersect(covered))
                     findings.append(error(
-                        "E702", f"bands {other + 1} and {index + 1} of '{name}' overlap: {subject} = "
-                        f"{self._show(table, value)} matches both (the first one wins)", band.span,
-                        "make the rows meet without overlapping: end one row where the next begins, with '<' "
-                        "on one side and '≤' on the other", example=example))
+                        "E702", _("bands {first} and {second} of '{name}' overlap: {subject} = {value} matches "
+                                  "both (the first one wins)", first=other + 1, second=index + 1, name=name,
+                                  subject=subject, value=self._show(table, value)), band.span,
+                        _("make the rows meet without overlapping: end one row where the next begins, with '<' "
+                          "on one side and '≤' on the other"), example=example))
             if not covered.intersect(table.domain).empty:
                 taken_by.append(index)
         gap = table.domain.minus(_union(table.rows, table.domain))
         value = gap.witness(table.integral)
         if value is not None:
             value, example = self._example(table, value, gap)
-            findings.append(error("E701", f"no band of '{name}' covers {subject} = {self._show(table, value)}",
-                                  rule.span, f"add a row for {self._describe(gap, table)}, or an 'otherwise' row",
+            findings.append(error("E701", _("no band of '{name}' covers {subject} = {value}", name=name,
+                                            subject=subject, value=self._show(table, value)),
+                                  rule.span, _("add a row for {values}, or an 'otherwise' row",
+                                               values=self._describe(gap, table)),
                                   example=example))
         if not findings and not directed:
             findings += self._order(name, rule, table, table.reachable())
@@ -252,11 +259,13 @@ class BandChecker:
         for index, number in table.thresholds:
             if _closure(table.domain).contains(number.value):
                 continue
-            hint = "correct the threshold, or widen the domain of the input it compares"
+            hint = _("correct the threshold, or widen the domain of the input it compares")
             if not number.is_percent and _closure(table.domain).contains(number.value / 100):
-                hint = f"did you mean {format_value(number.value)}%? a bare number is not a percentage"
-            findings.append(error("E704", f"the threshold {format_expr(number)} is outside the values {subject} "
-                                  f"can take ({self._describe(table.domain, table)})", number.span, hint))
+                hint = _("did you mean {number}%? a bare number is not a percentage",
+                         number=format_value(number.value))
+            findings.append(error("E704", _("the threshold {threshold} is outside the values {subject} can take "
+                                            "({values})", threshold=format_expr(number), subject=subject,
+                                            values=self._describe(table.domain, table)), number.span, hint))
             rows.add(index)
         return rows
 
@@ -283,11 +292,12 @@ class BandChecker:
         points = [v for _, v in steps if v is not None]  # all of them, as checked above
         if all(a <= b for a, b in pairwise(points)) or all(a >= b for a, b in pairwise(points)):
             return []
-        shown = ", ".join(f"{format_value(v)} for {self._describe(Ranges.of(piece), table)}" for piece, v in steps)
-        return [warning("W705", f"the points of '{name}' go up and down as {format_expr(table.subject)} rises: "
-                        f"{shown}", rule.span,
-                        "check the points against the thresholds; then declare the way the score should move "
-                        "with a line such as 'increasing in …', and check will hold the table to it")]
+        shown = ", ".join(_("{points} for {values}", points=format_value(v),
+                            values=self._describe(Ranges.of(piece), table)) for piece, v in steps)
+        return [warning("W705", _("the points of '{name}' go up and down as {subject} rises: {steps}", name=name,
+                                  subject=format_expr(table.subject), steps=shown), rule.span,
+                        _("check the points against the thresholds; then declare the way the score should move "
+                          "with a line such as 'increasing in …', and check will hold the table to it"))]
 
     def _example(self, table: Table, value, covered) -> tuple:
         """(the value to name, facts to paste into a case): the subject itself when it is an input; for
@@ -327,14 +337,17 @@ def describe(covered: Ranges | Choices, integral: bool, kind: str | None) -> str
         if low is not None and high is not None and p.low == p.high:
             texts.append(low)
         elif low is None and high is None:
-            texts.append("any value")
+            texts.append(_("any value"))
         elif low is None:
             texts.append(f"{'≤' if p.high_closed else '<'} {high}")
         elif high is None:
             texts.append(f"{'≥' if p.low_closed else '>'} {low}")
         else:
             texts.append(f"{'[' if p.low_closed else '('}{low}, {high}{']' if p.high_closed else ')'}")
-    return " or ".join(texts)
+    shown = texts[0] if texts else ""
+    for text in texts[1:]:
+        shown = _("{values} or {more}", values=shown, more=text)
+    return shown
 
 
 def _whole(covered: Ranges) -> Ranges:
