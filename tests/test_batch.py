@@ -297,12 +297,15 @@ def test_cells_are_read_like_a_facts_file(framework_path, case_facts, tmp_path):
     assert output_rows(score(framework_path, path).stdout)[0]["total"] == "97.83"
 
 
-def test_a_csv_that_is_not_utf8_is_an_input_error(framework_path, departments, tmp_path):
+def test_a_gbk_csv_is_read_and_one_read_as_utf8_is_an_input_error(framework_path, departments, tmp_path):
     path = write_csv(tmp_path / "d.csv", departments, encoding="gbk")
-    result = score(framework_path, path)
+    same = write_csv(tmp_path / "u.csv", departments)
+    totals = [r["total"] for r in output_rows(score(framework_path, path).stdout)]  # detected, read as GBK
+    assert totals == [r["total"] for r in output_rows(score(framework_path, same).stdout)] and "" not in totals
+    result = CliRunner().invoke(main, ["score", str(framework_path), str(path), "--encoding", "utf-8"])
     assert result.exit_code == 2 and result.stdout == ""
     assert f"{path}:1: error[E002]: the CSV file is not UTF-8 text (it looks like GBK)" in result.stderr
-    assert "CSV UTF-8" in result.stderr
+    assert "--encoding" in result.stderr and "CSV UTF-8" in result.stderr
 
 
 def test_a_utf8_byte_order_mark_is_read(framework_path, departments, tmp_path):

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 
 import attrs
 
 from ..diagnostics import Diagnostic, FactsError, error, sort_key
+from ..i18n import _, ngettext
 from ..source import Source, Span
 from ..syntax import ast
 from ..syntax.printer import format_name
 from .jsonfacts import read_json
+from .sheets import is_workbook, read_key_values
 from .values import (
     EXAMPLES,
     FALSE_WORDS,
@@ -38,6 +41,7 @@ __all__ = ["EXAMPLES", "FALSE_WORDS", "TRUE_WORDS", "FactSet", "FactValueError",
 
 MAX_LISTED = 100  # the most problems of one department's facts that are listed
 MAX_SUGGESTED = 20  # the most unknown facts a "did you mean" is looked for (each compares with every input)
+NAME_FIELDS = ("名称", "name")  # a field (or column) holding the department's display name, not an input
 
 
 @attrs.frozen
@@ -51,15 +55,38 @@ class FactSet:
 
 
 def load_facts(path: str | Path, root: str | Path | None = None) -> FactSet:
-    """Read a facts file (.yaml, .yml or .json), inside `root` if one is given; raises FactsError if it
-    is not a mapping of facts, OSError (source.ReadError for a file refused: too large, not a regular
-    file, outside the root) or UnicodeDecodeError if it cannot be read."""
+    """Read a facts file (.yaml, .yml or .json, or an Excel workbook's key/value sheet: sheets.py),
+    inside `root` if one is given; raises FactsError if it is not a mapping of facts, OSError
+    (source.ReadError for a file refused: too large, not a regular file, outside the root),
+    InputFileError for a workbook that cannot be read, or UnicodeDecodeError if it cannot be read."""
+    if is_workbook(path):
+        if root is not None:
+            _inside(path, root)
+        values, spans, name = read_key_values(path)
+        return FactSet(name, values, spans, None, display_name_of(values))
     return parse_facts(Source.from_path(path, root))
+
+
+def _inside(path: str | Path, root: str | Path) -> None:
+    """That `path` does not lead outside `root` (a link to another file), as Source.from_path checks."""
+    resolved, top = Path(path).resolve(), Path(root).resolve()
+    if top not in resolved.parents and resolved != top:
+        raise OSError(_("{path} leads outside the folder {root}", path=path, root=root))
 
 
 def parse_facts(source: Source) -> FactSet:
     values, spans = (read_json if source.name.endswith(".json") else read_yaml)(source)
-    return FactSet(source.name, {str(key): value for key, value in values.items()}, spans, source)
+    values = {str(key): value for key, value in values.items()}
+    return FactSet(source.name, values, spans, source, display_name_of(values))
+
+
+def display_name_of(values: Mapping) -> str | None:
+    """The department's display name: the text of a 名称 (else name) field, None if there is none."""
+    for field in NAME_FIELDS:
+        value = values.get(field)
+        if isinstance(value, (str, int, Decimal)) and not isinstance(value, bool) and str(value).strip():
+            return cut(str(value).strip(), 200)
+    return None
 
 
 def validate(facts: FactSet | Mapping, inputs: Mapping[str, ast.InputDecl],
@@ -75,14 +102,16 @@ def validate(facts: FactSet | Mapping, inputs: Mapping[str, ast.InputDecl],
         decl = inputs.get(name)
         span = facts.spans.get(name)
         if decl is None:
+            if name in NAME_FIELDS:
+                continue  # the display name, unless the rule file declares an input of that name
             unknown += 1
             diagnostics.append(_unknown(facts.name, name, span, inputs, unknown <= MAX_SUGGESTED))
         elif not is_missing(raw):
             try:
                 env[name] = convert(raw, decl)
             except FactValueError as problem:
-                diagnostics.append(error(problem.code, f"fact '{name}': {problem}", span, problem.hint,
-                                         where=f"{facts.name}: {name}"))
+                diagnostics.append(error(problem.code, _("fact '{name}': {problem}", name=name, problem=problem),
+                                         span, problem.hint, where=f"{facts.name}: {name}"))
     diagnostics += _missing(facts, inputs, required)
     if diagnostics:
         sources = {facts.source.name: facts.source} if facts.source else {}
@@ -93,9 +122,9 @@ def validate(facts: FactSet | Mapping, inputs: Mapping[str, ast.InputDecl],
 def _unknown(file: str, name: str, span: Span | None, inputs: Mapping, suggest: bool) -> Diagnostic:
     close = difflib.get_close_matches(name, list(inputs), n=1, cutoff=0.5) \
         if suggest and len(name) <= SUGGESTED else []
-    return error("F504", f"unknown fact '{cut(name)}': the rule file declares no such input", span,
-                 f"did you mean '{close[0]}'?" if close else "remove it, or declare it under 'inputs:'",
-                 where=f"{file}: {cut(name)}")
+    return error("F504", _("unknown fact '{name}': the rule file declares no such input", name=cut(name)), span,
+                 _("did you mean '{name}'?", name=close[0]) if close else
+                 _("remove it, or declare it under 'inputs:'"), where=f"{file}: {cut(name)}")
 
 
 def _missing(facts: FactSet, inputs: Mapping[str, ast.InputDecl], required: Mapping[str, list]) -> list:
@@ -106,13 +135,18 @@ def _missing(facts: FactSet, inputs: Mapping[str, ast.InputDecl], required: Mapp
             continue
         indicator, span = users[0]
         count = len(users) - 1
-        others = f" and {count} other indicator{'s' if count > 1 else ''}" if count else ""
         at = f" ({span.file}:{span.line})" if span else ""
+        if count:
+            message = ngettext("missing fact '{name}', needed by '{indicator}'{at} and {count} other indicator",
+                               "missing fact '{name}', needed by '{indicator}'{at} and {count} other indicators",
+                               count, name=name, indicator=indicator, at=at, count=count)
+        else:
+            message = _("missing fact '{name}', needed by '{indicator}'{at}", name=name, indicator=indicator, at=at)
         decl = inputs[name]
-        fix = "write its value, e.g." if name in facts.values else "add"
-        found.append(error("F501", f"missing fact '{name}', needed by '{indicator}'{at}{others}",
-                           facts.spans.get(name), f"{fix} '{format_name(name)}: {example(decl)}' ({describe(decl)})",
-                           where=facts.name))
+        line = f"{format_name(name)}: {example(decl)}"
+        hint = (_("write its value, e.g. '{line}' ({what})", line=line, what=describe(decl))
+                if name in facts.values else _("add '{line}' ({what})", line=line, what=describe(decl)))
+        found.append(error("F501", message, facts.spans.get(name), hint, where=facts.name))
     return found
 
 
@@ -123,6 +157,8 @@ def _listed(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     ordered = sorted(diagnostics, key=sort_key)
     first = ordered[MAX_LISTED]
     more = len(ordered) - MAX_LISTED
-    return ordered[:MAX_LISTED] + [error("F516", f"{more:,} more problem{'s' if more > 1 else ''} in these facts, "
-                                         "from here on, are not listed", first.span,
-                                         "fix the problems listed and run again", where=first.where)]
+    message = ngettext("{more} more problem in these facts, from here on, is not listed",
+                       "{more} more problems in these facts, from here on, are not listed", more,
+                       more=format(more, ","))
+    return ordered[:MAX_LISTED] + [error("F516", message, first.span, _("fix the problems listed and run again"),
+                                         where=first.where)]

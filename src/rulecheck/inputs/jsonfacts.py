@@ -13,13 +13,14 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from ..diagnostics import FactsError, error
+from ..i18n import N_, _
 from ..source import Source, Span
-from .values import MAX_TEXT, cut
+from .values import MAX_TEXT, cut, translated
 
 MAX_DEPTH = 20  # the deepest a value may nest (a fact has no nesting: this is to stop a runaway file)
 # a string (escapes and all) or a bracket; a string followed by ':' is a key
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?|[\[\]{}]', re.S)
-JSON_HINT = "check for a missing or extra ',' and double quotes around names and text"
+JSON_HINT = N_("check for a missing or extra ',' and double quotes around names and text")
 
 
 class TooDeep(json.JSONDecodeError):
@@ -33,7 +34,7 @@ def loads(text: str, object_pairs_hook=None):
     if text.count("[") + text.count("{") > MAX_DEPTH:  # else it cannot nest too deep: no need to look
         for match, depth in _tokens(text):
             if depth > MAX_DEPTH:
-                raise TooDeep(f"nested more than {MAX_DEPTH} levels deep", text, match.start())
+                raise TooDeep(_("nested more than {most} levels deep", most=MAX_DEPTH), text, match.start())
     return json.loads(text, parse_float=_number, parse_int=_number, parse_constant=Decimal,
                       object_pairs_hook=object_pairs_hook)
 
@@ -66,19 +67,20 @@ def read_json(source: Source) -> tuple[dict, dict]:
     try:
         values = loads(source.text)
     except TooDeep as exc:
-        raise _problem(source, "F515", f"a value {exc.msg}", _point(source, exc),
-                       "a fact is one value: a number, a text, true or false") from None
+        raise _problem(source, "F515", _("a value nested more than {most} levels deep", most=MAX_DEPTH),
+                       _point(source, exc), _("a fact is one value: a number, a text, true or false")) from None
     except json.JSONDecodeError as exc:
-        raise _problem(source, "F506", f"not valid JSON: {exc.msg}", _point(source, exc), JSON_HINT) from None
+        raise _problem(source, "F506", _("not valid JSON: {reason}", reason=exc.msg), _point(source, exc),
+                       translated(JSON_HINT)) from None
     if not isinstance(values, dict):
-        raise _problem(source, "F506", "a facts file is an object of input names to values", None,
-                       "write one \"name\": value per entry inside { }")
+        raise _problem(source, "F506", _("a facts file is an object of input names to values"), None,
+                       _('write one "name": value per entry inside { }'))
     spans: dict[str, Span] = {}
     twice = []
     for key, span in key_spans(source):
         if key in spans:
-            twice.append(error("F507", f"the fact '{cut(key)}' is given twice", span,
-                               f"the first is at line {spans[key].line}; keep one"))
+            twice.append(error("F507", _("the fact '{name}' is given twice", name=cut(key)), span,
+                               _("the first is at line {line}; keep one", line=spans[key].line)))
         else:
             spans[key] = span
     if twice:

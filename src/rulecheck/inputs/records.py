@@ -10,6 +10,10 @@ and reading resumes at the NEXT physical line, so that every line of the file is
 or part of one that is well formed.
 
 The cells of a record without any `"` are its line split at the commas, as the csv module reads them.
+
+Lines are decoded in one encoding: UTF-8 (a byte-order mark is dropped), GB18030 (a superset of GBK,
+what Excel's "CSV (逗号分隔)" and WPS save on Chinese Windows) or GBK, given or detected (`detect`): a
+line that is not text in it is a Problem of that line alone.
 """
 
 from __future__ import annotations
@@ -21,39 +25,96 @@ from typing import IO
 import attrs
 
 from ..diagnostics import InputFileError
+from ..i18n import N_, _, ngettext
+from .values import translated
 
 MAX_RECORD_LINES = 20  # the most physical lines a record (a quoted cell with line breaks) may take
 CELL_LIMIT = 131_072  # the most characters in a cell, as the csv module's field_size_limit()
-QUOTE_HINT = ('write a " inside a cell as "" and put the whole cell in quotes ("the ""十四五"" plan"), '
-              'or delete the stray "')
-COUNT_HINT = "check for a missing or extra comma; put a value that holds a comma in double quotes"
+QUOTE_HINT = N_('write a " inside a cell as "" and put the whole cell in quotes ("the ""十四五"" plan"), '
+                'or delete the stray "')
+COUNT_HINT = N_("check for a missing or extra comma; put a value that holds a comma in double quotes")
 BLANKS = " \t"
-NOT_UTF8_HINT = "save the file as UTF-8 (in Excel: 'CSV UTF-8'; in WPS: encoding UTF-8), not GBK"
+NOT_UTF8_HINT = N_("save the file as UTF-8 (in Excel: 'CSV UTF-8'; in WPS: encoding UTF-8), not GBK")
+MIXED_HINT = N_("the file is read in the encoding of its other lines: save the whole file in one encoding "
+                "(in Excel: 'CSV UTF-8'), or give it with --encoding")
+ENCODINGS = {"utf-8": "UTF-8", "gb18030": "GB18030", "gbk": "GBK"}  # what --encoding takes → its name
+SAMPLE = 1 << 16  # the bytes at the start of a file its encoding is judged by
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 @attrs.frozen
 class Line:
-    """A physical line: its number, its text without the line end, or None if it is not UTF-8 (raw)."""
+    """A physical line: its number, its text without the line end, or None if it is not text in the
+    file's encoding (raw: its bytes; encoding: the one it was read in)."""
     number: int
     text: str | None
     raw: bytes = b""
+    encoding: str = "utf-8"
 
 
-def physical_lines(stream: IO[bytes], path) -> Generator[Line, None, None]:
+def normal_encoding(name: str | None) -> str | None:
+    """'utf-8', 'gb18030' or 'gbk' for a name of one ('UTF8', 'GB18030'…), None for None (detect it);
+    ValueError for another."""
+    if name is None:
+        return None
+    key = name.strip().lower().replace("_", "-")
+    key = {"utf8": "utf-8", "utf-8-sig": "utf-8", "cp936": "gbk", "gb2312": "gbk"}.get(key, key)
+    if key not in ENCODINGS:
+        raise ValueError(_("the encoding is utf-8, gb18030 or gbk, not '{name}'", name=name))
+    return key
+
+
+def detect(sample: bytes) -> str | None:
+    """The encoding the start of a file is in: UTF-8 (with a byte-order mark, or when its lines that are not
+    ASCII are UTF-8), else GB18030 when more of them are GB18030 than UTF-8; None when they are all ASCII
+    (the first line that is not decides)."""
+    if sample.startswith(UTF8_BOM):
+        return "utf-8"
+    if b"\n" in sample[:-1] and len(sample) >= SAMPLE:
+        sample = sample[:sample.rindex(b"\n")]  # whole lines only: a character may be cut at the end
+    utf8 = gb = 0
+    for raw in sample.splitlines():
+        if raw.isascii():
+            continue
+        if _decodes(raw, "utf-8"):
+            utf8 += 1
+        elif _decodes(raw, "gb18030"):
+            gb += 1
+    if not utf8 and not gb:
+        return None
+    return "gb18030" if gb > utf8 else "utf-8"
+
+
+def _decodes(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def physical_lines(stream: IO[bytes], path, encoding: str | None = "utf-8") -> Generator[Line, None, None]:
     """The file's lines, ended by \\n, \\r\\n or a lone \\r (Excel for Mac's "CSV (Macintosh)"), as text
     without the line end (a byte-order mark before the first is dropped); closes the stream at the end.
-    A read that fails half-way (a disk error) is an InputFileError, never taken for a write error."""
+    With `encoding` None, the first line that is not ASCII decides it (UTF-8 if it is UTF-8, else
+    GB18030 if it is that). A read that fails half-way (a disk error) is an InputFileError, never taken
+    for a write error."""
     with stream:
         number = 0
         for chunk in _chunks(stream, path):
             for raw in chunk.splitlines(keepends=True) if b"\r" in chunk else (chunk,):
                 number += 1
+                if encoding is None and not raw.isascii():
+                    encoding = "utf-8" if _decodes(raw, "utf-8") or not _decodes(raw, "gb18030") else "gb18030"
+                used = encoding or "utf-8"
                 try:
-                    text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                    text = raw.decode("utf-8-sig" if number == 1 and used == "utf-8" else used)
                 except UnicodeDecodeError:
-                    yield Line(number, None, raw)
+                    yield Line(number, None, raw, used)
                 else:
-                    yield Line(number, text.rstrip("\r\n"))
+                    if number == 1:
+                        text = text.removeprefix("\ufeff")
+                    yield Line(number, text.rstrip("\r\n"), encoding=used)
 
 
 def _chunks(stream: IO[bytes], path) -> Iterator[bytes]:
@@ -61,7 +122,8 @@ def _chunks(stream: IO[bytes], path) -> Iterator[bytes]:
         try:
             chunk = stream.readline()
         except OSError as exc:
-            raise InputFileError.single("E002", f"cannot read {path}: {exc.strerror or exc}", path) from None
+            raise InputFileError.single("E002", _("cannot read {path}: {reason}", path=path,
+                                                  reason=exc.strerror or exc), path) from None
         if not chunk:
             return
         yield chunk
@@ -69,11 +131,36 @@ def _chunks(stream: IO[bytes], path) -> Iterator[bytes]:
 
 def not_utf8(raw: bytes) -> str:
     """Which text a line is not, and what it looks like (GBK is what Excel and WPS save by default)."""
-    try:
-        raw.decode("gb18030")
-    except UnicodeDecodeError:
-        return "not UTF-8 text"
-    return "not UTF-8 text (it looks like GBK)"
+    return undecodable("line", raw, "utf-8")
+
+
+# what a row, a line or a file that is not text in its encoding is, by what it looks like instead
+_UNDECODABLE = {
+    ("row", "plain"): N_("this row is not {encoding} text"),
+    ("row", "gbk"): N_("this row is not UTF-8 text (it looks like GBK)"),
+    ("row", "utf-8"): N_("this row is not {encoding} text (it looks like UTF-8)"),
+    ("line", "plain"): N_("this line is not {encoding} text"),
+    ("line", "gbk"): N_("this line is not UTF-8 text (it looks like GBK)"),
+    ("line", "utf-8"): N_("this line is not {encoding} text (it looks like UTF-8)"),
+    ("file", "plain"): N_("the CSV file is not {encoding} text"),
+    ("file", "gbk"): N_("the CSV file is not UTF-8 text (it looks like GBK)"),
+    ("file", "utf-8"): N_("the CSV file is not {encoding} text (it looks like UTF-8)"),
+}
+
+
+def undecodable(what: str, raw: bytes, encoding: str) -> str:
+    """'this row is not UTF-8 text (it looks like GBK)': a row, line or file ('row', 'line', 'file') that
+    is not text in `encoding`, and what it looks like instead."""
+    if encoding == "utf-8":
+        looks = "gbk" if _decodes(raw, "gb18030") else "plain"
+    else:
+        looks = "utf-8" if _decodes(raw, "utf-8") else "plain"
+    return translated(_UNDECODABLE[what, looks], encoding=ENCODINGS.get(encoding, encoding))
+
+
+def undecodable_hint(line: Line) -> str:
+    """How to fix a row that is not text in the encoding the file is read in."""
+    return translated(MIXED_HINT)
 
 
 @attrs.frozen
@@ -111,7 +198,7 @@ class Records(Iterator[Record]):
         if first is None:
             raise StopIteration
         record = self._parse(first)
-        for _ in range(record.lines if record.problem is None else 1):
+        for _line in range(record.lines if record.problem is None else 1):
             self._ahead.popleft()
         return record
 
@@ -126,8 +213,9 @@ class Records(Iterator[Record]):
 
     def _parse(self, first: Line) -> Record:
         if first.text is None:
-            return Record(first.number, [], problem=Problem("F508", f"this row is {not_utf8(first.raw)}",
-                                                            NOT_UTF8_HINT, first.number))
+            return Record(first.number, [], problem=Problem(
+                "F508", undecodable("row", first.raw, first.encoding), undecodable_hint(first),
+                first.number))
         text = first.text
         if '"' not in text and "\0" not in text and len(text) <= CELL_LIMIT:
             return self._counted(Record(first.number, text.split(",")))
@@ -137,21 +225,28 @@ class Records(Iterator[Record]):
         """The record, or its problem if it has more or fewer cells than the header."""
         if record.problem is not None or not any(cell.strip() for cell in record.cells):
             return record  # a blank row (as Excel leaves at the end of a sheet) is no department
-        where = f" (lines {record.line}–{record.line + record.lines - 1})" if record.lines > 1 else ""
         if self.columns is not None and len(record.cells) != len(self.columns):
-            return attrs.evolve(record, problem=Problem(
-                "F508", f"this row has {_cells(len(record.cells))}, the header has {len(self.columns)}{where}",
-                COUNT_HINT + ("; or a stray \" joined these lines into one row" if where else ""), record.line))
+            count, header = len(record.cells), len(self.columns)
+            if record.lines > 1:
+                message = ngettext("this row has {count} cell, the header has {header} (lines {first}–{last})",
+                                   "this row has {count} cells, the header has {header} (lines {first}–{last})",
+                                   count, count=count, header=header, first=record.line,
+                                   last=record.line + record.lines - 1)
+                hint = _("check for a missing or extra comma; put a value that holds a comma in double quotes; "
+                         "or a stray \" joined these lines into one row")
+            else:
+                message = ngettext("this row has {count} cell, the header has {header}",
+                                   "this row has {count} cells, the header has {header}", count,
+                                   count=count, header=header)
+                hint = translated(COUNT_HINT)
+            return attrs.evolve(record, problem=Problem("F508", message, hint, record.line))
         return record
 
     def cell_name(self, index: int) -> str:
         """'cell 3 (满意度)': a cell by its position and, when the header has one, its column's name."""
         name = self.columns[index] if self.columns is not None and index < len(self.columns) else ""
-        return f"cell {index + 1}" + (f" ({name})" if name else "")
-
-
-def _cells(count: int) -> str:
-    return f"{count} cell{'s' if count != 1 else ''}"
+        return _("cell {number} ({name})", number=index + 1, name=name) if name else \
+            _("cell {number}", number=index + 1)
 
 
 class _Parser:
@@ -188,8 +283,8 @@ class _Parser:
         cell = self.text[start:end]
         quote = cell.find('"')
         if quote >= 0:
-            return cell, end, self._problem(f"{self._name()} has a \" in its text but does not start with one",
-                                            start + quote)
+            return cell, end, self._problem(_("{cell} has a \" in its text but does not start with one",
+                                              cell=self._name()), start + quote)
         return cell, end, None
 
     def _quoted(self, opening: int) -> tuple[str, int, Problem | None]:
@@ -201,8 +296,9 @@ class _Parser:
             if quote < 0:
                 if not self.records.may_span(len(self.cells)):
                     return "", position, Problem(
-                        "F521", f"{self._name()} opens a quote that is not closed on its line (no value holds a "
-                        "line break)", QUOTE_HINT, line.number, opening + 1, line.text)
+                        "F521", _("{cell} opens a quote that is not closed on its line (no value holds a "
+                                  "line break)", cell=self._name()), translated(QUOTE_HINT), line.number, opening + 1,
+                        line.text)
                 parts.append(self.text[position:])
                 following = self.records._line(self.taken) if self.taken < MAX_RECORD_LINES else None
                 if following is None or following.text is None:
@@ -220,29 +316,34 @@ class _Parser:
         while position < len(self.text) and self.text[position] in BLANKS:
             position += 1
         if position < len(self.text) and self.text[position] != ",":
-            return "", position, self._problem(f"{self._name()} has text after its closing quote", position)
+            return "", position, self._problem(_("{cell} has text after its closing quote", cell=self._name()),
+                                               position)
         return "".join(parts), position, None
 
     def _unclosed(self, line: Line, opening: int, following: Line | None) -> Problem:
         if following is not None:
-            why = f"line {following.number} is not UTF-8 text"
+            message = _("{cell} opens a quote that is never closed (line {line} is not {encoding} text); the "
+                        "lines after it are read as rows of their own", cell=self._name(), line=following.number,
+                        encoding=ENCODINGS.get(following.encoding, following.encoding))
         elif self.taken >= MAX_RECORD_LINES:
-            why = f"not within {MAX_RECORD_LINES} lines"
+            message = _("{cell} opens a quote that is never closed (not within {most} lines); the lines after "
+                        "it are read as rows of their own", cell=self._name(), most=MAX_RECORD_LINES)
         else:
-            why = "the file ends first"
-        return Problem("F521", f"{self._name()} opens a quote that is never closed ({why}); the lines after "
-                       "it are read as rows of their own", QUOTE_HINT, line.number, opening + 1, line.text)
+            message = _("{cell} opens a quote that is never closed (the file ends first); the lines after it "
+                        "are read as rows of their own", cell=self._name())
+        return Problem("F521", message, translated(QUOTE_HINT), line.number, opening + 1, line.text)
 
     def _check(self, cell: str, start: int) -> Problem | None:
         nul = cell.find("\0")
         if nul >= 0:
             found = self.text.find("\0", 0 if "\n" in cell else start)
-            return Problem("F508", f"{self._name()} holds a NUL character, which is not text",
-                           "the file may be UTF-16 or partly binary: save it as CSV UTF-8", self.line.number,
+            return Problem("F508", _("{cell} holds a NUL character, which is not text", cell=self._name()),
+                           _("the file may be UTF-16 or partly binary: save it as CSV UTF-8"), self.line.number,
                            found + 1 if found >= 0 else None, self.text)
         if len(cell) > CELL_LIMIT:
-            return Problem("F508", f"{self._name()} is longer than {CELL_LIMIT:,} characters",
-                           "a cell holds one value: check for a missing quote or a file that is not a CSV",
+            return Problem("F508", _("{cell} is longer than {most} characters", cell=self._name(),
+                                     most=format(CELL_LIMIT, ",")),
+                           _("a cell holds one value: check for a missing quote or a file that is not a CSV"),
                            self.line.number)
         return None
 
@@ -250,4 +351,4 @@ class _Parser:
         return self.records.cell_name(len(self.cells))
 
     def _problem(self, message: str, offset: int) -> Problem:
-        return Problem("F521", message, QUOTE_HINT, self.line.number, offset + 1, self.text)
+        return Problem("F521", message, translated(QUOTE_HINT), self.line.number, offset + 1, self.text)

@@ -1,5 +1,5 @@
-"""Many departments' facts: read from a CSV (a row each), a JSON Lines file (a line each) or a folder
-of facts files (a file each), lazily, one department at a time.
+"""Many departments' facts: read from a CSV (a row each), an Excel sheet (a row each: sheets.py), a JSON
+Lines file (a line each) or a folder of facts files (a file each), lazily, one department at a time.
 
     departments = read_departments("corpus.csv", ruleset.inputs)
     for department in departments:
@@ -8,6 +8,11 @@ of facts files (a file each), lazily, one department at a time.
 Every record of the input is one Department, read or not: a row that cannot be read (a stray quote,
 a cell too many, a line that is not UTF-8) is a Department with `errors`, located at its line, and the
 rows after it are read as usual (records.py). Only an input that cannot be read at all raises.
+
+A CSV is read in UTF-8 (with or without a byte-order mark), GB18030 or GBK: given (`encoding=`, the
+CLI's --encoding), else detected from the file's first 64 KiB (records.detect). A column (or field)
+名称 or name holds the department's display name (`Department.name`), unless the rule file declares an
+input of that name; the id column (id, 编号, 部门编号, 单位编号, 部门, 单位) stays the key.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ import difflib
 import itertools
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from pathlib import Path
 from typing import IO
@@ -24,25 +31,62 @@ from typing import IO
 import attrs
 
 from ..diagnostics import Diagnostic, FactsError, InputFileError, error
+from ..i18n import N_, _, ngettext
 from ..source import Source, Span
 from . import jsonfacts
-from .facts import FactSet, load_facts
-from .records import NOT_UTF8_HINT, Line, Problem, Record, Records, not_utf8, physical_lines
+from .facts import NAME_FIELDS, FactSet, display_name_of, load_facts
+from .records import (
+    NOT_UTF8_HINT,
+    SAMPLE,
+    Line,
+    Problem,
+    Record,
+    Records,
+    detect,
+    normal_encoding,
+    physical_lines,
+    undecodable,
+)
+from .sheets import ID_NAMES, Sheet, blank, cell_value, first_row_is_batch, is_workbook, sheet_is_batch, text_of
+from .values import translated
 
 ID_COLUMN = "id"
 FACTS_SUFFIXES = (".yaml", ".yml", ".json")
 CASE_SUFFIX = ".case.yaml"
-JSON_LINE_HINT = 'write each department on one line, as {"id": "D001", "满意度": "96%", …}'
-HEADER_HINT = "the first row names the columns: id, then one input a column"
-SAVE_AS_CSV_HINT = ("save it as 'CSV UTF-8 (Comma delimited)' (Excel's 'Unicode Text' is UTF-16 and separated "
-                    "by tabs; Excel set to a European language separates cells by ';')")
-SEPARATORS = {";": "semicolons", "\t": "tabs"}
+JSON_LINE_HINT = N_('write each department on one line, as {"id": "D001", "满意度": "96%", …}')
+HEADER_HINT = N_("the first row names the columns: id, then one input a column")
+SAVE_AS_CSV_HINT = N_("save it as 'CSV UTF-8 (Comma delimited)' (Excel's 'Unicode Text' is UTF-16 and separated "
+                      "by tabs; Excel set to a European language separates cells by ';')")
+SEPARATORS = {";": N_("the header has no comma: its columns are separated by semicolons, and rulecheck reads "
+                      "comma-separated values"),
+              "\t": N_("the header has no comma: its columns are separated by tabs, and rulecheck reads "
+                       "comma-separated values")}
 UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")  # the byte-order marks of UTF-16
+ENCODING_HINT = N_("give the file's encoding with --encoding utf-8, gb18030 or gbk, or save it as 'CSV UTF-8 "
+                   "(Comma delimited)'")
+_encoding: ContextVar[str | None] = ContextVar("rulecheck_csv_encoding", default=None)
+
+
+@contextmanager
+def csv_encoding(encoding: str | None):
+    """Within the block, a CSV is read in `encoding` (utf-8, gb18030, gbk; None: detected) unless
+    read_departments is given one (the CLI's --encoding, for the batch it opens)."""
+    token = _encoding.set(normal_encoding(encoding))
+    try:
+        yield
+    finally:
+        _encoding.reset(token)
 
 
 def is_batch(path: str | Path) -> bool:
-    """Whether a path holds many departments (a folder, .csv or .jsonl) rather than one facts file."""
+    """Whether a path holds many departments (a folder, .csv, .jsonl, or an Excel workbook whose first
+    sheet has a row per department) rather than one facts file."""
     path = Path(path)
+    if is_workbook(path) and path.is_file():
+        try:
+            return sheet_is_batch(path)
+        except InputFileError:
+            return False  # reading it as one department's facts reports why it cannot be read
     return path.is_dir() or path.suffix.lower() in (".csv", ".jsonl")
 
 
@@ -62,7 +106,7 @@ class Department:
         return self.errors[0] if self.errors else None
 
     def fact_set(self) -> FactSet:
-        return FactSet(self.where, self.facts, self.spans, self.source)
+        return FactSet(self.where, self.facts, self.spans, self.source, self.name)
 
 
 class Departments(Iterator[Department]):
@@ -80,36 +124,43 @@ class Departments(Iterator[Department]):
 
 
 def read_departments(path: str | Path, inputs: Iterable[str] | None = None,
-                     required: Iterable[str] | None = None) -> Departments:
-    """The departments of a CSV (a row each), a JSON Lines file (a line each) or a folder of YAML/JSON
-    facts files (a file each, *.case.yaml excepted). Raises InputFileError only if the input cannot be
-    read at all; a bad row becomes a Department with `errors`. With `inputs` (the rule file's input
-    names), a CSV column that names none of them is reported once, in `diagnostics`, and not read; with
-    `required` (the inputs the rules read), so are the columns the CSV lacks (`missing`)."""
+                     required: Iterable[str] | None = None, encoding: str | None = None) -> Departments:
+    """The departments of a CSV (a row each), an Excel workbook's first sheet (a row each), a JSON Lines
+    file (a line each) or a folder of YAML/JSON facts files (a file each, *.case.yaml excepted). Raises
+    InputFileError only if the input cannot be read at all; a bad row becomes a Department with
+    `errors`. With `inputs` (the rule file's input names), a column that names none of them is
+    reported once, in `diagnostics`, and not read; with `required` (the inputs the rules read), so are
+    the columns the input lacks (`missing`). `encoding` (utf-8, gb18030 or gbk) is the CSV's; by
+    default it is detected (ValueError for another name)."""
     path = Path(path)
+    encoding = normal_encoding(encoding) or _encoding.get()
     if path.is_dir():
         try:
             files = facts_files(path)
         except OSError as exc:
-            raise InputFileError.single("E002", f"cannot list the folder {exc.filename}: {exc.strerror or exc}",
-                                        path) from None
+            raise InputFileError.single("E002", _("cannot list the folder {folder}: {reason}", folder=exc.filename,
+                                                  reason=exc.strerror or exc), path) from None
         if not files:
-            raise InputFileError.single("E002", "no YAML or JSON facts files in this folder", path)
+            raise InputFileError.single("E002", _("no YAML or JSON facts files in this folder"), path)
         return Departments(path, _read_folder(path, files))
     if path.exists() and not path.is_file():  # a pipe would block the read, a device never end it
-        raise InputFileError.single("E002", f"cannot read {path.name}: it is not a regular file (a pipe or a "
-                                    "device)", path)
+        raise InputFileError.single("E002", _("cannot read {name}: it is not a regular file (a pipe or a "
+                                              "device)", name=path.name), path)
+    if is_workbook(path):
+        return _read_sheet(path, inputs, required)
     try:
         stream = path.open("rb")
     except OSError as exc:
-        raise InputFileError.single("E002", f"cannot read {path.name}: {exc.strerror or exc}", path) from None
+        raise InputFileError.single("E002", _("cannot read {name}: {reason}", name=path.name,
+                                              reason=exc.strerror or exc), path) from None
     if path.suffix.lower() == ".jsonl":
         return Departments(path, _read_json_lines(path, stream))
-    return _read_csv(path, stream, inputs, required)
+    return _read_csv(path, stream, inputs, required, encoding)
 
 
-def _bad_row(key: str, where: str, message: str, hint: str, code: str = "F508") -> Department:
-    return Department(key, where, errors=(error(code, message, None, hint, where=where),))
+def _bad_row(key: str, where: str, message: str, hint: str | None, code: str = "F508",
+             name: str | None = None) -> Department:
+    return Department(key, where, errors=(error(code, message, None, hint, where=where),), name=name)
 
 
 def line_key(number: int) -> str:
@@ -119,111 +170,160 @@ def line_key(number: int) -> str:
 
 # ---- CSV ----------------------------------------------------------------------------------------
 
-def _read_csv(path: Path, stream: IO[bytes], inputs, required=None) -> Departments:
-    lines = physical_lines(stream, path)
+def _read_csv(path: Path, stream: IO[bytes], inputs, required=None, encoding: str | None = None) -> Departments:
+    given = encoding is not None
+    if encoding is None:
+        try:
+            encoding = detect(stream.read(SAMPLE))
+            stream.seek(0)
+        except OSError as exc:
+            stream.close()
+            raise InputFileError.single("E002", _("cannot read {name}: {reason}", name=path.name,
+                                                  reason=exc.strerror or exc), path) from None
+    lines = physical_lines(stream, path, encoding)
     first = next(lines, None)
     try:
-        _check_encoding(path, first)
+        _check_encoding(path, first, given)
         records = Records(itertools.chain([first] if first else [], lines))
         columns = _header(path, next(records, None), inputs)
     except InputFileError:
         lines.close()
         raise
-    diagnostics, used = _check_header(path, columns, inputs)
+    header = _check_header(columns, inputs, lambda index: f"{path}:1")
+    diagnostics, used = header.diagnostics, header.used
     missing = [name for name in (required or ()) if name not in columns]
     if missing:
-        shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
-        diagnostics.append(error("F501", f"the CSV has no column for {len(missing)} input"
-                                 f"{'s' if len(missing) != 1 else ''} the rules read: {shown}", None,
-                                 "add a column for each (an empty cell is a missing fact); the rows that "
-                                 "need them cannot be scored", where=f"{path}:1"))
+        diagnostics.append(_missing_columns(missing, f"{path}:1"))
     records.columns = columns
     records.may_span = lambda index: index not in used  # only a column that is not read may hold line breaks
-    return Departments(path, _csv_rows(path, records, used), diagnostics, frozenset(missing))
+    return Departments(path, _csv_rows(path, records, header), diagnostics, frozenset(missing))
+
+
+def _missing_columns(missing: list[str], where: str, sheet: bool = False) -> Diagnostic:
+    shown = ", ".join(missing[:8])
+    if len(missing) > 8:
+        shown = _("{names} and {count} more", names=shown, count=len(missing) - 8)
+    count = len(missing)
+    if sheet:
+        message = ngettext("the sheet has no column for {count} input the rules read: {names}",
+                           "the sheet has no column for {count} inputs the rules read: {names}", count,
+                           count=count, names=shown)
+    else:
+        message = ngettext("the CSV has no column for {count} input the rules read: {names}",
+                           "the CSV has no column for {count} inputs the rules read: {names}", count,
+                           count=count, names=shown)
+    return error("F501", message, None, _("add a column for each (an empty cell is a missing fact); the rows "
+                                          "that need them cannot be scored"), where=where)
 
 
 def _bad_header(path: Path, message: str, hint: str) -> InputFileError:
     return InputFileError([error("E002", message, None, hint, where=f"{path}:1")])
 
 
-def _check_encoding(path: Path, first: Line | None) -> None:
-    """That the file is UTF-8 text, judged by its first line; else what it looks like (GBK, UTF-16)."""
+def _check_encoding(path: Path, first: Line | None, given: bool = False) -> None:
+    """That the file is text in its encoding, judged by its first line; else what it looks like (GBK, UTF-16)."""
     if first is None:
-        raise _bad_header(path, "the CSV file has no header row", HEADER_HINT)
+        raise _bad_header(path, _("the CSV file has no header row"), translated(HEADER_HINT))
     if first.text is None and first.raw.startswith(UTF16_MARKS):
-        raise _bad_header(path, "the CSV file is UTF-16 text, not UTF-8", SAVE_AS_CSV_HINT)
+        raise _bad_header(path, _("the CSV file is UTF-16 text, not UTF-8"), translated(SAVE_AS_CSV_HINT))
     if "\0" in (first.text or "") or b"\0" in first.raw:
-        raise _bad_header(path, "the CSV file holds NUL characters: it is UTF-16 text, or not text",
-                          SAVE_AS_CSV_HINT)
+        raise _bad_header(path, _("the CSV file holds NUL characters: it is UTF-16 text, or not text"),
+                          translated(SAVE_AS_CSV_HINT))
     if first.text is None:
-        raise _bad_header(path, f"the CSV file is {not_utf8(first.raw)}", NOT_UTF8_HINT)
+        if given:
+            raise _bad_header(path, undecodable("file", first.raw, first.encoding), translated(ENCODING_HINT))
+        raise _bad_header(path, _("the CSV file is neither UTF-8 nor GB18030 (GBK) text"), translated(ENCODING_HINT))
 
 
 def _header(path: Path, header: Record | None, inputs) -> list[str]:
     """The header's column names; an InputFileError if there are none, or they are not separated by commas."""
     if header is None:
-        raise _bad_header(path, "the CSV file has no header row", HEADER_HINT)
+        raise _bad_header(path, _("the CSV file has no header row"), translated(HEADER_HINT))
     problem, cells = header.problem, header.cells
     text = problem.text or "" if problem is not None else ",".join(cells)
     separator = next((mark for mark in SEPARATORS if mark in text), None)
     if separator and (problem is not None or len(cells) == 1) and not (inputs and text in set(inputs)):
-        raise _bad_header(path, f"the header has no comma: its columns are separated by {SEPARATORS[separator]}, "
-                          "and rulecheck reads comma-separated values", SAVE_AS_CSV_HINT)
+        raise _bad_header(path, translated(SEPARATORS[separator]), translated(SAVE_AS_CSV_HINT))
     if problem is not None:
-        raise _bad_header(path, f"the header row cannot be read: {problem.message}", problem.hint)
+        raise _bad_header(path, _("the header row cannot be read: {problem}", problem=problem.message), problem.hint)
     if not any(cell.strip() for cell in cells):
-        raise _bad_header(path, "the CSV file has no header row", HEADER_HINT)
+        raise _bad_header(path, _("the CSV file has no header row"), translated(HEADER_HINT))
     return [name.strip() for name in cells]
 
 
-def _check_header(path: Path, columns: list[str], inputs) -> tuple[list[Diagnostic], dict[int, str]]:
-    """The columns to read (index → name) and what is wrong with the others, each reported once."""
+@attrs.frozen
+class Header:
+    """What a header's columns are: the ones read as inputs (index → name, the id column among them),
+    the id's and the display name's (None if there is none), and what is wrong with the others."""
+    diagnostics: list
+    used: dict
+    id_index: int | None
+    name_index: int | None
+
+
+def id_column(columns: list[str], known: set | None) -> int | None:
+    """The id column: the first named id (any case), else 编号, 部门编号, 单位编号, 部门, 单位 (not an input)."""
+    for wanted in ID_NAMES:
+        for index, name in enumerate(columns):
+            if name.lower() == wanted and (known is None or name not in known):
+                return index
+    return None
+
+
+def _check_header(columns: list[str], inputs, where_of: Callable[[int], str]) -> Header:
+    """The columns to read and what is wrong with the others, each reported once (at `where_of(index)`)."""
     diagnostics: list[Diagnostic] = []
     used: dict[int, str] = {}
     seen: dict[str, int] = {}  # column name → the index it is first at
     known = set(inputs) if inputs is not None else None
-    where = f"{path}:1"
+    id_index = id_column(columns, known)
+    name_index = next((index for field in NAME_FIELDS for index, name in enumerate(columns)
+                       if name == field and (known is None or name not in known)), None)
     for index, name in enumerate(columns):
+        where = where_of(index)
         if not name:
-            diagnostics.append(error("F504", f"column {index + 1} has no name; its cells are not read", None,
-                                     "name it after an input of the rule file, or delete the column",
+            diagnostics.append(error("F504", _("column {number} has no name; its cells are not read", number=index + 1),
+                                     None, _("name it after an input of the rule file, or delete the column"),
                                      where=where))
         elif name in seen:
-            diagnostics.append(error("F507", f"the column '{name}' is given twice (columns {seen[name] + 1} and "
-                                     f"{index + 1}); only the first is read", None, "delete one of them",
-                                     where=where))
-        elif known is not None and name != ID_COLUMN and name not in known:
+            diagnostics.append(error("F507", _("the column '{name}' is given twice (columns {first} and {second}); "
+                                               "only the first is read", name=name, first=seen[name] + 1,
+                                               second=index + 1), None, _("delete one of them"), where=where))
+        elif index == name_index:
+            pass  # the display name
+        elif known is not None and index != id_index and name not in known:
             close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.5)
-            diagnostics.append(error("F504", f"unknown column '{name}' (column {index + 1}): the rule file "
-                                     "declares no such input; its cells are not read", None,
-                                     f"did you mean '{close[0]}'?" if close else
-                                     "rename it after an input, or delete the column", where=where))
+            diagnostics.append(error("F504", _("unknown column '{name}' (column {number}): the rule file declares no "
+                                               "such input; its cells are not read", name=name, number=index + 1),
+                                     None, _("did you mean '{name}'?", name=close[0]) if close else
+                                     _("rename it after an input, or delete the column"), where=where))
         else:
             used[index] = name
         seen.setdefault(name, index)
-    return diagnostics, used
+    return Header(diagnostics, used, id_index, name_index)
 
 
-def _csv_rows(path: Path, records: Records, used: dict) -> Iterator[Department]:
+def _csv_rows(path: Path, records: Records, header: Header) -> Iterator[Department]:
     """One Department per record; blank rows are skipped, a row whose id was seen before is an error.
     Without an id column a row's key is its line number; with one, a row without an id is 'line 7'."""
-    id_index = next((index for index, name in used.items() if name == ID_COLUMN), None)
-    facts_columns = [(index, name) for index, name in used.items() if index != id_index]
+    id_index, name_index = header.id_index, header.name_index
+    facts_columns = [(index, name) for index, name in header.used.items() if index != id_index]
     ids: dict[str, int] = {}
     for record in records:
         where, cells = f"{path}:{record.line}", record.cells
         if record.problem is None and not any(cell.strip() for cell in cells):
             continue
         key = _csv_key(cells, id_index, record.line)
+        name = cells[name_index].strip() or None if name_index is not None and name_index < len(cells) else None
         if record.problem is not None:
-            yield _unreadable(path, key, where, record.problem, records)
+            yield attrs.evolve(_unreadable(path, key, where, record.problem, records), name=name)
         elif key in ids:
-            yield _bad_row(key, where, f"the id '{key}' is also the id of line {ids[key]}",
-                           "give each department its own id", code="F509")
+            yield _bad_row(key, where, _("the id '{key}' is also the id of line {line}", key=key, line=ids[key]),
+                           _("give each department its own id"), code="F509", name=name)
         else:
             ids[key] = record.line
             yield Department(key, where, {name: cells[index].strip() for index, name in facts_columns
-                                          if cells[index].strip()})
+                                          if cells[index].strip()}, name=name)
 
 
 def _csv_key(cells: list[str], id_index: int | None, line: int) -> str:
@@ -251,6 +351,76 @@ class _LineSource(Source):
         return self.text if number == self.number else ""
 
 
+# ---- an Excel sheet -----------------------------------------------------------------------------
+
+def _read_sheet(path: Path, inputs, required=None) -> Departments:
+    """The departments of a workbook's first sheet: its first non-blank row names the columns (as a
+    CSV's header), each row after it is a department, located at its first cell ('d.xlsx:Sheet1!A7')
+    and each value at its cell ('d.xlsx:Sheet1!C7')."""
+    sheet = Sheet(path)
+    rows = sheet.rows()
+    try:
+        for number, cells in rows:  # noqa: B007 (the header's row number and cells, after the loop)
+            if any(not blank(cell) for cell in cells):
+                break
+        else:
+            raise InputFileError.single("E002", _("the sheet '{sheet}' is empty: it has no header row",
+                                                  sheet=sheet.title), str(path))
+        if not first_row_is_batch(cells):
+            raise InputFileError([error("E002", _("the sheet '{sheet}' holds one department's facts (two columns: "
+                                                  "input name, value), not a row per department",
+                                                  sheet=sheet.title), None,
+                                        _("score it alone (rulecheck score RULES {name}), or start its first row "
+                                          "with an id column: id, then one input a column", name=path.name),
+                                        where=sheet.place(number))])
+    except BaseException:
+        sheet.close()
+        raise
+    columns = [text_of(cell) for cell in cells]
+    while columns and not columns[-1]:
+        columns.pop()
+    header_row = number
+    header = _check_header(columns, inputs, lambda index: sheet.place(header_row, index + 1))
+    missing = [name for name in (required or ()) if name not in columns]
+    if missing:
+        header.diagnostics.append(_missing_columns(missing, sheet.place(header_row), sheet=True))
+    return Departments(path, _sheet_rows(sheet, rows, header, len(columns)), header.diagnostics, frozenset(missing))
+
+
+def _sheet_rows(sheet: Sheet, rows, header: Header, width: int) -> Iterator[Department]:
+    """One Department per row after the header; blank rows are skipped, an id seen before is an error.
+    Without an id column a row's key is 'row 7'."""
+    id_index, name_index = header.id_index, header.name_index
+    facts_columns = [(index, name) for index, name in header.used.items() if index != id_index]
+    ids: dict[str, int] = {}
+    try:
+        for number, cells in rows:
+            if all(blank(cell) for cell in cells):
+                continue
+            where = sheet.place(number)
+            key = (text_of(cells[id_index]) if id_index is not None and id_index < len(cells) else "") \
+                or f"row {number}"
+            name = (text_of(cells[name_index]) or None) if name_index is not None and name_index < len(cells) else None
+            extra = next((index for index in range(width, len(cells)) if not blank(cells[index])), None)
+            if extra is not None:
+                yield _bad_row(key, where, _("the cell {place} is outside the header's columns: its column has no "
+                                             "name", place=sheet.place(number, extra + 1)),
+                               _("name the column in the header row, or delete the cell"), name=name)
+            elif key in ids:
+                yield _bad_row(key, where, _("the id '{key}' is also the id of row {row}", key=key, row=ids[key]),
+                               _("give each department its own id"), code="F509", name=name)
+            else:
+                ids[key] = number
+                facts, spans = {}, {}
+                for index, column in facts_columns:
+                    if index < len(cells) and not blank(cells[index]):
+                        facts[column] = cell_value(cells[index], sheet.place(number, index + 1))
+                        spans[column] = sheet.span(number, index + 1)
+                yield Department(key, where, facts, spans=spans, name=name)
+    finally:
+        sheet.close()
+
+
 # ---- JSON Lines ---------------------------------------------------------------------------------
 
 def _read_json_lines(path: Path, stream: IO[bytes]) -> Iterator[Department]:
@@ -262,9 +432,10 @@ def _read_json_lines(path: Path, stream: IO[bytes]) -> Iterator[Department]:
             continue
         if not department.errors:
             if department.key in ids:
-                department = _bad_row(department.key, department.where, f"the id '{department.key}' is also "
-                                      f"the id of line {ids[department.key]}", "give each department its own id",
-                                      code="F509")
+                department = _bad_row(department.key, department.where,
+                                      _("the id '{key}' is also the id of line {line}", key=department.key,
+                                        line=ids[department.key]), _("give each department its own id"),
+                                      code="F509", name=department.name)
             else:
                 ids[department.key] = line.number
         yield department
@@ -274,27 +445,30 @@ def _json_line(path: Path, line: Line) -> Department | None:
     """The department of one line of a JSON Lines file; None for a blank line."""
     number, where = line.number, f"{path}:{line.number}"
     if line.text is None:
-        return _bad_row(line_key(number), where, f"this line is {not_utf8(line.raw)}", NOT_UTF8_HINT)
+        return _bad_row(line_key(number), where, undecodable("line", line.raw, "utf-8"), translated(NOT_UTF8_HINT))
     if not line.text.strip():
         return None
     try:
         facts = jsonfacts.loads(line.text, object_pairs_hook=_no_duplicates)  # exact, bounded depth and digits
     except json.JSONDecodeError as exc:
-        return _bad_row(line_key(number), where, f"not valid JSON: {exc.msg} (column {exc.colno})",
-                        JSON_LINE_HINT, code="F506")
+        return _bad_row(line_key(number), where, _("not valid JSON: {reason} (column {column})", reason=exc.msg,
+                                                   column=exc.colno), translated(JSON_LINE_HINT), code="F506")
     except _DuplicateKey as exc:
-        return _bad_row(line_key(number), where, f"the fact '{exc.key}' is given twice", "keep one", code="F507")
+        return _bad_row(line_key(number), where, _("the fact '{name}' is given twice", name=exc.key), _("keep one"),
+                        code="F507")
     if not isinstance(facts, dict):
-        return _bad_row(line_key(number), where, "a line is an object of input names to values", JSON_LINE_HINT,
-                        code="F506")
+        return _bad_row(line_key(number), where, _("a line is an object of input names to values"),
+                        translated(JSON_LINE_HINT), code="F506")
+    name = display_name_of(facts)
     if ID_COLUMN not in facts:
-        return Department(line_key(number), where, facts)
+        return Department(line_key(number), where, facts, name=name)
     key = _whole(facts.pop(ID_COLUMN))
     if isinstance(key, bool) or not isinstance(key, (str, int)) or not str(key).strip():
-        return _bad_row(line_key(number), where, f'the "id" of a department is a text or a whole number, '
-                        f"not {_shown(key)}", f'write it as "id": "D001" (or 17), or leave it out: the key is '
-                        f"then '{line_key(number)}'", code="F520")
-    return Department(str(key), where, facts)
+        return _bad_row(line_key(number), where, _('the "id" of a department is a text or a whole number, not '
+                                                   '{value}', value=_shown(key)),
+                        _('write it as "id": "D001" (or 17), or leave it out: the key is then \'{key}\'',
+                          key=line_key(number)), code="F520", name=name)
+    return Department(str(key), where, facts, name=name)
 
 
 def _whole(value):
@@ -363,12 +537,13 @@ def _read_folder(folder: Path, files: list[Path]) -> Iterator[Department]:
         except FactsError as exc:
             yield Department(key, where, errors=tuple(exc.diagnostics), source=exc.sources.get(where))
         except OSError as exc:
-            yield _bad_row(key, where, f"cannot read facts file: {exc.strerror or exc}",
-                           getattr(exc, "hint", "check that the file can be read"), code="E002")
+            yield _bad_row(key, where, _("cannot read facts file: {reason}", reason=exc.strerror or exc),
+                           getattr(exc, "hint", None) or _("check that the file can be read"), code="E002")
         except UnicodeDecodeError:
-            yield _bad_row(key, where, "the facts file is not UTF-8 text", NOT_UTF8_HINT, code="E002")
+            yield _bad_row(key, where, _("the facts file is not UTF-8 text"), translated(NOT_UTF8_HINT), code="E002")
         else:
-            yield Department(key, where, fact_set.values, spans=fact_set.spans, source=fact_set.source)
+            yield Department(key, where, fact_set.values, spans=fact_set.spans, source=fact_set.source,
+                             name=fact_set.display_name)
 
 
 def count_rows(path: str | Path) -> int:
@@ -376,6 +551,10 @@ def count_rows(path: str | Path) -> int:
     path = Path(path)
     if path.is_dir():
         return len(facts_files(path))
+    if is_workbook(path):
+        sheet = Sheet(path)
+        sheet.close()
+        return max(sheet.estimated_rows - 1, 0)
     with path.open("rb") as stream:
         lines = sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b""))
     return lines - (path.suffix.lower() != ".jsonl")

@@ -21,6 +21,7 @@ import attrs
 
 from .. import numbers
 from ..domains import Domain, domain_of
+from ..i18n import N_, _, language, translations
 from ..syntax import ast
 from ..syntax.printer import format_literal, format_number, format_value
 
@@ -32,9 +33,15 @@ TRUE_WORDS = frozenset({"true", "yes", "是", "有", "√", "✓"})
 FALSE_WORDS = frozenset({"false", "no", "否", "无", "×", "✗"})
 EXAMPLES = {"number": "1.5", "count": "12", "amount": "10339.11", "percent": "95%", "bool": "true",
             "score": "5"}
-KIND_WORDS = {"number": "a number", "count": "a count", "amount": "an amount", "score": "a score"}
-PERCENT_HINT = 'write it like "97.29%"'
-BOOL_HINT = "write true or false (是 / 否 also work)"
+KIND_WORDS = {"number": N_("a number"), "count": N_("a count"), "amount": N_("an amount"), "score": N_("a score")}
+PERCENTAGE_GIVEN = {  # a percentage given to an input of another kind
+    "number": N_("{value} is a percentage, but this input is a number"),
+    "count": N_("{value} is a percentage, but this input is a count"),
+    "amount": N_("{value} is a percentage, but this input is an amount"),
+    "score": N_("{value} is a percentage, but this input is a score"),
+}
+PERCENT_HINT = N_('write it like "97.29%"')
+BOOL_HINT = N_("write true or false (是 / 否 also work)")
 
 # A number as text: digits with at most one point, an optional sign and exponent (1e3), commas only in
 # groups of three (10,339.11). No leading zero (030), no '_' (56_0), no base 60 (1:30), no 0x1A: those
@@ -50,17 +57,23 @@ _OCTAL = re.compile(r"[+-]?0[0-7]+")
 SHORT = 40  # the longest text whose YAML 1.1 reading a message works out
 
 
-def _other_base(text: str) -> tuple[str, str]:
+def _other_base(text: str, value: str) -> tuple[str, str]:
+    message = _("{value} is ambiguous: a number in base 16, 8 or 2", value=value)
     try:
-        digits = f" ({int(text, 0)} if that is the number meant)" if len(text) <= SHORT else ""
+        number = int(text, 0) if len(text) <= SHORT else None
     except ValueError:  # 0b12, 0x1_: not even a number in its base
-        digits = ""
-    return "a number in base 16, 8 or 2", f"write it in decimal digits{digits}"
+        number = None
+    if number is None:
+        return message, _("write it in decimal digits")
+    return message, _("write it in decimal digits ({number} if that is the number meant)", number=number)
 
 
-def _base_60(text: str) -> tuple[str, str]:
-    reading = f" (YAML 1.1 reads it as {format_number(_sexagesimal(text))})" if len(text) <= SHORT else ""
-    return f"a time, or a number in base 60{reading}", "write it as one number: for 1:30, 90 (minutes) or 1.5 (hours)"
+def _base_60(text: str, value: str) -> tuple[str, str]:
+    hint = _("write it as one number: for 1:30, 90 (minutes) or 1.5 (hours)")
+    if len(text) <= SHORT:
+        return _("{value} is ambiguous: a time, or a number in base 60 (YAML 1.1 reads it as {number})", value=value,
+                 number=format_number(_sexagesimal(text))), hint
+    return _("{value} is ambiguous: a time, or a number in base 60", value=value), hint
 
 
 def _sexagesimal(text: str) -> Decimal:
@@ -70,20 +83,24 @@ def _sexagesimal(text: str) -> Decimal:
     return -value if text.startswith("-") else value
 
 
-def _underscore(text: str) -> tuple[str, str]:
+def _underscore(text: str, value: str) -> tuple[str, str]:
     joined = text.replace("_", "")
-    return f"a number with '_' in it (YAML 1.1 reads it as {joined})", f"write {joined} if that is the number meant"
+    return (_("{value} is ambiguous: a number with '_' in it (YAML 1.1 reads it as {number})", value=value,
+              number=joined), _("write {number} if that is the number meant", number=joined))
 
 
-def _leading_zero(text: str) -> tuple[str, str]:
+def _leading_zero(text: str, value: str) -> tuple[str, str]:
     octal = len(text) <= SHORT and _OCTAL.fullmatch(text)
-    reading = f" (YAML 1.1 reads it as the octal number {int(text, 8)})" if octal else ""
-    return f"a number with a leading zero{reading}", f"write {_LEADING_ZEROS.sub('', text)} if that is the number meant"
+    hint = _("write {number} if that is the number meant", number=_LEADING_ZEROS.sub('', text))
+    if octal:
+        return _("{value} is ambiguous: a number with a leading zero (YAML 1.1 reads it as the octal number "
+                 "{number})", value=value, number=int(text, 8)), hint
+    return _("{value} is ambiguous: a number with a leading zero", value=value), hint
 
 
-def _commas(text: str) -> tuple[str, str]:
-    return ("its commas do not group thousands (a decimal comma, as in 0,5?)",
-            "write the decimal point as '.', and commas only between groups of three digits, as in 10,339.11")
+def _commas(text: str, value: str) -> tuple[str, str]:
+    return (_("{value} is ambiguous: its commas do not group thousands (a decimal comma, as in 0,5?)", value=value),
+            _("write the decimal point as '.', and commas only between groups of three digits, as in 10,339.11"))
 
 
 AMBIGUOUS = (  # a form some programs read as a number and others not, or as another number: what it is
@@ -93,6 +110,13 @@ AMBIGUOUS = (  # a form some programs read as a number and others not, or as ano
     (re.compile(r"[+-]?0[0-9][0-9,]*(?:\.[0-9]*)?"), _leading_zero),
     (re.compile(r"[+-]?[0-9][0-9,]*(?:\.[0-9]*)?"), _commas),
 )
+
+
+def translated(marked: str, /, **values: object) -> str:
+    """A message marked with N_() (in a table built at import time), in the current language, its
+    placeholders filled: what _() does for a literal."""
+    text = translations(language()).gettext(marked)
+    return text.format(**values) if values else text
 
 
 class FactValueError(ValueError):
@@ -126,11 +150,12 @@ def convert(raw, decl: ast.InputDecl):
     kind = decl.type.kind
     _refuse_unread(raw)
     if is_missing(raw):
-        raise FactValueError("it has no value", f"write e.g. {example(decl)}", code="F501")
+        raise FactValueError(_("it has no value"), _("write e.g. {example}", example=example(decl)), code="F501")
     if isinstance(raw, str) and len(raw) > MAX_TEXT:
-        raise FactValueError(f"a text of {len(raw):,} characters ({shown(raw)}) is longer than the {MAX_TEXT:,} "
-                             "a fact may have", "a fact is one value: a number, true or false, or a grade's "
-                             "value", code="F511")
+        count, most = format(len(raw), ","), format(MAX_TEXT, ",")
+        raise FactValueError(_("a text of {count} characters ({value}) is longer than the {most} a fact may have",
+                               count=count, value=shown(raw), most=most),
+                             _("a fact is one value: a number, true or false, or a grade's value"), code="F511")
     if kind == "bool":
         return _bool(raw)
     if kind == "grade":
@@ -138,25 +163,29 @@ def convert(raw, decl: ast.InputDecl):
     domain = domain_of(decl)
     value = _percent(raw, domain) if kind == "percent" else _number(raw, kind)
     if kind == "count" and not numbers.is_integral(value):
-        raise FactValueError(f"{format_number(value)} is not a whole number", "a count is 0, 1, 2, …")
+        raise FactValueError(_("{number} is not a whole number", number=format_number(value)),
+                             _("a count is 0, 1, 2, …"))
     if not domain.contains(value):
-        raise FactValueError(f"{format_value(value, kind)} is outside its domain, {_described(domain)}",
-                             "correct the value, or widen the domain in the rule file if it is right",
+        raise FactValueError(_outside(format_value(value, kind), domain),
+                             _("correct the value, or widen the domain in the rule file if it is right"),
                              code="F503")
     return value
 
 
 def _refuse_unread(raw) -> None:
-    if isinstance(raw, Unread) and raw.code != "F502":
-        raise FactValueError(raw.message or f"{raw.shown} is not a value", raw.hint, code=raw.code)
+    if isinstance(raw, Unread) and (raw.code != "F502" or raw.message):
+        raise FactValueError(raw.message or _("{value} is not a value", value=raw.shown), raw.hint, code=raw.code)
 
 
-def _described(domain: Domain) -> str:
-    def bound(value):
-        return format_value(value, domain.kind) if value is not None else "…"
+def _outside(value: str, domain: Domain) -> str:
+    def bound(number):
+        return format_value(number, domain.kind) if number is not None else "…"
+    low, high = bound(domain.low), bound(domain.high)
+    if domain.low_exclusive and domain.high is None:
+        return _("{value} is outside its domain, above {low}", value=value, low=low)
     if domain.low_exclusive:
-        return f"above {bound(domain.low)}" + (f" to {bound(domain.high)}" if domain.high is not None else "")
-    return f"from {bound(domain.low)} to {bound(domain.high)}"
+        return _("{value} is outside its domain, above {low} to {high}", value=value, low=low, high=high)
+    return _("{value} is outside its domain, from {low} to {high}", value=value, low=low, high=high)
 
 
 def _bool(raw) -> bool:
@@ -167,7 +196,7 @@ def _bool(raw) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise FactValueError(f"{shown(raw)} is not true or false", BOOL_HINT)
+    raise FactValueError(_("{value} is not true or false", value=shown(raw)), translated(BOOL_HINT))
 
 
 def _grade(raw, values: tuple) -> str:
@@ -182,8 +211,10 @@ def _grade(raw, values: tuple) -> str:
     if text is not None and text in values:
         return text
     close = difflib.get_close_matches(text, values, n=1, cutoff=0.3) if text and len(text) <= SUGGESTED else []
-    raise FactValueError(f"{shown(raw)} is not one of the grade's values",
-                         (f"did you mean '{close[0]}'? " if close else "") + "the values are: " + ", ".join(values))
+    listed = ", ".join(values)
+    raise FactValueError(_("{value} is not one of the grade's values", value=shown(raw)),
+                         _("did you mean '{name}'? the values are: {values}", name=close[0], values=listed) if close
+                         else _("the values are: {values}", values=listed))
 
 
 def _small(raw: int | Decimal) -> bool:
@@ -196,12 +227,13 @@ def _number(raw, kind: str) -> Decimal:
     if isinstance(raw, str):
         text = _normal(raw)
         if text.endswith("%") and number_text(text[:-1].rstrip()) is not None:
-            raise FactValueError(f"{shown(raw)} is a percentage, but this input is {KIND_WORDS[kind]}",
-                                 f"write a plain number, e.g. {EXAMPLES[kind]}", code="F505")
-        return _from_text(raw, text, f"write e.g. {EXAMPLES[kind]}", "expected a number")
+            raise FactValueError(translated(PERCENTAGE_GIVEN[kind], value=shown(raw)),
+                                 _("write a plain number, e.g. {example}", example=EXAMPLES[kind]), code="F505")
+        return _from_text(raw, text, _("write e.g. {example}", example=EXAMPLES[kind]), percentage=False)
     value = exact(raw)
     if value is None:
-        raise FactValueError(f"expected a number, got {shown(raw)}", f"write e.g. {EXAMPLES[kind]}")
+        raise FactValueError(_("expected a number, got {value}", value=shown(raw)),
+                             _("write e.g. {example}", example=EXAMPLES[kind]))
     return value
 
 
@@ -212,32 +244,34 @@ def _percent(raw, domain: Domain) -> Decimal:
     if isinstance(raw, str):
         text = _normal(raw)
         if text.endswith("%"):
-            return _hundredth(_from_text(raw, text[:-1].rstrip(), PERCENT_HINT, "expected a percentage"))
-        value = _from_text(raw, text, PERCENT_HINT, "expected a percentage")
+            return _hundredth(_from_text(raw, text[:-1].rstrip(), translated(PERCENT_HINT), percentage=True))
+        value = _from_text(raw, text, translated(PERCENT_HINT), percentage=True)
     else:
         found = exact(raw) if not isinstance(raw, bool) else None
         if found is None:
-            raise FactValueError(f"expected a percentage, got {shown(raw)}", PERCENT_HINT)
+            raise FactValueError(_("expected a percentage, got {value}", value=shown(raw)), translated(PERCENT_HINT))
         value = found
     if abs(value) > 1 and not domain.declares(value):
         shown_value = format_number(value)
         raise FactValueError(
-            f"the bare number {shown_value} is ambiguous for a percentage",
-            f"write \"{shown_value}%\" for {shown_value} percent, or the fraction "
-            f"{format_number(_hundredth(value))}; a bare number is read as a fraction of 1", code="F505")
+            _("the bare number {number} is ambiguous for a percentage", number=shown_value),
+            _('write "{number}%" for {number} percent, or the fraction {fraction}; a bare number is read as a '
+              'fraction of 1', number=shown_value, fraction=format_number(_hundredth(value))), code="F505")
     return value
 
 
-def _from_text(raw: str, text: str, hint: str, expected: str) -> Decimal:
+def _from_text(raw: str, text: str, hint: str, percentage: bool) -> Decimal:
     """The number a text writes (`text`: the text normalised); else why it is not one."""
     value = number_text(text)
     if value is not None:
         return value
     for pattern, explain in AMBIGUOUS:
         if pattern.fullmatch(text):
-            what, how = explain(cut(text))
-            raise FactValueError(f"{shown(raw)} is ambiguous: {what}", how, code="F510")
-    raise FactValueError(f"{expected}, got {shown(raw)}", hint)
+            message, how = explain(cut(text), shown(raw))
+            raise FactValueError(message, how, code="F510")
+    if percentage:
+        raise FactValueError(_("expected a percentage, got {value}", value=shown(raw)), hint)
+    raise FactValueError(_("expected a number, got {value}", value=shown(raw)), hint)
 
 
 def _normal(text: str) -> str:
@@ -284,14 +318,15 @@ def _fraction(numerator: int, denominator: int) -> Decimal:
         raise _too_long(numerator)
     value = numbers.divide(Decimal(numerator), Decimal(denominator))
     if not isinstance(value, Decimal):
-        raise FactValueError(f"{numerator}/{denominator} has no exact decimal value",
-                             "give the digits you mean, as a Decimal or a text: Decimal(\"0.3333\")")
+        raise FactValueError(_("{numerator}/{denominator} has no exact decimal value", numerator=numerator,
+                               denominator=denominator),
+                             _('give the digits you mean, as a Decimal or a text: Decimal("0.3333")'))
     return _within_digits(value, value)
 
 
 def _finite(value: Decimal, raw) -> Decimal:
     if not value.is_finite():
-        raise FactValueError(f"{shown(raw)} is not a finite number", "write the measured value")
+        raise FactValueError(_("{value} is not a finite number", value=shown(raw)), _("write the measured value"))
     return value
 
 
@@ -305,8 +340,9 @@ def _within_digits(value: Decimal, raw) -> Decimal:
 
 
 def _too_long(raw) -> FactValueError:
-    return FactValueError(f"{shown(raw)} has more than the {MAX_DIGITS} digits a number may have",
-                          "write the value with fewer digits (rulecheck rounds only where the rule file says)",
+    return FactValueError(_("{value} has more than the {most} digits a number may have", value=shown(raw),
+                            most=MAX_DIGITS),
+                          _("write the value with fewer digits (rulecheck rounds only where the rule file says)"),
                           code="F511")
 
 
@@ -331,7 +367,7 @@ def cut(text: str, most: int = QUOTED) -> str:
 
 def _shown(raw) -> str:
     if raw is None:
-        return "an empty value"
+        return _("an empty value")
     if isinstance(raw, bool):
         return "true" if raw else "false"
     if isinstance(raw, str):
@@ -339,15 +375,16 @@ def _shown(raw) -> str:
     if isinstance(raw, Unread):
         return raw.shown
     if isinstance(raw, Integral) and int(raw).bit_length() > 4 * MAX_DIGITS:
-        return f"a whole number of {_digits(abs(int(raw))):,} digits"
+        digits = format(_digits(abs(int(raw))), ",")
+        return _("a whole number of {count} digits", count=digits)
     if isinstance(raw, (Integral, Decimal, float)):
         return format_number(Decimal(int(raw)) if isinstance(raw, Integral) else
                              Decimal(float.__repr__(raw)) if isinstance(raw, float) else raw)
     if isinstance(raw, Rational):
-        return "a fraction"
+        return _("a fraction")
     if isinstance(raw, (list, tuple, set, frozenset)):
-        return "a list"
-    return "a nested mapping" if isinstance(raw, dict) else f"a value of type {type(raw).__name__}"
+        return _("a list")
+    return _("a nested mapping") if isinstance(raw, dict) else _("a value of type {type}", type=type(raw).__name__)
 
 
 def _digits(value: int) -> int:
@@ -358,16 +395,21 @@ def _digits(value: int) -> int:
 
 # ---- what an input takes, for hints -------------------------------------------------------------
 
+TAKES = {"number": N_("a number"), "count": N_("a whole number"), "amount": N_("an amount"),
+         "percent": N_("a percentage"), "bool": N_("true or false"), "score": N_("an assessed score")}
+
+
 def describe(decl: ast.InputDecl) -> str:
     kind = decl.type.kind
     if kind == "grade":
-        return "one of " + ", ".join(decl.type.values)
-    text = {"number": "a number", "count": "a whole number", "amount": "an amount", "percent": "a percentage",
-            "bool": "true or false", "score": "an assessed score"}[kind]
+        return _("one of {values}", values=", ".join(decl.type.values))
+    text = translated(TAKES[kind])
     if decl.low is not None or decl.high is not None:
         low = format_literal(decl.low) if decl.low is not None else "…"
         high = format_literal(decl.high) if decl.high is not None else "…"
-        text += f" {'above' if decl.low_exclusive else 'from'} {low} to {high}"
+        if decl.low_exclusive:
+            return _("{what} above {low} to {high}", what=text, low=low, high=high)
+        return _("{what} from {low} to {high}", what=text, low=low, high=high)
     return text
 
 

@@ -19,8 +19,9 @@ from __future__ import annotations
 import yaml
 
 from ..diagnostics import FactsError, error
+from ..i18n import N_, _
 from ..source import Source, Span
-from .values import MAX_TEXT, FactValueError, Unread, cut, number_text
+from .values import MAX_TEXT, FactValueError, Unread, cut, number_text, translated
 
 MAX_DEPTH = 20  # the deepest a value may nest (a fact has no nesting: this is to stop a runaway file)
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -28,7 +29,7 @@ BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fals
 STR_TAG, SEQ_TAG, MAP_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 MERGE_TAG = "tag:yaml.org,2002:merge"
 PLAIN_TAG = "tag:rulecheck,2025:plain"  # a plain scalar, read by plain_scalar
-YAML_HINT = "check the indentation and quote values that contain ':' or '#'"
+YAML_HINT = N_("check the indentation and quote values that contain ':' or '#'")
 FAST_LOADER = getattr(yaml, "CSafeLoader", None)  # libyaml's parser, when PyYAML was built with it
 
 
@@ -52,13 +53,16 @@ def plain_scalar(text: str):
 def tagged(tag: str, text: str) -> Unread:
     """A value written with an explicit tag (`!!int 5.5`, `!!binary`, `!!python/…`): not read."""
     written = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
-    return Unread(f"'{cut(written + ' ' + text)}'", "F513", f"'{cut(written + ' ' + text)}' has a YAML tag "
-                  f"({cut(written, 40)}), and facts files do not read tags",
-                  f"write the value without '{cut(written, 40)}': a number or true/false plain, a text in quotes")
+    value, tag = cut(written + ' ' + text), cut(written, 40)
+    return Unread(f"'{value}'", "F513", _("'{value}' has a YAML tag ({tag}), and facts files do not read tags",
+                                          value=value, tag=tag),
+                  _("write the value without '{tag}': a number or true/false plain, a text in quotes", tag=tag))
 
 
-ALIAS = Unread("an alias", "F512", "the value is a YAML alias ('*name'), and facts files do not read aliases",
-               "write the value itself")
+def alias() -> Unread:
+    """A value written as a YAML alias ('*name'): not read."""
+    return Unread(_("an alias"), "F512", _("the value is a YAML alias ('*name'), and facts files do not read aliases"),
+                  _("write the value itself"))
 
 
 # ---- case files: a loader ---------------------------------------------------------------------
@@ -102,7 +106,8 @@ def read_yaml(source: Source) -> tuple[dict, dict]:
         return _Reader(source, yaml.parse(source.text, Loader=yaml.SafeLoader)).read()
     except yaml.YAMLError as exc:
         message, span = yaml_problem(exc, source)
-        raise FactsError([error("F506", f"not valid YAML: {message}", span, YAML_HINT, where=source.name)],
+        raise FactsError([error("F506", _("not valid YAML: {reason}", reason=message), span, translated(YAML_HINT),
+                                where=source.name)],
                          {source.name: source}) from None
 
 
@@ -133,14 +138,14 @@ class _Reader:
         elif isinstance(root, yaml.MappingStartEvent):
             values, spans = self.mapping()
         else:
-            raise self.problem("F506", "a facts file is a mapping of input names to values", None,
-                               "write one 'name: value' per line")
+            raise self.problem("F506", _("a facts file is a mapping of input names to values"), None,
+                               _("write one 'name: value' per line"))
         self.next(yaml.DocumentEndEvent)
         following = self.next(yaml.DocumentStartEvent, yaml.StreamEndEvent)
         if isinstance(following, yaml.DocumentStartEvent):
-            raise self.problem("F506", "not valid YAML: expected a single document in the stream, but found "
-                               "another document", self.span(following),
-                               "a facts file holds one department's facts: remove the second '---'")
+            raise self.problem("F506", _("not valid YAML: expected a single document in the stream, but found "
+                                         "another document"), self.span(following),
+                               _("a facts file holds one department's facts: remove the second '---'"))
         return values, spans
 
     def mapping(self) -> tuple[dict, dict]:
@@ -149,12 +154,12 @@ class _Reader:
         twice = []
         while not isinstance(key := self.next(), yaml.MappingEndEvent):
             if not isinstance(key, yaml.ScalarEvent):
-                raise self.problem("F506", "a key of a facts file is an input's name", self.span(key),
-                                   "write one 'name: value' per line, the name in quotes if it has ':' or '#'")
+                raise self.problem("F506", _("a key of a facts file is an input's name"), self.span(key),
+                                   _("write one 'name: value' per line, the name in quotes if it has ':' or '#'"))
             name, span = key.value, self.span(key)
             if name in spans:
-                twice.append(error("F507", f"the fact '{cut(name)}' is given twice", span,
-                                   f"the first is at line {spans[name].line}; keep one"))
+                twice.append(error("F507", _("the fact '{name}' is given twice", name=cut(name)), span,
+                                   _("the first is at line {line}; keep one", line=spans[name].line)))
             spans[name] = span
             values[name] = self.value(self.next())
         if twice:
@@ -163,7 +168,7 @@ class _Reader:
 
     def value(self, event):
         if isinstance(event, yaml.AliasEvent):
-            return ALIAS
+            return alias()
         if isinstance(event, yaml.ScalarEvent):
             if event.tag not in (None, "!", STR_TAG):
                 return tagged(event.tag, event.value)
@@ -171,7 +176,7 @@ class _Reader:
         self.skip(event)
         if event.tag not in (None, "!", SEQ_TAG, MAP_TAG):  # !!python/object/apply:os.system [...]
             return tagged(event.tag, "…")
-        return Unread("a list" if isinstance(event, yaml.SequenceStartEvent) else "a nested mapping")
+        return Unread(_("a list") if isinstance(event, yaml.SequenceStartEvent) else _("a nested mapping"))
 
     def skip(self, start) -> None:
         """Past the end of the list or mapping that `start` opens, holding nothing of it."""
@@ -181,15 +186,15 @@ class _Reader:
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise self.problem("F515", f"a value nested more than {MAX_DEPTH} levels deep",
-                                       self.span(start), "a fact is one value: a number, a text, true or false")
+                    raise self.problem("F515", _("a value nested more than {most} levels deep", most=MAX_DEPTH),
+                                       self.span(start), _("a fact is one value: a number, a text, true or false"))
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
 
     def next(self, *kinds):
         event = next(self.events)
         if kinds and not isinstance(event, kinds):  # the parser yields no other order
-            raise self.problem("F506", "not valid YAML", self.span(event), YAML_HINT)
+            raise self.problem("F506", _("not valid YAML"), self.span(event), translated(YAML_HINT))
         return event
 
     def span(self, event) -> Span:
