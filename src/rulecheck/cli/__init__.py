@@ -2,17 +2,31 @@
 printing, and picking the exit code. This module holds the group and what the subcommands share.
 
 Exit codes, as black: 0 clean, 1 problems found (in rule files, facts or scoring), 2 usage or I/O error.
+
+Language: `--lang zh|en` (on the group, and on every subcommand), else RULECHECK_LANG, else the locale
+(rulecheck.i18n). `Group.main` pre-scans the arguments for `--lang` so that even the first message (a
+usage error, the help) is in it; the option's callback sets it again, and rejects another language
+(exit 2). Help texts stay English in the source, marked with N_(), and are translated when the help is
+formatted (`Command`, `Group` below). Click's own messages ("Usage:", "Error: No such option…") are
+gettext messages of click: while `main` runs, and only then, the `_`/`ngettext` names of click's
+modules are pointed at rulecheck's catalog (which holds click's messages too, scripts/catalogs.py), and
+put back afterwards; the process-wide gettext domain is left alone.
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import inspect
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
 from ..diagnostics import InputFileError, RulecheckError
+from ..i18n import LANGUAGES, N_, LanguageError, _, language, normalize, set_language, speaking, translations
 
 RULE_SUFFIX = ".rules"
 
@@ -37,24 +51,186 @@ def fail(error: RulecheckError) -> NoReturn:
     sys.exit(Exit.USAGE if isinstance(error, InputFileError) else Exit.PROBLEMS)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="rulecheck")
+CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types", "utils",
+                 "_termui_impl", "shell_completion")
+
+
+def _click_gettext(message: str) -> str:
+    return translations(language()).gettext(message)
+
+
+def translated(help_text: str) -> str:
+    """A help text marked with N_() where it is written, in the current language (cleaned as click does)."""
+    return translations(language()).gettext(inspect.cleandoc(help_text))
+
+
+def _click_ngettext(singular: str, plural: str, count: int) -> str:
+    return translations(language()).ngettext(singular, plural, count)
+
+
+@contextlib.contextmanager
+def click_speaking_ours() -> Iterator[None]:
+    """Within the block, click's messages come from rulecheck's catalog, in rulecheck's language."""
+    saved: list[tuple[Any, str, Any]] = []
+    for name in CLICK_MODULES:
+        try:
+            module = importlib.import_module(f"click.{name}")
+        except ImportError:  # pragma: no cover  (a module of another click version)
+            continue
+        for attribute, ours in (("_", _click_gettext), ("ngettext", _click_ngettext)):
+            if hasattr(module, attribute):
+                saved.append((module, attribute, getattr(module, attribute)))
+                setattr(module, attribute, ours)
+    try:
+        yield
+    finally:
+        for module, attribute, theirs in reversed(saved):
+            setattr(module, attribute, theirs)
+
+
+def requested_language(args: list[str]) -> str | None:
+    """The language a `--lang X` / `--lang=X` among `args` names (before a `--`), if it is one we speak."""
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else arg[7:] if arg.startswith("--lang=") else None
+        if value is not None:
+            with contextlib.suppress(LanguageError):
+                return normalize(value)
+    return None
+
+
+def choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        try:
+            set_language(value)
+        except LanguageError:
+            raise click.BadParameter(_("rulecheck speaks {languages}, not {lang!r}",
+                                       languages=" / ".join(LANGUAGES), lang=value), ctx, param) from None
+    return value
+
+
+def lang_option() -> click.Option:
+    return Option(["--lang"], metavar="zh|en", expose_value=False, is_eager=True, callback=choose_language,
+                  help=N_("Language of the messages: zh (Chinese) or en (English)  "
+                          "[default: RULECHECK_LANG, else the locale]"))
+
+
+class Option(click.Option):
+    """An option whose help (marked with N_()) is translated when the help is shown."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        english = self.help
+        if english:
+            self.help = translated(english)
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.help = english
+
+
+def option(*decls: str, **attrs: Any):
+    """click.option, its help translated when shown (`Option`)."""
+    return click.option(*decls, cls=Option, **attrs)
+
+
+class Command(click.Command):
+    """A subcommand whose help (marked with N_()) is translated when shown, and which takes --lang."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.append(lang_option())
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with translated_help(self):
+            super().format_help_text(ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with translated_help(self):
+            return super().get_short_help_str(limit)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with translated_options(self, ctx):
+            super().format_options(ctx, formatter)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return english_help_option(super().get_help_option(ctx))
+
+
+def english_help_option(option: click.Option | None) -> click.Option | None:
+    """Click makes (and keeps) the --help option with its help already translated: keep the English one,
+    translated when shown, so that a command shown in Chinese once is not Chinese ever after."""
+    if option is not None and not isinstance(option, Option):
+        option.__class__ = Option
+        option.help = N_("Show this message and exit.")
+    return option
+
+
+@contextlib.contextmanager
+def translated_help(command: click.Command) -> Iterator[None]:
+    english = command.help
+    if english:
+        command.help = translated(english)
+    try:
+        yield
+    finally:
+        command.help = english
+
+
+@contextlib.contextmanager
+def translated_options(command: click.Command, ctx: click.Context) -> Iterator[None]:
+    """The help of options not made by `Option` (click's --help, --version) translated meanwhile."""
+    saved = [(param, param.help) for param in command.get_params(ctx)
+             if isinstance(param, click.Option) and not isinstance(param, Option) and param.help]
+    for param, english in saved:
+        param.help = translated(english)
+    try:
+        yield
+    finally:
+        for param, english in saved:
+            param.help = english
+
+
+class Group(click.Group):
+    """The `rulecheck` group: its subcommands are `Command`s; `main` speaks the language asked for."""
+
+    command_class = Command
+
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        with speaking(requested_language(argv)), click_speaking_ours():
+            return super().main(args, *rest, **kwargs)
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with translated_help(self):
+            super().format_help_text(ctx, formatter)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with translated_options(self, ctx):
+            super().format_options(ctx, formatter)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return english_help_option(super().get_help_option(ctx))
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]},
+             help=N_("Read, run and check performance-evaluation scoring rules."))
+@click.version_option(package_name="rulecheck", help=N_("Show the version and exit."))
 def main() -> None:
-    """Read, run and check performance-evaluation scoring rules."""
+    pass
+
+
+main.params.insert(0, lang_option())
 
 
 def rule_files_or_exit(paths) -> list[Path]:
     """The rule files named; exit 2 (usage) if folders hold none."""
     files = rule_files(paths)
     if not files:
-        click.echo(f"no {RULE_SUFFIX} files found in {', '.join(paths)}", err=True)
+        click.echo(_("no {suffix} files found in {paths}", suffix=RULE_SUFFIX, paths=", ".join(paths)), err=True)
         sys.exit(Exit.USAGE)
     return files
 
 
-def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count} {word if count == 1 else many or word + 's'}"
-
-
 # the subcommands register themselves on `main`
-from . import check, diff, explain, fmt, score, test, verify  # noqa: E402, F401  (they import `main` from here)
+from . import check, diff, explain, export, fmt, importer, score, test, verify  # noqa: E402, F401  (they import `main` from here)

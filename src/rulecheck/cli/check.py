@@ -8,14 +8,15 @@ import click
 
 from ..api import analyze
 from ..diagnostics import InputFileError, render_all
-from . import Exit, fail, main, plural, rule_files_or_exit
+from ..i18n import N_, _, ngettext
+from . import Exit, fail, main, option, rule_files_or_exit
 
 
-@main.command("check")
+@main.command("check", help=N_(
+    'Check rule files (or folders of *.rules): syntax, names, types, weights, bounds, band tables, directions.'))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@option("--strict", is_flag=True, help=N_("Treat warnings as errors."))
 def check_command(paths, strict: bool) -> None:
-    """Check rule files (or folders of *.rules): syntax, names, types, weights, bounds, band tables, directions."""
     files = rule_files_or_exit(paths)
     errors = warnings = 0
     for path in files:
@@ -28,6 +29,8 @@ def check_command(paths, strict: bool) -> None:
             click.echo(render_all(diagnostics, analysis.linked.sources))
         errors += sum(d.is_error for d in diagnostics)
         warnings += sum(not d.is_error for d in diagnostics)
-    click.echo(f"{plural(len(files), 'file')} checked: {plural(errors, 'error')}, {plural(warnings, 'warning')}",
-               err=True)
+    click.echo(_("{files} checked: {errors}, {warnings}",
+                 files=ngettext("{count} file", "{count} files", len(files), count=len(files)),
+                 errors=ngettext("{count} error", "{count} errors", errors, count=errors),
+                 warnings=ngettext("{count} warning", "{count} warnings", warnings, count=warnings)), err=True)
     sys.exit(Exit.PROBLEMS if errors or (strict and warnings) else Exit.CLEAN)

@@ -20,36 +20,37 @@ from ..diff import (
     render_json,
     render_text,
 )
-from . import Exit, fail, main
+from ..i18n import N_, _
+from . import Exit, fail, main, option
 
 
-@main.command("diff")
+@main.command("diff", help=N_(
+    'Compare two versions of a rule file: OLD and NEW are paths, or git revisions as REV:path\n'
+    '(HEAD~1:rules/shenzhen/framework.rules).\n'
+    '\n'
+    'Prints the changes in meaning (indicators, points, band thresholds, formulas, inputs, ...), then,\n'
+    'with --facts or --cases, every department whose scores change. Exit 1 when scores change (or, with\n'
+    'no departments to score, when the meaning changes), 0 when not, 2 when a version cannot be read or\n'
+    'has errors, or a department given cannot be read.'))
 @click.argument("old")
 @click.argument("new")
-@click.option("--facts", "facts_paths", multiple=True, type=click.Path(exists=True), metavar="PATH",
-              help="Score these departments with both versions: a facts file, a folder of them, a CSV or a JSON "
-                   "Lines file (may be given more than once).")
-@click.option("--cases", "with_cases", is_flag=True,
-              help="Score the case files beside NEW (cases/**/*.case.yaml) with both versions.")
-@click.option("--allow-changes", is_flag=True,
-              help="Exit 0 even when scores change (after a reviewer has accepted the change).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
+@option("--facts", "facts_paths", multiple=True, type=click.Path(exists=True), metavar="PATH",
+        help=N_("Score these departments with both versions: a facts file, a folder of them, a CSV or a JSON "
+                   "Lines file (may be given more than once)."))
+@option("--cases", "with_cases", is_flag=True,
+        help=N_("Score the case files beside NEW (cases/**/*.case.yaml) with both versions."))
+@option("--allow-changes", is_flag=True,
+        help=N_("Exit 0 even when scores change (after a reviewer has accepted the change)."))
+@option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+        help=N_("Output format."))
 def diff_command(old: str, new: str, facts_paths: tuple, with_cases: bool, allow_changes: bool, fmt: str) -> None:
-    """Compare two versions of a rule file: OLD and NEW are paths, or git revisions as REV:path
-    (HEAD~1:rules/shenzhen/framework.rules).
-
-    Prints the changes in meaning (indicators, points, band thresholds, formulas, inputs, ...), then,
-    with --facts or --cases, every department whose scores change. Exit 1 when scores change (or, with
-    no departments to score, when the meaning changes), 0 when not, 2 when a version cannot be read or
-    has errors, or a department given cannot be read."""
     try:
         versions = load_versions(old, new)
     except InputFileError as exc:
         fail(exc)
     except RuleFileError as exc:
         click.echo(exc.render(), err=True)
-        click.echo("cannot compare: fix what 'rulecheck check' reports first", err=True)
+        click.echo(_("cannot compare: fix what 'rulecheck check' reports first"), err=True)
         sys.exit(Exit.USAGE)
     effects, inputs = None, ()
     if facts_paths or with_cases:
@@ -85,6 +86,7 @@ def read_corpus(versions: tuple[Version, Version], facts_paths: tuple, with_case
         fail(exc)
     new, folder = versions[1].path, cases_folder(versions[1].path)
     if with_cases and not corpus.add_cases(folder):
-        click.echo(f"no case files (*.case.yaml) in {folder}, the folder beside {new} where --cases looks", err=True)
+        click.echo(_("no case files (*.case.yaml) in {folder}, the folder beside {new} where --cases looks",
+                     folder=folder, new=new), err=True)
         sys.exit(Exit.USAGE)
     return corpus

@@ -12,6 +12,7 @@ import click
 
 from ..api import Ruleset, load
 from ..diagnostics import RulecheckError
+from ..i18n import N_, _, ngettext
 from ..inputs.tables import is_batch
 from ..results import NodeResult, Result, added_up
 from ..source import Span, display_width, pad_to
@@ -21,16 +22,16 @@ from . import Exit, fail, main
 from .score import load_facts_or_fail
 
 
-@main.command("explain")
+@main.command("explain", help=N_(
+    "Explain how a department's scores were reached, step by step, each step beside the line of\n"
+    "RULES it comes from. FACTS is one department's YAML or JSON facts file.\n"
+    '\n'
+    'With INDICATOR (an indicator, a part of one, or a group), explain only that indicator, or every\n'
+    'indicator of the group; without it, every indicator, then the total and the grade.'))
 @click.argument("rules", type=click.Path(exists=True, dir_okay=False))
 @click.argument("facts", type=click.Path(exists=True))
 @click.argument("indicator", required=False)
 def explain_command(rules: str, facts: str, indicator: str | None) -> None:
-    """Explain how a department's scores were reached, step by step, each step beside the line of
-    RULES it comes from. FACTS is one department's YAML or JSON facts file.
-
-    With INDICATOR (an indicator, a part of one, or a group), explain only that indicator, or every
-    indicator of the group; without it, every indicator, then the total and the grade."""
     if is_batch(facts):
         refuse_batch(rules, facts)
     try:
@@ -48,10 +49,11 @@ def explain_command(rules: str, facts: str, indicator: str | None) -> None:
 
 def refuse_batch(rules: str, facts: str) -> None:
     """A CSV, JSON Lines file or folder holds many departments: say so, and which command takes it."""
-    click.echo(f"{facts}: rulecheck explain takes one department's facts (a YAML or JSON facts file), and this "
-               "holds many departments\n  = hint: score them all with "
-               f"'rulecheck score {rules} {facts}'; to explain one of them, copy its facts into a file of its "
-               "own, one 'name: value' per line", err=True)
+    click.echo(_("{facts}: rulecheck explain takes one department's facts (a YAML or JSON facts file), and this "
+                 "holds many departments", facts=facts) + "\n  = " +
+               _("hint: {hint}", hint=_("score them all with 'rulecheck score {rules} {facts}'; to explain one of "
+                                        "them, copy its facts into a file of its own, one 'name: value' per line",
+                                        rules=rules, facts=facts)), err=True)
     sys.exit(Exit.USAGE)
 
 
@@ -59,7 +61,7 @@ def find_target(ruleset: Ruleset, name: str, rules: str) -> str:
     """The node to explain: the indicator or group of that name, or the indicator holding that part;
     exit 2 with the closest names if there is none."""
     owners = {}  # name → the node explained for it
-    for item, _ in ast.iter_nodes(ruleset.program.nodes):
+    for item, _depth in ast.iter_nodes(ruleset.program.nodes):
         owners[item.name] = item.name
         if isinstance(item, ast.Indicator):
             for part in item.parts:
@@ -67,9 +69,10 @@ def find_target(ruleset: Ruleset, name: str, rules: str) -> str:
     if name in owners:
         return owners[name]
     close = [known for known in owners if name in known] or difflib.get_close_matches(name, owners, n=3, cutoff=0.5)
-    hint = ("did you mean " + " or ".join(f"'{known}'" for known in close[:3]) + "?" if close
-            else "name an indicator, a part or a group; 'rulecheck score RULES FACTS' lists them")
-    click.echo(f"{rules}: no indicator, part or group named '{name}'\n  = hint: {hint}", err=True)
+    hint = (_("did you mean {names}?", names=_(" or ").join(f"'{known}'" for known in close[:3])) if close
+            else _("name an indicator, a part or a group; 'rulecheck score RULES FACTS' lists them"))
+    click.echo(_("{rules}: no indicator, part or group named '{name}'", rules=rules, name=name) + "\n  = "
+               + _("hint: {hint}", hint=hint), err=True)
     sys.exit(Exit.USAGE)
 
 
@@ -87,7 +90,7 @@ def explanation(result: Result, ruleset: Ruleset, target: str | None) -> list[tu
     if target is None:
         total = ruleset.program.total
         lines.append((total.span if total else None,
-                      "total = " + sum_text(result.nodes, result.total, result.max)))
+                      _("total = {sum}", sum=sum_text(result.nodes, result.total, result.max))))
         if result.grade_step is not None:
             lines.append((result.grade_step.span, result.grade_step))
     return lines[1:] if lines and lines[0][1] == "" else lines
@@ -105,7 +108,8 @@ def node_lines(node: NodeResult, parents: tuple) -> list:
         path = " / ".join(parents + (node.name,))
         return [(None, ""), (node.span, f"{path} ({points(node.max)})"),
                 *((step.span, "  " + step) for step in node.explanation),
-                (node.span, f"  score {node.score} out of {format_number(node.max)}")]
+                (node.span, "  " + _("score {score} out of {points}", score=node.score,
+                                         points=format_number(node.max)))]
     lines = []
     for child in node.children:
         lines += node_lines(child, parents + (node.name,))
@@ -113,12 +117,12 @@ def node_lines(node: NodeResult, parents: tuple) -> list:
 
 
 def points(maximum) -> str:
-    return f"{format_number(maximum)} point{'' if maximum == 1 else 's'}"
+    return ngettext("{points} point", "{points} points", 1 if maximum == 1 else 2, points=format_number(maximum))
 
 
 def sum_text(children, score, maximum) -> str:
     """'预算执行率 4.52 + 重点工作完成情况 8.00 + … = 18.33 out of 20'."""
-    return f"{added_up(children, score)} out of {format_number(maximum)}"
+    return _("{sum} out of {points}", sum=added_up(children, score), points=format_number(maximum))
 
 
 def render(lines: list, base: Path) -> str:

@@ -7,17 +7,18 @@ import sys
 import click
 
 from ..diagnostics import RulecheckError
+from ..i18n import N_, _, ngettext
 from ..syntax.layout import layout_file
-from . import Exit, main, rule_files_or_exit
+from . import Exit, main, option, rule_files_or_exit
 
 
-@main.command("fmt")
+@main.command("fmt", help=N_(
+    'Rewrite rule files (or folders of *.rules) in the canonical layout.'))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--check", "check_only", is_flag=True,
-              help="Write nothing; exit 1 if a file is not in canonical layout.")
-@click.option("--diff", is_flag=True, help="Write nothing; print a unified diff of the changes.")
+@option("--check", "check_only", is_flag=True,
+        help=N_("Write nothing; exit 1 if a file is not in canonical layout."))
+@option("--diff", is_flag=True, help=N_("Write nothing; print a unified diff of the changes."))
 def fmt_command(paths, check_only: bool, diff: bool) -> None:
-    """Rewrite rule files (or folders of *.rules) in the canonical layout."""
     files = rule_files_or_exit(paths)
     write = not (check_only or diff)
     changed = failed = 0
@@ -40,12 +41,23 @@ def fmt_command(paths, check_only: bool, diff: bool) -> None:
                 failed += 1
                 continue
         changed += 1
-        click.echo(f"{'reformatted' if write else 'would reformat'} {path}", err=True)
+        click.echo(_("reformatted {path}", path=path) if write else _("would reformat {path}", path=path), err=True)
     click.echo(fmt_summary(len(files), changed, failed, write), err=True)
     sys.exit(Exit.USAGE if failed else Exit.PROBLEMS if check_only and changed else Exit.CLEAN)
 
 
 def fmt_summary(files: int, changed: int, failed: int, written: bool) -> str:
-    summary = f"{files} file{'s' if files != 1 else ''}: {changed} {'reformatted' if written else 'to reformat'}, " \
-              f"{files - changed - failed} unchanged"
-    return summary + (f", {failed} with errors" if failed else "")
+    unchanged = files - changed - failed
+    if written:
+        return (ngettext("{files} file: {changed} reformatted, {unchanged} unchanged, {failed} with errors",
+                         "{files} files: {changed} reformatted, {unchanged} unchanged, {failed} with errors",
+                         files, files=files, changed=changed, unchanged=unchanged, failed=failed) if failed else
+                ngettext("{files} file: {changed} reformatted, {unchanged} unchanged",
+                         "{files} files: {changed} reformatted, {unchanged} unchanged",
+                         files, files=files, changed=changed, unchanged=unchanged))
+    return (ngettext("{files} file: {changed} to reformat, {unchanged} unchanged, {failed} with errors",
+                     "{files} files: {changed} to reformat, {unchanged} unchanged, {failed} with errors",
+                     files, files=files, changed=changed, unchanged=unchanged, failed=failed) if failed else
+            ngettext("{files} file: {changed} to reformat, {unchanged} unchanged",
+                     "{files} files: {changed} to reformat, {unchanged} unchanged",
+                     files, files=files, changed=changed, unchanged=unchanged))

@@ -11,26 +11,33 @@ import click
 from ..api import load
 from ..batch import BATCH_FORMATS, Batch, count_rows, files_read, is_batch
 from ..diagnostics import InputFileError, RulecheckError
+from ..i18n import N_, _, ngettext
 from ..inputs.facts import load_facts
+from ..inputs.tables import csv_encoding
 from ..report import FORMATS, OutputError, output_error, refuse_reading_output, render, write_output
 from ..syntax.printer import format_number
-from . import Exit, fail, main, plural
+from . import Exit, fail, main, option
 
 SINGLE_ONLY = ("table", "markdown")
 PROGRESS_FROM = 1000  # rows; fewer are scored before a bar would be worth drawing
 BAR_WIDTH = 40
+FIGURES = {"min": N_("min"), "lower quartile": N_("lower quartile"), "median": N_("median"),
+           "upper quartile": N_("upper quartile"), "max": N_("max"), "mean": N_("mean")}  # batch.Summary.figures
 
 
-@main.command("score")
+@main.command("score", help=N_(
+    'Score one department, or many: RULES is a rule file; INPUT a YAML or JSON facts file, or a CSV\n'
+    '(a row per department), a JSON Lines file (a line each) or a folder of facts files.'))
 @click.argument("rules", type=click.Path(exists=True, dir_okay=False))
 @click.argument("facts", metavar="INPUT", type=click.Path(exists=True))
-@click.option("--format", "fmt", type=click.Choice(FORMATS + tuple(f for f in BATCH_FORMATS if f not in FORMATS)),
-              help="Output format  [default: table for one department, csv for many]")
-@click.option("--explain", is_flag=True, help="Explain how each indicator's score was reached (one department).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE instead of standard output.")
-def score_command(rules: str, facts: str, fmt: str | None, explain: bool, output: str | None) -> None:
-    """Score one department, or many: RULES is a rule file; INPUT a YAML or JSON facts file, or a CSV
-    (a row per department), a JSON Lines file (a line each) or a folder of facts files."""
+@option("--format", "fmt", type=click.Choice(FORMATS + tuple(f for f in BATCH_FORMATS if f not in FORMATS)),
+        help=N_("Output format  [default: table for one department, csv for many]"))
+@option("--explain", is_flag=True, help=N_("Explain how each indicator's score was reached (one department)."))
+@option("--output", "-o", type=click.Path(dir_okay=False), help=N_("Write to FILE instead of standard output."))
+@option("--encoding", type=click.Choice(["utf-8", "gb18030", "gbk"], case_sensitive=False),
+        help=N_("The CSV's encoding  [default: detected: UTF-8, or GB18030 (GBK)]"))
+def score_command(rules: str, facts: str, fmt: str | None, explain: bool, output: str | None,
+                  encoding: str | None = None) -> None:
     batch = is_batch(facts)
     fmt = fmt or ("csv" if batch else "table")
     problem = usage_problem(fmt, batch, explain) or output_error(fmt, output)
@@ -40,7 +47,9 @@ def score_command(rules: str, facts: str, fmt: str | None, explain: bool, output
         ruleset = load(rules)
         warn_of_findings(ruleset, rules)
         if batch:
-            sys.exit(score_batch(ruleset, rules, facts, fmt, output))
+            with csv_encoding(encoding):
+                code = score_batch(ruleset, rules, facts, fmt, output)
+            sys.exit(code)
         refuse_reading_output(output, files_read(ruleset, rules, facts))
         result = ruleset.evaluate(load_facts_or_fail(facts), explain=explain)
         content = render(result, fmt, explain, department=Path(facts).stem)
@@ -57,13 +66,14 @@ def score_command(rules: str, facts: str, fmt: str | None, explain: bool, output
 
 def usage_problem(fmt: str, batch: bool, explain: bool) -> str | None:
     if batch and fmt in SINGLE_ONLY:
-        return (f"--format {fmt} shows one department; for a CSV, a JSON Lines file or a folder, use "
-                f"{', '.join(BATCH_FORMATS)} (or html, xlsx)")
+        return _("--format {format} shows one department; for a CSV, a JSON Lines file or a folder, use "
+                 "{formats} (or html, xlsx)", format=fmt, formats=", ".join(BATCH_FORMATS))
     if batch and explain:
-        return "--explain shows how one department was scored: score its facts file alone, or use rulecheck explain"
+        return _("--explain shows how one department was scored: score its facts file alone, or use rulecheck "
+                 "explain")
     if not batch and fmt in BATCH_FORMATS and fmt not in FORMATS:
-        return (f"--format {fmt} writes one row per department: give a CSV, a JSON Lines file or a folder "
-                "as INPUT; for one facts file use table, markdown, json, html or xlsx")
+        return _("--format {format} writes one row per department: give a CSV, a JSON Lines file or a folder "
+                 "as INPUT; for one facts file use table, markdown, json, html or xlsx", format=fmt)
     return None
 
 
@@ -72,17 +82,21 @@ def warn_of_findings(ruleset, rules: str) -> None:
     score range-checked; say so once on standard error, so that nobody scores with it unawares."""
     errors = sum(d.is_error for d in ruleset.findings)
     if errors:
-        click.echo(f"warning: 'rulecheck check {rules}' reports {plural(errors, 'problem')} in this rule file; "
-                   "scores outside their points are still refused", err=True)
+        click.echo(ngettext("warning: 'rulecheck check {rules}' reports {count} problem in this rule file; "
+                            "scores outside their points are still refused",
+                            "warning: 'rulecheck check {rules}' reports {count} problems in this rule file; "
+                            "scores outside their points are still refused", errors, rules=rules, count=errors),
+                   err=True)
 
 
 def load_facts_or_fail(path: str):
     try:
         return load_facts(path)
     except OSError as exc:
-        raise InputFileError.single("E002", f"cannot read facts file: {exc.strerror or exc}", path) from None
+        raise InputFileError.single("E002", _("cannot read facts file: {reason}", reason=exc.strerror or exc),
+                                    path) from None
     except UnicodeDecodeError:
-        raise InputFileError.single("E002", "the facts file is not UTF-8 text", path) from None
+        raise InputFileError.single("E002", _("the facts file is not UTF-8 text"), path) from None
 
 
 def score_batch(ruleset, rules: str, path: str, fmt: str, output: str | None) -> int:
@@ -118,24 +132,27 @@ def progress(path: str):
     if rows <= PROGRESS_FROM:
         return _NoBar()
     # drawn about 500 times in all, not once for each of 100,000 departments
-    return click.progressbar(length=rows, label="scoring", file=sys.stderr, show_pos=True,
+    return click.progressbar(length=rows, label=_("scoring"), file=sys.stderr, show_pos=True,
                              update_min_steps=max(rows // 500, 1))
 
 
 def summary_lines(summary) -> list[str]:
     """The batch's summary as the command prints it: counts, grades, the totals' figures, a histogram."""
-    lines = [f"{plural(summary.departments, 'department')}: {summary.scored} scored, {summary.failed} failed"]
+    lines = [ngettext("{count} department: {scored} scored, {failed} failed",
+                      "{count} departments: {scored} scored, {failed} failed", summary.departments,
+                      count=summary.departments, scored=summary.scored, failed=summary.failed)]
     if summary.grades:
-        lines.append("grades: " + ", ".join(f"{name} {count}" for name, count in summary.grades))
+        lines.append(_("grades: {grades}", grades=", ".join(f"{name} {count}" for name, count in summary.grades)))
     figures = summary.figures()
     if not figures:
         return lines
-    lines.append("totals: " + ", ".join(f"{name} {value}" for name, value in figures.items()))
+    lines.append(_("totals: {figures}", figures=", ".join(f"{_(FIGURES[name]) if name in FIGURES else name} {value}"
+                                                         for name, value in figures.items())))
     bins = summary.histogram()
-    tallest = max(count for _, _, count in bins)
-    labels = [f"{format_number(low)}–{format_number(high)}" for low, high, _ in bins]
+    tallest = max(count for _low, _high, count in bins)
+    labels = [f"{format_number(low)}–{format_number(high)}" for low, high, _count in bins]
     width = max(map(len, labels))
-    for label, (_, _, count) in zip(labels, bins):
+    for label, (_low, _high, count) in zip(labels, bins):
         bar = "█" * max(count * BAR_WIDTH // tallest, 1) if count else ""
         lines.append(f"  {label:<{width}} {count:>{len(str(tallest))}} {bar}".rstrip())
     return lines

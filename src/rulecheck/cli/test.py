@@ -25,20 +25,21 @@ from ..cases import (
 )
 from ..cases.locate import NAMED_TWICE, UNREADABLE
 from ..diagnostics import InputFileError, RulecheckError, render_all
+from ..i18n import N_, _, ngettext
 from ..syntax.printer import format_number
-from . import Exit, fail, main, plural
+from . import Exit, fail, main, option
 
 INDENT = "    "
 
 
-@main.command("test")
+@main.command("test", help=N_(
+    'Run cases (*.case.yaml files, or folders of them) against RULES; by default, those under the\n'
+    'cases/ folder beside RULES.'))
 @click.argument("rules", type=click.Path(exists=True, dir_okay=False))
 @click.argument("cases", nargs=-1, type=click.Path(exists=True))
-@click.option("--coverage", "show_coverage", is_flag=True,
-              help="Also list the band rows, checklist items and grade rows that no case reaches.")
+@option("--coverage", "show_coverage", is_flag=True,
+        help=N_("Also list the band rows, checklist items and grade rows that no case reaches."))
 def cases_command(rules: str, cases, show_coverage: bool) -> None:
-    """Run cases (*.case.yaml files, or folders of them) against RULES; by default, those under the
-    cases/ folder beside RULES."""
     try:
         ruleset = load(rules)
     except RulecheckError as exc:
@@ -52,7 +53,7 @@ def cases_command(rules: str, cases, show_coverage: bool) -> None:
         try:
             loaded = load_cases(path)
         except RulecheckError as exc:  # no case in the file can run (CaseFileError), or it cannot be read
-            click.echo(f"  ✗ {'cannot be read' if isinstance(exc, InputFileError) else 'no case can run'}")
+            click.echo("  ✗ " + (_("cannot be read") if isinstance(exc, InputFileError) else _("no case can run")))
             click.echo(textwrap.indent(exc.render(), INDENT))
             unreadable += isinstance(exc, InputFileError)
             broken += isinstance(exc, CaseFileError)
@@ -76,7 +77,7 @@ def the_case_files(rules: str, cases: tuple) -> CaseFiles:
     found = gather_case_files(cases or ([folder] if folder.is_dir() else []))
     if not found.paths and not found.problems:
         where = ", ".join(cases) if cases else str(folder)
-        click.echo(f"no *{CASE_SUFFIX} files found in {where}", err=True)
+        click.echo(_("no *{suffix} files found in {paths}", suffix=CASE_SUFFIX, paths=where), err=True)
         sys.exit(Exit.USAGE)
     return found
 
@@ -86,7 +87,7 @@ def case_lines(outcome: CaseResult) -> list[str]:
     if outcome.passed:
         return [f"  ✓ {outcome.case.name}"]
     span = outcome.case.span
-    lines = [f"  ✗ {outcome.case.name}" + (f" (line {span.line})" if span else "")]
+    lines = [f"  ✗ {outcome.case.name}" + (" " + _("(line {line})", line=span.line) if span else "")]
     if outcome.diagnostics:
         lines.append(textwrap.indent(render_all(outcome.diagnostics, outcome.sources), INDENT))
     for comparison in outcome.failures:
@@ -102,22 +103,23 @@ def difference_line(comparison: Comparison) -> str:
     if not isinstance(expected, str):
         expected = format_number(expected) + (f" ± {format_number(expectation.tolerance)}"
                                               if expectation.tolerance else "")
-    actual = "no grade" if comparison.actual is None else comparison.actual
-    text = f"{expectation.target}: expected {expected}, actual {actual}"
+    actual = _("no grade") if comparison.actual is None else comparison.actual
     difference = comparison.difference
-    if difference is not None:
-        sign = "+" if difference > 0 else "−" if difference < 0 else ""
-        text += f", difference {sign}{format_number(abs(difference))}"
-    return text
+    if difference is None:
+        return _("{target}: expected {expected}, actual {actual}", target=expectation.target, expected=expected,
+                 actual=actual)
+    sign = "+" if difference > 0 else "−" if difference < 0 else ""
+    return _("{target}: expected {expected}, actual {actual}, difference {difference}", target=expectation.target,
+             expected=expected, actual=actual, difference=sign + format_number(abs(difference)))
 
 
 def coverage_lines(rules: str, found: Coverage) -> list[str]:
-    lines = ["", f"coverage of {rules}: {found.summary()}"]
+    lines = ["", _("coverage of {rules}: {summary}", rules=rules, summary=found.summary())]
     if found.unreached:
-        lines.append("no case reaches:")
+        lines.append(_("no case reaches:"))
         lines.extend(f"  {t.span}: {t.describe()}" for t in found.unreached)
     if found.never_missed:
-        lines.append("every case earns (no case shows the score without it):")
+        lines.append(_("every case earns (no case shows the score without it):"))
         lines.extend(f"  {t.span}: {t.describe()}" for t in found.never_missed)
     return lines
 
@@ -138,16 +140,24 @@ class Tally:
     def summary(self) -> str:
         """'3 case files, 43 cases: 40 passed, 3 failed (1 whose facts cannot be read); …'."""
         cases = len(self.results)
-        summary = f"{plural(self.files, 'case file')}, {plural(cases, 'case')}: {cases - self.failed} passed"
-        if self.failed:
-            summary += f", {self.failed} failed"
-            no_facts = sum(r.case.facts is None for r in self.results)
-            if no_facts:
-                summary += f" ({no_facts} whose facts cannot be read)"
+        files = ngettext("{count} case file", "{count} case files", self.files, count=self.files)
+        counted = ngettext("{count} case", "{count} cases", cases, count=cases)
+        no_facts = sum(r.case.facts is None for r in self.results)
+        passed = cases - self.failed
+        if not self.failed:
+            summary = _("{files}, {cases}: {passed} passed", files=files, cases=counted, passed=passed)
+        elif no_facts:
+            summary = _("{files}, {cases}: {passed} passed, {failed} failed ({no_facts} whose facts cannot be read)",
+                        files=files, cases=counted, passed=passed, failed=self.failed, no_facts=no_facts)
+        else:
+            summary = _("{files}, {cases}: {passed} passed, {failed} failed",
+                        files=files, cases=counted, passed=passed, failed=self.failed)
         if self.broken:
-            summary += f"; {plural(self.broken, 'file')} with no case that can run"
+            summary += ngettext("; {count} file with no case that can run", "; {count} files with no case that can run",
+                                self.broken, count=self.broken)
         if self.unreadable:
-            summary += f"; {plural(self.unreadable, 'file')} cannot be read"
+            summary += ngettext("; {count} file cannot be read", "; {count} files cannot be read",
+                                self.unreadable, count=self.unreadable)
         return summary
 
     def exit_code(self) -> int:

@@ -9,25 +9,26 @@ import click
 
 from ..api import analyze
 from ..diagnostics import InputFileError, render_all
+from ..i18n import N_, _, ngettext
 from ..syntax import ast
 from ..syntax.printer import format_number
-from . import Exit, fail, main, plural, rule_files_or_exit
+from . import Exit, fail, main, option, rule_files_or_exit
 
 if TYPE_CHECKING:  # verify.py imports hypothesis: only `rulecheck verify` loads it, when it runs
     from ..verify import Outcome
 
 
-@main.command("verify")
+@main.command("verify", help=N_(
+    "Test every leaf's bounds and every declared direction with generated facts.\n"
+    '\n'
+    "Facts are drawn inside the declared domains (often at the rules' own thresholds); a violation is\n"
+    'shrunk to the simplest facts that show it and printed as a snippet to paste into a case.'))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--max-examples", type=click.IntRange(min=1), default=200, show_default=True,
-              help="Facts tried per property before it is taken to hold.")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="Seed of the search; the same seed finds the same counterexamples.")
+@option("--max-examples", type=click.IntRange(min=1), default=200, show_default=True,
+        help=N_("Facts tried per property before it is taken to hold."))
+@option("--seed", type=int, default=0, show_default=True,
+        help=N_("Seed of the search; the same seed finds the same counterexamples."))
 def verify_command(paths, max_examples: int, seed: int) -> None:
-    """Test every leaf's bounds and every declared direction with generated facts.
-
-    Facts are drawn inside the declared domains (often at the rules' own thresholds); a violation is
-    shrunk to the simplest facts that show it and printed as a snippet to paste into a case."""
     from ..verify import (
         verify,  # imports hypothesis: only this command pays for it (check stays fast)
     )
@@ -73,9 +74,14 @@ def already(static, outcome) -> bool:
 
 
 def verify_summary(files, leaves, properties, proved, problems, max_examples, seed) -> str:
-    return (f"{plural(files, 'file')} verified: {plural(leaves, 'leaf', 'leaves')}, "
-            f"{plural(properties, 'property', 'properties')} ({proved} proved statically, all tested with up to "
-            f"{plural(max_examples, 'example')}, seed {seed}): {plural(problems, 'problem')}")
+    return _("{files} verified: {leaves}, {properties} ({proved} proved statically, all tested with up to "
+             "{examples}, seed {seed}): {problems}",
+             files=ngettext("{count} file", "{count} files", files, count=files),
+             leaves=ngettext("{count} leaf", "{count} leaves", leaves, count=leaves),
+             properties=ngettext("{count} property", "{count} properties", properties, count=properties),
+             proved=proved, seed=seed,
+             examples=ngettext("{count} example", "{count} examples", max_examples, count=max_examples),
+             problems=ngettext("{count} problem", "{count} problems", problems, count=problems))
 
 
 def verify_lines(outcomes, static) -> list[str]:
@@ -95,13 +101,13 @@ def verify_lines(outcomes, static) -> list[str]:
                        and d.code not in said]
         tested = [o.property for o in group if not o.proved and not o.failed]
         directions = len(group) - leaf
-        shown = [f"within [0, {format_number(node.points)}]"] if leaf else []
+        shown = [_("within [0, {points}]", points=format_number(node.points))] if leaf else []
         if directions:
-            shown.append(f"{directions} direction{'s' if directions != 1 else ''}")
+            shown.append(ngettext("{count} direction", "{count} directions", directions, count=directions))
         verdict = "; ".join(filter(None, [
-            f"failed: {', '.join(failed)}" if failed else "",
-            f"tested, not proved: {', '.join(tested)}" if tested else "",
-            "all proved" if not failed and not tested else ""]))
-        name = node.name if leaf else f"group {node.name}"
+            _("failed: {properties}", properties=", ".join(failed)) if failed else "",
+            _("tested, not proved: {properties}", properties=", ".join(tested)) if tested else "",
+            _("all proved") if not failed and not tested else ""]))
+        name = node.name if leaf else _("group {name}", name=node.name)
         lines.append(f"  {'✗' if failed else '✓'} {name}: {', '.join(shown)} — {verdict}")
     return lines
