@@ -1,0 +1,46 @@
+"""`rulecheck export`: the framework as the table a finance bureau publishes (publish/)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..api import load
+from ..diagnostics import RulecheckError
+from ..i18n import N_, _, speaking
+from ..publish import WRITERS, build_table, render_table
+from ..report import OutputError, output_error, refuse_reading_output, write_output
+from . import Exit, fail, main, option
+
+BINARY = ("xlsx", "docx")
+
+
+@main.command("export", help=N_(
+    "Write RULES as the official table: 一级指标 / 二级指标 / 三级指标, 分值, 指标解释, 评分标准, the 评分标准 "
+    "rendered in Chinese from the rules themselves."))
+@click.argument("rules", type=click.Path(exists=True, dir_okay=False))
+@option("--format", "fmt", type=click.Choice(tuple(WRITERS)), default="md", show_default=True,
+        help=N_("The table's format: Markdown, an Excel workbook or a Word document."))
+@option("--output", "-o", type=click.Path(dir_okay=False), help=N_("Write to FILE instead of standard output."))
+def export_command(rules: str, fmt: str, output: str | None) -> None:
+    if fmt in BINARY and output is None:
+        raise click.UsageError(_("--format {format} writes a binary file, which cannot go to the terminal: add "
+                                 "--output FILE, e.g. --output table.{format}", format=fmt))
+    problem = output_error(fmt, output) if output else None
+    if problem:
+        raise click.UsageError(problem)
+    try:
+        refuse_reading_output(output, [(_("the rule file"), rules)])
+        ruleset = load(rules)
+        with speaking("zh"):  # the published table is Chinese, whatever the language of the messages
+            content = render_table(build_table(ruleset.program), fmt)
+        if output:
+            write_output(content, output)
+        else:
+            click.echo(content, nl=False)
+    except OutputError as exc:
+        click.echo(exc.render(), err=True)
+        sys.exit(Exit.USAGE)
+    except RulecheckError as exc:
+        fail(exc)

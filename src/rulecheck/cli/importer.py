@@ -1,0 +1,38 @@
+"""`rulecheck import`: an official table (.xlsx) turned into a rule-file skeleton (publish/reader.py)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..diagnostics import RulecheckError
+from ..i18n import N_, _
+from ..publish import read_table, skeleton
+from ..report import OutputError, output_error, refuse_reading_output, write_output
+from . import Exit, fail, main, option
+
+
+@main.command("import", help=N_(
+    "Read TABLE (an .xlsx with the headings 一级指标 … 分值, 指标解释, 评分标准) and write a rule-file skeleton: "
+    "the tree and points, each leaf's texts as comments and a placeholder rule marked TODO."))
+@click.argument("table", type=click.Path(exists=True, dir_okay=False))
+@option("--output", "-o", type=click.Path(dir_okay=False), help=N_("Write to FILE instead of standard output."))
+def import_command(table: str, output: str | None) -> None:
+    problem = output_error("rules", output) if output else None
+    if problem:
+        raise click.UsageError(problem)
+    try:
+        refuse_reading_output(output, [(_("the table"), table)])
+        text = skeleton(read_table(table), Path(table).name)
+        if output:
+            write_output(text, output)
+            click.echo(_("wrote {file}: fill in each TODO, then run rulecheck check {file}", file=output), err=True)
+        else:
+            click.echo(text, nl=False)
+    except OutputError as exc:
+        click.echo(exc.render(), err=True)
+        sys.exit(Exit.USAGE)
+    except RulecheckError as exc:
+        fail(exc)

@@ -1,0 +1,157 @@
+"""评分标准 from the rules themselves: every rule kind and every expression kind of the language rendered
+as a scoring criterion reads in the published table ("满意度 ≥ 95% 得 6 分; …").
+
+Dispatch is by ast.visit, so a rule or expression kind added to the language without a method here
+fails loudly (and tests/test_export.py lists every kind against this renderer)."""
+
+from __future__ import annotations
+
+from ..i18n import _
+from ..syntax import ast
+from ..syntax.printer import OP_SYMBOLS, format_expr, format_literal
+
+SEPARATOR = "; "
+
+
+class Criteria:
+    """Renders rules (`rule_*`) and the expressions they hold (`expr_*`)."""
+
+    def rule(self, rule) -> str:
+        return ast.visit(self, "rule", rule)
+
+    def expr(self, expr) -> str:
+        return ast.visit(self, "expr", expr)
+
+    def points(self, expr) -> str:
+        return self.expr(expr)
+
+    # ---- rules ---------------------------------------------------------------------------------
+    def rule_Formula(self, rule: ast.Formula) -> str:
+        return _("score = {formula}", formula=self.expr(rule.expr))
+
+    def rule_Assessed(self, rule: ast.Assessed) -> str:
+        return _("scored by the evaluators (recorded as {input})", input=rule.input.name)
+
+    def rule_Bands(self, rule: ast.Bands) -> str:
+        return SEPARATOR.join(self.band(band, rule.subject) for band in rule.bands)
+
+    def band(self, band: ast.Band, subject) -> str:
+        points = self.points(band.points)
+        condition = band.condition
+        if condition is None:
+            return _("otherwise {points} points", points=points)
+        if isinstance(condition, ast.Compare) and subject is not None:
+            if len(condition.ops) == 1 and condition.operands[0] == subject:
+                right = condition.operands[1]
+                if isinstance(right, ast.GradeValue) and condition.ops[0] == "=":
+                    return _("{subject} is {value}: {points} points", subject=self.expr(subject),
+                             value=right.value, points=points)
+                return _("{subject} {op} {value}: {points} points", subject=self.expr(subject),
+                         op=OP_SYMBOLS[condition.ops[0]], value=self.expr(right), points=points)
+            if (len(condition.ops) == 2 and condition.operands[1] == subject
+                    and all(op in ("<", "<=") for op in condition.ops)):
+                low, high = self.expr(condition.operands[0]), self.expr(condition.operands[2])
+                if condition.ops[0] == "<=":
+                    low = _("{value} (inclusive)", value=low)
+                if condition.ops[1] == "<=":
+                    high = _("{value} (inclusive)", value=high)
+                return _("{subject} {low}–{high}: {points} points", subject=self.expr(subject), low=low,
+                         high=high, points=points)
+        return _("{condition}: {points} points", condition=self.expr(condition), points=points)
+
+    def rule_Checklist(self, rule: ast.Checklist) -> str:
+        points = {item.points for item in rule.items}
+        if len(points) == 1 and len(rule.items) > 1:
+            items = SEPARATOR.join(f"{n}. {self.expr(item.condition)}" for n, item in enumerate(rule.items, 1))
+            return _("{points} points for each item met: {items}", points=self.points(rule.items[0].points),
+                     items=items)
+        return SEPARATOR.join(
+            f"{n}. " + _("{condition}: {points} points", condition=self.expr(item.condition),
+                         points=self.points(item.points))
+            for n, item in enumerate(rule.items, 1))
+
+    def rule_Deduction(self, rule: ast.Deduction) -> str:
+        steps = SEPARATOR.join(self.deduct(step) for step in rule.steps)
+        floor = rule.floor
+        if floor is None or (isinstance(floor, ast.Number) and floor.value == 0):
+            return steps + ", " + _("until no points are left")
+        return steps + ", " + _("no less than {floor} points", floor=self.points(floor))
+
+    def deduct(self, step: ast.Deduct) -> str:
+        amount, quantity = self.points(step.amount), self.expr(step.quantity)
+        unit = self.unit(step.unit)
+        if step.threshold is None:
+            return _("{amount} points off for each {unit} of {quantity}", amount=amount, unit=unit,
+                     quantity=quantity)
+        threshold = self.expr(step.threshold)
+        if step.direction == "below":
+            return _("{quantity} below {threshold}: {amount} points off for each {unit} below", quantity=quantity,
+                     threshold=threshold, amount=amount, unit=unit)
+        return _("{quantity} above {threshold}: {amount} points off for each {unit} above", quantity=quantity,
+                 threshold=threshold, amount=amount, unit=unit)
+
+    def unit(self, unit) -> str:
+        if unit is None:
+            return "1"
+        if isinstance(unit, ast.Number) and unit.is_percent:
+            return _("{count} percentage points", count=format_expr(ast.Number(unit.value * 100)))
+        return self.expr(unit)
+
+    # ---- expressions ---------------------------------------------------------------------------
+    def expr_Number(self, expr: ast.Number) -> str:
+        return format_literal(expr)
+
+    def expr_Ref(self, expr: ast.Ref) -> str:
+        return expr.name
+
+    def expr_GradeValue(self, expr: ast.GradeValue) -> str:
+        return expr.value
+
+    def expr_TotalScore(self, expr: ast.TotalScore) -> str:
+        return _("the total score")
+
+    def expr_Negate(self, expr: ast.Negate) -> str:
+        return format_expr(expr)
+
+    def expr_Binary(self, expr: ast.Binary) -> str:
+        return format_expr(expr)
+
+    def expr_Call(self, expr: ast.Call) -> str:
+        return format_expr(expr)
+
+    def expr_Compare(self, expr: ast.Compare) -> str:
+        if (len(expr.ops) == 1 and isinstance(expr.operands[1], ast.GradeValue)
+                and isinstance(expr.operands[0], ast.Ref)):
+            message = _("{subject} is {value}") if expr.ops[0] == "=" else _("{subject} is not {value}")
+            return message.format(subject=expr.operands[0].name, value=expr.operands[1].value)
+        return format_expr(expr)
+
+    def expr_BoolOp(self, expr: ast.BoolOp) -> str:
+        text = self.expr(expr.operands[0])
+        for operand in expr.operands[1:]:
+            if expr.op == "and":
+                text = _("{left} and {right}", left=text, right=self.expr(operand))
+            else:
+                text = _("{left} or {right}", left=text, right=self.expr(operand))
+        return text
+
+    def expr_Not(self, expr: ast.Not) -> str:
+        return _("not {condition}", condition=self.expr(expr.operand))
+
+
+def render_rule(rule) -> str:
+    """The 评分标准 of one rule."""
+    return Criteria().rule(rule)
+
+
+def render_grade(row: ast.GradeBand) -> str:
+    """The condition of one row of `grades:` (总分 ≥ 90)."""
+    criteria = Criteria()
+    condition = row.condition
+    if condition is None:
+        return _("otherwise")
+    if isinstance(condition, ast.Compare) and len(condition.ops) == 1 and isinstance(
+            condition.operands[0], ast.TotalScore):
+        return _("{subject} {op} {value}", subject=criteria.expr(condition.operands[0]),
+                 op=OP_SYMBOLS[condition.ops[0]], value=criteria.expr(condition.operands[1]))
+    return criteria.expr(condition)
