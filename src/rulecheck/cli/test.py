@@ -15,10 +15,10 @@ from ..cases import (
     CaseFileError,
     CaseFiles,
     CaseResult,
-    Comparison,
     Coverage,
     cases_folder,
     coverage,
+    difference_line,
     gather_case_files,
     load_cases,
     run_case,
@@ -26,7 +26,6 @@ from ..cases import (
 from ..cases.locate import NAMED_TWICE, UNREADABLE
 from ..diagnostics import InputFileError, RulecheckError, render_all
 from ..i18n import N_, _, ngettext
-from ..syntax.printer import format_number
 from . import Exit, fail, main, option
 
 INDENT = "    "
@@ -94,23 +93,6 @@ def case_lines(outcome: CaseResult) -> list[str]:
         lines.append(f"{INDENT}{comparison.expectation.span}: {difference_line(comparison)}")
         lines.extend(f"{INDENT}    {line}" for line in comparison.explanation)
     return lines
-
-
-def difference_line(comparison: Comparison) -> str:
-    """'公众或服务对象满意度: expected 4, actual 2.00, difference −2' (with the tolerance if there is one)."""
-    expectation = comparison.expectation
-    expected = expectation.value
-    if not isinstance(expected, str):
-        expected = format_number(expected) + (f" ± {format_number(expectation.tolerance)}"
-                                              if expectation.tolerance else "")
-    actual = _("no grade") if comparison.actual is None else comparison.actual
-    difference = comparison.difference
-    if difference is None:
-        return _("{target}: expected {expected}, actual {actual}", target=expectation.target, expected=expected,
-                 actual=actual)
-    sign = "+" if difference > 0 else "−" if difference < 0 else ""
-    return _("{target}: expected {expected}, actual {actual}, difference {difference}", target=expectation.target,
-             expected=expected, actual=actual, difference=sign + format_number(abs(difference)))
 
 
 def coverage_lines(rules: str, found: Coverage) -> list[str]:
