@@ -26,7 +26,7 @@ from typing import Any, NoReturn
 import click
 
 from ..diagnostics import InputFileError, RulecheckError
-from ..i18n import LANGUAGES, N_, LanguageError, _, language, normalize, set_language, speaking, translations
+from ..i18n import LANGUAGES, N_, LanguageError, _, language, ngettext, normalize, set_language, speaking, translations
 
 RULE_SUFFIX = ".rules"
 
@@ -55,17 +55,9 @@ CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "te
                  "_termui_impl", "shell_completion")
 
 
-def _click_gettext(message: str) -> str:
-    return translations(language()).gettext(message)
-
-
 def translated(help_text: str) -> str:
     """A help text marked with N_() where it is written, in the current language (cleaned as click does)."""
     return translations(language()).gettext(inspect.cleandoc(help_text))
-
-
-def _click_ngettext(singular: str, plural: str, count: int) -> str:
-    return translations(language()).ngettext(singular, plural, count)
 
 
 @contextlib.contextmanager
@@ -77,7 +69,7 @@ def click_speaking_ours() -> Iterator[None]:
             module = importlib.import_module(f"click.{name}")
         except ImportError:  # pragma: no cover  (a module of another click version)
             continue
-        for attribute, ours in (("_", _click_gettext), ("ngettext", _click_ngettext)):
+        for attribute, ours in (("_", _), ("ngettext", ngettext)):  # without values: translated only
             if hasattr(module, attribute):
                 saved.append((module, attribute, getattr(module, attribute)))
                 setattr(module, attribute, ours)
@@ -134,12 +126,9 @@ def option(*decls: str, **attrs: Any):
     return click.option(*decls, cls=Option, **attrs)
 
 
-class Command(click.Command):
-    """A subcommand whose help (marked with N_()) is translated when shown, and which takes --lang."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.params.append(lang_option())
+class TranslatedHelp(click.Command):
+    """A command (or the group) whose help, and its options' help, marked with N_(), is translated when
+    shown."""
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with translated_help(self):
@@ -155,6 +144,14 @@ class Command(click.Command):
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         return english_help_option(super().get_help_option(ctx))
+
+
+class Command(TranslatedHelp):
+    """A subcommand: its help translated when shown (TranslatedHelp), and it takes --lang."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.append(lang_option())
 
 
 def english_help_option(option: click.Option | None) -> click.Option | None:
@@ -191,7 +188,7 @@ def translated_options(command: click.Command, ctx: click.Context) -> Iterator[N
             param.help = english
 
 
-class Group(click.Group):
+class Group(TranslatedHelp, click.Group):
     """The `rulecheck` group: its subcommands are `Command`s; `main` speaks the language asked for."""
 
     command_class = Command
@@ -200,17 +197,6 @@ class Group(click.Group):
         argv = list(sys.argv[1:] if args is None else args)
         with speaking(requested_language(argv)), click_speaking_ours():
             return super().main(args, *rest, **kwargs)
-
-    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with translated_help(self):
-            super().format_help_text(ctx, formatter)
-
-    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with translated_options(self, ctx):
-            super().format_options(ctx, formatter)
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        return english_help_option(super().get_help_option(ctx))
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]},
