@@ -27,6 +27,7 @@ import click
 
 from ..diagnostics import InputFileError, RulecheckError
 from ..i18n import LANGUAGES, N_, LanguageError, _, language, ngettext, normalize, set_language, speaking, translations
+from ..report.output import OutputError
 
 RULE_SUFFIX = ".rules"
 
@@ -47,8 +48,10 @@ def rule_files(paths) -> list[Path]:
 
 
 def fail(error: RulecheckError) -> NoReturn:
+    """Print the error and exit: 2 (usage or I/O) for a file that cannot be read or an output that cannot
+    be written, else 1 (problems found)."""
     click.echo(error.render(), err=True)
-    sys.exit(Exit.USAGE if isinstance(error, InputFileError) else Exit.PROBLEMS)
+    sys.exit(Exit.USAGE if isinstance(error, (InputFileError, OutputError)) else Exit.PROBLEMS)
 
 
 CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types", "utils",

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from ..api import load
 from ..diagnostics import RulecheckError
 from ..i18n import N_, _, speaking
 from ..publish import WRITERS, build_table, render_table
-from ..report import OutputError, output_error, refuse_reading_output, write_output
-from . import Exit, fail, main, option
+from ..report import output_error, refuse_reading_output, write_output
+from . import fail, main, option
 
 BINARY = ("xlsx", "docx")
 
@@ -39,8 +37,5 @@ def export_command(rules: str, fmt: str, output: str | None) -> None:
             write_output(content, output)
         else:
             click.echo(content, nl=False)
-    except OutputError as exc:
-        click.echo(exc.render(), err=True)
-        sys.exit(Exit.USAGE)
-    except RulecheckError as exc:
+    except RulecheckError as exc:  # an OutputError too: exit 2
         fail(exc)

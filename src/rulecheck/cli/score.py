@@ -14,7 +14,7 @@ from ..diagnostics import InputFileError, RulecheckError
 from ..i18n import N_, _, ngettext
 from ..inputs.facts import load_facts
 from ..inputs.tables import csv_encoding
-from ..report import FORMATS, OutputError, output_error, refuse_reading_output, render, write_output
+from ..report import FORMATS, output_error, refuse_reading_output, render, write_output
 from ..syntax.printer import format_number
 from . import Exit, fail, main, option
 
@@ -57,10 +57,7 @@ def score_command(rules: str, facts: str, fmt: str | None, explain: bool, output
             write_output(content, output)
         else:
             click.echo(content)
-    except OutputError as exc:
-        click.echo(exc.render(), err=True)
-        sys.exit(Exit.USAGE)
-    except RulecheckError as exc:
+    except RulecheckError as exc:  # an OutputError too: exit 2
         fail(exc)
 
 
