@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from ..diagnostics import FactsError, error
 from ..i18n import N_, _
 from ..source import Source, Span
-from .values import MAX_TEXT, cut, translated
+from .values import MAX_TEXT, cut
 
 MAX_DEPTH = 20  # the deepest a value may nest (a fact has no nesting: this is to stop a runaway file)
 # a string (escapes and all) or a bracket; a string followed by ':' is a key
@@ -71,7 +71,7 @@ def read_json(source: Source) -> tuple[dict, dict]:
                        _point(source, exc), _("a fact is one value: a number, a text, true or false")) from None
     except json.JSONDecodeError as exc:
         raise _problem(source, "F506", _("not valid JSON: {reason}", reason=exc.msg), _point(source, exc),
-                       translated(JSON_HINT)) from None
+                       _(JSON_HINT)) from None
     if not isinstance(values, dict):
         raise _problem(source, "F506", _("a facts file is an object of input names to values"), None,
                        _('write one "name": value per entry inside { }'))

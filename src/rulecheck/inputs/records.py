@@ -26,7 +26,6 @@ import attrs
 
 from ..diagnostics import InputFileError
 from ..i18n import N_, _, ngettext
-from .values import translated
 
 MAX_RECORD_LINES = 20  # the most physical lines a record (a quoted cell with line breaks) may take
 CELL_LIMIT = 131_072  # the most characters in a cell, as the csv module's field_size_limit()
@@ -155,12 +154,12 @@ def undecodable(what: str, raw: bytes, encoding: str) -> str:
         looks = "gbk" if _decodes(raw, "gb18030") else "plain"
     else:
         looks = "utf-8" if _decodes(raw, "utf-8") else "plain"
-    return translated(_UNDECODABLE[what, looks], encoding=ENCODINGS.get(encoding, encoding))
+    return _(_UNDECODABLE[what, looks], encoding=ENCODINGS.get(encoding, encoding))
 
 
 def undecodable_hint(line: Line) -> str:
     """How to fix a row that is not text in the encoding the file is read in."""
-    return translated(MIXED_HINT)
+    return _(MIXED_HINT)
 
 
 @attrs.frozen
@@ -238,7 +237,7 @@ class Records(Iterator[Record]):
                 message = ngettext("this row has {count} cell, the header has {header}",
                                    "this row has {count} cells, the header has {header}", count,
                                    count=count, header=header)
-                hint = translated(COUNT_HINT)
+                hint = _(COUNT_HINT)
             return attrs.evolve(record, problem=Problem("F508", message, hint, record.line))
         return record
 
@@ -297,7 +296,7 @@ class _Parser:
                 if not self.records.may_span(len(self.cells)):
                     return "", position, Problem(
                         "F521", _("{cell} opens a quote that is not closed on its line (no value holds a "
-                                  "line break)", cell=self._name()), translated(QUOTE_HINT), line.number, opening + 1,
+                                  "line break)", cell=self._name()), _(QUOTE_HINT), line.number, opening + 1,
                         line.text)
                 parts.append(self.text[position:])
                 following = self.records._line(self.taken) if self.taken < MAX_RECORD_LINES else None
@@ -331,7 +330,7 @@ class _Parser:
         else:
             message = _("{cell} opens a quote that is never closed (the file ends first); the lines after it "
                         "are read as rows of their own", cell=self._name())
-        return Problem("F521", message, translated(QUOTE_HINT), line.number, opening + 1, line.text)
+        return Problem("F521", message, _(QUOTE_HINT), line.number, opening + 1, line.text)
 
     def _check(self, cell: str, start: int) -> Problem | None:
         nul = cell.find("\0")
@@ -351,4 +350,4 @@ class _Parser:
         return self.records.cell_name(len(self.cells))
 
     def _problem(self, message: str, offset: int) -> Problem:
-        return Problem("F521", message, translated(QUOTE_HINT), self.line.number, offset + 1, self.text)
+        return Problem("F521", message, _(QUOTE_HINT), self.line.number, offset + 1, self.text)

@@ -48,7 +48,6 @@ from .records import (
     undecodable,
 )
 from .sheets import ID_NAMES, Sheet, blank, cell_value, first_row_is_batch, is_workbook, sheet_is_batch, text_of
-from .values import translated
 
 ID_COLUMN = "id"
 FACTS_SUFFIXES = (".yaml", ".yml", ".json")
@@ -223,31 +222,31 @@ def _bad_header(path: Path, message: str, hint: str) -> InputFileError:
 def _check_encoding(path: Path, first: Line | None, given: bool = False) -> None:
     """That the file is text in its encoding, judged by its first line; else what it looks like (GBK, UTF-16)."""
     if first is None:
-        raise _bad_header(path, _("the CSV file has no header row"), translated(HEADER_HINT))
+        raise _bad_header(path, _("the CSV file has no header row"), _(HEADER_HINT))
     if first.text is None and first.raw.startswith(UTF16_MARKS):
-        raise _bad_header(path, _("the CSV file is UTF-16 text, not UTF-8"), translated(SAVE_AS_CSV_HINT))
+        raise _bad_header(path, _("the CSV file is UTF-16 text, not UTF-8"), _(SAVE_AS_CSV_HINT))
     if "\0" in (first.text or "") or b"\0" in first.raw:
         raise _bad_header(path, _("the CSV file holds NUL characters: it is UTF-16 text, or not text"),
-                          translated(SAVE_AS_CSV_HINT))
+                          _(SAVE_AS_CSV_HINT))
     if first.text is None:
         if given:
-            raise _bad_header(path, undecodable("file", first.raw, first.encoding), translated(ENCODING_HINT))
-        raise _bad_header(path, _("the CSV file is neither UTF-8 nor GB18030 (GBK) text"), translated(ENCODING_HINT))
+            raise _bad_header(path, undecodable("file", first.raw, first.encoding), _(ENCODING_HINT))
+        raise _bad_header(path, _("the CSV file is neither UTF-8 nor GB18030 (GBK) text"), _(ENCODING_HINT))
 
 
 def _header(path: Path, header: Record | None, inputs) -> list[str]:
     """The header's column names; an InputFileError if there are none, or they are not separated by commas."""
     if header is None:
-        raise _bad_header(path, _("the CSV file has no header row"), translated(HEADER_HINT))
+        raise _bad_header(path, _("the CSV file has no header row"), _(HEADER_HINT))
     problem, cells = header.problem, header.cells
     text = problem.text or "" if problem is not None else ",".join(cells)
     separator = next((mark for mark in SEPARATORS if mark in text), None)
     if separator and (problem is not None or len(cells) == 1) and not (inputs and text in set(inputs)):
-        raise _bad_header(path, translated(SEPARATORS[separator]), translated(SAVE_AS_CSV_HINT))
+        raise _bad_header(path, _(SEPARATORS[separator]), _(SAVE_AS_CSV_HINT))
     if problem is not None:
         raise _bad_header(path, _("the header row cannot be read: {problem}", problem=problem.message), problem.hint)
     if not any(cell.strip() for cell in cells):
-        raise _bad_header(path, _("the CSV file has no header row"), translated(HEADER_HINT))
+        raise _bad_header(path, _("the CSV file has no header row"), _(HEADER_HINT))
     return [name.strip() for name in cells]
 
 
@@ -445,20 +444,20 @@ def _json_line(path: Path, line: Line) -> Department | None:
     """The department of one line of a JSON Lines file; None for a blank line."""
     number, where = line.number, f"{path}:{line.number}"
     if line.text is None:
-        return _bad_row(line_key(number), where, undecodable("line", line.raw, "utf-8"), translated(NOT_UTF8_HINT))
+        return _bad_row(line_key(number), where, undecodable("line", line.raw, "utf-8"), _(NOT_UTF8_HINT))
     if not line.text.strip():
         return None
     try:
         facts = jsonfacts.loads(line.text, object_pairs_hook=_no_duplicates)  # exact, bounded depth and digits
     except json.JSONDecodeError as exc:
         return _bad_row(line_key(number), where, _("not valid JSON: {reason} (column {column})", reason=exc.msg,
-                                                   column=exc.colno), translated(JSON_LINE_HINT), code="F506")
+                                                   column=exc.colno), _(JSON_LINE_HINT), code="F506")
     except _DuplicateKey as exc:
         return _bad_row(line_key(number), where, _("the fact '{name}' is given twice", name=exc.key), _("keep one"),
                         code="F507")
     if not isinstance(facts, dict):
         return _bad_row(line_key(number), where, _("a line is an object of input names to values"),
-                        translated(JSON_LINE_HINT), code="F506")
+                        _(JSON_LINE_HINT), code="F506")
     name = display_name_of(facts)
     if ID_COLUMN not in facts:
         return Department(line_key(number), where, facts, name=name)
@@ -540,7 +539,7 @@ def _read_folder(folder: Path, files: list[Path]) -> Iterator[Department]:
             yield _bad_row(key, where, _("cannot read facts file: {reason}", reason=exc.strerror or exc),
                            getattr(exc, "hint", None) or _("check that the file can be read"), code="E002")
         except UnicodeDecodeError:
-            yield _bad_row(key, where, _("the facts file is not UTF-8 text"), translated(NOT_UTF8_HINT), code="E002")
+            yield _bad_row(key, where, _("the facts file is not UTF-8 text"), _(NOT_UTF8_HINT), code="E002")
         else:
             yield Department(key, where, fact_set.values, spans=fact_set.spans, source=fact_set.source,
                              name=fact_set.display_name)

@@ -21,7 +21,7 @@ import attrs
 
 from .. import numbers
 from ..domains import Domain, domain_of
-from ..i18n import N_, _, language, translations
+from ..i18n import N_, _
 from ..syntax import ast
 from ..syntax.printer import format_literal, format_number, format_value
 
@@ -112,13 +112,6 @@ AMBIGUOUS = (  # a form some programs read as a number and others not, or as ano
 )
 
 
-def translated(marked: str, /, **values: object) -> str:
-    """A message marked with N_() (in a table built at import time), in the current language, its
-    placeholders filled: what _() does for a literal."""
-    text = translations(language()).gettext(marked)
-    return text.format(**values) if values else text
-
-
 class FactValueError(ValueError):
     """A value its input cannot take: why (the message), how to fix it (the hint), and the code."""
 
@@ -196,7 +189,7 @@ def _bool(raw) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise FactValueError(_("{value} is not true or false", value=shown(raw)), translated(BOOL_HINT))
+    raise FactValueError(_("{value} is not true or false", value=shown(raw)), _(BOOL_HINT))
 
 
 def _grade(raw, values: tuple) -> str:
@@ -227,7 +220,7 @@ def _number(raw, kind: str) -> Decimal:
     if isinstance(raw, str):
         text = _normal(raw)
         if text.endswith("%") and number_text(text[:-1].rstrip()) is not None:
-            raise FactValueError(translated(PERCENTAGE_GIVEN[kind], value=shown(raw)),
+            raise FactValueError(_(PERCENTAGE_GIVEN[kind], value=shown(raw)),
                                  _("write a plain number, e.g. {example}", example=EXAMPLES[kind]), code="F505")
         return _from_text(raw, text, _("write e.g. {example}", example=EXAMPLES[kind]), percentage=False)
     value = exact(raw)
@@ -244,12 +237,12 @@ def _percent(raw, domain: Domain) -> Decimal:
     if isinstance(raw, str):
         text = _normal(raw)
         if text.endswith("%"):
-            return _hundredth(_from_text(raw, text[:-1].rstrip(), translated(PERCENT_HINT), percentage=True))
-        value = _from_text(raw, text, translated(PERCENT_HINT), percentage=True)
+            return _hundredth(_from_text(raw, text[:-1].rstrip(), _(PERCENT_HINT), percentage=True))
+        value = _from_text(raw, text, _(PERCENT_HINT), percentage=True)
     else:
         found = exact(raw) if not isinstance(raw, bool) else None
         if found is None:
-            raise FactValueError(_("expected a percentage, got {value}", value=shown(raw)), translated(PERCENT_HINT))
+            raise FactValueError(_("expected a percentage, got {value}", value=shown(raw)), _(PERCENT_HINT))
         value = found
     if abs(value) > 1 and not domain.declares(value):
         shown_value = format_number(value)
@@ -403,7 +396,7 @@ def describe(decl: ast.InputDecl) -> str:
     kind = decl.type.kind
     if kind == "grade":
         return _("one of {values}", values=", ".join(decl.type.values))
-    text = translated(TAKES[kind])
+    text = _(TAKES[kind])
     if decl.low is not None or decl.high is not None:
         low = format_literal(decl.low) if decl.low is not None else "…"
         high = format_literal(decl.high) if decl.high is not None else "…"

@@ -21,7 +21,7 @@ import yaml
 from ..diagnostics import FactsError, error
 from ..i18n import N_, _
 from ..source import Source, Span
-from .values import MAX_TEXT, FactValueError, Unread, cut, number_text, translated
+from .values import MAX_TEXT, FactValueError, Unread, cut, number_text
 
 MAX_DEPTH = 20  # the deepest a value may nest (a fact has no nesting: this is to stop a runaway file)
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -106,7 +106,7 @@ def read_yaml(source: Source) -> tuple[dict, dict]:
         return _Reader(source, yaml.parse(source.text, Loader=yaml.SafeLoader)).read()
     except yaml.YAMLError as exc:
         message, span = yaml_problem(exc, source)
-        raise FactsError([error("F506", _("not valid YAML: {reason}", reason=message), span, translated(YAML_HINT),
+        raise FactsError([error("F506", _("not valid YAML: {reason}", reason=message), span, _(YAML_HINT),
                                 where=source.name)],
                          {source.name: source}) from None
 
@@ -194,7 +194,7 @@ class _Reader:
     def next(self, *kinds):
         event = next(self.events)
         if kinds and not isinstance(event, kinds):  # the parser yields no other order
-            raise self.problem("F506", _("not valid YAML"), self.span(event), translated(YAML_HINT))
+            raise self.problem("F506", _("not valid YAML"), self.span(event), _(YAML_HINT))
         return event
 
     def span(self, event) -> Span:
