@@ -26,7 +26,7 @@ from typing import Any, NoReturn
 import click
 
 from ..diagnostics import InputFileError, RulecheckError
-from ..i18n import LANGUAGES, N_, LanguageError, _, language, ngettext, normalize, set_language, speaking, translations
+from ..i18n import LANGUAGES, N_, LanguageError, _, ngettext, normalize, set_language, speaking
 from ..report.output import OutputError
 
 RULE_SUFFIX = ".rules"
@@ -60,7 +60,7 @@ CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "te
 
 def translated(help_text: str) -> str:
     """A help text marked with N_() where it is written, in the current language (cleaned as click does)."""
-    return translations(language()).gettext(inspect.cleandoc(help_text))
+    return _(inspect.cleandoc(help_text))
 
 
 @contextlib.contextmanager

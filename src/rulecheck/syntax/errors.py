@@ -62,6 +62,8 @@ PHRASES = frozenset(w for w in (*TOKEN_WORDS.values(), *FOUND_WORDS.values()) if
 def say(word: str) -> str:
     """A word of describe_token or describe_found in the current language."""
     return _(word, modes=", ".join(ROUNDING_MODES)) if word in PHRASES else word
+
+
 RULE_KEYWORDS = ("formula", "bands", "checklist", "deduct", "assessed", "part")
 
 # Characters that look like an operator or a punctuation mark of the language but are others (typed
