@@ -60,7 +60,8 @@ CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "te
 
 def translated(help_text: str) -> str:
     """A help text marked with N_() where it is written, in the current language (cleaned as click does)."""
-    return _(inspect.cleandoc(help_text))
+    cleaned = inspect.cleandoc(help_text)  # as click shows it, and as the catalog holds it
+    return _(cleaned)
 
 
 @contextlib.contextmanager
