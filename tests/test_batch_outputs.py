@@ -25,7 +25,7 @@ from rulecheck import atomic
 from rulecheck.atomic import TEMPORARY_SUFFIX
 from rulecheck.batch import Scored, Tally, score_departments, summarize
 from rulecheck.cli import main
-from rulecheck.report import batch_writer, html, render_batch
+from rulecheck.report import batch_writer, html_batch, render_batch
 from rulecheck.report.rows import RowWriter
 
 RULES = """\
@@ -333,9 +333,9 @@ def test_the_streamed_page_is_the_page_of_the_whole_batch(framework, case_facts,
                    for n in range(12)] + [Department("bad", "x.csv:99", {"满意度": "x"})]
     scored = list(score_departments(framework, departments))
     whole = render_batch(scored, "html", summarize(framework, scored))
-    monkeypatch.setattr(html, "SPOOL_SIZE", 100)  # the rows go to a file on disk after 100 characters
+    monkeypatch.setattr(html_batch, "SPOOL_SIZE", 100)  # the rows go to a file on disk after 100 characters
     stream = io.StringIO()
-    writer = html.HtmlBatchWriter(stream)
+    writer = html_batch.HtmlBatchWriter(stream)
     for item in scored:
         writer.write(item)
     assert writer.rows._rolled  # on disk

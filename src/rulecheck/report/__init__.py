@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import IO
 
 from ..results import Result
-from .html import HtmlBatchWriter, render_html, render_html_batch
+from .html import render_html
+from .html_batch import HtmlBatchWriter, render_html_batch
 from .output import BINARY_FORMATS, OutputError, open_output, output_error, refuse_reading_output, write_output
 from .rows import RowWriter
 from .text import render_json, render_markdown, render_table
@@ -38,7 +39,7 @@ def render_batch(scored: list, fmt: str, summary) -> str | bytes:
     if fmt == "html":
         return render_html_batch(scored, summary)
     if fmt == "xlsx":
-        from .xlsx import render_xlsx_batch
+        from .xlsx_batch import render_xlsx_batch
         return render_xlsx_batch(scored, summary)
     raise ValueError(f"no batch renderer for the format {fmt!r}")
 
@@ -52,7 +53,7 @@ def batch_writer(fmt: str, stream: IO, leaves: list[str]):
     if fmt == "html":
         return HtmlBatchWriter(stream)
     if fmt == "xlsx":
-        from .xlsx import XlsxBatchWriter
+        from .xlsx_batch import XlsxBatchWriter
         return XlsxBatchWriter(stream, leaves)
     raise ValueError(f"no batch writer for the format {fmt!r}")
 
