@@ -326,7 +326,7 @@ def test_a_folder_without_facts_files_is_an_input_error(framework_path, tmp_path
     (tmp_path / "x.case.yaml").write_text("name: a case\n", encoding="utf-8")
     result = score(framework_path, tmp_path)
     assert result.exit_code == 2
-    assert "no YAML or JSON facts files in this folder" in result.stderr
+    assert "no facts files (.yaml, .yml, .json or .xlsx) in this folder" in result.stderr
 
 
 def test_bad_json_lines(framework_path, case_facts, tmp_path):

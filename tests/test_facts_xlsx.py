@@ -216,3 +216,30 @@ def test_the_same_department_scores_the_same_from_yaml_and_xlsx(framework, case_
     from_yaml = framework.evaluate(facts)
     from_xlsx = framework.evaluate(rulecheck.load_facts(path))
     assert (from_xlsx.total, from_xlsx.grade) == (from_yaml.total, from_yaml.grade)
+
+
+def test_a_key_value_workbook_is_held_to_the_limits_of_a_facts_file(tmp_path, framework_path, monkeypatch):
+    from rulecheck.inputs import sheets
+    runner = CliRunner()
+    many = key_value_book(tmp_path / "many.xlsx", {f"第{n}项": Decimal(n) for n in range(30)})
+    monkeypatch.setattr(sheets, "MAX_FACT_ROWS", 20)
+    result = runner.invoke(main, ["score", str(framework_path), str(many)])
+    assert result.exit_code == 1, result.output
+    assert "error[F506]: this sheet has more than 20 filled rows" in result.output
+    assert "Traceback" not in result.output
+    monkeypatch.setattr(sheets, "MAX_BYTES", 1000)  # a workbook is a few kilobytes: above 1,000 bytes is refused
+    result = runner.invoke(main, ["score", str(framework_path), str(many)])
+    assert result.exit_code == 2, result.output
+    assert "error[E002]: cannot read facts file: it is larger than" in result.output and "Traceback" not in result.output
+
+
+def test_a_folder_of_workbooks_is_a_batch(tmp_path, framework, case_facts):
+    folder = tmp_path / "departments"
+    folder.mkdir()
+    key_value_book(folder / "edu.xlsx", case_facts.values)
+    (folder / "~$edu.xlsx").write_bytes(b"a lock file Excel leaves beside an open workbook")
+    (folder / "broken.xlsx").write_bytes(b"not a workbook")
+    scored = list(score_departments(framework, read_departments(folder, framework.inputs, framework.required_inputs)))
+    assert [item.key for item in scored] == ["broken", "edu"]
+    assert not scored[0].ok and scored[0].diagnostics[0].code == "E002"
+    assert str(scored[1].result.total) == "97.83" and scored[1].name == NAME

@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter
 
 from ..diagnostics import FactsError, InputFileError, error
 from ..i18n import _
-from ..source import Span
+from ..source import MAX_BYTES, Span, too_large
 from .values import Unread, cut
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -39,6 +39,7 @@ ID_NAMES = ("id", "编号", "部门编号", "单位编号", "部门", "单位") 
 KEY_HEADERS = frozenset({"输入项", "input", "inputs", "名称 / 值"})
 VALUE_HEADERS = frozenset({"值", "数值", "取值", "value", "values"})
 EXCEL_DIGITS = 15  # the significant digits Excel keeps of a number typed in a cell
+MAX_FACT_ROWS = 10_000  # the most filled rows of a key/value sheet (a framework has at most a few hundred inputs)
 
 
 @attrs.frozen
@@ -217,7 +218,10 @@ _EXCEL_ERRORS = frozenset({"#DIV", "#N/A", "#NAME", "#NULL", "#NUM", "#REF", "#V
 def read_key_values(path: str | Path) -> tuple[dict, dict, str]:
     """The facts of a key/value sheet and the cell of each value (CellSpan); the sheet's place for
     messages. Raises FactsError for a sheet that is not one (a batch sheet, a value without a name,
-    a name given twice), InputFileError if the workbook cannot be read."""
+    a name given twice, more than MAX_FACT_ROWS rows), InputFileError if the workbook cannot be read,
+    source.ReadError for a workbook above 1 MB, as for any facts file of one department."""
+    if Path(path).is_file() and Path(path).stat().st_size > MAX_BYTES:
+        raise too_large(str(path), MAX_BYTES)
     sheet = Sheet(path)
     name = f"{sheet.path}:{sheet.title}"
     values: dict = {}
@@ -227,6 +231,13 @@ def read_key_values(path: str | Path) -> tuple[dict, dict, str]:
     for number, cells in sheet.rows():
         if not any(not blank(cell) for cell in cells):
             continue
+        if len(spans) + len(problems) >= MAX_FACT_ROWS:
+            sheet.close()
+            raise FactsError([error("F506", _("this sheet has more than {most} filled rows: a key/value sheet "
+                                              "holds one department's facts", most=format(MAX_FACT_ROWS, ",")),
+                                    sheet.span(number, 1),
+                                    _("score a sheet with a row per department as a batch (its first row "
+                                      "naming the columns), or keep one department's facts on the first sheet"))])
         if first:
             first = False
             if first_row_is_batch(cells):

@@ -47,7 +47,17 @@ from .records import (
     physical_lines,
     undecodable,
 )
-from .sheets import ID_NAMES, Sheet, blank, cell_value, first_row_is_batch, is_workbook, sheet_is_batch, text_of
+from .sheets import (
+    ID_NAMES,
+    XLSX_SUFFIXES,
+    Sheet,
+    blank,
+    cell_value,
+    first_row_is_batch,
+    is_workbook,
+    sheet_is_batch,
+    text_of,
+)
 
 ID_COLUMN = "id"
 FACTS_SUFFIXES = (".yaml", ".yml", ".json")
@@ -140,7 +150,7 @@ def read_departments(path: str | Path, inputs: Iterable[str] | None = None,
             raise InputFileError.single("E002", _("cannot list the folder {folder}: {reason}", folder=exc.filename,
                                                   reason=exc.strerror or exc), path) from None
         if not files:
-            raise InputFileError.single("E002", _("no YAML or JSON facts files in this folder"), path)
+            raise InputFileError.single("E002", _("no facts files (.yaml, .yml, .json or .xlsx) in this folder"), path)
         return Departments(path, _read_folder(path, files))
     if path.exists() and not path.is_file():  # a pipe would block the read, a device never end it
         raise InputFileError.single("E002", _("cannot read {name}: it is not a regular file (a pipe or a "
@@ -514,16 +524,25 @@ def _no_duplicates(pairs) -> dict:
 # ---- a folder -----------------------------------------------------------------------------------
 
 def facts_files(folder: Path) -> list[Path]:
-    """The YAML and JSON facts files under a folder, sorted; case files (*.case.yaml) are not facts.
-    Raises OSError if a folder under it cannot be listed (a department there would be lost unseen)."""
+    """The facts files under a folder (YAML, JSON, and Excel workbooks of one department's key/value
+    sheet), sorted; case files (*.case.yaml) are not facts, nor the lock files Excel and WPS leave
+    beside an open workbook (~$name.xlsx). Raises OSError if a folder under it cannot be listed (a
+    department there would be lost unseen)."""
     def refuse(exc: OSError) -> None:
         raise exc
     found = []
     for place, folders, names in os.walk(folder, onerror=refuse):
         folders.sort()
         found += [Path(place, name) for name in names
-                  if Path(name).suffix.lower() in FACTS_SUFFIXES and not name.lower().endswith(CASE_SUFFIX)]
+                  if _is_facts_file(name)]
     return sorted(found)
+
+
+def _is_facts_file(name: str) -> bool:
+    suffix = Path(name).suffix.lower()
+    if suffix in XLSX_SUFFIXES:
+        return not name.startswith("~$")
+    return suffix in FACTS_SUFFIXES and not name.lower().endswith(CASE_SUFFIX)
 
 
 def _read_folder(folder: Path, files: list[Path]) -> Iterator[Department]:
@@ -535,6 +554,8 @@ def _read_folder(folder: Path, files: list[Path]) -> Iterator[Department]:
             fact_set = load_facts(path, root=folder)
         except FactsError as exc:
             yield Department(key, where, errors=tuple(exc.diagnostics), source=exc.sources.get(where))
+        except InputFileError as exc:  # a workbook that cannot be read
+            yield Department(key, where, errors=tuple(exc.diagnostics))
         except OSError as exc:
             yield _bad_row(key, where, _("cannot read facts file: {reason}", reason=exc.strerror or exc),
                            getattr(exc, "hint", None) or _("check that the file can be read"), code="E002")
