@@ -59,7 +59,15 @@ def test_the_check_finds_a_missing_translation_and_a_dropped_placeholder(root, t
     ({"LANG": "zh_CN.UTF-8", "RULECHECK_LANG": "fr"}, "zh"),  # not a language of rulecheck's: the locale decides
 ])
 def test_the_language_from_the_environment(environ, expected):
-    assert i18n.from_environment(environ) == expected
+    assert i18n.from_environment(environ, system=lambda: None) == expected
+
+
+def test_without_a_locale_the_system_display_language_decides():
+    """Windows sets no LANG: a Chinese Windows speaks Chinese, an English one English; a locale set wins."""
+    assert i18n.from_environment({}, system=lambda: "zh") == "zh"
+    assert i18n.from_environment({}, system=lambda: "en") == "en"
+    assert i18n.from_environment({"LANG": "en_US.UTF-8"}, system=lambda: "zh") == "en"
+    assert i18n.windows_language() is None  # this machine is not Windows
 
 
 def test_a_message_in_each_language_and_the_language_restored():

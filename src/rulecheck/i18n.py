@@ -12,7 +12,8 @@ filled after translation, so a translation may move them:
 to be translated with `_()` when it is shown. Error codes, input names and values are never translated.
 
 The language is, in order: `set_language()` (the CLI's `--lang zh|en`), else the environment variable
-RULECHECK_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG: `zh_*` is Chinese), else English. It is
+RULECHECK_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG: `zh_*` is Chinese), else, on Windows
+(which sets none of these), the language of the user's display, else English. It is
 held in a context variable, so threads and asyncio tasks of an embedding application may each speak
 their own. The catalogs are `locale/<lang>/LC_MESSAGES/rulecheck.mo` in the package, compiled from the
 `.po` files beside them (`python scripts/catalogs.py`, which needs Babel, extracts and compiles them;
@@ -25,7 +26,8 @@ from __future__ import annotations
 import contextlib
 import gettext
 import os
-from collections.abc import Iterator, Mapping
+import sys
+from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
@@ -60,8 +62,10 @@ def normalize(lang: str) -> str:
     return base
 
 
-def from_environment(environ: Mapping[str, str] | None = None) -> str:
-    """The language RULECHECK_LANG names, else the locale's (zh_* → zh), else English."""
+def from_environment(environ: Mapping[str, str] | None = None,
+                     system: Callable[[], str | None] | None = None) -> str:
+    """The language RULECHECK_LANG names, else the locale's (zh_* → zh), else the system's display
+    language (Windows sets no LANG: its user interface language decides), else English."""
     environ = os.environ if environ is None else environ
     wanted = environ.get(ENVIRONMENT, "").strip()
     if wanted:
@@ -71,7 +75,20 @@ def from_environment(environ: Mapping[str, str] | None = None) -> str:
         value = environ.get(variable, "").strip()
         if value:
             return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
+    return (system or windows_language)() or "en"
+
+
+def windows_language() -> str | None:
+    """On Windows, the language of the user's display: 'zh' for Chinese (primary language 0x04 of
+    GetUserDefaultUILanguage), else 'en'; None elsewhere."""
+    if sys.platform != "win32":
+        return None
+    import ctypes
+    try:
+        language_id = ctypes.windll.kernel32.GetUserDefaultUILanguage()
+    except (AttributeError, OSError):
+        return None
+    return "zh" if language_id & 0x3FF == 0x04 else "en"
 
 
 def language() -> str:
