@@ -142,7 +142,7 @@ def test_explain_in_chinese():
     rules = str(ROOT / "rules/shenzhen/departments/edu-info-center.rules")
     facts = str(ROOT / "rules/shenzhen/departments/cases/edu-info-center-2024.yaml")
     result = run(["--lang", "zh", "explain", rules, facts], env={"RULECHECK_LANG": "en"})
-    assert "总分 = 部门决策 20.00 + 部门管理 19.50 + 部门绩效 58.33 = 97.83, 分值 100" in result.output
+    assert "总分 = 部门决策 20.00 + 部门管理 19.50 + 部门绩效 58.33 = 97.83 / 满分 100" in result.output
     result = run(["--lang", "zh", "explain", rules, facts, "满意"])
     assert result.exit_code == 2
     assert "没有名为 '满意' 的指标、指标部分或指标组\n  = 提示: 是否要写 '公众或服务对象满意度'?" in result.output

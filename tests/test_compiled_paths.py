@@ -157,7 +157,7 @@ def test_a_rule_s_text_is_formatted_when_compiled_not_for_each_department(monkey
     ruleset = rulecheck.load(framework_path)
     facts = rulecheck.load_facts(case_path)
     written = []
-    for name in ("format_band", "format_deduct", "format_expr"):
+    for name in ("format_condition", "format_expr"):
         original = getattr(compiled_rules, name)
 
         def counting(*args, _original=original, _name=name, **kwargs):

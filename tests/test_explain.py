@@ -62,7 +62,7 @@ def test_a_band_table_shows_every_row_and_the_one_that_matched(explain):
     assert output(explain("公众或服务对象满意度")) == [
         "framework.rules:327  部门绩效 / 公平性 / 公众或服务对象满意度 (6 points)",
         "framework.rules:329    满意度 = 96%",
-        "framework.rules:330    band 1: ≥ 95% → 6   matched",
+        "framework.rules:330    band 1: 满意度 96% ≥ 95% → 6   matched",
         "framework.rules:331    band 2: 90% ≤ 满意度 < 95% → 4   not tried",
         "framework.rules:332    band 3: 80% ≤ 满意度 < 90% → 2   not tried",
         "framework.rules:333    band 4: < 80% → 1   not tried",
@@ -75,7 +75,7 @@ def test_a_lower_band_shows_the_rows_tried_before_it(explain, case_with):
     assert lines[1:6] == [
         "framework.rules:329    满意度 = 91.5%",
         "framework.rules:330    band 1: ≥ 95% → 6   no",
-        "framework.rules:331    band 2: 90% ≤ 满意度 < 95% → 4   matched",
+        "framework.rules:331    band 2: 90% ≤ 满意度 91.5% < 95% → 4   matched",
         "framework.rules:332    band 3: 80% ≤ 满意度 < 90% → 2   not tried",
         "framework.rules:333    band 4: < 80% → 1   not tried",
     ]
@@ -87,11 +87,11 @@ def test_a_composite_shows_each_part_with_its_own_rule(explain):
         "framework.rules:165  部门管理 / 资金管理 / 财务合规性 (3 points)",
         "framework.rules:172    part 资金支出规范性 (1): 1",
         "framework.rules:174      ✓ 资金支出符合制度规定 → +1",
-        "framework.rules:173      items earned: 1",
+        "framework.rules:173      points earned: 1",
         "framework.rules:176    part 资金调整调剂规范性 (1): 1",
         "framework.rules:91       where 调整调剂率 = 调整资金 ÷ 年初预算 = 502.42 ÷ 10339.11 = 4.859412…%",
         "framework.rules:176      start at 1",
-        "framework.rules:177      deduct 0.1 per 1% of 调整调剂率 above 10%: 调整调剂率 = 4.859412…%, 0 unit(s) → −0",
+        "framework.rules:177      deduct 0.1 per 1% of 调整调剂率 above 10%: 调整调剂率 = 4.859412…%, not above 10% → −0",
         "framework.rules:178      floor 0: score = max(1 − 0, 0) = 1",
         "framework.rules:179    part 会计核算规范性 (1): 1",
         "framework.rules:180      assessed score 会计核算规范性评分 = 1 (range 0 to 1)",
@@ -104,12 +104,12 @@ def test_a_deduction_shows_its_units_and_floor(explain, case_with):
     assert output(explain("重点工作完成情况")) == [
         "framework.rules:298  部门绩效 / 效率性 / 重点工作完成情况 (8 points)",
         "framework.rules:298    start at 8",
-        "framework.rules:300    deduct 4 per 未完成重点工作数: 未完成重点工作数 = 0, 0 unit(s) → −0",
+        "framework.rules:300    deduct 4 per 未完成重点工作数: 未完成重点工作数 = 0, 0 × 4 → −0",
         "framework.rules:301    floor 0: score = max(8 − 0, 0) = 8",
         "framework.rules:298    score 8.00 out of 8",
     ]
     assert output(explain("重点工作完成情况", facts=case_with(未完成重点工作数=3)))[2:] == [
-        "framework.rules:300    deduct 4 per 未完成重点工作数: 未完成重点工作数 = 3, 3 unit(s) → −12",
+        "framework.rules:300    deduct 4 per 未完成重点工作数: 未完成重点工作数 = 3, 3 × 4 → −12",
         "framework.rules:301    floor 0: score = max(8 − 12, 0) = 0",
         "framework.rules:298    score 0.00 out of 8",
     ]
@@ -121,13 +121,13 @@ def test_a_checklist_marks_each_item_with_its_points(explain, case_with):
         "framework.rules:213    ✓ 建立执行资金管理和监控机制 → +1",
         ("framework.rules:214    ✓ 主管部门开展有效检查监控 and 有检查监督证明材料 and 专项资金绩效评价结果 ≠ 差 → +1"
          "   [true and true and 未评价 ≠ 差]"),
-        "framework.rules:212    items earned: 2",
+        "framework.rules:212    points earned: 2",
         "framework.rules:208    score 2.00 out of 2",
     ]
     assert output(explain("项目监管", facts=case_with(专项资金绩效评价结果="差")))[2:] == [
         ("framework.rules:214    ✗ 主管部门开展有效检查监控 and 有检查监督证明材料 and 专项资金绩效评价结果 ≠ 差 → +0"
          "   [true and true and 差 ≠ 差]"),
-        "framework.rules:212    items earned: 1",
+        "framework.rules:212    points earned: 1",
         "framework.rules:208    score 1.00 out of 2",
     ]
 
@@ -137,7 +137,7 @@ def test_a_group_explains_each_of_its_leaves_then_adds_them(explain):
         "framework.rules:237  部门管理 / 人员管理 / 财政供养人员控制率 (1 point)",
         "framework.rules:93     where 财政供养人员比率 = 在编人数 ÷ 核定编制数 = 56 ÷ 60 = 93.333333…%",
         "framework.rules:240    财政供养人员比率 = 93.333333…%",
-        "framework.rules:241    band 1: ≤ 100% → 1   matched",
+        "framework.rules:241    band 1: 财政供养人员比率 93.333333…% ≤ 100% → 1   matched",
         "framework.rules:242    band 2: > 100% → 0   not tried",
         "framework.rules:237    score 1.00 out of 1",
         "",
@@ -145,7 +145,7 @@ def test_a_group_explains_each_of_its_leaves_then_adds_them(explain):
         "framework.rules:94     where 编外人员比率 = 编外人员数 ÷ (在编人数 + 编外人员数) = 4 ÷ (56 + 4) = 6.666667…%",
         "framework.rules:247    编外人员比率 = 6.666667…%",
         "framework.rules:248    band 1: < 5% → 1   no",
-        "framework.rules:249    band 2: 5% ≤ 编外人员比率 ≤ 10% → 0.5   matched",
+        "framework.rules:249    band 2: 5% ≤ 编外人员比率 6.666667…% ≤ 10% → 0.5   matched",
         "framework.rules:250    band 3: > 10% → 0   not tried",
         "framework.rules:244    score 0.50 out of 1",
         "framework.rules:235  人员管理 = 财政供养人员控制率 1.00 + 编外人员控制率 0.50 = 1.50 out of 2",
@@ -287,9 +287,9 @@ def test_every_step_names_the_line_of_the_rule_text_it_shows(small):
     assert spans(result["F"]) == [(15, "where ratio = a ÷ b = 3 ÷ 4 = 0.75"),
                                   (19, "min(ratio, 1) × 3 = min(0.75, 1) × 3 = 2.25"),
                                   (3, "2.25 rounded to 2.3")]
-    assert spans(result["B"]) == [(21, "a = 3"), (22, "band 1: ≥ 5 → 3   no"), (23, "band 2: ≥ 2 → 1   matched")]
-    assert spans(result["C"]) == [(27, "✓ ok → +2"), (26, "items earned: 2")]
-    assert spans(result["D"]) == [(28, "start at 2"), (29, "deduct 1 per n: n = 1, 1 unit(s) → −1"),
+    assert spans(result["B"]) == [(21, "a = 3"), (22, "band 1: ≥ 5 → 3   no"), (23, "band 2: a 3 ≥ 2 → 1   matched")]
+    assert spans(result["C"]) == [(27, "✓ ok → +2"), (26, "points earned: 2")]
+    assert spans(result["D"]) == [(28, "start at 2"), (29, "deduct 1 per n: n = 1, 1 × 1 → −1"),
                                   (30, "floor 0: score = max(2 − 1, 0) = 1")]
     assert result.grade_step == "grade: 6.3 matches otherwise → 差" and result.grade_step.span.line == 7
 
@@ -298,7 +298,7 @@ def test_all_rows_adds_the_rows_after_the_match_and_changes_nothing_else(small):
     facts = {"a": 7, "b": 3, "ok": True, "n": 0}
     short, whole = small.evaluate(facts), small.evaluate(facts, all_rows=True)
     assert whole.scores() == short.scores()
-    assert spans(short["B"]) == [(21, "a = 7"), (22, "band 1: ≥ 5 → 3   matched")]
+    assert spans(short["B"]) == [(21, "a = 7"), (22, "band 1: a 7 ≥ 5 → 3   matched")]
     assert spans(whole["B"]) == spans(short["B"]) + [(23, "band 2: ≥ 2 → 1   not tried"),
                                                        (24, "band 3: otherwise → 0   not tried")]
     assert all(whole[name].explanation == short[name].explanation for name in ("F", "C", "D"))
@@ -306,7 +306,7 @@ def test_all_rows_adds_the_rows_after_the_match_and_changes_nothing_else(small):
 
 def test_score_explain_shows_the_rows_tried_only(framework, case_facts):
     assert framework.evaluate(case_facts)["公众或服务对象满意度"].explanation == (
-        "满意度 = 96%", "band 1: ≥ 95% → 6   matched")
+        "满意度 = 96%", "band 1: 满意度 96% ≥ 95% → 6   matched")
 
 
 def test_every_step_of_the_shipped_case_has_a_line_in_the_framework(framework, framework_path, case_facts):
@@ -336,8 +336,8 @@ def test_json_lists_the_source_of_each_explanation_line(framework, framework_pat
 def test_a_step_is_its_text_and_keeps_its_span_through_pickling(small):
     steps = small.evaluate({"a": 2, "b": 3, "ok": True, "n": 1})["B"].explanation
     step = steps[-1]
-    assert step == "band 2: ≥ 2 → 1   matched" and str(step) == step and type(str(step)) is str
-    assert "<br>".join(steps) == "a = 2<br>band 1: ≥ 5 → 3   no<br>band 2: ≥ 2 → 1   matched"
+    assert step == "band 2: a 2 ≥ 2 → 1   matched" and str(step) == step and type(str(step)) is str
+    assert "<br>".join(steps) == "a = 2<br>band 1: ≥ 5 → 3   no<br>band 2: a 2 ≥ 2 → 1   matched"
     copy = pickle.loads(pickle.dumps(step))
     assert copy == step and copy.span == step.span
     assert step.indented().span == step.span and step.indented() == "  " + step

@@ -341,9 +341,9 @@ def test_bands_explanation_names_the_matching_row():
     assert explain(rs, {"满意度": "90%"}) == (
         "满意度 = 90%",
         "band 1: ≥ 95% → 6   no",
-        "band 2: 90% ≤ 满意度 < 95% → 4   matched",
+        "band 2: 90% ≤ 满意度 90% < 95% → 4   matched",
     )
-    assert explain(rs, {"满意度": "95%"}) == ("满意度 = 95%", "band 1: ≥ 95% → 6   matched")
+    assert explain(rs, {"满意度": "95%"}) == ("满意度 = 95%", "band 1: 满意度 95% ≥ 95% → 6   matched")
 
 
 def test_a_partial_row_compares_the_subject():
@@ -384,7 +384,7 @@ def test_bands_over_a_grade_with_bare_values():
     assert explain(rs, {"公开情况": "公开但不完全符合"}) == (
         "公开情况 = 公开但不完全符合",
         "band 1: 按规定公开 → 1.5   no",
-        "band 2: 公开但不完全符合 → 1   matched",
+        "band 2: 公开情况 = 公开但不完全符合 → 1   matched",
     )
 
 
@@ -418,7 +418,7 @@ def test_checklist_sums_the_items_that_hold():
         "✓ 有制度 → +2",
         "✗ 率 ≥ 95% → +0   [94% ≥ 95%]",
         "✓ 有制度 and 次数 = 0 → +1   [true and 0 = 0]",
-        "items earned: 3",
+        "points earned: 3",
     )
 
 
@@ -427,7 +427,7 @@ def test_deduct_per_count_with_floor():
     assert [score(rs, {"未完成数": n}) for n in range(4)] == [8, 4, 0, 0]
     assert explain(rs, {"未完成数": 1}) == (
         "start at 8",
-        "deduct 4 per 未完成数: 未完成数 = 1, 1 unit(s) → −4",
+        "deduct 4 per 未完成数: 未完成数 = 1, 1 × 4 → −4",
         "floor 0: score = max(8 − 4, 0) = 4",
     )
 
@@ -452,7 +452,7 @@ def test_deduct_per_percentage_point_above_a_threshold():
                               ast.Number(D("0.1"), True), "above")
     assert explain(rs, {"调整率": "13%"}) == (
         "start at 1",
-        "deduct 0.1 per 1% of 调整率 above 10%: 调整率 = 13%, 3 unit(s) → −0.3",
+        "deduct 0.1 per 1% of 调整率 above 10%: 调整率 = 13%, 3 × 0.1 → −0.3",
         "floor 0: score = max(1 − 0.3, 0) = 0.7",
     )
 
@@ -479,9 +479,9 @@ def test_several_deduct_lines_and_a_declared_floor():
     assert score(rs, {"n": 5, "rate": "20%", "x": "95%"}) == 2
     assert explain(rs, {"n": 1, "rate": "13%", "x": "89.5%"}) == (
         "start at 10",
-        "deduct 1 per n: n = 1, 1 unit(s) → −1",
-        "deduct 0.5 per 1% of rate above 10%: rate = 13%, 3 unit(s) → −1.5",
-        "deduct 2 per 1% of x below 90%: x = 89.5%, 0.5 unit(s) → −1",
+        "deduct 1 per n: n = 1, 1 × 1 → −1",
+        "deduct 0.5 per 1% of rate above 10%: rate = 13%, 3 × 0.5 → −1.5",
+        "deduct 2 per 1% of x below 90%: x = 89.5%, 0.5 × 2 → −1",
         "floor 2: score = max(10 − 3.5, 2) = 6.5",
     )
     assert len(rs.program.nodes[0].rule.steps) == 3
@@ -508,14 +508,14 @@ def test_composite_parts_add_up():
     assert explain(rs, facts) == (
         "part 合规 (1): 1",
         "  ✓ 合规 → +1",
-        "  items earned: 1",
+        "  points earned: 1",
         "part 调剂 (1): 0.5",
         "  start at 1",
-        "  deduct 0.1 per 1% of 调整率 above 10%: 调整率 = 15%, 5 unit(s) → −0.5",
+        "  deduct 0.1 per 1% of 调整率 above 10%: 调整率 = 15%, 5 × 0.1 → −0.5",
         "  floor 0: score = max(1 − 0.5, 0) = 0.5",
         "part 公开 (1.5): 1.5",
         "  公开 = 按规定公开",
-        "  band 1: 按规定公开 → 1.5   matched",
+        "  band 1: 公开 = 按规定公开 → 1.5   matched",
         "sum of parts = 3",
     )
 
@@ -776,7 +776,7 @@ def test_a_computed_band_subject_is_shown_with_its_value():
 
 def test_a_computed_deduction_quantity_is_shown_with_its_value():
     rs = leaf("deduct 1 per 计划 - 完成", points=5, inputs="计划: count\n完成: count")
-    assert explain(rs, {"计划": 5, "完成": 3})[1] == "deduct 1 per 计划 − 完成: 计划 − 完成 = 5 − 3 = 2, 2 unit(s) → −2"
+    assert explain(rs, {"计划": 5, "完成": 3})[1] == "deduct 1 per 计划 − 完成: 计划 − 完成 = 5 − 3 = 2, 2 × 1 → −2"
     assert score(rs, {"计划": 5, "完成": 3}) == 3
 
 

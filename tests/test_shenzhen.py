@@ -110,10 +110,10 @@ def test_the_explanations_show_the_reported_working(result):
         "where 编外人员比率 = 编外人员数 ÷ (在编人数 + 编外人员数) = 4 ÷ (56 + 4) = 6.666667…%",
         "编外人员比率 = 6.666667…%",
         "band 1: < 5% → 1   no",
-        "band 2: 5% ≤ 编外人员比率 ≤ 10% → 0.5   matched",
+        "band 2: 5% ≤ 编外人员比率 6.666667…% ≤ 10% → 0.5   matched",
     )
     assert "  where 调整调剂率 = 调整资金 ÷ 年初预算 = 502.42 ÷ 10339.11 = 4.859412…%" in result["财务合规性"].explanation
-    assert result["公众或服务对象满意度"].explanation == ("满意度 = 96%", "band 1: ≥ 95% → 6   matched")
+    assert result["公众或服务对象满意度"].explanation == ("满意度 = 96%", "band 1: 满意度 96% ≥ 95% → 6   matched")
     for leaf in result.leaves():
         assert leaf.explanation, leaf.name
 
@@ -167,7 +167,7 @@ def test_result_to_dict(result):
     assert (first["kind"], first["max"], first["score"]) == ("group", "20", "20.00")
     leaf = first["children"][0]["children"][0]
     assert leaf["name"] == "预算编制合理性" and leaf["kind"] == "indicator" and "children" not in leaf
-    assert leaf["explanation"][-1] == "items earned: 5"
+    assert leaf["explanation"][-1] == "points earned: 5"
     assert isinstance(leaf["line"], int)
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
 

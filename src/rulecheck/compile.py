@@ -19,6 +19,7 @@ from .check import Checked
 from .check.lets import lets_read, post_order
 from .derived import let_closures
 from .diagnostics import error
+from .i18n import N_, _
 from .language import (
     ARITHMETIC,
     BUILTINS,
@@ -32,8 +33,8 @@ from .results import Step
 from .runtime import TOTAL_KEY, EvalFailure, Rounding, check_range
 from .syntax import ast
 from .syntax.printer import (
-    format_band,
-    format_deduct,
+    OP_SYMBOLS,
+    format_condition,
     format_expr,
     format_literal,
     format_name,
@@ -110,6 +111,7 @@ def iter_leaves(nodes):
 class Compiler:
     checked: Checked
     kinds: dict = attrs.field(init=False)  # name → how its values are shown (input kind, percent, number)
+    let_texts: dict = attrs.field(init=False, factory=dict)  # let name → (its name, its formula) as shown
 
     def __attrs_post_init__(self):
         self.kinds = self.checked.display_kinds()
@@ -129,7 +131,7 @@ class Compiler:
         else:
             score, explain = self.rule(item.name, item.points, item.rule, item.span)
         reads = set()
-        for _, _, rule in ast.indicator_rules(item):
+        for _owner, _points, rule in ast.indicator_rules(item):
             for expr in ast.rule_expressions(rule):
                 reads |= self.inputs_read(expr)
         return CompiledLeaf(item, score, explain, frozenset(reads))
@@ -150,13 +152,15 @@ class Compiler:
                 values.append(value)
             return numbers.total(values)
 
+        heads = [(format_name(part.name), format_number(part.points)) for part, _score, _explain in parts]
+
         def explain(env, all_rows=False):
             lines = []
-            for part, part_score, part_explain in parts:
-                lines.append(Step(f"part {format_name(part.name)} ({format_number(part.points)}): "
-                                  f"{format_number(part_score(env))}", part.span))
+            for (part, part_score, part_explain), (shown_name, shown_points) in zip(parts, heads):
+                lines.append(Step(_("part {name} ({points}): {score}", name=shown_name, points=shown_points,
+                                    score=format_number(part_score(env))), part.span))
                 lines.extend(line.indented() for line in part_explain(env, all_rows))
-            lines.append(Step(f"sum of parts = {format_number(score(env))}", indicator.span))
+            lines.append(Step(_("sum of parts = {score}", score=format_number(score(env))), indicator.span))
             return tuple(lines)
 
         return score, explain
@@ -175,9 +179,11 @@ class Compiler:
         return [self.where_step(reads.lets[name], env) for name in names]
 
     def where_step(self, let: ast.Let, env) -> Step:
-        return Step(f"where {format_name(let.name)} = {format_expr(let.expr)} = "
-                    f"{format_expr(let.expr, env, self.kinds)} = "
-                    f"{format_value(env[let.name], self.kinds.get(let.name))}", let.span)
+        name, text = self.let_texts.get(let.name) or self.let_texts.setdefault(
+            let.name, (format_name(let.name), format_expr(let.expr)))  # the let's text, made once
+        calculation = (f"{text} = {format_expr(let.expr, env, self.kinds)} = "
+                       f"{format_value(env[let.name], self.kinds.get(let.name), spoken=True)}")
+        return Step(_("where {name} = {calculation}", name=name, calculation=calculation), let.span)
 
     def rule_Formula(self, rule: ast.Formula, name, points, span):
         score = self.expr(rule.expr)
@@ -193,13 +199,14 @@ class Compiler:
     def rule_Assessed(self, rule: ast.Assessed, name, points, span):
         name = rule.input.name
         decl = self.checked.symbols.inputs[name]
+        shown_name, low, high = format_name(name), format_literal(decl.low), format_literal(decl.high)
 
         def score(env):
             return env[name]
 
         def explain(env, all_rows=False):
-            return (Step(f"assessed score {format_name(name)} = {format_number(env[name])} "
-                         f"(range {format_literal(decl.low)} to {format_literal(decl.high)})", rule.span),)
+            return (Step(_("assessed score {name} = {score} (range {low} to {high})", name=shown_name,
+                           score=format_number(env[name]), low=low, high=high), rule.span),)
 
         return score, explain
 
@@ -212,11 +219,13 @@ class Compiler:
             index = first_match(conditions, env)
             if index is not None:
                 return index
-            shown = (f": {format_expr(subject)} = {format_expr(subject, env, self.kinds)}"
-                     if subject is not None else "")
-            raise EvalFailure(error("E602", f"no band of '{name}' matches{shown}", rule.span,
-                                    "add an 'otherwise' row, or a row that covers this value" if subject is not None
-                                    else "add an 'otherwise' row, or a row for this department's case"))
+            if subject is None:
+                raise EvalFailure(error("E602", _("no band of '{name}' matches", name=name), rule.span,
+                                        _("add an 'otherwise' row, or a row for this department's case")))
+            raise EvalFailure(error("E602", _("no band of '{name}' matches: {subject} = {value}", name=name,
+                                              subject=format_expr(subject),
+                                              value=format_expr(subject, env, self.kinds)), rule.span,
+                                    _("add an 'otherwise' row, or a row that covers this value")))
 
         row_values = [literal(b.points) for b in rule.bands]
         if all(value is not None for value in row_values):
@@ -227,7 +236,31 @@ class Compiler:
                 return row_points[matching(env)](env)
 
         show_subject = self.shown(subject) if subject is not None else None
-        rows = [format_band(band, subject) for band in rule.bands]
+        rows = [BandRow.of(band, subject) for band in rule.bands]
+        matched_condition = [self.matched_condition(band.condition, subject) if subject is not None else None
+                             for band in rule.bands]
+
+        def matched(index, env) -> str:
+            """The row that gave the score, as a sentence with the values it compared."""
+            row, band = rows[index], rule.bands[index]
+            points = row.points if literal(band.points) is not None else (
+                f"{row.points} = {format_number(row_points[index](env))}")
+            if band.condition is None:
+                return _("band {number}: otherwise → {points}   matched", number=index + 1, points=points)
+            if subject is None:
+                return _("band {number}: {condition} → {points}   [{filled}]   matched", number=index + 1,
+                         condition=row.condition, points=points,
+                         filled=format_expr(band.condition, env, self.kinds))
+            return _("band {number}: {condition} → {points}   matched", number=index + 1,
+                     condition=matched_condition[index](env), points=points)
+
+        def passed(index, env) -> str:
+            """A row tried before the one that matched, whose condition did not hold."""
+            band = rule.bands[index]
+            if subject is None:
+                return _("band {number}: {row}   [{filled}]   no", number=index + 1, row=rows[index].text(),
+                         filled=format_expr(band.condition, env, self.kinds))
+            return _("band {number}: {row}   no", number=index + 1, row=rows[index].text())
 
         def explain(env, all_rows=False):
             chosen = matching(env)
@@ -235,14 +268,12 @@ class Compiler:
             lines = self.where(rule_conditions(rule, chosen + 1), env)
             if subject is not None:
                 lines.append(Step(show_subject(env), rule.span))
-            for index, band in enumerate(rule.bands if all_rows else rule.bands[:chosen + 1]):
-                row = rows[index]
-                if index > chosen:
-                    lines.append(Step(f"band {index + 1}: {row}   not tried", band.span))
-                    continue
-                if subject is None and band.condition is not None:
-                    row += f"   [{format_expr(band.condition, env, self.kinds)}]"
-                lines.append(Step(f"band {index + 1}: {row}   {'matched' if index == chosen else 'no'}", band.span))
+            for index in range(chosen):
+                lines.append(Step(passed(index, env), rule.bands[index].span))
+            lines.append(Step(matched(chosen, env), rule.bands[chosen].span))
+            if all_rows:
+                lines.extend(Step(_("band {number}: {row}   not tried", number=index + 1, row=rows[index].text()),
+                                  rule.bands[index].span) for index in range(chosen + 1, len(rule.bands)))
             return tuple(lines)
 
         return score, explain
@@ -264,13 +295,11 @@ class Compiler:
         def explain(env, all_rows=False):
             lines = self.where([i.condition for i in rule.items], env)
             for (condition, points, item), (shown, plain) in zip(items, shown_items):
-                earned = condition(env)
                 filled = shown if plain else format_expr(item.condition, env, self.kinds)
-                detail = f"   [{filled}]" if filled != shown else ""
-                mark = "✓" if earned else "✗"
-                value = format_number(points(env)) if earned else "0"
-                lines.append(Step(f"{mark} {shown} → +{value}{detail}", item.span))
-            lines.append(Step(f"items earned: {format_number(score(env))}", rule.span))
+                text = (checklist_item(shown, format_number(points(env)), filled) if condition(env)
+                        else checklist_item(shown, None, filled))
+                lines.append(Step(text, item.span))
+            lines.append(Step(_("points earned: {points}", points=format_number(score(env))), rule.span))
             return tuple(lines)
 
         return score, explain
@@ -282,8 +311,8 @@ class Compiler:
             unit = self.expr(step.unit) if step.unit is not None else (lambda env: ONE)
             threshold = self.expr(step.threshold) if step.threshold is not None else None
             steps.append((amount, quantity, unit, threshold, step))
-        show_quantity = {id(step): self.shown(step.quantity) for step in rule.steps}
-        deduct_text = {id(step): format_deduct(step) for step in rule.steps}
+        shown = {id(step): ((step.direction, unit_kind(step)), self.filled(step.quantity), deduct_texts(step))
+                 for step in rule.steps}
         floor = self.expr(rule.floor) if rule.floor is not None else (lambda env: ZERO)
         floor_span = rule.floor.span if rule.floor is not None else rule.span
 
@@ -295,8 +324,8 @@ class Compiler:
                 value = max(value, ZERO)
             size = unit(env)
             if size == 0:
-                raise EvalFailure(error("E601", "division by zero: the deduction's unit is 0", step.span,
-                                        "deduct per a positive unit, e.g. 'per 1% of …'"))
+                raise EvalFailure(error("E601", _("division by zero: the deduction's unit is 0"), step.span,
+                                        _("deduct per a positive unit, e.g. 'per 1% of …'")))
             return numbers.divide(value, size)
 
         def deducted(env):
@@ -308,30 +337,54 @@ class Compiler:
 
         def explain(env, all_rows=False):
             lines = self.where([e for s in rule.steps for e in (s.quantity, s.threshold) if e is not None], env)
-            lines.append(Step(f"start at {format_number(points)}", span))
+            lines.append(Step(_("start at {points}", points=format_number(points)), span))
             for (_amount, quantity, unit, threshold, step), minus in zip(steps, deducted(env)):
-                text = (f"{deduct_text[id(step)]}: {show_quantity[id(step)](env)}, "
-                        f"{format_number(units(env, quantity, unit, threshold, step))} unit(s) → "
-                        f"−{format_number(minus)}")
-                lines.append(Step(text, step.span))
-            floor_value = floor(env)
-            lines.append(Step(f"floor {format_number(floor_value)}: score = max({format_number(points)} − "
-                              f"{format_number(numbers.total(deducted(env)))}, {format_number(floor_value)}) = "
-                              f"{format_number(score(env))}", floor_span))
+                count = units(env, quantity, unit, threshold, step)
+                lines.append(Step(deduct_line(shown[id(step)], env, count, minus), step.span))
+            floor_value = format_number(floor(env))
+            lines.append(Step(_("floor {floor}: score = max({points} − {deducted}, {floor}) = {score}",
+                                floor=floor_value, points=format_number(points),
+                                deducted=format_number(numbers.total(deducted(env))),
+                                score=format_number(score(env))), floor_span))
             return tuple(lines)
 
         return score, explain
 
     def shown(self, expr) -> Callable[[dict], str]:
         """'expr = its values', and '= result' when the expression computes something (a ÷ b = 3 ÷ 4 = 75%)."""
+        text, values = format_expr(expr), self.filled(expr)
+        return lambda env: f"{text} = {values(env)}"
+
+    def filled(self, expr) -> Callable[[dict], str]:
+        """The expression with its values in, and '= result' when it computes something (3 ÷ 4 = 75%)."""
         value = self.expr(expr)
         computed = not isinstance(expr, (ast.Ref, ast.Number, ast.GradeValue))
         kind = self.display_kind(expr)
-        text = format_expr(expr)
+
+        def fill(env):
+            line = format_expr(expr, env, self.kinds)
+            return line + (f" = {format_value(value(env), kind, spoken=True)}" if computed else "")
+
+        return fill
+
+    def matched_condition(self, condition, subject) -> Callable[[dict], str]:
+        """A band row's condition as it held, the subject's value beside its name: '满意度 96% ≥ 95%',
+        '90% ≤ 满意度 93% < 95%' (a computed subject by its value alone, shown on the line above)."""
+        if not isinstance(condition, ast.Compare) or subject not in condition.operands:
+            text = format_condition(condition, subject)  # a row that does not compare the subject
+            return lambda env: text
+        if condition.ops == ("=",) and isinstance(condition.operands[1], ast.GradeValue):
+            text = format_expr(condition)  # '部门预算公开情况 = 按规定公开' says the value already
+            return lambda env: text
+        value, kind = self.expr(subject), self.display_kind(subject)
+        named = format_expr(subject) + " " if isinstance(subject, ast.Ref) else ""
+        pieces = [None if operand == subject else format_expr(operand) for operand in condition.operands]
+        symbols = [OP_SYMBOLS[op] for op in condition.ops]
 
         def show(env):
-            line = f"{text} = {format_expr(expr, env, self.kinds)}"
-            return line + (f" = {format_value(value(env), kind)}" if computed else "")
+            shown = named + format_value(value(env), kind, spoken=True)
+            texts = [shown if piece is None else piece for piece in pieces]
+            return " ".join([texts[0], *(f"{symbol} {text}" for symbol, text in zip(symbols, texts[1:]))])
 
         return show
 
@@ -397,13 +450,16 @@ class Compiler:
             return exactly(operation, left, right, number=number)
         divisor_text = format_expr(expr.right)
         kinds = self.kinds
+        plain = isinstance(expr.right, (ast.Ref, ast.Number))  # a name: its value is the 0
 
         def zero_divisor(env) -> EvalFailure:
-            filled = format_expr(expr.right, env, kinds)
-            plain = isinstance(expr.right, (ast.Ref, ast.Number))  # a name: its value is the 0
-            shown = f"'{divisor_text}' is 0" if plain else f"'{divisor_text}' = {filled} = 0"
-            return EvalFailure(error("E601", f"division by zero: {shown}", expr.span,
-                                     "check the facts it reads, or score the zero case with bands first"))
+            hint = _("check the facts it reads, or score the zero case with bands first")
+            if plain:
+                message = _("division by zero: '{divisor}' is 0", divisor=divisor_text)
+            else:
+                message = _("division by zero: '{divisor}' = {filled} = 0", divisor=divisor_text,
+                            filled=format_expr(expr.right, env, kinds))
+            return EvalFailure(error("E601", message, expr.span, hint))
 
         return exactly(operation, left, right, zero_divisor)
 
@@ -467,6 +523,106 @@ def exactly(operation, left: Fn, right: Fn, zero_divisor: Callable[[dict], EvalF
             return exact_operation(a, b)
 
     return compute
+
+
+@attrs.frozen
+class BandRow:
+    """A band row's text as the rule writes it, made once at compile time: its condition (None for
+    'otherwise', which is said in the reader's language) and its points."""
+    condition: str | None
+    points: str
+
+    @classmethod
+    def of(cls, band: ast.Band, subject) -> BandRow:
+        condition = format_condition(band.condition, subject) if band.condition is not None else None
+        return cls(condition, format_expr(band.points))
+
+    def text(self) -> str:
+        """'≥ 95% → 6'; 'otherwise → 0'."""
+        if self.condition is None:
+            return _("otherwise → {points}", points=self.points)
+        return f"{self.condition} → {self.points}"
+
+
+def checklist_item(item: str, points: str | None, filled: str) -> str:
+    """'✓ item → +points' for an item met (points None: not met, '✗ item → +0'), with the values its
+    condition compared in […] when they differ from its text."""
+    if points is None and filled == item:
+        return _("✗ {item} → +0", item=item)
+    if points is None:
+        return _("✗ {item} → +0   [{filled}]", item=item, filled=filled)
+    if filled == item:
+        return _("✓ {item} → +{points}", item=item, points=points)
+    return _("✓ {item} → +{points}   [{filled}]", item=item, points=points, filled=filled)
+
+
+# The line of a deduction, by (direction, unit kind): each says the rule's deduct line, the quantity's
+# value, the units it counts and the points they take off. A unit of 1% of a percentage is counted in
+# percentage points; 'per QUANTITY' without a unit counts the quantity itself.
+DEDUCT_LINES = {
+    (None, "none"): N_("deduct {amount} per {subject}: {subject} = {value}, {units} × {amount} → −{deducted}"),
+    (None, "other"): N_("deduct {amount} per {unit} of {subject}: {subject} = {value}, "
+                        "{units} × {amount} → −{deducted}"),
+    ("above", "none"): N_("deduct {amount} per {subject} above {threshold}: {subject} = {value}, "
+                          "{units} × {amount} → −{deducted}"),
+    ("below", "none"): N_("deduct {amount} per {subject} below {threshold}: {subject} = {value}, "
+                          "{units} × {amount} → −{deducted}"),
+    ("above", "point"): N_("deduct {amount} per 1% of {subject} above {threshold}: {subject} = {value}, "
+                           "{units} × {amount} → −{deducted}"),
+    ("below", "point"): N_("deduct {amount} per 1% of {subject} below {threshold}: {subject} = {value}, "
+                           "{units} × {amount} → −{deducted}"),
+    ("above", "other"): N_("deduct {amount} per {unit} of {subject} above {threshold}: {subject} = {value}, "
+                           "{units} × {amount} → −{deducted}"),
+    ("below", "other"): N_("deduct {amount} per {unit} of {subject} below {threshold}: {subject} = {value}, "
+                           "{units} × {amount} → −{deducted}"),
+}
+# The line of a deduct line with a threshold that the value does not pass: nothing taken off.
+DEDUCT_NOT_PASSED = {
+    ("above", "none"): N_("deduct {amount} per {subject} above {threshold}: {subject} = {value}, "
+                          "not above {threshold} → −0"),
+    ("below", "none"): N_("deduct {amount} per {subject} below {threshold}: {subject} = {value}, "
+                          "not below {threshold} → −0"),
+    ("above", "point"): N_("deduct {amount} per 1% of {subject} above {threshold}: {subject} = {value}, "
+                           "not above {threshold} → −0"),
+    ("below", "point"): N_("deduct {amount} per 1% of {subject} below {threshold}: {subject} = {value}, "
+                           "not below {threshold} → −0"),
+    ("above", "other"): N_("deduct {amount} per {unit} of {subject} above {threshold}: {subject} = {value}, "
+                           "not above {threshold} → −0"),
+    ("below", "other"): N_("deduct {amount} per {unit} of {subject} below {threshold}: {subject} = {value}, "
+                           "not below {threshold} → −0"),
+}
+ONE_POINT = Decimal("0.01")  # 1%: a unit of one percentage point
+
+
+def deduct_line(shown: tuple, env, count, minus) -> str:
+    """A deduct line's step: the value it counts, the units and the points taken off; or, when the
+    value does not pass the line's threshold (no units), that it does not."""
+    key, value, texts = shown
+    if count == 0 and key in DEDUCT_NOT_PASSED:
+        return _(DEDUCT_NOT_PASSED[key], value=value(env), **texts)
+    return _(DEDUCT_LINES[key], value=value(env), units=format_number(count), deducted=format_number(minus),
+             **texts)
+
+
+def unit_kind(step: ast.Deduct) -> str:
+    """'none' (per the quantity itself), 'point' (per 1% of a percentage above or below a threshold:
+    counted in percentage points) or 'other'."""
+    if step.unit is None:
+        return "none"
+    if (step.threshold is not None and isinstance(step.unit, ast.Number) and step.unit.is_percent
+            and step.unit.value == ONE_POINT):
+        return "point"
+    return "other"
+
+
+def deduct_texts(step: ast.Deduct) -> dict:
+    """The texts of a deduct line the rule wrote, for its message's placeholders, made once."""
+    texts = {"amount": format_expr(step.amount), "subject": format_expr(step.quantity)}
+    if step.unit is not None and unit_kind(step) != "point":
+        texts["unit"] = format_expr(step.unit)
+    if step.threshold is not None:
+        texts["threshold"] = format_expr(step.threshold)
+    return texts
 
 
 def literal(expr) -> Decimal | None:

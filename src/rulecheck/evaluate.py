@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from . import numbers
 from .compile import Compiled, CompiledGroup
 from .diagnostics import EvaluationError
+from .i18n import _, language, speaking
 from .language import first_match
 from .results import NodeResult, Result, Step
-from .runtime import TOTAL_KEY, Env, EvalFailure, check_range, scoring_failure
+from .runtime import TOTAL_KEY, Env, EvalFailure, Rounding, check_range, scoring_failure
 from .syntax import ast
 from .syntax.printer import format_condition, format_number
 
@@ -20,9 +21,17 @@ def evaluate(compiled: Compiled, facts: dict, *, explain: bool = True, all_rows:
              sources=None) -> Result:
     """Score every leaf; with `explain`, say how (with `all_rows`, a band table's rows after the one
     that matched too)."""
+    if not explain:
+        return _evaluate(compiled, facts, None, sources)
+    with speaking(language()):  # the language found once: each line's _() then reads it directly
+        return _evaluate(compiled, facts, all_rows, sources)
+
+
+def _evaluate(compiled: Compiled, facts: dict, all_rows: bool | None, sources) -> Result:
+    """The result; `all_rows` None for scores only, else explained (rows after the match too if True)."""
     env = Env(facts, compiled.lets)
     failures: list = []
-    explainer = (lambda leaf: leaf.explain(env, all_rows)) if explain else None
+    explainer = (lambda leaf: leaf.explain(env, all_rows)) if all_rows is not None else None
     nodes = tuple([_node(item, env, compiled, explainer, failures) for item in compiled.nodes])
     if failures:
         raise EvaluationError(failures, sources)
@@ -32,10 +41,17 @@ def evaluate(compiled: Compiled, facts: dict, *, explain: bool = True, all_rows:
     index = first_match([row[0] for row in compiled.grades], env)
     if index is None:
         return Result(compiled.name, total, compiled.total, None, nodes)
-    _, grade, band = compiled.grades[index]
-    step = Step(f"grade: {total} matches {format_condition(band.condition, ast.TotalScore())} → {grade}",
-                band.span) if explain else None
+    _condition, grade, band = compiled.grades[index]
+    step = grade_step(total, band) if explainer else None
     return Result(compiled.name, total, compiled.total, grade, nodes, step)
+
+
+def grade_step(total: Decimal, band: ast.GradeBand) -> Step:
+    """The `grades:` row that gave the grade: 'grade: 97.83 matches ≥ 90 → 优'."""
+    if band.condition is None:
+        return Step(_("grade: {total} matches otherwise → {grade}", total=total, grade=band.grade), band.span)
+    return Step(_("grade: {total} matches {condition} → {grade}", total=total, grade=band.grade,
+                  condition=format_condition(band.condition, ast.TotalScore())), band.span)
 
 
 def _node(item, env, compiled: Compiled, explainer, failures: list) -> NodeResult:
@@ -57,5 +73,13 @@ def _node(item, env, compiled: Compiled, explainer, failures: list) -> NodeResul
         failures.append(scoring_failure(exc, indicator))
         return NodeResult(indicator.name, "indicator", indicator.points, numbers.ZERO, (), (), indicator.span)
     if explainer and raw != score:
-        lines += (Step(f"{format_number(raw)} rounded to {score}", compiled.rounding.span),)
+        lines += (rounding_step(raw, score, compiled.rounding),)
     return NodeResult(indicator.name, "indicator", indicator.points, score, (), lines, indicator.span, raw)
+
+
+def rounding_step(raw, score: Decimal, rounding: Rounding) -> Step:
+    """'4.52005 rounded to 4.52', naming the mode when it is not the usual half-up."""
+    if rounding.mode == ROUND_HALF_UP:
+        return Step(_("{raw} rounded to {score}", raw=format_number(raw), score=score), rounding.span)
+    return Step(_("{raw} rounded {mode} to {score}", raw=format_number(raw), score=score,
+                  mode=rounding.keyword()), rounding.span)

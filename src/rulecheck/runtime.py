@@ -17,6 +17,7 @@ import attrs
 
 from . import numbers
 from .diagnostics import Diagnostic, error
+from .i18n import _
 from .source import Span
 from .syntax import ast
 from .syntax.printer import format_number
@@ -72,19 +73,23 @@ def scoring_failure(exc: Exception, node) -> Diagnostic:
     if isinstance(exc, EvalFailure):
         diagnostic = exc.diagnostic
         if diagnostic.span != node.span and f"'{node.name}'" not in diagnostic.message:
-            diagnostic = attrs.evolve(diagnostic, message=f"{diagnostic.message} (scoring '{node.name}')")
+            diagnostic = attrs.evolve(diagnostic, message=_("{message} (scoring '{name}')",
+                                                             message=diagnostic.message, name=node.name))
         return diagnostic
-    return error("E604", f"'{node.name}' cannot be scored: a value it computes is too large for exact "
-                 "arithmetic, or is not a number", node.span,
-                 "check the facts it reads for a value out of all proportion")
+    return error("E604", _("'{name}' cannot be scored: a value it computes is too large for exact "
+                           "arithmetic, or is not a number", name=node.name), node.span,
+                 _("check the facts it reads for a value out of all proportion"))
 
 
 def check_range(value, points: Decimal, name: str, span: Span | None) -> None:
     """A score must lie in [0, points]; E603 otherwise."""
     if value < 0 or value > points:
-        where = "below 0" if value < 0 else f"above its {format_number(points)} points"
-        raise EvalFailure(error("E603", f"'{name}' scored {format_number(value)}, {where}", span,
-                                "cap the rule, e.g. min(…, points) or clamp(…, 0, points)"))
+        if value < 0:
+            message = _("'{name}' scored {score}, below 0", name=name, score=format_number(value))
+        else:
+            message = _("'{name}' scored {score}, above its {points} points", name=name,
+                        score=format_number(value), points=format_number(points))
+        raise EvalFailure(error("E603", message, span, _("cap the rule, e.g. min(…, points) or clamp(…, 0, points)")))
 
 
 @attrs.frozen
@@ -97,6 +102,10 @@ class Rounding:
     rounded: Callable[[numbers.Number], Decimal] = attrs.field(
         init=False, eq=False, repr=False,
         default=attrs.Factory(lambda self: numbers.rounder(self.decimals, self.mode), takes_self=True))
+
+    def keyword(self) -> str:
+        """The mode as rule files name it: half-up, half-even, …"""
+        return next(name for name, mode in numbers.ROUNDING_MODES.items() if mode == self.mode)
 
     def leaf(self, raw, indicator) -> Decimal:
         """The leaf's score rounded as declared, after checking the raw score can be rounded at all

@@ -11,6 +11,7 @@ import re
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from .. import numbers
+from ..i18n import _
 from ..language import ARITHMETIC, COMPARISONS, PRECEDENCE
 from . import ast
 
@@ -57,9 +58,14 @@ def format_percent(value: numbers.Number) -> str:
     return format_number(numbers.multiply(value, Decimal(100))) + "%"
 
 
-def format_value(value, kind: str | None = None) -> str:
-    """A fact or computed value; kind 'percent' shows 0.9729 as 97.29%."""
+def format_value(value, kind: str | None = None, spoken: bool = False) -> str:
+    """A fact or computed value; kind 'percent' shows 0.9729 as 97.29%. A boolean is `true`/`false` as
+    facts files and rule text write it, or with `spoken` (an explanation) the word of the current
+    language (是/否 in Chinese)."""
     if isinstance(value, bool):
+        if spoken:
+            # TRANSLATORS: a yes/no fact or value in an explanation: 是 / 否
+            return _("true") if value else _("false")
         return "true" if value else "false"
     if isinstance(value, str):
         return value
@@ -98,7 +104,8 @@ def format_source_number(value: Decimal, is_percent: bool = False) -> str:
 
 
 def format_expr(expr, values: dict | None = None, kinds: dict | None = None) -> str:
-    """The expression's text; with `values`, each name is replaced by its value."""
+    """The expression's text; with `values`, each name is replaced by its value (a boolean in the words
+    of the current language: the text is shown to a reader, never parsed)."""
     return _fmt(expr, values, kinds or {}, False)[0]
 
 
@@ -120,7 +127,7 @@ def _fmt(expr, values, kinds, source) -> tuple[str, int]:
     name = format_source_name if source else format_name
     if isinstance(expr, ast.Ref):
         if values is not None and expr.name in values:
-            return format_value(values[expr.name], kinds.get(expr.name)), PRECEDENCE["atom"]
+            return format_value(values[expr.name], kinds.get(expr.name), spoken=True), PRECEDENCE["atom"]
         return name(expr.name), PRECEDENCE["atom"]
     if isinstance(expr, ast.GradeValue):
         return name(expr.value), PRECEDENCE["atom"]
