@@ -18,16 +18,17 @@ def run():
     return invoke
 
 
-def test_score_prints_the_table(run, framework_path, case_path):
+def test_score_prints_the_table(run, framework_path, case_path, tmp_path):
     result = run("score", framework_path, case_path)
     assert result.exit_code == 0, result.output
     out = result.stdout
     lines = out.splitlines()
     assert lines[0] == "部门整体支出绩效评价共性指标体系框架"
-    assert lines[1].split() == ["指标", "分值", "得分"]
-    assert lines[-1] == "等级: 优"
-    assert lines[-2].split() == ["总分", "100", "97.83"]
-    rows = {line.split()[0]: line.split()[1:] for line in lines[3:-3]}
+    assert lines[1] == "Department: 深圳市教育信息技术中心 (edu-info-center-2024)"  # the facts' 名称, the file's name
+    assert lines[2].split() == ["Indicator", "Points", "Score"]
+    assert lines[-1] == "Grade: 优"
+    assert lines[-2].split() == ["Total", "100", "97.83"]
+    rows = {line.split()[0]: line.split()[1:] for line in lines[4:-3]}
     assert rows["预算执行率"] == ["6", "4.52"]
     assert rows["项目完成及时性"] == ["6", "5.81"]
     assert rows["编外人员控制率"] == ["1", "0.50"]
@@ -35,7 +36,7 @@ def test_score_prints_the_table(run, framework_path, case_path):
     assert rows["社会效益、经济效益、生态效益等"] == ["25", "25.00"]
     assert len(rows) == 21 + 14  # leaves and groups
     # nesting shows as indentation: level 1 flush, level 2 by two spaces, leaves by four
-    assert "部门决策" in lines[3] and lines[3].startswith("部门决策")
+    assert "部门决策" in lines[4] and lines[4].startswith("部门决策")
     assert any(line.startswith("  预算编制 ") for line in lines)
     assert any(line.startswith("    预算编制合理性 ") for line in lines)
     assert "30 ÷ 31" not in out  # no explanations unless asked
@@ -44,16 +45,45 @@ def test_score_prints_the_table(run, framework_path, case_path):
 
 def test_the_table_columns_line_up_with_chinese_names(run, framework_path, case_path):
     from rulecheck.source import display_width
-    lines = run("score", framework_path, case_path).stdout.splitlines()
-    widths = {display_width(line) for line in lines[1:-1]}
-    assert len(widths) == 1, widths
+    for lang in ("en", "zh"):
+        lines = run("--lang", lang, "score", framework_path, case_path).stdout.splitlines()
+        widths = {display_width(line) for line in lines[2:-1]}
+        assert len(widths) == 1, widths
 
 
-def test_score_json(run, framework_path, case_path, framework, case_facts):
+@pytest.mark.parametrize(("lang", "words"), [
+    ("zh", ["部门: ", "指标", "分值", "得分", "说明", "总分", "等级: "]),
+    ("en", ["Department: ", "Indicator", "Points", "Score", "Explanation", "Total", "Grade: "])])
+def test_the_table_and_markdown_speak_the_current_language(run, framework_path, case_path, tmp_path, lang, words):
+    department, indicator, points, score, explanation, total, grade = words
+    table = run("--lang", lang, "score", framework_path, case_path).stdout.splitlines()
+    assert table[1] == f"{department}深圳市教育信息技术中心 (edu-info-center-2024)"
+    assert table[2].split() == [indicator, points, score]
+    assert table[-2].split() == [total, "100", "97.83"] and table[-1] == f"{grade}优"
+    markdown = run("--lang", lang, "score", framework_path, case_path, "--format", "markdown", "--explain").stdout
+    lines = markdown.splitlines()
+    assert lines[:5] == ["# 部门整体支出绩效评价共性指标体系框架", "", f"{department}深圳市教育信息技术中心 (edu-info-center-2024)",
+                         "", f"| {indicator} | {points} | {score} | {explanation} |"]
+    assert f"| **{total}** | 100 | **97.83** | |" in lines and lines[-1] == f"{grade}**优**"
+
+
+def test_a_department_without_a_display_name_is_named_by_its_file(run, framework_path, case_facts, tmp_path):
+    facts = {name: str(value) if not isinstance(value, (bool, int)) else value
+             for name, value in case_facts.values.items() if name != "名称"}
+    path = tmp_path / "unnamed.json"
+    path.write_text(json.dumps(facts, ensure_ascii=False), encoding="utf-8")
+    assert run("score", framework_path, path).stdout.splitlines()[1] == "Department: unnamed"
+    data = json.loads(run("score", framework_path, path, "--format", "json").stdout)
+    assert data["department"] == {"id": "unnamed", "name": None}
+
+
+def test_score_json(run, framework_path, case_path, framework, case_facts, tmp_path):
     result = run("score", framework_path, case_path, "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert data["total"] == "97.83" and data["grade"] == "优" and data["max"] == "100"
+    # the result's keys as they were, and the department added: its id (the file's name) and display name
+    assert data.pop("department") == {"id": "edu-info-center-2024", "name": "深圳市教育信息技术中心"}
     assert data == framework.evaluate(case_facts).to_dict(explain=False)
     assert data["nodes"][2]["children"][1]["children"][0] == {
         "name": "预算执行率", "kind": "indicator", "max": "6", "score": "4.52", "unrounded": "4.52005",
@@ -71,22 +101,23 @@ def test_score_json_with_explanations(run, framework_path, case_path):
                                      "5.806452… rounded to 5.81"]
 
 
-def test_score_markdown(run, framework_path, case_path):
+def test_score_markdown(run, framework_path, case_path, tmp_path):
     result = run("score", framework_path, case_path, "--format", "markdown")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0] == "# 部门整体支出绩效评价共性指标体系框架"
-    assert "| 指标 | 分值 | 得分 |" in lines
+    assert lines[2] == "Department: 深圳市教育信息技术中心 (edu-info-center-2024)"
+    assert "| Indicator | Points | Score |" in lines
     assert "|---|---:|---:|" in lines
     assert "| **部门决策** | 20 | 20.00 |" in lines
     assert "| &nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;预算执行率 | 6 | 4.52 |" in lines
-    assert "| **总分** | 100 | **97.83** |" in lines
-    assert lines[-1] == "等级: **优**"
+    assert "| **Total** | 100 | **97.83** |" in lines
+    assert lines[-1] == "Grade: **优**"
 
 
 def test_score_markdown_with_explanations(run, framework_path, case_path):
     lines = run("score", framework_path, case_path, "--format", "markdown", "--explain").stdout.splitlines()
-    assert "| 指标 | 分值 | 得分 | 说明 |" in lines
+    assert "| Indicator | Points | Score | Explanation |" in lines
     row = next(line for line in lines if "项目完成及时性" in line)
     assert "min(30 ÷ 31, 1) × 6 = 5.806452…<br>5.806452… rounded to 5.81" in row
     assert all(line.count("|") == 5 for line in lines if line.startswith("|") and "\\|" not in line)
@@ -97,16 +128,16 @@ def test_score_explain(run, framework_path, case_path):
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert "        min(按计划时间完成项目数 ÷ 计划完成项目数, 1) × 6 = min(30 ÷ 31, 1) × 6 = 5.806452…" in lines
-    assert "        band 2: 5% ≤ 编外人员比率 ≤ 10% → 0.5   matched" in lines
+    assert "        band 2: 5% ≤ 编外人员比率 6.666667…% ≤ 10% → 0.5   matched" in lines
     assert "        ✓ 绩效目标全覆盖 → +3" in lines
-    assert "        deduct 4 per 未完成重点工作数: 未完成重点工作数 = 0, 0 unit(s) → −0" in lines
-    assert lines[-2].split() == ["总分", "100", "97.83"]
+    assert "        deduct 4 per 未完成重点工作数: 未完成重点工作数 = 0, 0 × 4 → −0" in lines
+    assert lines[-2].split() == ["Total", "100", "97.83"]
 
 
 def test_score_the_department_file(run, department_path, department_case_path):
     result = run("score", department_path, department_case_path)
     assert result.exit_code == 0
-    assert "97.83" in result.stdout and "等级: 优" in result.stdout
+    assert "97.83" in result.stdout and "Grade: 优" in result.stdout
     assert any(line.startswith("      学校数据盘点完成率 ") for line in result.stdout.splitlines())
 
 

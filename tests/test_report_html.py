@@ -22,6 +22,8 @@ from click.testing import CliRunner
 import rulecheck
 from rulecheck.batch import Summary
 from rulecheck.cli import main
+from rulecheck.i18n import speaking
+from rulecheck.inputs.facts import NAME_FIELDS
 from rulecheck.report import render
 from rulecheck.report.html import BAR_WIDTH
 from rulecheck.syntax.printer import format_number
@@ -141,7 +143,8 @@ def png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
 def report_page(tmp_path_factory, framework_path, case_path):
     """The report of the shipped case, written by the command as a user would."""
     folder = tmp_path_factory.mktemp("report")
-    result = score(framework_path, case_path, "--format", "html", "--explain", "--output", folder / "report.html")
+    result = score(framework_path, case_path, "--format", "html", "--explain",
+                   "--output", folder / "report.html")
     assert result.exit_code == 0, result.output
     return folder / "report.html"
 
@@ -156,7 +159,8 @@ def test_chromium_shows_the_total_the_grade_and_every_indicator(report_page, tmp
     assert shown == {leaf.name: str(leaf.score) for leaf in expected.leaves()}
     assert len(shown) == 21
     assert shown["预算执行率"] == "4.52" and shown["编外人员控制率"] == "0.50"
-    assert page.table(("total",))[0] == ["总分", "100", "97.83", ""]
+    assert page.table(("total",))[0] == ["Total", "100", "97.83", ""]
+    assert "Department: 深圳市教育信息技术中心 (edu-info-center-2024)" in dom
 
 
 def test_chromium_draws_the_page(report_page, tmp_path):
@@ -180,7 +184,7 @@ def result(framework, case_facts):
 
 def test_the_page_is_self_contained_utf8_html(result):
     page_text = render(result, "html", True, department="edu-info-center-2024")
-    assert page_text.startswith("<!DOCTYPE html>\n<html lang=\"zh-CN\">")
+    assert page_text.startswith("<!DOCTYPE html>\n<html lang=\"en\">")
     assert '<meta charset="utf-8">' in page_text
     page = Page(page_text)
     assert page.tags["script"] == page.tags["link"] == page.tags["img"] == page.tags["iframe"] == 0
@@ -188,12 +192,36 @@ def test_the_page_is_self_contained_utf8_html(result):
     assert "src=" not in page_text and "url(" not in page_text
     assert '"Noto Sans CJK SC"' in page_text and '"Microsoft YaHei"' in page_text  # fonts with Chinese glyphs
     assert "<title>部门整体支出绩效评价共性指标体系框架 — edu-info-center-2024</title>" in page_text
-    assert '<p class="department">部门: edu-info-center-2024</p>' in page_text
+    assert '<p class="department">Department: edu-info-center-2024</p>' in page_text
+
+
+@pytest.mark.parametrize(("lang", "html_lang", "words"), [
+    ("zh", "zh-CN", ["部门: ", "各组得分", "评分表", "各组得分与分值", "指标", "分值", "得分", "说明", "总分", "等级"]),
+    ("en", "en", ["Department: ", "Scores by group", "Score sheet", "Each group&#x27;s score out of its points",
+                  "Indicator", "Points", "Score", "Explanation", "Total", "Grade"])])
+def test_the_page_speaks_the_current_language(result, lang, html_lang, words):
+    with speaking(lang):
+        page_text = render(result, "html", True, department="edu-info-center-2024", name="深圳市教育信息技术中心")
+    label, chart, sheet, aria, *table = words
+    assert page_text.startswith(f'<!DOCTYPE html>\n<html lang="{html_lang}">')
+    assert f'<p class="department">{label}深圳市教育信息技术中心 (edu-info-center-2024)</p>' in page_text
+    assert f'<h2 class="chart">{chart}</h2>' in page_text and f"<h2>{sheet}</h2>" in page_text
+    assert f'aria-label="{aria}"' in page_text
+    page = Page(page_text)
+    assert page.rows[0][1] == table[:4]
+    assert [cells[0] for cells in page.table(("total",))] == table[4:]
+    assert "<title>部门整体支出绩效评价共性指标体系框架 — 深圳市教育信息技术中心 (edu-info-center-2024)</title>" in page_text
+
+
+def test_the_page_names_the_department_by_what_is_known(result):
+    by_name = render(result, "html", name="深圳市教育信息技术中心")
+    assert '<p class="department">Department: 深圳市教育信息技术中心</p>' in by_name
+    assert 'class="department"' not in render(result, "html")
 
 
 def test_the_table_is_the_appendix_with_explanations(result):
     page = Page(render(result, "html", True))
-    assert page.rows[0][1] == ["指标", "分值", "得分", "说明"]
+    assert page.rows[0][1] == ["Indicator", "Points", "Score", "Explanation"]
     rows = page.table()
     nodes = [node for _, node in result.walk()]
     assert [cells[:3] for cells in rows] == [[n.name, format_number(n.max), str(n.score)]
@@ -202,7 +230,7 @@ def test_the_table_is_the_appendix_with_explanations(result):
     timely = {cells[0]: cells[3] for cells in rows}["项目完成及时性"]
     assert timely.splitlines() == ["min(按计划时间完成项目数 ÷ 计划完成项目数, 1) × 6 = min(30 ÷ 31, 1) × 6 = 5.806452…",
                                    "5.806452… rounded to 5.81"]
-    assert page.table(("total",)) == [["总分", "100", "97.83", ""], ["等级", "", "优", ""]]
+    assert page.table(("total",)) == [["Total", "100", "97.83", ""], ["Grade", "", "优", ""]]
 
 
 def test_levels_are_indented_and_lost_points_marked(result):
@@ -217,7 +245,7 @@ def test_levels_are_indented_and_lost_points_marked(result):
 
 def test_without_explain_the_table_has_no_explanation_column(result):
     page = Page(render(result, "html", False))
-    assert page.rows[0][1] == ["指标", "分值", "得分"]
+    assert page.rows[0][1] == ["Indicator", "Points", "Score"]
     assert all(len(cells) == 3 for cells in page.table())
     assert "rounded to" not in render(result, "html", False)
 
@@ -245,14 +273,19 @@ def test_names_are_escaped_and_decimals_follow_the_rounding():
     page = Page(page_text)
     assert page.table() == [["组 <一>", "10", "9.3", ""],
                             ["满意 <script>", "10", "9.3", "满意度 × 10 = 93.33% × 10 = 9.333\n9.333 rounded to 9.3"]]
-    assert page.table(("total",)) == [["总分", "10", "9.3", ""]]  # no grades declared: no grade row
+    assert page.table(("total",)) == [["Total", "10", "9.3", ""]]  # no grades declared: no grade row
     assert 'class="grade"' not in page_text
 
 
 def test_the_command_prints_the_page_or_writes_it(framework_path, case_path, tmp_path):
+    assert ("<p class=\"department\">Department: 深圳市教育信息技术中心 (edu-info-center-2024)</p>"
+            in score(framework_path, case_path, "--format", "html").stdout)
     printed = score(framework_path, case_path, "--format", "html")
     assert printed.exit_code == 0, printed.output
-    assert printed.stdout.startswith("<!DOCTYPE html>") and "部门: edu-info-center-2024" in printed.stdout
+    assert printed.stdout.startswith("<!DOCTYPE html>")
+    assert "Department: 深圳市教育信息技术中心 (edu-info-center-2024)" in printed.stdout  # the facts' 名称
+    chinese = CliRunner().invoke(main, ["--lang", "zh", "score", str(framework_path), str(case_path), "--format", "html"])
+    assert '<html lang="zh-CN">' in chinese.stdout and "部门: 深圳市教育信息技术中心 (edu-info-center-2024)" in chinese.stdout
     written = score(framework_path, case_path, "--format", "html", "-o", tmp_path / "out.html")
     assert written.exit_code == 0 and written.stdout == ""
     assert (tmp_path / "out.html").read_text(encoding="utf-8") == printed.stdout
@@ -261,7 +294,9 @@ def test_the_command_prints_the_page_or_writes_it(framework_path, case_path, tmp
 # ---- a batch --------------------------------------------------------------------------------------
 
 def write_batch(path, facts: dict, changes: list[dict]) -> None:
-    """A CSV with a row per change: the shipped case's facts with those values replaced."""
+    """A CSV with a row per change: the shipped case's facts with those values replaced (no 名称 column:
+    the departments are named by their ids)."""
+    facts = {name: value for name, value in facts.items() if name not in NAME_FIELDS}
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.DictWriter(stream, ["id", *facts])
         writer.writeheader()
@@ -276,7 +311,8 @@ BATCH = [{}, {"满意度": "85%"}, {"满意度": "abc"}, {"四季度支出进度
 @pytest.fixture
 def batch_page(tmp_path, framework_path, case_facts):
     write_batch(tmp_path / "batch.csv", case_facts.values, BATCH)
-    result = score(framework_path, tmp_path / "batch.csv", "--format", "html", "-o", tmp_path / "batch.html")
+    result = CliRunner().invoke(main, ["--lang", "en", "score", str(framework_path), str(tmp_path / "batch.csv"),
+                                       "--format", "html", "-o", str(tmp_path / "batch.html")])
     assert result.exit_code == 1, result.output  # a department could not be scored
     return (tmp_path / "batch.html").read_text(encoding="utf-8")
 
@@ -284,7 +320,7 @@ def batch_page(tmp_path, framework_path, case_facts):
 def test_the_batch_page_counts_grades_and_lists_every_department(batch_page, framework, case_facts):
     page = Page(batch_page)
     expected = [framework.evaluate({**case_facts.values, **change}) for change in BATCH if change != {"满意度": "abc"}]
-    assert "5 个部门: 4 个已评分, 1 个无法评分" in batch_page
+    assert "5 departments: 4 scored, 1 could not be scored" in batch_page
     departments = page.table(("scored", "failed"))
     assert [cells[0] for cells in departments] == ["D01", "D02", "D03", "D04", "D05"]
     scored = [cells for cells in departments if cells[0] != "D03"]
@@ -294,7 +330,7 @@ def test_the_batch_page_counts_grades_and_lists_every_department(batch_page, fra
     assert failed[1:3] == ["", ""]
     assert "batch.csv:4: error[F502]" in failed[3] and "满意度" in failed[3]
     grades = dict(page.table(("count",)))
-    assert grades == {"优": "4", "良": "0", "中": "0", "差": "0", "无法评分": "1"}
+    assert grades == {"优": "4", "良": "0", "中": "0", "差": "0", "could not be scored": "1"}
 
 
 def test_the_batch_histogram_has_a_column_per_bin(batch_page, framework, case_facts):

@@ -23,15 +23,17 @@ __all__ = ["BINARY_FORMATS", "FORMATS", "ROW_FORMATS", "OutputError", "batch_wri
 
 
 def render(result: Result, fmt: str = "table", explain: bool = False, *,
-           department: str | None = None) -> str | bytes:
-    """One department's result in `fmt`; `department` (the facts file's name) titles html and xlsx."""
+           department: str | None = None, name: str | None = None) -> str | bytes:
+    """One department's result in `fmt`. Every format names the department: by `name`, its display
+    name (the facts' 名称 or name field), and `department`, its id (the facts file's name)."""
     if fmt == "html":
-        return render_html(result, explain, department)
+        return render_html(result, explain, department, name=name)
     if fmt == "xlsx":
         # openpyxl takes a while to import: only when a workbook is asked for
         from .xlsx import render_xlsx
-        return render_xlsx(result, explain, department)
-    return {"table": render_table, "markdown": render_markdown, "json": render_json}[fmt](result, explain)
+        return render_xlsx(result, explain, department, name=name)
+    renderer = {"table": render_table, "markdown": render_markdown, "json": render_json}[fmt]
+    return renderer(result, explain, department=department, name=name)
 
 
 def render_batch(scored: list, fmt: str, summary) -> str | bytes:
@@ -44,12 +46,12 @@ def render_batch(scored: list, fmt: str, summary) -> str | bytes:
     raise ValueError(f"no batch renderer for the format {fmt!r}")
 
 
-def batch_writer(fmt: str, stream: IO, leaves: list[str]):
+def batch_writer(fmt: str, stream: IO, leaves: list[str], names: bool = False):
     """A writer of a batch in `fmt` to `stream`, department by department: `write(scored)` for each,
     then `close(summary)`. None of them holds the departments: rows are written (csv, json, jsonl,
     xlsx) or kept in a temporary file until the summary (html) as they come."""
     if fmt in ROW_FORMATS:
-        return RowWriter(stream, fmt, leaves)
+        return RowWriter(stream, fmt, leaves, names=names)
     if fmt == "html":
         return HtmlBatchWriter(stream)
     if fmt == "xlsx":

@@ -20,6 +20,7 @@ from typing import IO
 
 from ..atomic import replacing
 from ..diagnostics import RulecheckError, error
+from ..i18n import _
 
 BINARY_FORMATS = frozenset({"xlsx"})  # bytes: written to a file (--output FILE), never to a terminal
 
@@ -32,20 +33,25 @@ def output_error(fmt: str, output) -> str | None:
     """Why `fmt` cannot be written to `output` (None: standard output), or None if it can: checked
     before scoring, so that a long batch does not end in a report with nowhere to go."""
     if fmt in BINARY_FORMATS and output is None:
-        return (f"--format {fmt} writes a binary workbook, which cannot go to the terminal: "
-                f"add --output FILE, e.g. --output report.{fmt}")
+        return _("--format {format} writes a binary workbook, which cannot go to the terminal: add --output "
+                 "FILE, e.g. --output report.{format}", format=fmt)
     if output is None:
         return None
     path = Path(output)
     folder = path.absolute().parent
     if not folder.is_dir():
-        return f"cannot write {output}: there is no folder {folder}; create it, or write the report elsewhere"
+        return _("cannot write {output}: there is no folder {folder}; create it, or write the report elsewhere",
+                 output=output, folder=folder)
     if path.is_dir():
-        return f"cannot write {output}: it is a folder; name a file in it, e.g. {path / ('report.' + fmt)}"
+        example = path / f"report.{fmt}"
+        return _("cannot write {output}: it is a folder; name a file in it, e.g. {example}", output=output,
+                 example=example)
     if not os.access(folder, os.W_OK):
-        return f"cannot write {output}: the folder {folder} is not writable; write the report elsewhere"
+        return _("cannot write {output}: the folder {folder} is not writable; write the report elsewhere",
+                 output=output, folder=folder)
     if path.exists() and not os.access(path, os.W_OK):
-        return f"cannot write {output}: the file is read-only; write the report elsewhere, or make it writable"
+        return _("cannot write {output}: the file is read-only; write the report elsewhere, or make it writable",
+                 output=output)
     return None
 
 
@@ -58,9 +64,9 @@ def refuse_reading_output(output, reads: Iterable[tuple[str, str | os.PathLike[s
         with contextlib.suppress(OSError):
             if os.path.samefile(output, path):
                 raise OutputError([error(
-                    "E011", f"--output {output} is {role} ({path}), which this command reads: the report would "
-                    "overwrite it", None, "write the report to another file, e.g. --output scores.csv",
-                    where=str(output))])
+                    "E011", _("--output {output} is {role} ({path}), which this command reads: the report would "
+                              "overwrite it", output=output, role=role, path=path), None,
+                    _("write the report to another file, e.g. --output scores.csv"), where=str(output))])
 
 
 @contextlib.contextmanager
@@ -89,18 +95,19 @@ def _cannot_write(output) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        raise OutputError([error("E010", f"cannot write {output}: {exc.strerror or exc}; no report was written "
-                                 "there", None, _hint(exc), where=str(output))]) from None
+        raise OutputError([error("E010", _("cannot write {output}: {reason}; no report was written there",
+                                           output=output, reason=exc.strerror or exc),
+                                 None, _hint(exc), where=str(output))]) from None
 
 
 def _hint(exc: OSError) -> str:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return "the disk is full: free some space, or write the report to another disk with --output"
+        return _("the disk is full: free some space, or write the report to another disk with --output")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "you may not write there: write the report elsewhere with --output"
+        return _("you may not write there: write the report elsewhere with --output")
     if exc.errno == errno.EISDIR:
-        return "it is a folder: name a file in it"
-    return "write the report elsewhere with --output"
+        return _("it is a folder: name a file in it")
+    return _("write the report elsewhere with --output")
 
 
 def write_output(content: str | bytes, output) -> None:

@@ -1,9 +1,11 @@
 """Excel workbooks (openpyxl): one department's appendix table, or a batch with one row per
 department and a summary sheet. Scores are written as numbers (exact decimals), shown with the
-framework's decimals."""
+framework's decimals; in the one department's table, a group's and the total's as sums of the leaves."""
 
 from __future__ import annotations
 
+import re
+import zipfile
 from decimal import Decimal
 from io import BytesIO
 
@@ -11,9 +13,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from ..i18n import _
 from ..results import Result
 from ..source import display_width
 from .cells import safe_text
+from .text import department_line, label
 
 HEADER_FILL = PatternFill("solid", fgColor="F3F4F6")
 GROUP_FILL = PatternFill("solid", fgColor="F8F9FA")
@@ -25,22 +29,32 @@ INDENT_WIDTH = 2  # column width an indent level takes, in Excel's units (one La
 EXPLANATION_WIDTH = 70
 LINE_HEIGHT = 15  # points per line of 11-point text
 CELL_LIMIT = 32767  # the most characters Excel keeps in a cell
+FORMULA_LIMIT = 8192  # the most characters of a formula Excel reads
+HEADER_ROW = 3  # the one-department sheet: the framework, the department, then the table's header
+FIRST_SHEET = "xl/worksheets/sheet1.xml"
+# a formula cell as openpyxl writes it: <c r="C4" s="5"><f>SUM(C6:C7)</f><v></v></c>
+FORMULA_CELL = re.compile(r'(?P<formula><c r="(?P<cell>[A-Z]+[0-9]+)"[^>]*><f>[^<]*</f>)<v\s*(?:/>|></v>)')
 
 
-def render_xlsx(result: Result, explain: bool = False, department: str | None = None) -> bytes:
+def render_xlsx(result: Result, explain: bool = False, department: str | None = None, *,
+                name: str | None = None) -> bytes:
     """The appendix table (指标, 分值, 得分, and 说明 when `explain`) as a workbook: names indented by
-    level, groups and the total in bold, scores as numbers."""
+    level, groups and the total in bold, a filter on the table. A leaf's points and score are numbers;
+    a group's and the total's are formulas over its leaves (`=SUM(C6:C7)+C9`), so a score edited in
+    the sheet updates every sum above it; each formula's value is stored too, for readers that do not
+    calculate."""
     book = Workbook()
     sheet = book.active
-    sheet.title = "评分表"
+    sheet.title = _("Score sheet")
     book.properties.title = result.framework
     sheet.append([safe_text(result.framework)])
     sheet["A1"].font = TITLE
-    sheet.append([f"部门: {department}"] if department else [])
-    sheet.append(["指标", "分值", "得分"] + (["说明"] if explain else []))
-    style_header(sheet, 3)
+    shown = department_line(department, name)
+    sheet.append([safe_text(shown)] if shown else [])
+    sheet.append([label("indicator"), label("points"), label("score")] + ([label("explanation")] if explain else []))
+    style_header(sheet, HEADER_ROW)
     number_format = decimals_format(result.total)
-    name_width = display_width("指标")
+    name_width = display_width(label("indicator"))
     for depth, node in result.walk():
         sheet.append([safe_text(node.name), node.max, node.score]
                      + ([safe_text(cell_text(node.explanation))] if explain else []))
@@ -56,20 +70,87 @@ def render_xlsx(result: Result, explain: bool = False, department: str | None = 
             sheet.cell(row, 4).alignment = WRAP
             sheet.row_dimensions[row].height = LINE_HEIGHT * wrapped_lines(node.explanation, EXPLANATION_WIDTH)
         name_width = max(name_width, display_width(node.name) + INDENT_WIDTH * depth)
-    sheet.append(["总分", result.max, result.total] + ([None] if explain else []))
+    last_node_row = sheet.max_row
+    sheet.append([label("total"), result.max, result.total] + ([None] if explain else []))
     total_row = sheet.max_row
+    cached = add_sums(sheet, result, HEADER_ROW + 1, total_row)
     for cell in sheet[total_row]:
         cell.font, cell.border = BOLD, TOTAL_BORDER
     for column in (2, 3):
         sheet.cell(total_row, column).number_format = number_format
     if result.grade:
-        sheet.append(["等级", None, safe_text(result.grade)])
+        sheet.append([label("grade"), None, safe_text(result.grade)])
         sheet.cell(sheet.max_row, 1).font = sheet.cell(sheet.max_row, 3).font = BOLD
         sheet.cell(sheet.max_row, 3).alignment = Alignment(horizontal="right")
-    widths = [name_width + 2, 8, 10] + ([EXPLANATION_WIDTH] if explain else [])
-    set_widths(sheet, widths)
-    sheet.freeze_panes = "A4"
-    return workbook_bytes(book)
+    widths = [name_width + 2, max(8, display_width(label("points")) + 2), max(10, display_width(label("score")) + 2)]
+    set_widths(sheet, widths + ([EXPLANATION_WIDTH] if explain else []))
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(sheet.max_column)}{last_node_row}"
+    book.calculation.fullCalcOnLoad = True  # Excel and WPS work the sums out afresh on opening
+    return with_cached_values(workbook_bytes(book), cached)
+
+
+def add_sums(sheet, result: Result, first_row: int, total_row: int) -> dict[str, Decimal]:
+    """Make the points and score of each group (the tree written from `first_row` on, in walk order)
+    and of the total (on `total_row`) the sums of their leaves' cells; returns the value of each
+    formula cell by coordinate, to be stored with it."""
+    position = {id(node): row for row, (_depth, node) in enumerate(result.walk(), start=first_row)}
+    sums = [(position[id(node)], node.max, node.score, leaves_of(node))
+            for _depth, node in result.walk() if node.kind == "group"]
+    sums.append((total_row, result.max, result.total, result.leaves()))
+    cached: dict[str, Decimal] = {}
+    for row, points, score, leaves in sums:
+        rows = [position[id(leaf)] for leaf in leaves]
+        for column, value, parts in ((2, points, [leaf.max for leaf in leaves]),
+                                     (3, score, [leaf.score for leaf in leaves])):
+            letter = get_column_letter(column)
+            formula = sum_formula(letter, rows)
+            # a sum that would not give the value stays a number: a rule file whose children's points
+            # do not add up to their group's (which `check` reports), a formula too long for Excel
+            if rows and sum(parts, Decimal(0)) == value and len(formula) <= FORMULA_LIMIT:
+                sheet.cell(row, column).value = formula
+                cached[f"{letter}{row}"] = value
+    return cached
+
+
+def leaves_of(node) -> list:
+    """The leaf indicators under a group, at any depth, in tree order."""
+    return [leaf for _depth, leaf in node.walk() if leaf.kind == "indicator"]
+
+
+def sum_formula(column: str, rows: list[int]) -> str:
+    """The sum of those cells of `column`: each run of consecutive rows as a SUM of its range, joined
+    by +: '=SUM(C6:C7)+C9', '=C5+C7', '=SUM(C5:C8)'."""
+    runs: list[list[int]] = []
+    for row in sorted(rows):
+        if runs and row == runs[-1][-1] + 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    terms = [f"{column}{run[0]}" if len(run) == 1 else f"SUM({column}{run[0]}:{column}{run[-1]})" for run in runs]
+    return "=" + "+".join(terms)
+
+
+def with_cached_values(workbook: bytes, values: dict[str, Decimal]) -> bytes:
+    """The workbook with the value of each formula cell of its first sheet (by coordinate) stored
+    beside the formula. openpyxl writes a formula with an empty value, which a reader that does not
+    calculate (pandas, openpyxl's data_only, a previewer, LibreOffice by default) shows as nothing."""
+    source = zipfile.ZipFile(BytesIO(workbook))
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == FIRST_SHEET:
+                content = _fill_values(content.decode("utf-8"), values).encode("utf-8")
+            target.writestr(item, content)
+    return buffer.getvalue()
+
+
+def _fill_values(xml: str, values: dict[str, Decimal]) -> str:
+    def filled(match: re.Match) -> str:
+        value = values.get(match["cell"])
+        return match[0] if value is None else f"{match['formula']}<v>{value:f}</v>"
+    return FORMULA_CELL.sub(filled, xml)
 
 
 def cell_text(lines) -> str:
