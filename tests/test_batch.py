@@ -94,7 +94,8 @@ def expected_row(framework, key: str, facts: dict) -> dict:
     """The row for one department, scored on its own through the API (not through batch.py)."""
     result = framework.evaluate(facts)
     leaves = {node.name: str(node.score) for node in result.leaves()}
-    return {"key": key, **leaves, "total": str(result.total), "grade": result.grade, "error": ""}
+    named = {"name": facts["名称"]} if "名称" in facts else {}  # the input's 名称 column: the CSV's name column
+    return {"key": key, **named, **leaves, "total": str(result.total), "grade": result.grade, "error": ""}
 
 
 # ---- the shipped case, and rows against single-department scoring -----------------------------------
@@ -114,7 +115,7 @@ def test_the_columns_are_key_every_leaf_in_tree_order_total_grade_error(framewor
     result = score(framework_path, write_csv(tmp_path / "d.csv", departments))
     header = result.stdout.splitlines()[0].split(",")
     leaves = [node.name for node in framework.evaluate(departments["as-reported"]).leaves()]
-    assert header == ["key", *leaves, "total", "grade", "error"]
+    assert header == ["key", "name", *leaves, "total", "grade", "error"]  # name: the input has a 名称 column
     assert len(leaves) == 21 and leaf_names(framework) == leaves
 
 
@@ -131,7 +132,9 @@ def test_json_lines_and_a_folder_give_the_same_rows_as_the_csv(framework, framew
     jsonl = score(framework_path, write_jsonl(tmp_path / "d.jsonl", departments), "--format", "jsonl")
     assert jsonl.exit_code == 0, jsonl.stderr
     from_jsonl = [json.loads(line) for line in jsonl.stdout.splitlines()]
-    assert [{k: v or "" for k, v in r.items()} for r in from_jsonl] == from_csv
+    assert [{k: v or "" for k, v in r.items() if k != "name"} for r in from_jsonl] == \
+        [{k: v for k, v in r.items() if k != "name"} for r in from_csv]
+    assert [r.get("name") for r in from_jsonl] == [facts.get("名称") for facts in departments.values()]  # its 名称
 
     folder = tmp_path / "facts"
     (folder / "more").mkdir(parents=True)
@@ -145,8 +148,9 @@ def test_json_lines_and_a_folder_give_the_same_rows_as_the_csv(framework, framew
     assert result.exit_code == 0, result.stderr
     from_folder = {r["key"]: r for r in output_rows(result.stdout)}
     assert sorted(from_folder) == sorted([*(k for k in departments if k != "slow-spending"), "more/slow-spending"])
-    assert from_folder["more/slow-spending"] == {**from_csv[-1], "key": "more/slow-spending"}
-    assert from_folder["low-satisfaction"] == from_csv[1]
+    unnamed = [{k: v for k, v in r.items() if k != "name"} for r in from_csv]  # a folder's rows have no name column
+    assert from_folder["more/slow-spending"] == {**unnamed[-1], "key": "more/slow-spending"}
+    assert from_folder["low-satisfaction"] == unnamed[1]
 
 
 def test_json_output_holds_the_rows_and_the_summary(framework, framework_path, departments, tmp_path):
@@ -268,8 +272,8 @@ def test_a_column_given_twice_is_reported_once_and_the_first_read(framework_path
     path, result = score_edited(framework_path, tmp_path, case_facts.values,
                                 lambda header, values: f"{header},满意度\n{values},50%\n")
     assert result.exit_code == 1
-    columns = len(case_facts.values) + 1
-    assert (f"{path}:1: error[F507]: the column '满意度' is given twice (columns {columns} and {columns + 1})"
+    first, again = list(case_facts.values).index("满意度") + 2, len(case_facts.values) + 2  # after the id column
+    assert (f"{path}:1: error[F507]: the column '满意度' is given twice (columns {first} and {again})"
             in result.stderr)
     assert output_rows(result.stdout)[0]["公众或服务对象满意度"] == "6.00"  # 96%, not 50%
 
@@ -494,9 +498,13 @@ def test_the_summary_is_printed_on_stderr(framework, framework_path, departments
     assert lines[1] == "grades: " + ", ".join(f"{name} {count}" for name, count in summary.grades)
     assert lines[2] == "totals: " + ", ".join(f"{name} {value}" for name, value in summary.figures().items())
     bins = summary.histogram()
-    assert lines[3:] == [line for line in lines[3:] if line.startswith("  ")] and len(lines[3:]) == len(bins)
-    assert [int(line.split()[1]) for line in lines[3:]] == [count for _, _, count in bins]
-    assert lines[-1].split()[0].endswith("–100")
+    histogram, losses = lines[3:3 + len(bins)], lines[3 + len(bins):]
+    assert histogram == [line for line in histogram if line.startswith("  ")]
+    assert [int(line.split()[1]) for line in histogram] == [count for _, _, count in bins]
+    assert histogram[-1].split()[0].endswith("–100")
+    assert losses[0] == "where departments lose most:" and len(losses) == 4  # the three that lose most
+    most = [item for item in summary.indicators if item.losing][:3]
+    assert [line.split(": ")[0].strip() for line in losses[1:]] == [item.name for item in most]
 
 
 # ---- the shipped corpus ---------------------------------------------------------------------------

@@ -24,6 +24,8 @@ import attrs
 from . import numbers
 from .compile import iter_leaves
 from .diagnostics import Diagnostic, EvaluationError, FactsError
+from .i18n import N_, _
+from .inputs.facts import FactSet, validate
 from .inputs.tables import (
     CASE_SUFFIX,
     FACTS_SUFFIXES,
@@ -41,8 +43,9 @@ from .results import Result
 from .syntax.printer import format_number
 
 __all__ = ["BATCH_FORMATS", "CASE_SUFFIX", "FACTS_SUFFIXES", "ID_COLUMN", "Batch", "Department", "Departments",
-           "Outcome", "RowWriter", "Scored", "Summary", "Tally", "columns", "count_rows", "facts_files", "files_read",
-           "is_batch", "leaf_names", "read_departments", "row", "score_departments", "summarize"]
+           "Losses", "Outcome", "RowWriter", "Scored", "Summary", "Tally", "columns", "count_rows", "exact_text",
+           "facts_files", "files_read", "is_batch", "leaf_names", "read_departments", "row",
+           "score_departments", "summarize"]
 
 BATCH_FORMATS = ROW_FORMATS  # csv, json, jsonl: a row per department as data
 MOST_BINS = 20
@@ -116,14 +119,61 @@ def leaf_names(ruleset) -> list[str]:
 
 # ---- summary ------------------------------------------------------------------------------------
 
+def exact_text(value: numbers.Number) -> str:
+    """An exact value as text for programs (JSON): a decimal in full (0.95), a fraction that never
+    terminates as one (1/3), never rounded."""
+    if isinstance(value, numbers.Ratio):
+        return str(value)
+    return format(value.normalize(numbers.QUANTIZE), "f")
+
+
+@attrs.frozen
+class Losses:
+    """Where the scored departments lost points on one leaf indicator: the sum of their scores and how
+    many scored below its points; the averages are exact (a Decimal, or a Ratio such as 1/3)."""
+    name: str
+    max: Decimal  # the indicator's points
+    order: int  # its place in the tree (the last tie-break)
+    scored: int  # the departments scored (each has a score on every leaf)
+    total: Decimal  # the sum of their scores
+    losing: int  # how many scored below its points
+
+    @property
+    def rate(self) -> numbers.Number:
+        """The average 得分率: the sum of the scores over what full points on every department would give."""
+        return numbers.divide(self.total, numbers.multiply(Decimal(self.scored), self.max))
+
+    @property
+    def share_losing(self) -> numbers.Number:
+        """The share of the scored departments that lost points on it."""
+        return numbers.divide(Decimal(self.losing), Decimal(self.scored))
+
+    @property
+    def mean_lost(self) -> numbers.Number:
+        """The points a department loses on it, on average."""
+        return numbers.subtract(self.max, numbers.divide(self.total, Decimal(self.scored)))
+
+    def sort_key(self) -> tuple:
+        """Where departments lose most first: the lowest average 得分率, then the most departments losing
+        points, then tree order."""
+        return (self.rate, numbers.negate(self.share_losing), self.order)
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "max": exact_text(self.max), "rate": exact_text(self.rate),
+                "losing": self.losing, "share losing": exact_text(self.share_losing),
+                "mean lost": exact_text(self.mean_lost)}
+
+
 @attrs.frozen
 class Summary:
-    """What a batch came to: how many departments, each grade's count, the distribution of totals."""
+    """What a batch came to: how many departments, each grade's count, the distribution of totals, and
+    per leaf indicator where the departments lost points (`indicators`, where they lose most first)."""
     departments: int
     failed: int
     grades: tuple  # (grade name, count), in the order the framework lists them
     totals: tuple  # the scored departments' totals, sorted
     max: Decimal
+    indicators: tuple = ()  # Losses, sorted by Losses.sort_key; none when no department was scored
 
     @property
     def scored(self) -> int:
@@ -193,17 +243,22 @@ class Summary:
                 "grades": dict(self.grades),
                 "totals": {name: str(value) for name, value in self.figures().items()},
                 "histogram": [{"from": format_number(low), "to": format_number(high), "count": count}
-                              for low, high, count in self.histogram()]}
+                              for low, high, count in self.histogram()],
+                "indicators": [losses.to_dict() for losses in self.indicators]}
 
 
 class Tally:
-    """Counts departments as they are scored, keeping only their totals and grades."""
+    """Counts departments as they are scored, keeping only their totals and grades, and per leaf
+    indicator the sum of the scores and how many lost points on it: no department is kept."""
 
     def __init__(self, ruleset) -> None:
         self.max = ruleset.compiled.total
         self.departments = self.failed = 0
         self.totals: list[Decimal] = []
         self.grades: dict[str, int] = dict.fromkeys((band.grade for band in ruleset.program.grades), 0)
+        self.leaves = [(leaf.indicator.name, leaf.indicator.points) for leaf in iter_leaves(ruleset.compiled.nodes)]
+        self.sums: list[Decimal] = [Decimal(0)] * len(self.leaves)
+        self.losing = [0] * len(self.leaves)
 
     def add(self, scored: Scored) -> Scored:
         self.departments += 1
@@ -212,13 +267,32 @@ class Tally:
             grade = scored.result.grade
             if grade is not None:
                 self.grades[grade] = self.grades.get(grade, 0) + 1
+            self._add_leaves(scored.result)
         else:
             self.failed += 1
         return scored
 
+    def _add_leaves(self, result: Result) -> None:
+        for index, node in enumerate(result.leaves()):  # the tree's leaves, in the order of self.leaves
+            total = numbers.add(self.sums[index], node.score)
+            assert isinstance(total, Decimal)  # a sum of decimals terminates
+            self.sums[index] = total
+            if node.score < node.max:
+                self.losing[index] += 1
+
+    def indicators(self) -> tuple:
+        """Each leaf's Losses, where departments lose most first; none if no department was scored (or
+        for a leaf of no points, which nothing can be lost on)."""
+        scored = len(self.totals)
+        if not scored:
+            return ()
+        losses = [Losses(name, points, order, scored, total, losing) for order, ((name, points), total, losing)
+                  in enumerate(zip(self.leaves, self.sums, self.losing)) if points > 0]
+        return tuple(sorted(losses, key=Losses.sort_key))
+
     def summary(self) -> Summary:
         return Summary(self.departments, self.failed, tuple(self.grades.items()), tuple(sorted(self.totals)),
-                       self.max)
+                       self.max, self.indicators())
 
 
 def summarize(ruleset, scored: Iterable[Scored]) -> Summary:
@@ -268,9 +342,9 @@ class Batch:
         """Score and write every department; `progress(1)` after each."""
         tally = Tally(self.ruleset)
         failures: list[Scored] = []
-        said = {f"missing fact '{name}'" for name in self.departments.missing}
+        said = header_says(self.ruleset, self.departments.missing)
         with open_output(self.output, encoding_of(self.fmt, self.output)) as stream:
-            writer = batch_writer(self.fmt, stream, leaf_names(self.ruleset))
+            writer = self._writer(stream)
             for item in score_departments(self.ruleset, self.departments):
                 tally.add(item)
                 failure = _still_to_say(item, said)
@@ -279,23 +353,49 @@ class Batch:
                 writer.write(item)
                 if progress is not None:
                     progress(1)
-            writer.close(tally.summary())
-        return Outcome(tally.summary(), tuple(self.diagnostics), tuple(failures))
+            summary = tally.summary()
+            writer.close(summary)
+        return Outcome(summary, tuple(self.diagnostics), tuple(failures))
+
+    def _writer(self, stream):
+        """The report's writer; the rows' (csv, json, jsonl) get a name column when the input has one."""
+        return batch_writer(self.fmt, stream, leaf_names(self.ruleset), names=self.departments.names)
+
+
+FILES_READ = {"rules": N_("the rule file"), "rule": N_("a rule file"),
+              "facts": N_("a facts file of the input folder"), "input": N_("the input")}
 
 
 def files_read(ruleset, rules: str | Path | None, path: str | Path) -> Iterator[tuple[str, str | Path]]:
-    """Every file a run reads, with what it is (for the messages): the rule files, and the input or the
-    facts files of the input folder. Lazy: only looked through when the output exists."""
+    """Every file a run reads, with what it is (for the messages, in the current language): the rule
+    files, and the input or the facts files of the input folder. Lazy: only looked through when the
+    output exists."""
     if rules is not None:
-        yield "the rule file", rules
+        yield _(FILES_READ["rules"]), rules
     for name in ruleset.sources:
-        yield "a rule file", name
+        yield _(FILES_READ["rule"]), name
     path = Path(path)
     if path.is_dir():
         for facts in facts_files(path):
-            yield "a facts file of the input folder", facts
+            yield _(FILES_READ["facts"]), facts
     else:
-        yield "the input", path
+        yield _(FILES_READ["input"]), path
+
+
+def header_says(ruleset, missing: Iterable[str]) -> set[str]:
+    """The message of the F501 a row gets for each input the input has no column for, which the
+    header's diagnostic already says: made by the very call that makes the rows' own (facts.validate),
+    so that it matches in any language."""
+    said: set[str] = set()
+    for name in missing:
+        users = ruleset.required_inputs.get(name)
+        if users is None:
+            continue
+        try:
+            validate(FactSet("", {}), ruleset.inputs, {name: users})
+        except FactsError as exc:
+            said.update(d.message for d in exc.diagnostics if d.code == "F501")
+    return said
 
 
 def _still_to_say(item: Scored, said: set[str]) -> Scored | None:
@@ -303,5 +403,5 @@ def _still_to_say(item: Scored, said: set[str]) -> Scored | None:
     (None if there are none left, or it was scored)."""
     if item.ok:
         return None
-    news = tuple(d for d in item.diagnostics if not (d.code == "F501" and any(s in d.message for s in said)))
+    news = tuple(d for d in item.diagnostics if not (d.code == "F501" and d.message in said))
     return attrs.evolve(item, diagnostics=news) if news else None

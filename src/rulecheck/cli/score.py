@@ -15,12 +15,14 @@ from ..i18n import N_, _, ngettext
 from ..inputs.facts import load_facts
 from ..inputs.tables import csv_encoding
 from ..report import FORMATS, output_error, refuse_reading_output, render, write_output
+from ..report.html_batch import percent
 from ..syntax.printer import format_number
 from . import Exit, fail, main, option
 
 SINGLE_ONLY = ("table", "markdown")
 PROGRESS_FROM = 1000  # rows; fewer are scored before a bar would be worth drawing
 BAR_WIDTH = 40
+MOST_LOST = 3  # the indicators where departments lose most, in the summary
 FIGURES = {"min": N_("min"), "lower quartile": N_("lower quartile"), "median": N_("median"),
            "upper quartile": N_("upper quartile"), "max": N_("max"), "mean": N_("mean")}  # batch.Summary.figures
 
@@ -51,8 +53,9 @@ def score_command(rules: str, facts: str, fmt: str | None, explain: bool, output
                 code = score_batch(ruleset, rules, facts, fmt, output)
             sys.exit(code)
         refuse_reading_output(output, files_read(ruleset, rules, facts))
-        result = ruleset.evaluate(load_facts_or_fail(facts), explain=explain)
-        content = render(result, fmt, explain, department=Path(facts).stem)
+        fact_set = load_facts_or_fail(facts)
+        result = ruleset.evaluate(fact_set, explain=explain)
+        content = render(result, fmt, explain, department=Path(facts).stem, name=fact_set.display_name)
         if output:
             write_output(content, output)
         else:
@@ -152,4 +155,15 @@ def summary_lines(summary) -> list[str]:
     for label, (_low, _high, count) in zip(labels, bins):
         bar = "█" * max(count * BAR_WIDTH // tallest, 1) if count else ""
         lines.append(f"  {label:<{width}} {count:>{len(str(tallest))}} {bar}".rstrip())
-    return lines
+    return lines + losses_lines(summary.indicators[:MOST_LOST])
+
+
+def losses_lines(indicators) -> list[str]:
+    """The indicators where departments lose most (batch.Losses, lowest average 得分率 first): each with
+    its average 得分率 and the share of departments that lost points on it; none if none lost any."""
+    losing = [losses for losses in indicators if losses.losing]
+    if not losing:
+        return []
+    return [_("where departments lose most:"), *(
+        "  " + _("{indicator}: average score rate {rate}, {share} of departments lose points", indicator=losses.name,
+                 rate=percent(losses.rate), share=percent(losses.share_losing)) for losses in losing)]

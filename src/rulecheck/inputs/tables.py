@@ -120,13 +120,16 @@ class Department:
 
 class Departments(Iterator[Department]):
     """The departments of one input, read one at a time. `diagnostics` holds what concerns the whole
-    input rather than one row: a column that names no input, a column given twice."""
+    input rather than one row: a column that names no input, a column given twice. `names` says whether
+    the input's header has a display-name column (名称/name), known before the first row; a folder's or a
+    JSON Lines file's departments may each have a name, which is not known in advance (False)."""
 
     def __init__(self, path: Path, rows: Iterator[Department], diagnostics: list | None = None,
-                 missing: frozenset = frozenset()):
+                 missing: frozenset = frozenset(), names: bool = False):
         self.path, self._rows = path, rows
         self.diagnostics = diagnostics or []
         self.missing = missing  # inputs the rules read that the CSV has no column for
+        self.names = names
 
     def __next__(self) -> Department:
         return next(self._rows)
@@ -205,7 +208,8 @@ def _read_csv(path: Path, stream: IO[bytes], inputs, required=None, encoding: st
         diagnostics.append(_missing_columns(missing, f"{path}:1"))
     records.columns = columns
     records.may_span = lambda index: index not in used  # only a column that is not read may hold line breaks
-    return Departments(path, _csv_rows(path, records, header), diagnostics, frozenset(missing))
+    return Departments(path, _csv_rows(path, records, header), diagnostics, frozenset(missing),
+                       names=header.name_index is not None)
 
 
 def _missing_columns(missing: list[str], where: str, sheet: bool = False) -> Diagnostic:
@@ -393,7 +397,8 @@ def _read_sheet(path: Path, inputs, required=None) -> Departments:
     missing = [name for name in (required or ()) if name not in columns]
     if missing:
         header.diagnostics.append(_missing_columns(missing, sheet.place(header_row), sheet=True))
-    return Departments(path, _sheet_rows(sheet, rows, header, len(columns)), header.diagnostics, frozenset(missing))
+    return Departments(path, _sheet_rows(sheet, rows, header, len(columns)), header.diagnostics, frozenset(missing),
+                       names=header.name_index is not None)
 
 
 def _sheet_rows(sheet: Sheet, rows, header: Header, width: int) -> Iterator[Department]:

@@ -1,8 +1,11 @@
-"""A batch's rows as data: one per department (its key, every leaf's score, the total, the grade and
-why it has none), written as CSV, JSON Lines or one JSON object {"departments": […], "summary": {…}}.
+"""A batch's rows as data: one per department (its key, its display name when the input has one, every
+leaf's score, the total, the grade and why it has none), written as CSV, JSON Lines or one JSON object
+{"departments": […], "summary": {…}}.
 
-In the CSV, text cells (the key, the grade, the error and the header) are safe for spreadsheets
-(cells.py); scores are numbers and stay as they are. JSON is data, for programs: written as it is.
+In the CSV, text cells (the key, the name, the grade, the error and the header) are safe for
+spreadsheets (cells.py); scores are numbers and stay as they are. JSON is data, for programs: written as
+it is. The CSV's header comes before the first row, so it has a name column when the input declares
+one (a 名称/name column); a JSON row has a "name" field then, or whenever its department has a name.
 """
 
 from __future__ import annotations
@@ -13,48 +16,52 @@ from typing import IO
 
 from .cells import safe_cell, safe_text
 
-TEXT_COLUMNS = ("key", "grade", "error")
+TEXT_COLUMNS = ("key", "name", "grade", "error")
 
 
-def columns(leaves: list[str]) -> list[str]:
-    """The output's columns: the key, each leaf's score, the total, the grade and the error."""
-    return ["key", *leaves, "total", "grade", "error"]
+def columns(leaves: list[str], names: bool = False) -> list[str]:
+    """The output's columns: the key, the name (with `names`), each leaf's score, the total, the grade
+    and the error."""
+    return ["key", *(["name"] if names else []), *leaves, "total", "grade", "error"]
 
 
-def row(scored, leaves: list[str]) -> dict:
-    """The department's row (`scored` a batch.Scored): key, each leaf's score, total, grade and error,
-    None where there is none. Scores are text, so that 4.52 stays exactly 4.52."""
+def row(scored, leaves: list[str], names: bool = False) -> dict:
+    """The department's row (`scored` a batch.Scored): key, name (with `names`, None if it has none),
+    each leaf's score, total, grade and error, None where there is none. Scores are text, so that 4.52
+    stays exactly 4.52."""
+    head = {"key": scored.key, **({"name": scored.name} if names else {})}
     if scored.result is None:
-        return {"key": scored.key, **dict.fromkeys(leaves), "total": None, "grade": None,
-                "error": scored.reasons()}
+        return {**head, **dict.fromkeys(leaves), "total": None, "grade": None, "error": scored.reasons()}
     scores = {node.name: str(node.score) for node in scored.result.leaves()}
-    return {"key": scored.key, **{name: scores[name] for name in leaves}, "total": str(scored.result.total),
+    return {**head, **{name: scores[name] for name in leaves}, "total": str(scored.result.total),
             "grade": scored.result.grade, "error": None}
 
 
 class RowWriter:
     """Writes rows as CSV (an empty cell for None), JSON Lines, or one JSON object
-    {"departments": [row, …], "summary": {…}}."""
+    {"departments": [row, …], "summary": {…}}; with `names`, each row has the department's name."""
 
-    def __init__(self, stream: IO[str], fmt: str, leaves: list[str]):
-        self.stream, self.fmt, self.leaves = stream, fmt, leaves
+    def __init__(self, stream: IO[str], fmt: str, leaves: list[str], names: bool = False):
+        self.stream, self.fmt, self.leaves, self.names = stream, fmt, leaves, names
         self.rows = 0
         if fmt == "csv":
             self.csv = csv.writer(stream, lineterminator="\n")
             # the csv module quotes a cell with a line feed, not one with a lone carriage return, which
             # readers take for a line end: a row with one is written with every cell quoted
             self.quoted = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
-            self._write_csv([safe_text(name) for name in columns(leaves)])
+            self._write_csv([safe_text(name) for name in columns(leaves, names)])
         elif fmt == "json":
             stream.write('{"departments": [')
 
     def write(self, scored) -> None:
-        values = row(scored, self.leaves)
         if self.fmt == "csv":
+            values = row(scored, self.leaves, self.names)
             for name in TEXT_COLUMNS:
-                values[name] = safe_cell(values[name])
+                if name in values:
+                    values[name] = safe_cell(values[name])
             self._write_csv(list(values.values()))
         else:
+            values = row(scored, self.leaves, self.names or scored.name is not None)
             text = json.dumps(values, ensure_ascii=False)
             self.stream.write(text + "\n" if self.fmt == "jsonl" else ("\n  " if not self.rows else ",\n  ") + text)
         self.rows += 1
