@@ -44,12 +44,12 @@ def test_the_shipped_cases_pass_and_reach_everything(run, root, monkeypatch):
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "rules/shenzhen/cases/bands.case.yaml"
-    assert lines[1] == "  ✓ 满意度 92%, the second band"
-    assert lines[-9:] == ["  ✓ below 60 is 差", "rules/shenzhen/cases/edu-info-center-2024.case.yaml",
+    assert lines[1] == "  ✓ 满意度 92%, 第二档"
+    assert lines[-9:] == ["  ✓ 低于 60 分, 评为差", "rules/shenzhen/cases/edu-info-center-2024.case.yaml",
                           "  ✓ 深圳市教育信息技术中心 2024 自评", "rules/shenzhen/cases/exact-half.case.yaml",
-                          "  ✓ 30 of 32 projects on time, 5.625 rounds half-up",
-                          "  ✓ 7 of 48 projects on time, 7/48 × 6 is exactly 0.875",
-                          "  ✓ 三季度 71.95% and 四季度 97.30%, 预算执行率 exactly 4.505", "",
+                          "  ✓ 32 个项目按时完成 30 个, 5.625 四舍五入",
+                          "  ✓ 48 个项目按时完成 7 个, 7/48 × 6 恰为 0.875",
+                          "  ✓ 三季度 71.95%、四季度 97.30%, 预算执行率恰为 4.505", "",
                           ("coverage of rules/shenzhen/framework.rules: bands 27/27, checklist items 24/24, "
                           "grades 4/4")]
     assert sum(line.startswith("  ✓ ") for line in lines) == 43
@@ -60,8 +60,8 @@ def test_the_department_file_runs_the_cases_beside_it(run, department_path):
     result = run(department_path)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1:] == [
-        "  ✓ 深圳市教育信息技术中心 2024, as reported", "  ✓ a data target of 2 亿条 is 95% reached",
-        "  ✓ 3000 schools to inventory, 2940 done"]
+        "  ✓ 深圳市教育信息技术中心 2024, 与报告一致", "  ✓ 数据目标 2 亿条, 完成 95%",
+        "  ✓ 3000 所学校需盘点, 完成 2940 所"]
 
 
 def test_a_failure_shows_expected_actual_difference_the_explanation_and_where(run, small):

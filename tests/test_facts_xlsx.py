@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import rulecheck
 from rulecheck.batch import read_departments, score_departments
 from rulecheck.cli import main
+from rulecheck.inputs.facts import NAME_FIELDS
 from rulecheck.inputs.sheets import excel_number
 from rulecheck.inputs.tables import count_rows, is_batch
 
@@ -41,6 +42,8 @@ def key_value_book(path, facts: dict, header=True, name=NAME):
     if name:
         sheet.append(["名称", name])
     for key, raw in facts.items():
+        if key in NAME_FIELDS:  # the name has its own row, above
+            continue
         value, number_format = excel(raw)
         sheet.append([key, value, "a note, not read"])
         sheet.cell(sheet.max_row, 2).number_format = number_format
@@ -154,7 +157,7 @@ def test_a_file_that_is_not_a_workbook(framework_path, tmp_path):
 # ---- a batch -------------------------------------------------------------------------------------
 
 def test_a_batch_sheet_keeps_every_row_accounted_for(framework, framework_path, case_facts, tmp_path):
-    names = list(case_facts.values)
+    names = [name for name in case_facts.values if name not in NAME_FIELDS]  # 名称 is the second column
     good = [case_facts.values[n] for n in names]
     column = names.index("满意度") + 3  # after 编号 and 名称
     letter = openpyxl.utils.get_column_letter(column)

@@ -616,7 +616,7 @@ MIXED_SCORES = {
 
 HAND_COMPUTED = [
     # name, changes to FULL_MARKS, {leaf: expected score}, total, grade
-    ("full marks", {}, {}, "100", "优"),
+    ("满分", {}, {}, "100", "优"),
     # 7 of 48 projects on time: 7/48 × 6 = 7/8 = 0.875 exactly → 0.88; total 100 − 6 + 0.88 = 94.88
     ("7 of 48 projects on time", {"按计划时间完成项目数": 7, "计划完成项目数": 48}, {"项目完成及时性": "0.88"}, "94.88", "优"),
     # 三季度 72.25%: rates 1, 1, 0.7225/0.75 = 0.96333…, 1; 1.5 × 3.96333… = 4.5 + 2 × 0.7225 = 5.945 → 5.95;

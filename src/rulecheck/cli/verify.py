@@ -84,6 +84,12 @@ def verify_summary(files, leaves, properties, proved, problems, max_examples, se
              problems=ngettext("{count} problem", "{count} problems", problems, count=problems))
 
 
+def shown_property(name: str) -> str:
+    """A property as the verdict shows it: the bounds check in the current language; a direction and an
+    error code as written ("increasing in 满意度" is the rule's own text)."""
+    return _("bounds") if name == "bounds" else name
+
+
 def verify_lines(outcomes, static) -> list[str]:
     """One line per leaf (and per group that declares a direction): ✓ or ✗, what was proved or tested."""
     lines: list[str] = []
@@ -105,8 +111,8 @@ def verify_lines(outcomes, static) -> list[str]:
         if directions:
             shown.append(ngettext("{count} direction", "{count} directions", directions, count=directions))
         verdict = "; ".join(filter(None, [
-            _("failed: {properties}", properties=", ".join(failed)) if failed else "",
-            _("tested, not proved: {properties}", properties=", ".join(tested)) if tested else "",
+            _("failed: {properties}", properties=", ".join(map(shown_property, failed))) if failed else "",
+            _("tested, not proved: {properties}", properties=", ".join(map(shown_property, tested))) if tested else "",
             _("all proved") if not failed and not tested else ""]))
         name = node.name if leaf else _("group {name}", name=node.name)
         lines.append(f"  {'✗' if failed else '✓'} {name}: {', '.join(shown)} — {verdict}")

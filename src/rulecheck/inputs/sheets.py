@@ -28,7 +28,7 @@ from pathlib import Path
 import attrs
 from openpyxl.utils import get_column_letter
 
-from ..diagnostics import FactsError, InputFileError, error
+from ..diagnostics import Diagnostic, FactsError, InputFileError, error
 from ..i18n import _
 from ..source import MAX_BYTES, Span, too_large
 from .values import Unread, cut
@@ -226,7 +226,7 @@ def read_key_values(path: str | Path) -> tuple[dict, dict, str]:
     name = f"{sheet.path}:{sheet.title}"
     values: dict = {}
     spans: dict = {}
-    problems = []
+    problems: list[Diagnostic] = []
     first = True
     for number, cells in sheet.rows():
         if not any(not blank(cell) for cell in cells):
