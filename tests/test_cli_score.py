@@ -208,3 +208,20 @@ def test_scoring_with_a_rule_file_check_faults_warns_once_and_still_scores(run, 
     assert result.stderr == (f"warning: 'rulecheck check {rules}' reports 1 problem in this rule file; "
                              "scores outside their points are still refused\n")
     assert run("score", framework_path, case_path).stderr == ""
+
+
+def test_the_output_file_s_extension_chooses_the_format(run, framework_path, case_path, tmp_path):
+    corpus = case_path.parent / "corpus-2024.csv"
+    for name, starts in (("得分.xlsx", b"PK"), ("得分.html", b"<!DOCTYPE html>"), ("得分.json", b"{"),
+                         ("得分.jsonl", b'{"key"')):
+        result = run("score", framework_path, corpus, "-o", tmp_path / name)
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / name).read_bytes().startswith(starts), name
+    assert run("score", framework_path, case_path, "-o", tmp_path / "one.md").exit_code == 0
+    assert (tmp_path / "one.md").read_text(encoding="utf-8").startswith("# 部门整体支出绩效评价共性指标体系框架")
+    assert run("score", framework_path, case_path, "-o", tmp_path / "one.xlsx").exit_code == 0
+    assert (tmp_path / "one.xlsx").read_bytes().startswith(b"PK")
+    result = run("score", framework_path, corpus, "--format", "csv", "-o", tmp_path / "rows.xlsx")  # asked for
+    assert result.exit_code == 0 and (tmp_path / "rows.xlsx").read_bytes().startswith("\ufeffkey".encode())
+    result = run("score", framework_path, case_path, "-o", tmp_path / "one.csv")  # rows are for many departments
+    assert result.exit_code == 2 and "--format csv writes one row per department" in result.output

@@ -33,7 +33,8 @@ FIGURES = {"min": N_("min"), "lower quartile": N_("lower quartile"), "median": N
 @click.argument("rules", type=click.Path(exists=True, dir_okay=False))
 @click.argument("facts", metavar="INPUT", type=click.Path(exists=True))
 @option("--format", "fmt", type=click.Choice(FORMATS + tuple(f for f in BATCH_FORMATS if f not in FORMATS)),
-        help=N_("Output format  [default: table for one department, csv for many]"))
+        help=N_("Output format  [default: from the --output file's extension (.xlsx, .html, .json, .jsonl, .csv, "
+                ".md), else table for one department, csv for many]"))
 @option("--explain", is_flag=True, help=N_("Explain how each indicator's score was reached (one department)."))
 @option("--output", "-o", type=click.Path(dir_okay=False), help=N_("Write to FILE instead of standard output."))
 @option("--encoding", type=click.Choice(["utf-8", "gb18030", "gbk"], case_sensitive=False),
@@ -41,7 +42,7 @@ FIGURES = {"min": N_("min"), "lower quartile": N_("lower quartile"), "median": N
 def score_command(rules: str, facts: str, fmt: str | None, explain: bool, output: str | None,
                   encoding: str | None = None) -> None:
     batch = is_batch(facts)
-    fmt = fmt or ("csv" if batch else "table")
+    fmt = fmt or format_of(output) or ("csv" if batch else "table")
     problem = usage_problem(fmt, batch, explain) or output_error(fmt, output)
     if problem:
         raise click.UsageError(problem)
@@ -62,6 +63,16 @@ def score_command(rules: str, facts: str, fmt: str | None, explain: bool, output
             click.echo(content)
     except RulecheckError as exc:  # an OutputError too: exit 2
         fail(exc)
+
+
+SUFFIX_FORMATS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".html": "html", ".htm": "html", ".json": "json",
+                  ".jsonl": "jsonl", ".csv": "csv", ".md": "markdown"}
+
+
+def format_of(output: str | None) -> str | None:
+    """The format an output file's extension asks for (`-o 得分.xlsx` is a workbook, not CSV text in a
+    file Excel then refuses), or None."""
+    return SUFFIX_FORMATS.get(Path(output).suffix.lower()) if output else None
 
 
 def usage_problem(fmt: str, batch: bool, explain: bool) -> str | None:
