@@ -36,7 +36,7 @@ def test_round_trip_tree_and_points(tmp_path, lang):
     assert result.exit_code == 0, result.output
     analysis = analyze_text(rules.read_text(encoding="utf-8"), str(rules))
     assert analysis.ok, [d.message for d in analysis.diagnostics]
-    assert not analysis.diagnostics  # no warning either
+    assert {d.code for d in analysis.diagnostics} == {"W901"}  # only what is left to do (tests/test_todo.py)
     original = rulecheck.load(FRAMEWORK).program
     assert analysis.checked is not None
     imported = analysis.checked.program

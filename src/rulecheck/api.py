@@ -13,6 +13,7 @@ from pathlib import Path
 import attrs
 
 from .check import Checked, check
+from .check.todo import todo_findings
 from .compile import Compiled, compile_program
 from .diagnostics import Diagnostic, InputFileError, RuleFileError
 from .evaluate import evaluate
@@ -61,6 +62,8 @@ def analyze_text(text: str, name: str = "<string>", files: Files | None = None) 
 
 def _analysis(linked: Linked) -> Analysis:
     checked = check(linked.program) if linked.program is not None else None
+    if checked is not None and linked.sources:  # what the checked file itself says is left to do
+        checked.diagnostics += todo_findings(next(iter(linked.sources.values())))
     if checked is None or not checked.ok or any(d.is_error for d in linked.diagnostics):
         return Analysis(linked, checked)
     compiled = compile_program(checked)
