@@ -393,9 +393,9 @@ GOOD_AND_BAD = {
              "        increasing in 满意度\n        bands 满意度:\n            ≥ 95% → 1\n            otherwise → 6\n",
              [("E711", ("'指标' is declared increasing in 满意度, but its score falls from 6 to 1 when 满意度 "
                         "rises from 0% to 100%"))]),
-    "W712": ("        decreasing in 未完成重点工作数\n        deduct 3 per 未完成重点工作数\n",
+    "E712": ("        decreasing in 未完成重点工作数\n        deduct 3 per 未完成重点工作数\n",
              "        decreasing in 满意度\n        deduct 3 per 未完成重点工作数\n",
-             [("W712", "'指标' is declared decreasing in 满意度, but its rules do not read it")]),
+             [("E712", "'指标' is declared decreasing in 满意度, but its rules do not read it")]),
 }
 
 

@@ -97,7 +97,7 @@ def test_a_gap_in_a_band_table_with_its_counterexample_in_chinese(here):
     ("        increasing in 满意度\n        bands 满意度:\n            ≥ 95% → 1\n            otherwise → 6\n",
      ("E711", "'指标' 声明为随 满意度 递增, 但 满意度 从 0% 升到 100% 时, 得分从 6 降到 1")),
     ("        decreasing in 满意度\n        deduct 3 per 未完成重点工作数\n",
-     ("W712", "'指标' 声明为随 满意度 递减, 但其规则没有读取它")),
+     ("E712", "'指标' 声明为随 满意度 递减, 但其规则没有读取它")),
 ])
 def test_each_finding_of_the_prover_in_chinese(body, expected):
     found = messages(body)

@@ -1,6 +1,6 @@
 """The prove stage: what a checked, compiled framework can be shown to do for every fact inside the
 declared domains — each leaf's score stays within [0, its points] (E501, E502, W503), each band table
-covers its subject once (E701–E704, W705), and each declared direction holds (E711, W712).
+covers its subject once (E701–E704, W705), and each declared direction holds (E711, E712).
 
 Interval analysis (intervals.py, scores.py) proves what it can; where it cannot, search.py tries the
 domains' edges and the rules' thresholds for a counterexample, which every error carries.
@@ -16,7 +16,7 @@ import attrs
 from .. import numbers
 from ..check import Checked
 from ..compile import Compiled, CompiledGroup, Compiler, iter_leaves
-from ..diagnostics import warning
+from ..diagnostics import error, warning
 from ..i18n import _
 from ..syntax import ast
 from ..syntax.printer import format_name, format_number
@@ -184,7 +184,7 @@ class Prover:
             else:
                 message = _("{label} is declared decreasing in {input}, but its rules do not read it",
                             label=labelled(indicator), input=format_name(name))
-            self.findings.append(warning("W712", message, declared.span,
+            self.findings.append(error("E712", message, declared.span,
                                          _("name an input the rules read, or remove the line")))
             return UNREAD
         if value.dirs.get(name) == rising:
