@@ -493,13 +493,17 @@ def test_a_grade_that_changes_is_named(here):
                                                "    满意: 3.00 → 4.00", "1 of 1 department change (departments.csv)"]
 
 
-def test_no_score_changes_exits_0_though_the_meaning_changed(here):
+def test_a_change_no_department_shows_still_exits_1_and_says_so(here):
     (here / "old.rules").write_text(BASE, encoding="utf-8")
     (here / "new.rules").write_text(MOVED, encoding="utf-8")
     write_departments(here, {"A": {"满意度": "96%"}, "D": {"满意度": "70%"}})
     result = run("old.rules", "new.rules", "--facts", "departments.csv")
-    assert result.exit_code == 0
-    assert result.stdout.splitlines()[-1] == "0 of 2 departments change (departments.csv)"
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-3:] == [
+        "0 of 2 departments change (departments.csv)",
+        "the scores of 满意度 in [85%, 90%) change (1 → 3), though no department of the corpus has such a value",
+        "the scores of 满意度 in [90%, 95%) change (3 → 4), though no department of the corpus has such a value"]
+    assert run("old.rules", "new.rules", "--facts", "departments.csv", "--allow-changes").exit_code == 0
     assert run("old.rules", "new.rules").exit_code == 1  # no departments: the change itself needs review
 
 
@@ -607,7 +611,7 @@ def test_a_department_file_that_extends_a_leaf(here):
     (here / "dept.rules").write_text(department, encoding="utf-8")
     result = run("base.rules", "dept.rules")
     assert result.stdout.splitlines()[2:] == [
-        f"group 评定 (base.rules:{line_of(BASE, 'indicator 评定 (')}):", "    was an indicator, now a group of 2",
+        f"group 评定 (dept.rules:{line_of(department, 'extend 评定')}):", "    was an indicator, now a group of 2",
         heading("indicator 评定一", department, "dept.rules"), "    added under group 评定:",
         "        indicator 评定一 (1):", "            checklist:", "                有制度 → 1",
         heading("indicator 评定二", department, "dept.rules"), "    added under group 评定:",

@@ -69,10 +69,29 @@ def forgotten_row() -> str:
                  "                ≥ 90% → 6\n                85% ≤ 满意度 < 90% → 4\n"))
 
 
-CASES = [(title, index, draft) for title, draft in [("An example", moved_table), ("JSON", moved_table),
-                                                    ("What counts as a change", several_changes),
-                                                    ("Exit codes and CI", forgotten_row)]
-         for index in range(len(examples(title)))]
+def reordered_rows() -> str:
+    """The 满意度 rows in another order, each still scoring what it scored: no change in meaning."""
+    return edit((ROOT / "rules/shenzhen/framework.rules").read_text(encoding="utf-8"),
+                (SATISFACTION, SATISFACTION.replace("                ≥ 95% → 6\n", "") + "                ≥ 95% → 6\n"))
+
+
+def boundary_moved() -> str:
+    """The boundary between 4 and 2 points moved from 90% to 91%, where no department of the corpus lies."""
+    return edit((ROOT / "rules/shenzhen/framework.rules").read_text(encoding="utf-8"),
+                ("                90% ≤ 满意度 < 95% → 4\n                80% ≤ 满意度 < 90% → 2\n",
+                 "                91% ≤ 满意度 < 95% → 4\n                80% ≤ 满意度 < 91% → 2\n"))
+
+
+def unknown_name() -> str:
+    """A draft that cannot be compiled: the table compares a name no input has."""
+    return edit((ROOT / "rules/shenzhen/framework.rules").read_text(encoding="utf-8"),
+                ("            bands 满意度:", "            bands 满意率:"))
+
+
+DRAFTS = {"An example": [moved_table, moved_table], "JSON": [moved_table],
+          "What counts as a change": [reordered_rows, several_changes],
+          "Exit codes and CI": [boundary_moved, forgotten_row, unknown_name]}
+CASES = [(title, index, draft) for title, drafts in DRAFTS.items() for index, draft in enumerate(drafts)]
 
 
 @pytest.mark.parametrize(("title", "index", "draft"), CASES)
@@ -82,7 +101,7 @@ def test_an_example_prints_what_the_page_shows(title, index, draft, tmp_path, mo
     (tmp_path / "rules/shenzhen/draft.rules").write_text(draft(), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, shlex.split(command)[1:])
-    printed = (result.stdout + result.stderr).splitlines()
+    printed = result.output.splitlines()  # standard output and error, in the order printed
     pieces = [piece.strip("\n").splitlines() for piece in re.split(r"^…$", shown, flags=re.MULTILINE)]
     if len(pieces) == 1:
         assert printed == pieces[0]
@@ -108,5 +127,5 @@ def test_a_record_that_cannot_be_read_stops_the_comparison(tmp_path, monkeypatch
 
 
 def test_the_page_has_its_examples():
-    assert [len(examples(title)) for title in ("An example", "JSON", "What counts as a change",
-                                               "Exit codes and CI", "Departments: --facts and --cases")] == [2, 1, 1, 1, 1]
+    assert [len(examples(title)) for title in DRAFTS] == [len(drafts) for drafts in DRAFTS.values()]
+    assert len(examples("Departments: --facts and --cases")) == 1

@@ -352,7 +352,7 @@ def test_the_header_statements_and_blocks_keep_their_order():
                "import \"x.rules\"\nextend 某项:\n    indicator I (1):\n        assessed 分数\n")
     assert layout(written) == (
         "inputs:\n    a: bool\ntotal 1\ninputs:\n    b: bool\nframework \"f\"\n"
-        "grades:\n    ≥ 1 → 好\n    otherwise → 差\nrounding 1 decimals down\n"
+        "grades:\n    ≥ 1 → 好\n    otherwise → 差\nrounding 1 decimal down\n"
         "import \"x.rules\"\nextend 某项:\n    indicator I (1):\n        assessed 分数\n")
 
 

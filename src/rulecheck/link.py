@@ -186,7 +186,8 @@ def merge(program: ast.Program, bases: list, diagnostics: list[Diagnostic]) -> a
 
 
 def apply_extend(nodes: tuple, ext: ast.Extend, diagnostics: list[Diagnostic]) -> tuple[tuple, bool]:
-    """The tree with `ext` applied, and whether its target was found (E206 if not)."""
+    """The tree with `ext` applied, and whether its target was found (E206 if not). The extended node
+    takes the span of the `extend`: it is where the department file changes it."""
     found = False
 
     def visit(items):
@@ -195,11 +196,13 @@ def apply_extend(nodes: tuple, ext: ast.Extend, diagnostics: list[Diagnostic]) -
         for item in items:
             if item.name == ext.target and not found:
                 found = True
+                # the node is located at the `extend`, in the file the analyst edits: what goes wrong with
+                # the extended node (its children's points no longer adding up) is reported there
                 if isinstance(item, ast.Group):
-                    item = attrs.evolve(item, children=item.children + ext.children)
+                    item = attrs.evolve(item, children=item.children + ext.children, span=ext.span)
                 else:  # a leaf becomes a group of the department's own indicators, same points
                     # its directions were about its own rule, which the department's indicators replace
-                    item = ast.Group(item.name, item.points, ext.children, (), item.span)
+                    item = ast.Group(item.name, item.points, ext.children, (), ext.span)
             elif isinstance(item, ast.Group):
                 item = attrs.evolve(item, children=visit(item.children))
             result.append(item)

@@ -19,8 +19,9 @@ from ..diff import (
     load_versions,
     render_json,
     render_text,
+    sources_of,
 )
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from . import Exit, fail, main, option
 
 
@@ -29,9 +30,10 @@ from . import Exit, fail, main, option
     '(HEAD~1:rules/shenzhen/framework.rules).\n'
     '\n'
     'Prints the changes in meaning (indicators, points, band thresholds, formulas, inputs, ...), then,\n'
-    'with --facts or --cases, every department whose scores change. Exit 1 when scores change (or, with\n'
-    'no departments to score, when the meaning changes), 0 when not, 2 when a version cannot be read or\n'
-    'has errors, or a department given cannot be read.'))
+    'with --facts or --cases, every department whose scores change. A version with errors that still\n'
+    'scores (a band overlap or gap) has its errors printed first, and is compared. Exit 1 when the\n'
+    'meaning or some department\'s scores change, or a version has errors; 0 when not; 2 when a version\n'
+    'cannot be read or compiled, or a department given cannot be read.'))
 @click.argument("old")
 @click.argument("new")
 @option("--facts", "facts_paths", multiple=True, type=click.Path(exists=True), metavar="PATH",
@@ -40,7 +42,8 @@ from . import Exit, fail, main, option
 @option("--cases", "with_cases", is_flag=True,
         help=N_("Score the case files beside NEW (cases/**/*.case.yaml) with both versions."))
 @option("--allow-changes", is_flag=True,
-        help=N_("Exit 0 even when scores change (after a reviewer has accepted the change)."))
+        help=N_("Exit 0 even when the meaning or scores change (after a reviewer has accepted the change); "
+                "not when a version has errors."))
 @option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
         help=N_("Output format."))
 def diff_command(old: str, new: str, facts_paths: tuple, with_cases: bool, allow_changes: bool, fmt: str) -> None:
@@ -52,6 +55,9 @@ def diff_command(old: str, new: str, facts_paths: tuple, with_cases: bool, allow
         click.echo(exc.render(), err=True)
         click.echo(_("cannot compare: fix what 'rulecheck check' reports first"), err=True)
         sys.exit(Exit.USAGE)
+    errors = tuple(d for version in versions for d in version.errors)
+    if errors:
+        report_errors(versions, errors)
     effects, inputs = None, ()
     if facts_paths or with_cases:
         corpus = read_corpus(versions, facts_paths, with_cases)
@@ -62,9 +68,20 @@ def diff_command(old: str, new: str, facts_paths: tuple, with_cases: bool, allow
         except CorpusError as exc:
             fail(exc)
         effects, inputs = tuple(impact(*versions, departments)), corpus.labels
-    diff = Diff(old, new, tuple(compare(*versions)), effects, inputs)
+    diff = Diff(old, new, tuple(compare(*versions)), effects, inputs, errors)
     click.echo(render_json(diff) if fmt == "json" else render_text(diff))
-    sys.exit(Exit.PROBLEMS if diff.needs_review and not allow_changes else Exit.CLEAN)
+    sys.exit(Exit.PROBLEMS if errors or (diff.needs_review and not allow_changes) else Exit.CLEAN)
+
+
+def report_errors(versions: tuple[Version, Version], errors: tuple) -> None:
+    """The errors of a version that still scores, as `rulecheck check` prints them, before the
+    comparison: a reviewer sees whom an overlap or a gap would move before anyone fixes it."""
+    click.echo(render_all(errors, sources_of(versions)), err=True)
+    click.echo(ngettext("{count} error (above): compared all the same, as the file scores now (the first matching "
+                        "band wins; a value no band covers cannot be scored)",
+                        "{count} errors (above): compared all the same, as the files score now (the first matching "
+                        "band wins; a value no band covers cannot be scored)", len(errors), count=len(errors)),
+               err=True)
 
 
 def read_corpus(versions: tuple[Version, Version], facts_paths: tuple, with_cases: bool) -> Corpus:
@@ -73,7 +90,7 @@ def read_corpus(versions: tuple[Version, Version], facts_paths: tuple, with_case
     names: set[str] = set()  # the inputs either version declares
     for version in versions:
         checked = version.analysis.checked
-        assert checked is not None  # load_versions raises RuleFileError for a version with errors
+        assert checked is not None  # load_versions raises RuleFileError for a version that does not compile
         names.update(checked.symbols.inputs)
     corpus = Corpus(names)
     try:

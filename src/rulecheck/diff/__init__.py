@@ -2,9 +2,11 @@
 departments' scores the change moves.
 
 A version is a path, or `REV:path` read from git (its imports from the same revision): versions.py.
-The structure is compared on the checked syntax trees, so comments and layout never count; band tables
-over one subject also state the values whose points change (满意度 in [90%, 95%): 4 → 6), worked out by
-the prove stage's band analysis: structure.py. The departments given are read whole, or not compared:
+The structure is compared on the checked syntax trees, so comments and layout never count, and rows by
+what they score, so reordered rows that mean the same are no change; band tables over one subject also
+state the values whose points change (满意度 in [90%, 95%): 4 → 6), worked out by the prove stage's band
+analysis: structure.py. A version with check errors that still compiles (an overlap, a gap) is compared
+where it defines scores. The departments given are read whole, or not compared:
 corpus.py; the impact scores them with both versions: impact.py. render.py writes the whole comparison
 as text or JSON.
 """
@@ -24,10 +26,11 @@ from .structure import (
     compare,
     pair_up,
 )
-from .versions import GitFiles, Version, load_version, load_versions
+from .versions import GitFiles, Version, load_version, load_versions, sources_of
 
 __all__ = [
     "CORPUS_UNREADABLE", "RULE_CHANGES", "Comparison", "Corpus", "CorpusError", "Diff", "Effect", "GitFiles",
     "IntervalChange", "Section", "Side", "Version", "changed_numbers", "compare", "departments_in",
     "departments_of_cases", "impact", "load_version", "load_versions", "pair_up", "render_json", "render_text",
+    "sources_of",
 ]

@@ -24,6 +24,7 @@ class Diff:
     sections: tuple
     effects: tuple | None = None
     inputs: tuple = ()  # where the departments were read, for the summary line
+    errors: tuple = ()  # the check errors of a version compared all the same (an overlap, a gap)
 
     @property
     def changed(self) -> tuple:
@@ -36,8 +37,15 @@ class Diff:
 
     @property
     def needs_review(self) -> bool:
-        """Scores change; or, with no departments scored (none given, or none read), the meaning changes."""
-        return bool(self.changed) if self.effects else bool(self.sections)
+        """The meaning changes, or some department's scores do. A change no department of the corpus
+        shows still changes scores: of the departments of next year, or of one the corpus lacks."""
+        return bool(self.sections) or bool(self.changed)
+
+    @property
+    def unseen(self) -> bool:
+        """The meaning changes, yet no department given moves: the output says so, lest "0 of 80
+        departments change" read as "nothing changes"."""
+        return self.effects is not None and not self.changed and bool(self.sections)
 
 
 def render_text(diff: Diff) -> str:
@@ -70,7 +78,21 @@ def render_text(diff: Diff) -> str:
         summary = ngettext("{changed} of {count} department change", "{changed} of {count} departments change",
                            count, **values)
     lines.append(summary)
+    if diff.unseen:
+        lines += _unseen_lines(diff.sections)
     return "\n".join(lines)
+
+
+def _unseen_lines(sections: tuple) -> list[str]:
+    """What changes although no department of the corpus moves: each band table's values whose points
+    change, and the other changes as a whole."""
+    lines = [_("the meaning changes (above), though no department of the corpus moves")
+             for section in sections if not section.intervals][:1]
+    for section in sections:
+        lines += [_("the scores of {subject} {values} change ({change}), though no department of the corpus has "
+                    "such a value", subject=change.subject, values=change.values, change=change.change)
+                  for change in section.intervals]
+    return lines
 
 
 def _effect_lines(effect: Effect) -> list[str]:
@@ -116,6 +138,7 @@ def render_json(diff: Diff) -> str:
         data["departments"] = {"count": len(diff.effects), "inputs": list(diff.inputs),
                                "changed": [_effect_data(e) for e in diff.changed],
                                "unscored": [_effect_data(e) for e in diff.unscored]}
+    data["errors"] = [d.to_dict() for d in diff.errors]
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
@@ -124,7 +147,7 @@ def _section_data(section: Section) -> dict[str, object]:
     if section.span is not None:
         data.update(file=section.span.file, line=section.span.line)
     if section.intervals:
-        data["intervals"] = [{"subject": c.subject, "values": c.values, "old": str(c.old), "new": str(c.new)}
+        data["intervals"] = [{"subject": c.subject, "values": c.values, "old": _json(c.old), "new": _json(c.new)}
                              for c in section.intervals]
     return data
 

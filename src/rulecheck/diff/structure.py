@@ -1,9 +1,14 @@
 """What changed in meaning between two versions, in the analyst's words, compared on the checked
 syntax trees (comments and layout never count). Band tables over one subject also state the values
-whose points change (满意度 in [90%, 95%): 4 → 6), worked out by the prove stage's band analysis."""
+whose points change (满意度 in [90%, 95%): 4 → 6), worked out by the prove stage's band analysis.
+
+Rows are compared by what they score, not by how they are written: a band table that gives every value
+of its subject the points it gave (rows reordered, split, merged, shadowed), a checklist or a deduction
+with the same rows in another order, is no change."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from difflib import SequenceMatcher
@@ -13,7 +18,7 @@ import attrs
 from ..api import Analysis
 from ..i18n import _, ngettext
 from ..language import DEFAULT_ROUNDING
-from ..prove.bands import describe, table_of
+from ..prove.bands import Table, describe, table_of
 from ..prove.intervals import Intervals
 from ..prove.ranges import Choices, Ranges
 from ..source import Span
@@ -41,14 +46,24 @@ from .versions import Version
 
 @attrs.frozen
 class IntervalChange:
-    """Values of a band table's subject whose points change: 满意度 in [90%, 95%): 4 → 6."""
+    """Values of a band table's subject whose points change: 满意度 in [90%, 95%): 4 → 6. None where no
+    row covers the values (a gap, E701): no band matches, and a department there cannot be scored."""
     subject: str
     values: str  # "in [90%, 95%)", "≥ 95%", "= 3", "= 未公开"
-    old: Decimal
-    new: Decimal
+    old: Decimal | None
+    new: Decimal | None
 
     def __str__(self) -> str:
-        return f"{self.subject} {self.values}: {format_number(self.old)} → {format_number(self.new)}"
+        return f"{self.subject} {self.values}: {self.change}"
+
+    @property
+    def change(self) -> str:
+        """'4 → 6', or '4 → (no band)' where the new table leaves the values uncovered."""
+        return f"{_band_points(self.old)} → {_band_points(self.new)}"
+
+
+def _band_points(points: Decimal | None) -> str:
+    return format_number(points) if points is not None else _("(no band)")
 
 
 @attrs.frozen
@@ -80,7 +95,7 @@ class Side:
     @classmethod
     def of(cls, analysis: Analysis) -> Side:
         checked = analysis.checked
-        assert checked is not None  # a version is compared only when it has no errors (load_versions)
+        assert checked is not None  # a version is compared only when it compiles (load_versions)
         return cls(checked.program, Intervals.of_program(checked), checked.display_kind)
 
 
@@ -230,23 +245,26 @@ class Comparison:
                 _source_lines(rule_lines(new, 0))
         return RULE_CHANGES[type(new)](self, old, new, intervals)
 
-    def intervals(self, old: ast.Bands, new: ast.Bands) -> list[IntervalChange]:
+    def intervals(self, old: ast.Bands, new: ast.Bands) -> list[IntervalChange] | None:
         """The subject's values whose points change, where both tables compare one subject with
-        constants and give constant points."""
+        constants: [] when every value gets the points it got (the tables mean the same, however their
+        rows are written or ordered), None when that cannot be worked out (no single subject, points
+        computed differently, or values of the subject that only one version has)."""
         old_table, new_table = table_of(old, self.old.intervals), table_of(new, self.new.intervals)
         if old_table is None or new_table is None or old_table.subject != new_table.subject \
                 or type(old_table.domain) is not type(new_table.domain):
-            return []
-        old_points = [self.old.intervals.of(band.points).constant for band in old.bands]
-        new_points = [self.new.intervals.of(band.points).constant for band in new.bands]
-        if None in old_points or None in new_points:
-            return []
+            return None
         changed: dict = {}
-        for old_values, a in zip(old_table.reachable(), old_points):
-            for new_values, b in zip(new_table.reachable(), new_points):
+        for old_values, a in _scoring(old, old_table, self.old.intervals):
+            for new_values, b in _scoring(new, new_table, self.new.intervals):
                 shared = old_values.intersect(new_values)
-                if a != b and not shared.empty:
-                    changed[a, b] = changed[a, b].union(shared) if (a, b) in changed else shared
+                if a == b or shared.empty:
+                    continue
+                if isinstance(a, Computed) or isinstance(b, Computed):
+                    return None  # points computed, and computed otherwise: the band lines say how
+                changed[a, b] = changed[a, b].union(shared) if (a, b) in changed else shared
+        if not changed and old_table.domain != new_table.domain:
+            return None  # the same points where both can say, but values only one version's subject takes
         subject = format_expr(new_table.subject)
         if isinstance(new_table.domain, Choices):
             return [IntervalChange(subject, _("= {value}", value=format_name(value)), a, b)
@@ -257,6 +275,26 @@ class Comparison:
                         key=lambda found: (found[0].low, not found[0].low_closed))
         return [IntervalChange(subject, _values(describe(Ranges.of(piece), new_table.integral, kind)), a, b)
                 for piece, a, b in pieces]
+
+
+@attrs.frozen
+class Computed:
+    """A band's points that are not a constant: two rows give the same points only if they compute
+    them with the same expression."""
+    expr: ast.Expr
+
+
+def _scoring(rule: ast.Bands, table: Table, intervals: Intervals) -> list[tuple]:
+    """(values, points) of each row as the table scores them, the first matching row winning, then
+    (the values no row covers, None): the table as a function of its subject, gaps included."""
+    points: list = [_constant_or_computed(band.points, intervals) for band in rule.bands]
+    covered = attrs.evolve(table, rows=table.rows + (table.domain,))  # the last row takes what is left
+    return list(zip(covered.reachable(), points + [None]))
+
+
+def _constant_or_computed(points: ast.Expr, intervals: Intervals):
+    constant = intervals.of(points).constant
+    return constant if constant is not None else Computed(points)
 
 
 def _order(top: bool, old_names: list, new_names: list) -> list[str]:
@@ -392,7 +430,12 @@ def _bands(old: ast.Bands, new: ast.Bands) -> list[str]:
 
 
 def _band_table(comparison: Comparison, old: ast.Bands, new: ast.Bands, intervals: list) -> list[str]:
-    intervals += comparison.intervals(old, new)
+    """The rows that changed, and the values whose points change; nothing if every value of the
+    subject scores as it did (rows reordered or rewritten without changing what they give)."""
+    changes = comparison.intervals(old, new)
+    if changes == []:
+        return []
+    intervals += changes or ()
     return _bands(old, new)
 
 
@@ -401,6 +444,9 @@ def _subject(subject) -> str:
 
 
 def _checklist(old: ast.Checklist, new: ast.Checklist) -> list[str]:
+    if Counter(old.items) == Counter(new.items):  # every item that holds earns its points: order is no change
+        return []
+
     def changed(i, j, a, b):
         if a.condition == b.condition:
             return _said(_("item {condition}", condition=format_expr(b.condition)),
@@ -418,6 +464,10 @@ def _points(old, new) -> str:
 
 
 def _deduction(old: ast.Deduction, new: ast.Deduction) -> list[str]:
+    old_floor, new_floor = (format_expr(r.floor) if r.floor is not None else "0" for r in (old, new))
+    if Counter(old.steps) == Counter(new.steps) and old_floor == new_floor:  # the deductions add up alike
+        return []
+
     def changed(i, j, a, b):
         differences = [_("per {old} → per {new}", old=format_expr(a.quantity), new=format_expr(b.quantity))] \
             if a.quantity != b.quantity else []
@@ -433,7 +483,6 @@ def _deduction(old: ast.Deduction, new: ast.Deduction) -> list[str]:
     lines = _row_lines(old.steps, new.steps, lambda step: step.quantity,
                        lambda i, step: _("removed: {text}", text=deduct_text(step)),
                        lambda j, step: _("added: {text}", text=deduct_text(step)), changed)
-    old_floor, new_floor = (format_expr(r.floor) if r.floor is not None else "0" for r in (old, new))
     return lines + ([_("floor {old} → {new}", old=old_floor, new=new_floor)] if old_floor != new_floor else [])
 
 

@@ -25,6 +25,18 @@ class Version:
     analysis: Analysis
     path: Path
 
+    @property
+    def errors(self) -> list[Diagnostic]:
+        """What `rulecheck check` reports as errors in the file, in the order it prints them."""
+        return [d for d in self.analysis.diagnostics if d.is_error]
+
+    @property
+    def scores(self) -> bool:
+        """Whether the file compiles, errors or not: what remains after the prove stage's errors (a band
+        overlap E702, a gap E701) still scores, the first matching row winning, so its meaning is known
+        wherever it defines one. A syntax, name or type error leaves no meaning to compare."""
+        return self.analysis.compiled is not None
+
 
 def load_version(spec: str) -> Version:
     """The rule file a path or `REV:path` names, analysed; raises InputFileError if it cannot be read.
@@ -136,10 +148,15 @@ def _git(arguments: list[str], spec: str) -> subprocess.CompletedProcess:
 
 def load_versions(old: str, new: str) -> tuple[Version, Version]:
     """Both versions; raises InputFileError if one cannot be read, RuleFileError (every error of both
-    files) if either does not pass `rulecheck check`."""
+    files) if either cannot be compiled (a syntax, name, type, unit or weight error). A version whose
+    only errors are the prove stage's (an overlap, a gap) is returned: it is compared where it defines
+    scores, and the caller reports its `errors`."""
     versions = load_version(old), load_version(new)
-    errors = [d for v in versions for d in v.analysis.diagnostics if d.is_error]
-    if errors:
-        sources = {name: s for v in versions for name, s in v.analysis.linked.sources.items()}
-        raise RuleFileError(errors, sources)
+    if not all(v.scores for v in versions):
+        raise RuleFileError([d for v in versions for d in v.errors], sources_of(versions))
     return versions
+
+
+def sources_of(versions) -> dict:
+    """The sources both versions read, by name: for the excerpts under their errors."""
+    return {name: s for v in versions for name, s in v.analysis.linked.sources.items()}

@@ -32,6 +32,7 @@ from .printer import (
     OP_SYMBOLS,
     PRECEDENCE,
     format_deduct,
+    format_rounding,
     format_source,
     format_source_name,
     format_source_number,
@@ -82,7 +83,7 @@ def statement_lines(statements, written: list[SourceLine]):
         elif kind == "total":
             yield Line(0, f"total {format_source_number(value.value)}", _line(value.span))
         elif kind == "rounding":
-            yield Line(0, f"rounding {value.decimals} decimals {value.mode}", _line(value.span))
+            yield Line(0, format_rounding(value), _line(value.span))
         elif kind == "grades":
             yield Line(0, "grades:", header_line(value[0].span.line, written))
             for band in value:

@@ -103,6 +103,13 @@ def format_source_number(value: Decimal, is_percent: bool = False) -> str:
     return text.replace("-", "−") + ("%" if is_percent else "")
 
 
+def format_rounding(rounding: ast.Rounding) -> str:
+    """The `rounding` line as rule-file text: '1 decimal' for one, 'N decimals' otherwise (the file may
+    write either word; the keywords stay English in any language, like every keyword)."""
+    word = "decimal" if rounding.decimals == 1 else "decimals"
+    return f"rounding {rounding.decimals} {word} {rounding.mode}"
+
+
 def format_expr(expr, values: dict | None = None, kinds: dict | None = None) -> str:
     """The expression's text; with `values`, each name is replaced by its value (a boolean in the words
     of the current language: the text is shown to a reader, never parsed)."""
