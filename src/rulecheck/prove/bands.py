@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from difflib import SequenceMatcher
 from itertools import pairwise
 
 import attrs
@@ -20,7 +21,7 @@ from ..i18n import _, ngettext
 from ..language import COMPARISONS
 from ..numbers import Number
 from ..syntax import ast
-from ..syntax.printer import format_expr, format_value
+from ..syntax.printer import format_expr, format_name, format_value
 from .intervals import INF, Intervals, Value, combine, hull, scaled, unknown
 from .ranges import Choices, Piece, Ranges
 
@@ -137,6 +138,12 @@ def _covered(condition, subject, intervals: Intervals, grade, thresholds: list, 
     return found_choices if grade is not None else found_ranges
 
 
+def condition_values(condition, subject, intervals: Intervals) -> Ranges | None:
+    """The values of a numeric subject for which a condition holds (a grade row's totals, with the
+    subject `total`); None if the condition reads anything else."""
+    return _covered(condition, subject, intervals, None, [], 0)
+
+
 def _reads_names(expr) -> bool:
     return any(isinstance(e, (ast.Ref, ast.GradeValue, ast.TotalScore)) for e in ast.walk(expr))
 
@@ -144,9 +151,9 @@ def _reads_names(expr) -> bool:
 # ---- the value of a band table, for bounds and directions -----------------------------------------
 
 def band_value(rule: ast.Bands, intervals: Intervals) -> Value:
-    points = [intervals.of(b.points) for b in rule.bands]
-    conditions = [intervals.of(b.condition) for b in rule.bands if b.condition is not None]
     table = table_of(rule, intervals)
+    points = row_points(rule, table, intervals)
+    conditions = [intervals.of(b.condition) for b in rule.bands if b.condition is not None]
     if table is not None and not isinstance(table.domain, Choices):
         reachable = [(covered, p) for covered, p in zip(table.reachable(), points) if not covered.empty]
         if not reachable:
@@ -182,6 +189,23 @@ def band_value(rule: ast.Bands, intervals: Intervals) -> Value:
     return hull(points + conditions)
 
 
+def row_points(rule: ast.Bands, table: Table | None, intervals: Intervals) -> list[Value]:
+    """Each row's points, worked out with the subject inside the values that row gets: in
+    '≥ 50% → 6, otherwise → 满意度 × 12' the second row gives less than 6, not up to 12."""
+    if table is None or isinstance(table.domain, Choices) or not isinstance(table.subject, ast.Ref):
+        return [intervals.of(b.points) for b in rule.bands]
+    return [intervals.of(band.points) if share.empty or table.subject not in ast.walk(band.points)
+            else _narrowed(intervals, table.subject.name, share).of(band.points)
+            for band, share in zip(rule.bands, table.reachable())]
+
+
+def _narrowed(intervals: Intervals, name: str, share: Ranges) -> Intervals:
+    """The same analysis with the value `name` kept inside `share` (a band row's share of it)."""
+    value = intervals.of(ast.Ref(name))
+    inside = Value(share.pieces[0].low, share.pieces[-1].high, value.dirs)
+    return Intervals(intervals.domains, intervals.lets, {**intervals.memo, name: inside})
+
+
 def _step_direction(points: list) -> int | None:
     """+1 if each step's points are at least the previous step's, -1 if at most, else None."""
     rising = all(a.high <= b.low for a, b in pairwise(points))
@@ -189,6 +213,50 @@ def _step_direction(points: list) -> int | None:
     if rising and falling:
         return 0
     return 1 if rising else -1 if falling else None
+
+
+# ---- the hint of a broken direction ------------------------------------------------------------------
+
+def direction_hint(indicators, name: str, inputs_read: Callable[[ast.Expr], set], values: list[str]) -> str:
+    """The hint of an E711 on `name` for a node with these leaf indicators; `values` are the names of
+    the framework's inputs and derived values. A band table on the wrong subject (copied from a
+    neighbour) gets a question about its subject, rather than whether the bands are upside down: when
+    the subject does not read the input the direction names, or another value reading that input
+    matches the indicator's name better."""
+    tables = [(indicator, rule) for indicator in indicators
+              for _name, _points, rule in ast.indicator_rules(indicator) if isinstance(rule, ast.Bands)]
+    if not tables:
+        return _("correct the rule, or the declared direction")
+    for indicator, rule in tables:
+        subject = rule.subject if rule.subject is not None else _guess_subject(rule)
+        if subject is None or subject == ast.Ref(name):
+            continue
+        if name not in inputs_read(subject):
+            return _("the bands read {subject}, the direction names {input}: is the subject right? Correct the "
+                     "bands' subject, or the declared direction", subject=format_expr(subject),
+                     input=format_name(name))
+        better = _better_subject(indicator.name, subject, name, inputs_read, values)
+        if better is not None:
+            return _("the bands read {subject}, but the name '{indicator}' suggests {other}: is the subject "
+                     "right? Correct the bands' subject, or the declared direction", subject=format_expr(subject),
+                     indicator=indicator.name, other=format_name(better))
+    return _("correct the rule (are the bands upside down?), or the declared direction")
+
+
+def _better_subject(indicator: str, subject, name: str, inputs_read, values: list[str]) -> str | None:
+    """A value reading `name` whose name shares a longer run of characters with the indicator's than
+    the subject's does (财政供养人员比率 for 财政供养人员控制率, where the bands read 编外人员比率)."""
+    if not isinstance(subject, ast.Ref):
+        return None
+    shared = _shared_run(indicator, subject.name)
+    found = [(_shared_run(indicator, v), v) for v in values if v != subject.name and name in inputs_read(ast.Ref(v))]
+    best = max(found, default=None, key=lambda pair: pair[0])
+    return best[1] if best is not None and best[0] > max(shared, 1) else None
+
+
+def _shared_run(a: str, b: str) -> int:
+    """The length of the longest run of characters two names share."""
+    return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
 
 
 # ---- the checks ------------------------------------------------------------------------------------
@@ -273,8 +341,10 @@ class BandChecker:
         mine = table.rows[index]
         for other in range(index):
             theirs = table.rows[other]
-            if mine.half_line() != 0 and mine.half_line() == theirs.half_line():
-                continue  # a ladder: '≥ 95% → 6' then '≥ 90% → 4' — the first match is the intent
+            if mine.half_line() != 0 and theirs.intersect(table.domain).minus(mine).empty:
+                # a ladder: '≥ 95% → 6' (or '= 100% → 6') then '≥ 90% → 4': the row goes on where the
+                # one above stops, and the first match is the intent
+                continue
             shared = mine.intersect(theirs).intersect(table.domain)
             value = shared.witness(table.integral)
             if value is not None:
