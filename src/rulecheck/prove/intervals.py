@@ -8,6 +8,7 @@ built-in function is in `rulecheck.language`, beside its exact meaning. This mod
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 
 import attrs
 
@@ -33,6 +34,8 @@ from ..interval import (  # noqa: F401 - re-exported: the prover's modules read 
 from ..language import ARITHMETIC, BUILTINS, COMPARISONS, CONNECTIVES
 from ..syntax import ast
 
+ZERO_DEPTH = 40  # derived values and operators can_be_zero looks through
+
 
 @attrs.define
 class Intervals:
@@ -46,6 +49,53 @@ class Intervals:
         """For a checked program: its inputs' declared domains and its (resolved) derived values."""
         return cls({name: domain_of(decl) for name, decl in checked.symbols.inputs.items()},
                    let_table(checked.program.lets))
+
+    def narrowed(self, name: str, value: Value) -> Intervals:
+        """These domains, with the input or derived value `name` known to lie in `value`: inside a band
+        row that tests it (`= 0 → 6; otherwise → x / 计划完成项目数`), what the row's points can be."""
+        return Intervals(self.domains, self.lets, {name: value})
+
+    def can_be_zero(self, expr, depth: int = 0) -> bool:
+        """Whether `expr` may be 0 for facts inside the domains. False is a proof; True only says that
+        intervals cannot exclude it. An input declared 'above 0' cannot be 0 although its interval
+        [0, …] holds 0 (an interval keeps no open end), and neither can a sum of such inputs. Past
+        ZERO_DEPTH derived values or operators deep it answers True: the search decides."""
+        value = self.of(expr)
+        if value.low > 0 or value.high < 0:
+            return False
+        if depth > ZERO_DEPTH:
+            return True
+        inner = depth + 1
+        if isinstance(expr, ast.Ref):
+            if expr.name in self.lets:
+                return self.can_be_zero(self.lets[expr.name].expr, inner)
+            domain = self.domains[expr.name]
+            return not domain.numeric or domain.contains(Decimal(0))
+        if isinstance(expr, ast.Negate):
+            return self.can_be_zero(expr.operand, inner)
+        if isinstance(expr, ast.Call) and expr.function == "abs" and expr.args:
+            return self.can_be_zero(expr.args[0], inner)
+        if isinstance(expr, ast.Binary) and expr.op in ("*", "/"):
+            factors = (expr.left, expr.right) if expr.op == "*" else (expr.left,)
+            return any(self.can_be_zero(f, inner) for f in factors)
+        if isinstance(expr, ast.Binary) and expr.op == "+":
+            left, right = self.of(expr.left), self.of(expr.right)
+            one_sign = (left.low >= 0 and right.low >= 0) or (left.high <= 0 and right.high <= 0)
+            return not one_sign or (self.can_be_zero(expr.left, inner) and self.can_be_zero(expr.right, inner))
+        return True
+
+    def divisions(self, expr) -> list[ast.Binary]:
+        """Every division `expr` computes, the ones inside the derived values it reads included (each
+        let once, however long the chain), whose divisor may be 0 (see can_be_zero)."""
+        found, pending, seen = [], [expr], set()
+        while pending:
+            for inner in ast.walk(pending.pop()):
+                if isinstance(inner, ast.Ref) and inner.name in self.lets and inner.name not in seen:
+                    seen.add(inner.name)
+                    pending.append(self.lets[inner.name].expr)
+                elif isinstance(inner, ast.Binary) and inner.op == "/" and self.can_be_zero(inner.right):
+                    found.append(inner)
+        return found
 
     def of(self, expr) -> Value:
         if isinstance(expr, ast.Ref):

@@ -7,8 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+import attrs
+
+from ..source import Span
 from ..syntax import ast
-from .bands import band_value
+from .bands import band_value, table_of
 from .intervals import (
     ZERO,
     Intervals,
@@ -22,6 +25,7 @@ from .intervals import (
     reciprocal,
     scaled,
 )
+from .ranges import Choices
 
 
 def rule_value(rule: ast.Rule, points: Decimal, intervals: Intervals) -> Value:
@@ -34,6 +38,53 @@ def indicator_value(indicator: ast.Indicator, intervals: Intervals) -> Value:
     for _, points, rule in ast.indicator_rules(indicator):
         total = add(total, rule_value(rule, points, intervals))
     return total
+
+
+def row_scopes(rule: ast.Bands, intervals: Intervals) -> list[Intervals | None]:
+    """For each row of a band table, the intervals its points are computed in: within a row, the
+    subject takes only the values the row gets (the rows above it took theirs), so `otherwise → x /
+    计划完成项目数` under `= 0 → 6` never divides by 0, and `< 95% → 满意度 / 95% × 6` stays below 6.
+    None for a row that gets no value. A table the analysis does not read, or whose subject is not a
+    name, leaves every row the whole domains. (bands.row_points narrows a row's points the same way.)"""
+    table = table_of(rule, intervals)
+    if table is None or isinstance(table.domain, Choices) or not isinstance(table.subject, ast.Ref):
+        return [intervals] * len(rule.bands)
+    subject = intervals.of(table.subject)
+    scopes: list[Intervals | None] = []
+    for covered in table.reachable():
+        if covered.empty:
+            scopes.append(None)
+            continue
+        low, high = max(subject.low, covered.pieces[0].low), min(subject.high, covered.pieces[-1].high)
+        scopes.append(intervals.narrowed(table.subject.name, Value(low, high, subject.dirs)))
+    return scopes
+
+
+@attrs.frozen
+class Division:
+    """Where a rule divides (a `/`, or a deduction's `per … of` unit) and by what: scoring stops there
+    with E601, at `span`, when the divisor is 0."""
+    span: Span | None
+    divisor: ast.Expr
+
+
+def rule_divisions(rule: ast.Rule, intervals: Intervals) -> list[Division]:
+    """The divisions a rule computes whose divisor may be 0; a band row's points seen within the row."""
+    if isinstance(rule, ast.Bands):
+        scoped = [(expr, intervals) for expr in ast.rule_expressions(rule)
+                  if not any(expr is band.points for band in rule.bands)]
+        scoped += [(band.points, scope) for band, scope in zip(rule.bands, row_scopes(rule, intervals))
+                   if scope is not None]
+    else:
+        scoped = [(expr, intervals) for expr in ast.rule_expressions(rule)]
+    found: dict[int, Division] = {}
+    for expr, scope in scoped:
+        for division in scope.divisions(expr):
+            found.setdefault(id(division), Division(division.span, division.right))
+    steps = rule.steps if isinstance(rule, ast.Deduction) else ()
+    units = [Division(step.span, step.unit) for step in steps
+             if step.unit is not None and intervals.can_be_zero(step.unit)]
+    return list(found.values()) + units
 
 
 def _checklist(rule: ast.Checklist, intervals: Intervals) -> Value:

@@ -11,8 +11,9 @@ from decimal import Decimal
 import attrs
 
 from ..check.lets import LetReads
+from ..diagnostics import Diagnostic
 from ..domains import Domain
-from ..runtime import attempt
+from ..runtime import Env, EvalFailure, attempt
 from ..syntax import ast
 
 LADDER = [Decimal(1), Decimal(10), Decimal(100), Decimal(10_000), Decimal(1_000_000)]
@@ -30,6 +31,17 @@ class Probe:
     def __call__(self, facts: dict) -> Decimal | None:
         self.calls += 1
         return attempt(lambda env: self.finish(self.score(env)), facts, self.lets)
+
+    def failure(self, facts: dict) -> Diagnostic | None:
+        """The finding scoring fails with on these facts (E601, E602), None when it scores."""
+        self.calls += 1
+        try:
+            self.score(Env(facts, self.lets))
+        except EvalFailure as exc:
+            return exc.diagnostic
+        except ArithmeticError:
+            return None
+        return None
 
 
 def candidates(domain: Domain, constants) -> list:
@@ -84,6 +96,21 @@ class Search:
 
     def extreme(self, dirs: Mapping[str, int | None], bad: Callable[[Decimal], bool], goal: int) -> dict | None:
         """Facts whose score is bad, climbing towards higher (goal +1) or lower (-1) scores."""
+        facts, best = self.climb(dirs, goal)
+        if best is None or not bad(best):
+            return None
+        return self.shrink(facts, lambda f: (s := self.probe(f)) is not None and bad(s))
+
+    def best(self, dirs: Mapping[str, int | None]) -> tuple[dict, Decimal] | None:
+        """The simplest facts found with the highest score found, and that score; None if none scores."""
+        facts, best = self.climb(dirs, 1)
+        if best is None:
+            return None
+        return self.shrink(facts, lambda f: self.probe(f) == best), best
+
+    def climb(self, dirs: Mapping[str, int | None], goal: int) -> tuple[dict, Decimal | None]:
+        """Facts with a score as high (goal +1) or low (-1) as one input changed at a time reaches, from
+        the end of each domain the directions point to; and that score (None if none scores)."""
         facts = {name: (values[-1] if dirs.get(name, 0) == goal else values[0]) if values else None
                  for name, values in self.choices.items()}
         best = self.probe(facts)
@@ -99,9 +126,12 @@ class Search:
                         break
             if not improved:
                 break
-        if best is None or not bad(best):
-            return None
-        return self.shrink(facts, lambda f: (s := self.probe(f)) is not None and bad(s))
+        return facts, best
+
+    def needed(self, facts: dict, still_bad: Callable[[dict], bool]) -> dict:
+        """The facts without the inputs that do not matter: those for which every value tried is still bad."""
+        return {name: value for name, value in facts.items()
+                if not all(still_bad(facts | {name: other}) for other in self.choices.get(name, ()))}
 
     def shrink(self, facts: dict, still_bad: Callable[[dict], bool]) -> dict:
         for name, values in self.choices.items():
@@ -113,21 +143,23 @@ class Search:
                     break
         return facts
 
-    def hit(self, wanted: Callable) -> dict | None:
-        """The simplest facts found whose value is wanted: one input varied at a time, then two."""
+    def hit(self, wanted: Callable, measure: Callable | None = None) -> dict | None:
+        """The simplest facts found whose value is wanted: one input varied at a time, then two. The
+        value is the probe's score, or what `measure` (e.g. Probe.failure) says of the facts."""
+        measure = self.probe if measure is None else measure
         names = list(self.choices)
         base = {name: values[0] for name, values in self.choices.items()}
         for name in names:
             for value in self.choices[name]:
                 trial = base | {name: value}
-                if (score := self.probe(trial)) is not None and wanted(score):
+                if (score := measure(trial)) is not None and wanted(score):
                     return trial
         for i, first in enumerate(names):
             for second in names[i + 1:]:
                 for a in self.choices[first]:
                     for b in self.choices[second]:
                         trial = base | {first: a, second: b}
-                        if (score := self.probe(trial)) is not None and wanted(score):
+                        if (score := measure(trial)) is not None and wanted(score):
                             return trial
                         if self.probe.calls > 10 * BUDGET:
                             return None
