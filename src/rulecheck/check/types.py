@@ -1,24 +1,35 @@
 """Types and units: numbers are added, compared and scored only where their units agree.
 
 Units: `ratio` (percentages and ratios of like quantities), `count`, `amount` (money), `points`
-(assessed scores); a plain literal (6, 0.1) takes the unit of what it meets. Booleans are
-conditions, grades are compared with their own values by = and ≠ only.
+(assessed scores), and rates such as `count/amount` (a quantity of one kind per another: not a
+ratio); a plain literal (6, 0.1) takes the unit of what it meets. A count, an amount or a rate
+multiplied or divided by a plain number is *scaled*: the number may be the points each unit is
+worth (`4 × 未完成重点工作数`, `培训人次 / 20`), so a scaled quantity may be a score and a bare one
+may not. Booleans are conditions, grades are compared with their own values by = and ≠ only.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import attrs
 
 from ..diagnostics import Diagnostic, error
+from ..domains import domain_of
 from ..i18n import N_, _, ngettext
 from ..language import ARITHMETIC, BUILTINS, COMPARISONS
 from ..syntax import ast
-from ..syntax.printer import format_number
+from ..syntax.printer import format_expr, format_number
 from .lets import ordered_lets
 from .names import Symbols
 
+QUANTITIES = ("count", "amount", "points")  # the kinds a rate divides one by another
 UNIT_WORDS = {"ratio": N_("a percentage or ratio"), "count": N_("a count"), "amount": N_("an amount of money"),
-              "points": N_("points"), None: N_("a number")}
+              "points": N_("points"), None: N_("a number"),
+              "count/amount": N_("a count per unit of money"),
+              "amount/count": N_("an amount of money per unit counted"),
+              "points/count": N_("points per unit counted"), "count/points": N_("a count per point"),
+              "points/amount": N_("points per unit of money"), "amount/points": N_("an amount of money per point")}
 # What an operation whose operands must agree says when they do not (E302), by the operation.
 MIXES = {
     "adds": N_("this adds {first} and {second}"),
@@ -36,11 +47,36 @@ SCORED_AS = {
 def unit_word(unit: str | None) -> str:
     """The kind of quantity `unit` is, in the current language ("a count")."""
     return _(UNIT_WORDS[unit])
+
+
+def rate(numerator: str, denominator: str) -> str:
+    """The unit of a quantity of one kind divided by one of another kind: 'count/amount'."""
+    return f"{numerator}/{denominator}"
+
+
+def rate_parts(unit: str | None) -> tuple[str, str] | None:
+    """(numerator, denominator) of a rate's unit; None for any other unit."""
+    if unit is None or "/" not in unit:
+        return None
+    numerator, denominator = unit.split("/")
+    return numerator, denominator
+
+
+def scalable(unit: str | None) -> bool:
+    """Whether a plain number multiplying this unit may be the points per unit: counts, amounts, rates
+    (not ratios and points, which are scores already)."""
+    return unit in ("count", "amount") or rate_parts(unit) is not None
+
+
 INPUT_UNITS = {"number": None, "count": "count", "amount": "amount", "percent": "ratio", "score": "points"}
 
 
 def unit_hint(units: set, what: str) -> str:
     """How to make two different kinds of quantity agree, for the operation `what` describes."""
+    rates = [u for u in units if rate_parts(u) is not None]
+    if rates and "ratio" in units:
+        return _("{rate} is not a percentage: only like ÷ like gives a ratio (a count ÷ a count, an amount ÷ an "
+                 "amount); compare it with a plain number, or divide like by like", rate=unit_word(rates[0]))
     if what == "deduction":
         return _("give the unit and the threshold in the quantity's own kind: 'per 1% of' a ratio and "
                  "'above 10%', 'per 10 of' an amount and 'above 100'")
@@ -60,6 +96,10 @@ class Type:
     kind: str  # "number", "bool", "grade", or "error" (already reported)
     unit: str | None = None
     grade: str | None = None
+    # a count, amount or rate multiplied or divided by a plain number, which may be the points per unit:
+    # it may be scored ('max(8 − 4 × 未完成重点工作数, 0)'), a bare count may not ('min(完成数, 6)');
+    # a ratio so scaled may be compared with bare numbers ('满意度 × 100 ≥ 90')
+    scaled: bool = False
 
     def describe(self) -> str:
         if self.kind == "number":
@@ -74,6 +114,12 @@ ERROR = Type("error")
 FLEX = Type("number", None)
 
 
+def scaled(found: Type) -> Type:
+    """`found` multiplied or divided by a plain number (a ratio too: `满意度 × 100` is in percentage points,
+    so a bare number compared with it is not a percentage without its '%')."""
+    return attrs.evolve(found, scaled=True) if scalable(found.unit) or found.unit == "ratio" else found
+
+
 def input_type(decl: ast.InputDecl) -> Type:
     kind = decl.type.kind
     if kind == "bool":
@@ -83,11 +129,50 @@ def input_type(decl: ast.InputDecl) -> Type:
     return Type("number", INPUT_UNITS[kind])
 
 
+def product(left: Type, right: Type) -> Type | None:
+    """The type of left × right; None when the units cannot be multiplied (amount × amount)."""
+    for factor, other in ((left, right), (right, left)):
+        if factor.unit is None:  # a plain number: a scale, or the points per unit of the other
+            return scaled(other)
+    for factor, other in ((left, right), (right, left)):
+        if factor.unit == "ratio":
+            return other
+    for factor, other in ((left, right), (right, left)):
+        parts = rate_parts(factor.unit)
+        if parts is not None and parts[1] == other.unit:  # an amount per person × persons: an amount
+            return Type("number", parts[0])
+    return None
+
+
+def quotient(left: Type, right: Type) -> Type:
+    """The type of left ÷ right: like ÷ like is a ratio, unlike quantities a rate (not a ratio)."""
+    if left.unit == right.unit:
+        return Type("number", "ratio" if left.unit is not None else None)
+    if right.unit is None:
+        return scaled(left)
+    if right.unit == "ratio":
+        return left
+    if left.unit in QUANTITIES and right.unit in QUANTITIES:
+        return Type("number", rate(left.unit, right.unit))
+    parts = rate_parts(right.unit)
+    if parts is not None and parts[0] == left.unit:  # an amount ÷ an amount per person: persons
+        return Type("number", parts[1])
+    return FLEX  # a plain number or a ratio over a quantity, and other mixes: a figure of its own
+
+
+def bare_above_one(expr) -> bool:
+    """A number without '%' above 1 (or below −1): `90` where a percentage is compared is almost surely 90%."""
+    value = constant_of(expr)
+    return value is not None and abs(value) > 1
+
+
 @attrs.define
 class TypeChecker:
     symbols: Symbols
     diagnostics: list
     let_types: dict = attrs.Factory(dict)
+    # the bare numbers of the band table being checked that its band check reports (E704) instead
+    left_to_bands: frozenset = frozenset()
 
     def report(self, code, message, span, hint=None):
         self.diagnostics.append(error(code, message, span, hint))
@@ -147,7 +232,7 @@ class TypeChecker:
     def unify(self, types, exprs, what: str, function: str = "") -> Type:
         """The common unit of operands that must agree (added, compared, min/max…); `what` is the operation,
         a key of MIXES (`function` the name of a function called)."""
-        unit = None
+        unit, all_scaled = None, True
         for found, expr in zip(types, exprs):
             if found.kind == "error":
                 return ERROR
@@ -159,7 +244,10 @@ class TypeChecker:
                 self.report("E302", _(MIXES[what], function=function, first=unit_word(unit),
                                       second=unit_word(found.unit)), expr.span, unit_hint({unit, found.unit}, what))
                 return ERROR
-        return Type("number", unit)
+            all_scaled = all_scaled and found.scaled
+        # scaled only if every operand with a unit is: '8 − 4 × 未完成重点工作数' may be points,
+        # '完成数 − 4 × 未完成重点工作数' is a count
+        return Type("number", unit, scaled=unit is not None and all_scaled)
 
     def type_Binary(self, expr: ast.Binary) -> Type:
         symbol = ARITHMETIC[expr.op].word
@@ -170,24 +258,47 @@ class TypeChecker:
             verb = "adds" if expr.op == "+" else "subtracts"
             return self.unify((left, right), (expr.left, expr.right), verb)
         if expr.op == "*":
-            if left.unit in (None, "ratio"):
-                return right if left.unit is None or right.unit is not None else left
-            if right.unit in (None, "ratio"):
-                return left
-            self.report("E302", _("this multiplies {first} by {second}", first=unit_word(left.unit),
-                                  second=unit_word(right.unit)),
-                        expr.span, _("multiply a quantity by a plain number or a percentage"))
-            return ERROR
-        if left.unit == right.unit:
-            return Type("number", "ratio" if left.unit is not None else None)
-        if right.unit in (None, "ratio"):
-            return left
-        return FLEX  # a per-unit figure, e.g. an amount per person
+            found = product(left, right)
+            if found is None:
+                self.report("E302", _("this multiplies {first} by {second}", first=unit_word(left.unit),
+                                      second=unit_word(right.unit)),
+                            expr.span, _("multiply a quantity by a plain number or a percentage"))
+                return ERROR
+            return found
+        return quotient(left, right)
 
     def type_Compare(self, expr: ast.Compare) -> Type:
+        found = self.comparison(expr)
+        if found is not None:
+            self.bare_numbers(expr, found)
+        return BOOL
+
+    def bare_numbers(self, expr: ast.Compare, types: list) -> None:
+        """E104 at each bare number above 1 compared with a percentage or ratio (`≥ 90` for `≥ 90%`)."""
+        pairs = zip(expr.operands, expr.operands[1:], types, types[1:])
+        for left, right, left_type, right_type in pairs:
+            for number, subject, subject_type in ((left, right, right_type), (right, left, left_type)):
+                if (subject_type.unit == "ratio" and not subject_type.scaled and bare_above_one(number)
+                        and id(number) not in self.left_to_bands):
+                    self.report_bare(number, subject)
+
+    def report_bare(self, number, subject, per: bool = False) -> None:
+        """E104: a number without '%' that stands for a percentage of `subject` (the unit of a 'per' when `per`)."""
+        value = constant_of(number)
+        assert value is not None, number  # the callers report only numbers
+        shown, quantity = format_number(value), format_expr(subject)
+        message = (_("'per {number} of' {subject} counts whole 100% steps: {subject} is a percentage or ratio, but "
+                     "{number} has no '%'", number=shown, subject=quantity) if per
+                   else _("{subject} is a percentage or ratio, but {number} has no '%'", number=shown,
+                          subject=quantity))
+        self.report("E104", message, number.span,
+                    _("did you mean {number}%? a bare number is not a percentage", number=shown))
+
+    def comparison(self, expr: ast.Compare) -> list | None:
+        """The types of a comparison's operands, once they are known to be comparable; None otherwise."""
         types = [self.of(o) for o in expr.operands]
         if any(t.kind == "error" for t in types):
-            return BOOL
+            return None
         kinds = {t.kind for t in types}
         if kinds == {"grade"}:
             if len({t.grade for t in types}) > 1:
@@ -197,17 +308,16 @@ class TypeChecker:
             if bad:
                 self.report("E301", _("grades have no order: compare a grade with '=' or '≠'"), expr.span,
                             _("list the values in a band table instead"))
-            return BOOL
+            return None
         if kinds == {"bool"} and not any(COMPARISONS[op].ordered for op in expr.ops):
-            return BOOL
+            return None
         if kinds != {"number"}:
             odd = next(t for t in types if t.kind != "number")
             offender = expr.operands[types.index(odd)]
             self.report("E301", _("cannot compare {what} with a number", what=odd.describe()), offender.span,
                         self.hint_for(odd))
-            return BOOL
-        self.unify(types, expr.operands, "compares")
-        return BOOL
+            return None
+        return types if self.unify(types, expr.operands, "compares") != ERROR else None
 
     def type_Call(self, expr: ast.Call) -> Type:
         builtin = BUILTINS.get(expr.function)  # None: unknown, E203 from name resolution
@@ -239,7 +349,7 @@ def check_types(program: ast.Program, symbols: Symbols) -> tuple[dict, list[Diag
         found = checker.of(let.expr)
         if let.type is not None and found.kind != "error":
             declared = input_type(ast.InputDecl(let.name, let.type))
-            if declared.kind != found.kind or (found.unit is not None and declared.unit != found.unit):
+            if declared.kind != found.kind or not declared_unit_fits(declared.unit, found.unit):
                 keyword = type_keyword(found)
                 checker.report("E301", _("'{name}' is declared {declared} but its formula gives {found}",
                                          name=let.name, declared=declared.describe(), found=found.describe()),
@@ -259,11 +369,17 @@ def check_types(program: ast.Program, symbols: Symbols) -> tuple[dict, list[Diag
     return checker.let_types, diagnostics
 
 
+def declared_unit_fits(declared: str | None, found: str | None) -> bool:
+    """Whether a let declared with the unit `declared` may hold a formula of unit `found`: a plain number
+    fits any declaration, a rate (a count per amount) only 'number', and any other only its own."""
+    return found is None or declared == found or (declared is None and rate_parts(found) is not None)
+
+
 def type_keyword(found: Type) -> str | None:
-    """The rule-file type a derived value of this type is declared with."""
+    """The rule-file type a derived value of this type is declared with (a rate: number)."""
     if found.kind == "number":
         return {None: "number", "ratio": "percent", "count": "count", "amount": "amount",
-                "points": "score"}[found.unit]
+                "points": "score"}.get(found.unit, "number")
     return "bool" if found.kind == "bool" else None
 
 
@@ -306,12 +422,14 @@ def check_indicator(indicator: ast.Indicator, checker: TypeChecker) -> None:
 def check_rule(name: str, points, rule, checker: TypeChecker) -> None:
     def score(expr, what):
         found = checker.number(expr, what)
-        if found.kind == "number" and found.unit in ("count", "amount"):
-            checker.report("E302", _(SCORED_AS[found.unit], what=what), expr.span,
+        if found.kind == "number" and scalable(found.unit) and not found.scaled:
+            message = SCORED_AS.get(found.unit, N_("{what} is {unit}, not points"))
+            checker.report("E302", _(message, what=what, unit=unit_word(found.unit)), expr.span,
                            _("divide by a quantity of the same kind to get a ratio, then multiply by the points"))
 
     if isinstance(rule, ast.Formula):
         score(rule.expr, _("the formula of '{name}'", name=name))
+        check_formula_floor(name, rule.expr, checker)
     elif isinstance(rule, ast.Assessed):
         decl = checker.symbols.inputs.get(rule.input.name)
         if decl is not None and decl.type.kind != "score":
@@ -326,10 +444,12 @@ def check_rule(name: str, points, rule, checker: TypeChecker) -> None:
     elif isinstance(rule, ast.Bands):
         if rule.subject is not None:
             checker.of(rule.subject)
+        checker.left_to_bands = thresholds_outside(rule, checker.symbols)
         for band in rule.bands:
             if band.condition is not None:
                 checker.condition(band.condition, _("a band"))
             score(band.points, _("a band's points"))
+        checker.left_to_bands = frozenset()
         for band in rule.bands[:-1]:
             if band.condition is None:
                 checker.report("E306", _("'otherwise' must be the last band"), band.span,
@@ -344,7 +464,95 @@ def check_rule(name: str, points, rule, checker: TypeChecker) -> None:
             quantity = checker.number(step.quantity, "'per'")
             related = [e for e in (step.unit, step.threshold) if e is not None]
             if quantity.kind == "number" and related:
-                checker.unify([quantity] + [checker.of(e) for e in related], [step.quantity] + related,
-                              "deduction")
+                agreed = checker.unify([quantity] + [checker.of(e) for e in related], [step.quantity] + related,
+                                       "deduction")
+                if agreed.unit == "ratio" and not agreed.scaled:
+                    check_percent_step(step, checker)
         if rule.floor is not None:
             score(rule.floor, _("the floor"))
+
+
+def check_percent_step(step: ast.Deduct, checker: TypeChecker) -> None:
+    """E104 at a bare unit of 1 or more ('per 1 of' a percentage: per 100%) and a bare threshold above 1
+    ('above 10' for 'above 10%') of a deduction whose quantity is a percentage or ratio."""
+    unit = step.unit
+    if isinstance(unit, ast.Number) and not unit.is_percent and unit.value >= 1:
+        checker.report_bare(unit, step.quantity, per=True)
+    if bare_above_one(step.threshold):
+        checker.report_bare(step.threshold, step.quantity)
+
+
+def thresholds_outside(rule: ast.Bands, symbols: Symbols) -> frozenset:
+    """The ids of the bare numbers of a band table that its band check reports as outside the domain
+    (E704, with the same 'did you mean 90%?' hint, and the gap they leave): the numbers a table whose rows
+    only compare one percent input with numbers compares outside the input's declared domain."""
+    subject = rule.subject if rule.subject is not None else _first_compared(rule)
+    decl = symbols.inputs.get(subject.name) if isinstance(subject, ast.Ref) else None
+    if decl is None or decl.type.kind != "percent":
+        return frozenset()
+    domain = domain_of(decl)
+    found: set[int] = set()
+    for band in rule.bands:
+        numbers = _compared_numbers(band.condition, subject) if band.condition is not None else []
+        if numbers is None:
+            return frozenset()  # a row the band check does not analyse: it reports none of them
+        found.update(id(n) for n in numbers if (domain.low is not None and n.value < domain.low)
+                     or (domain.high is not None and n.value > domain.high))
+    return frozenset(found)
+
+
+def _first_compared(rule: ast.Bands):
+    """The subject of a table without one: what its first row compares with numbers, as the band check guesses."""
+    first = rule.bands[0].condition if rule.bands else None
+    if isinstance(first, ast.Compare):
+        return next((o for o in first.operands if not isinstance(o, ast.Number)), None)
+    return None
+
+
+def _compared_numbers(condition, subject) -> list | None:
+    """The numbers a row's condition compares `subject` with; None if it compares anything else."""
+    if isinstance(condition, ast.BoolOp):
+        found: list = []
+        for operand in condition.operands:
+            numbers = _compared_numbers(operand, subject)
+            if numbers is None:
+                return None
+            found += numbers
+        return found
+    if isinstance(condition, ast.Not):
+        return _compared_numbers(condition.operand, subject)
+    if not isinstance(condition, ast.Compare):
+        return None
+    found = []
+    for left, right in zip(condition.operands, condition.operands[1:]):
+        other = right if left == subject else left if right == subject else None
+        if not isinstance(other, ast.Number):
+            return None
+        found.append(other)
+    return found
+
+
+def check_formula_floor(name: str, expr, checker: TypeChecker) -> None:
+    """E502 at a negative floor of a formula, `max(…, −2)` or `clamp(…, −2, …)`: a score is never below 0,
+    and a deduction written as a formula floors at 0 (扣完为止). Reported here, before the bounds are
+    proved, so that it is reported with the file's other errors too."""
+    if not isinstance(expr, ast.Call) or expr.function not in ("max", "clamp"):
+        return
+    floors = expr.args if expr.function == "max" else expr.args[1:2]
+    for floor in floors:
+        value = constant_of(floor)
+        if value is not None and value < 0:
+            usage = "max(…, 0)" if expr.function == "max" else "clamp(…, 0, …)"
+            checker.report("E502", _("the floor of '{name}' is {floor}, below 0: its score can fall below 0",
+                                     name=name, floor=format_number(value)), floor.span,
+                           _("raise the floor to 0: {usage}", usage=usage))
+
+
+def constant_of(expr) -> Decimal | None:
+    """The value of a literal, or of a minus sign before one (`−2`); None for anything else."""
+    if isinstance(expr, ast.Number) and not expr.is_percent:
+        return expr.value
+    if isinstance(expr, ast.Negate):
+        inner = constant_of(expr.operand)
+        return -inner if inner is not None else None
+    return None
