@@ -147,6 +147,12 @@ def assert_reproduced(ruleset, diagnostic) -> None:
         rising = 1 if declared[1] == "increasing" else -1
         assert (after - before) * rising < 0, (before, after)
         return
+    if code in ("E706", "E707", "E714"):  # verify's walks: two departments that differ in one input
+        (name, before, facts_a), (_, after, facts_b) = departments(diagnostic.example)
+        scores = [ruleset.evaluate(baseline(ruleset) | facts)[name].score for facts in (facts_a, facts_b)]
+        assert scores == [before, after] and before != after
+        assert len({k for k in facts_a.keys() | facts_b.keys() if facts_a.get(k) != facts_b.get(k)}) == 1
+        return
     failures = evaluation_failures(ruleset, example_facts(diagnostic.example))
     if code in ("E501", "E502"):
         # check: "'X' can score N, above its P points"; verify: "'X' scored N, above its P points"
@@ -161,6 +167,14 @@ def assert_reproduced(ruleset, diagnostic) -> None:
         value = Env(facts, ruleset.compiled.lets)[claimed[1]]
         assert format_value(value, "percent") == claimed[2]
         assert failures == []
+    elif code == "E504":
+        # check's zero divisor: scoring the facts stops with E601 at that very division
+        assert [(d.code, d.span) for d in failures] == [("E601", diagnostic.span)]
+    elif code == "W505":
+        # "'X' can score at most N of its P points": the facts shown earn N (or 0: "scores 0 whatever")
+        claimed = re.match(r"'(.+)' (?:can score at most (\S+) of|scores 0 whatever)", message)
+        scored = ruleset.evaluate(baseline(ruleset) | example_facts(diagnostic.example))[claimed[1]].score
+        assert scored == Decimal(claimed[2] or 0) < Decimal(re.search(r"its (\S+) points", message)[1])
     elif code == "E701":
         claimed = re.fullmatch(r"no band of '(.+)' covers (.+)", message)
         assert [(d.code, d.message, d.span) for d in failures] == \
@@ -180,9 +194,10 @@ def test_the_corpus_covers_every_kind_of_defect():
         assert found.expected and found.expected[0].startswith("expect: "), f"{name} states no expectation"
     by_check = {code for h in headers.values() if h.caught_by == "check" for code in h.codes}
     by_verify = {code for h in headers.values() if h.caught_by == "verify" for code in h.codes}
-    for code in ("E501", "E502", "E701", "E702", "E703", "E704", "W705", "E711", "E712", "E401", "E402", "E302"):
+    for code in ("E501", "E502", "E504", "W505", "E701", "E702", "E703", "E704", "W705", "E711", "E712", "E401",
+                 "E402", "E302"):
         assert code in by_check, f"no broken file is caught by check with {code}"
-    assert {"E601", "E602"} <= by_verify
+    assert "E602" in by_verify  # a zero divisor (E601) inside the domains is check's E504
     # a gap is shown for a number, a count and a grade subject; a wrong direction for each kind of rule
     assert {"band-gap", "band-gap-count", "band-gap-grade"} <= {n for n, h in headers.items() if "E701" in h.codes}
     assert {"inverted-threshold", "wrong-direction-checklist", "wrong-direction-deduction",
@@ -203,7 +218,8 @@ def test_check_counterexamples_reproduce_when_scored(path: Path):
     for diagnostic in analysis.diagnostics:
         # bounds and directions always carry facts; so do a gap and an overlap, here: the subject is an
         # input, or a ratio that simple whole numbers reach
-        assert bool(diagnostic.example) == (diagnostic.code in ("E501", "E502", "E711", "E701", "E702")), diagnostic
+        assert bool(diagnostic.example) == (diagnostic.code in ("E501", "E502", "E504", "W505", "E711", "E701",
+                                                                 "E702")), diagnostic
         if diagnostic.example:
             assert_reproduced(ruleset_from(analysis), diagnostic)
 

@@ -2,6 +2,9 @@
 declared domains for a score outside [0, its points] or a scoring failure; for every declared
 direction, search for two departments that differ only in that input and whose scores move the
 wrong way. A violation is shrunk to the simplest facts that show it and reported as a facts snippet.
+Then (Shapes) it walks each input across its values in sampled departments for what static analysis
+cannot decide: forgotten directions (W713), reversals (E714), band rows against their neighbours (E706),
+jumps at a boundary (E707), and the grade at each threshold of `grades:` (E731, E732).
 
 The static prover (prove/) says which of these it has already proved; verify tests them all anyway,
 so a mistake in either is caught by the other. Runs are deterministic: the seed is fixed (0) unless
@@ -13,20 +16,26 @@ from __future__ import annotations
 import builtins
 import contextlib
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from functools import partial
+from itertools import pairwise
 
 import attrs
 from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
+from . import numbers
+from .check import Checked
 from .check.lets import LetReads
-from .compile import Compiled
-from .diagnostics import Diagnostic
+from .compile import Compiled, Compiler, iter_leaves
+from .diagnostics import Diagnostic, error, warning
 from .domains import Domain
 from .i18n import _
+from .language import first_match
 from .prove import PROVED, UNREAD, Proof, Scored, labelled, scored_nodes
+from .prove.bands import Table, table_of
 from .prove.intervals import Intervals
 from .prove.messages import (
     above_points,
@@ -35,10 +44,11 @@ from .prove.messages import (
     facts_lines,
     pair_example,
 )
-from .prove.search import candidates, rule_constants
-from .runtime import attempt
+from .prove.ranges import Choices, Piece
+from .prove.search import Probe, Search, candidates, rule_constants, simplicity
+from .runtime import TOTAL_KEY, Env, attempt
 from .syntax import ast
-from .syntax.printer import format_name, format_number
+from .syntax.printer import format_condition, format_expr, format_name, format_number, format_value
 
 # Inputs with no upper bound are drawn up to these; shrinking then finds the smallest value that fails.
 LARGEST = {"count": Decimal(1_000_000), "percent": Decimal(10), "amount": Decimal(10) ** 9, "number": Decimal(10) ** 9,
@@ -77,15 +87,19 @@ def facts(domains: dict, constants=()) -> st.SearchStrategy:
 
 @attrs.frozen
 class Outcome:
-    """What one property came to: proved statically, passed the search, or failed with a diagnostic."""
-    node: ast.Indicator | ast.Group
-    property: str  # "bounds" (a key, never translated), or the direction as shown: "increasing in 满意度"
+    """What one property came to: proved statically, passed the search, or failed with a diagnostic; or
+    (`finding`) what a walk found that is no property of its own (W713, E714, E706; E731 and E732 of the
+    grades, with no node)."""
+    node: ast.Indicator | ast.Group | None
+    property: str  # "bounds" (a key, never translated), the direction as shown ("increasing in 满意度"), a code
     proved: bool
     diagnostic: Diagnostic | None = None
+    finding: bool = False
 
     @builtins.property  # `property` is a field here
     def failed(self) -> bool:
-        return self.diagnostic is not None
+        """An error was found (a warning, such as W713, is shown but fails nothing)."""
+        return self.diagnostic is not None and self.diagnostic.is_error
 
 
 @attrs.define
@@ -221,7 +235,529 @@ def _order(domain: Domain):
     return lambda value: value
 
 
+# ---- shapes: what static analysis cannot decide ----------------------------------------------------
+# check proves what holds for every department at once; what depends on how the inputs meet (an input
+# that raises the score in most departments and lowers it in a few, a row a derived subject walks into,
+# the grade a reachable total gets) is searched here by walking one input at a time across its values,
+# in many sampled departments.
+
+SAMPLED = 24  # departments sampled for each walk
+WALKED = 40  # values of the walked input, at most: its domain's edges and the rule's thresholds first
+FEW = 4  # a reversal: the departments that move one way outnumber the exceptions at least this many times
+
+
+@attrs.frozen
+class Walk:
+    """One department (its other inputs) and its score at each value of the walked input, rising."""
+    base: dict
+    steps: tuple  # (value, score) in increasing order of the value; failed scorings left out
+
+    def changes(self, way: int) -> int:
+        """How many steps of the walk move the score `way` (+1 up, -1 down)."""
+        return sum((b - a) * way > 0 for (_, a), (_, b) in pairwise(self.steps))
+
+    def moves(self, way: int) -> bool:
+        return self.changes(way) > 0
+
+
+@attrs.frozen
+class Pair:
+    """Two departments that differ only in `name`: A has `low`, B has `high`; their scores."""
+    base: dict
+    name: str
+    low: object
+    high: object
+    before: Decimal
+    after: Decimal
+
+    def example(self, node_name: str, kinds: dict) -> list[str]:
+        return pair_example(self.base, self.name, self.low, self.high, self.before, self.after, node_name, kinds)
+
+
+def spread(values: list, most: int) -> list:
+    """At most `most` of the values, evenly spread, both ends kept (the walk needs its edges)."""
+    if len(values) <= most:
+        return values
+    last = len(values) - 1
+    return [values[round(i * last / (most - 1))] for i in range(most)]
+
+
+def drawn_value(domain: Domain, rng: random.Random):
+    """A value anywhere inside the domain (not only at the edges and thresholds), for sampled departments."""
+    if domain.kind == "bool":
+        return rng.random() < 0.5
+    if domain.kind == "grade":
+        return rng.choice(domain.values)
+    low = domain.low if domain.low is not None else -LARGEST[domain.kind]
+    high = domain.high if domain.high is not None else max(low, Decimal(0)) + LARGEST[domain.kind] / 1000
+    places = 0 if domain.integral else PLACES[domain.kind]
+    first = int(low.scaleb(places).to_integral_value(ROUND_CEILING)) + (1 if domain.low_exclusive else 0)
+    last = int(high.scaleb(places).to_integral_value(ROUND_FLOOR))
+    return Decimal(rng.randint(first, max(first, last))).scaleb(-places)
+
+
+def adjacent(domain: Domain, values: list) -> list[tuple]:
+    """Pairs of the values (lower first) one smallest step apart: a whole number for a count, a hundredth
+    of a percentage point, a cent; any two neighbours of a bool or a grade."""
+    if not domain.numeric:
+        return list(pairwise(values))
+    step = Decimal(1) if domain.integral else Decimal(1).scaleb(-PLACES[domain.kind])
+    return [(a, b) for a, b in pairwise(values) if b - a == step]
+
+
+def sign(value) -> int:
+    return (value > 0) - (value < 0)
+
+
+def against_the_rest(points: list) -> tuple[int, int] | None:
+    """(i, trend): the step from points[i] to points[i + 1] goes against every other step, which all go
+    `trend` (+1 up, -1 down); at least two other steps move. None if no step does."""
+    moving = [(i, sign(b - a)) for i, (a, b) in enumerate(pairwise(points)) if b != a]
+    for i, way in moving:
+        others = {other for j, other in moving if j != i}
+        if len(moving) >= 3 and others == {-way}:
+            return i, -way
+    return None
+
+
+@attrs.define
+class Shapes:
+    """The searches of verify that walk inputs, for one analysed file: undeclared directions (W713) and
+    reversals (E714), band rows against their neighbours (E706), jumps at a boundary (E707), and the
+    grade at each threshold of `grades:` (E731, E732). Leaves where check (or the property search) found
+    something are left out: their problem is said already."""
+    verifier: Verifier
+    checked: Checked
+    said: tuple  # check's findings
+    rng: random.Random = attrs.field(init=False)
+    intervals: Intervals = attrs.field(init=False)
+    compiler: Compiler = attrs.field(init=False)
+
+    def __attrs_post_init__(self):
+        self.rng = random.Random(self.verifier.seed)
+        self.intervals = Intervals.of_program(self.checked)
+        self.compiler = Compiler(self.checked)
+
+    def run(self, outcomes: list[Outcome]) -> list[Outcome]:
+        failed = {id(o.node) for o in outcomes if o.failed}
+        suggesting = self.declares_directions()
+        found = []
+        for scored in scored_nodes(self.verifier.compiled):
+            if not isinstance(scored.node, ast.Indicator) or id(scored.node) in failed or self.told(scored.node.span):
+                continue
+            rows, walked = self.rows_against_neighbours(scored)
+            # a direction is suggested (W713) where the leaf declares some, as the one it forgot
+            found += rows + self.undeclared(scored, walked, suggest=suggesting and bool(scored.node.directions))
+            found += self.jumps(scored)
+        return found + self.grade_thresholds()
+
+    def declares_directions(self) -> bool:
+        """Whether the file declares the direction of at least 3 in 4 of the inputs its leaves read (the
+        shipped framework: 52 of 53): then one left out was forgotten, and W713 says so. A file that
+        declares only the main direction of each leaf is not told about the others."""
+        pairs = declared = 0
+        for scored in scored_nodes(self.verifier.compiled):
+            if isinstance(scored.node, ast.Indicator):
+                pairs += len(scored.inputs)
+                declared += len(scored.inputs & {d.input.name for d in scored.node.directions})
+        return pairs > 0 and 4 * declared >= 3 * pairs
+
+    def told(self, span) -> bool:
+        """Whether check reported anything inside the span (a leaf, or a grade row)."""
+        return span is not None and any(d.span is not None and span.covers(d.span) for d in self.said)
+
+    # ---- departments ----------------------------------------------------------------------------
+
+    def choices(self, scored: Scored, names) -> dict:
+        """Each input's values worth walking: the domain's edges and the rule's thresholds, either side."""
+        constants = self.verifier.constants(scored)
+        return {name: spread(candidates(self.verifier.domains[name], constants), WALKED)
+                for name in self.verifier.domains if name in names}
+
+    def departments(self, choices: dict) -> list[dict]:
+        """The simplest department, then sampled ones: each input at a value worth trying or anywhere."""
+        simplest = {name: min(values, key=simplicity) for name, values in choices.items() if values}
+        found = [simplest]
+        for _sample in range(SAMPLED - 1):
+            found.append({name: (self.rng.choice(values) if self.rng.random() < 0.7
+                                 else drawn_value(self.verifier.domains[name], self.rng))
+                          for name, values in choices.items() if values})
+        return found
+
+    def walk(self, score: Callable, base: dict, name: str, values: list) -> Walk:
+        tried = ((value, attempt(score, base | {name: value}, self.verifier.compiled.lets)) for value in values)
+        return Walk(base, tuple((value, found) for value, found in tried if found is not None))
+
+    def simplest_pair(self, probe: Probe, base: dict, name: str, values: list, way: int) -> Pair | None:
+        """The simplest two values of `name` (lower first) between which the score moves `way`."""
+        walk = self.walk(probe.score, base, name, values)
+        pairs = [(a, b) for i, a in enumerate(walk.steps) for b in walk.steps[i + 1:] if (b[1] - a[1]) * way > 0]
+        if not pairs:
+            return None
+        (low, before), (high, after) = min(pairs, key=lambda p: (simplicity(p[0][0]), simplicity(p[1][0])))
+        return Pair(base, name, low, high, before, after)
+
+    def shrunk_pair(self, scored: Scored, choices: dict, base: dict, name: str, way: int) -> Pair | None:
+        """A pair moving `way` in `name`, with the other inputs as simple as still shows it."""
+        probe = Probe(scored.score, self.verifier.compiled.lets)
+        values = choices[name]
+        others = {n: v for n, v in choices.items() if n != name}
+        simpler = Search(probe, others).shrink(
+            base, lambda facts: self.simplest_pair(probe, facts, name, values, way) is not None)
+        return self.simplest_pair(probe, simpler, name, values, way)
+
+    # ---- directions nobody declared: W713, E714 --------------------------------------------------
+
+    def undeclared(self, scored: Scored, walked: set, suggest: bool) -> list[Outcome]:
+        """W713 and E714 for each input the leaf reads with no declared direction (but those of a band
+        table E706 reported: that row is the reason)."""
+        declared = {d.input.name for d in scored.node.directions} | walked
+        found = []
+        choices = self.choices(scored, scored.inputs)
+        for name in [n for n in choices if n not in declared]:
+            others = {n: v for n, v in choices.items() if n != name}
+            walks = [self.walk(scored.score, base, name, choices[name]) for base in self.departments(others)]
+            rises, falls = (sum(w.changes(way) for w in walks) for way in (1, -1))
+            if suggest and bool(rises) != bool(falls):
+                way = 1 if rises else -1
+                moving = [w for w in walks if w.moves(way)]
+                found += self.monotone(scored, choices, name, moving, way, len(walks))
+            elif rises and falls and max(rises, falls) >= FEW * min(rises, falls):
+                way = 1 if rises > falls else -1
+                exception = next(w for w in walks if w.moves(-way))
+                found += self.reversal(scored, choices, name, way, exception, max(rises, falls), rises + falls)
+        return found
+
+    def monotone(self, scored: Scored, choices: dict, name: str, moving: list, way: int, tried: int) -> list:
+        """W713: the score only ever moves one way with an input that declares no direction."""
+        pair = self.shrunk_pair(scored, choices, moving[0].base, name, way)
+        if pair is None:
+            return []
+        values = dict(label=labelled(scored.node), input=format_name(name), moved=len(moving), tried=tried)
+        if way == 1:
+            message = _("the score of {label} never falls as {input} rises ({moved} of {tried} departments tried "
+                        "score more, none less): declare 'increasing in {input}'?", **values)
+            hint = _("add the line 'increasing in {input}' under the indicator: check then proves it for every "
+                     "department, and reports an edit that breaks it", input=format_name(name))
+        else:
+            message = _("the score of {label} never rises as {input} rises ({moved} of {tried} departments tried "
+                        "score less, none more): declare 'decreasing in {input}'?", **values)
+            hint = _("add the line 'decreasing in {input}' under the indicator: check then proves it for every "
+                     "department, and reports an edit that breaks it", input=format_name(name))
+        diagnostic = warning("W713", message, scored.node.span, hint,
+                             example=tuple(pair.example(scored.node.name, self.verifier.compiled.kinds)))
+        return [Outcome(scored.node, "W713", False, diagnostic, finding=True)]
+
+    def reversal(self, scored: Scored, choices: dict, name: str, way: int, exception: Walk, most: int,
+                 tried: int) -> list:
+        """E714: an input moves the score one way in most departments and the other way in a few."""
+        pair = self.shrunk_pair(scored, choices, exception.base, name, -way)
+        if pair is None:
+            return []
+        values = dict(label=labelled(scored.node), input=format_name(name), most=most, tried=tried,
+                      before=format_number(pair.before), after=format_number(pair.after),
+                      low=format_value(pair.low, self.verifier.compiled.kinds.get(name)),
+                      high=format_value(pair.high, self.verifier.compiled.kinds.get(name)))
+        if way == 1:
+            message = _("{label} scores more as {input} rises ({most} of the {tried} changes seen), but here its "
+                        "score falls from {before} to {after} when {input} rises from {low} to {high}", **values)
+        else:
+            message = _("{label} scores less as {input} rises ({most} of the {tried} changes seen), but here its "
+                        "score rises from {before} to {after} when {input} rises from {low} to {high}", **values)
+        hint = _("a department should not gain by doing worse: find where the rules read {input} for this "
+                 "department (a wrong input, a reversed comparison), correct it, then declare the direction",
+                 input=format_name(name))
+        diagnostic = error("E714", message, scored.node.span, hint,
+                           example=tuple(pair.example(scored.node.name, self.verifier.compiled.kinds)))
+        return [Outcome(scored.node, "E714", False, diagnostic, finding=True)]
+
+    # ---- band rows against their neighbours: E706 ------------------------------------------------
+
+    def rows_against_neighbours(self, scored: Scored) -> tuple[list[Outcome], set]:
+        """E706 for each band table of the leaf with a row against its neighbours; and the inputs those
+        tables read."""
+        assert isinstance(scored.node, ast.Indicator)
+        found, walked = [], set()
+        for name, _points, rule in ast.indicator_rules(scored.node):
+            table = table_of(rule, self.intervals) if isinstance(rule, ast.Bands) else None
+            steps = self.steps(rule, table) if table is not None else []
+            turn = against_the_rest([points for _, points, _ in steps])
+            if table is None or turn is None:
+                continue
+            index, trend = turn
+            pair = self.across(scored, table.subject, steps[index][0], steps[index + 1][0], -trend)
+            if pair is not None:
+                found.append(self.row_against(scored, name, rule, table.subject, steps[index + 1][2], trend, pair))
+                walked |= self.verifier.reads.inputs_of(table.subject)
+        return found, walked
+
+    def steps(self, rule: ast.Bands, table: Table) -> list:
+        """(piece of the subject, points, row index) in increasing order of the subject; none for a table
+        that is no step function of a number (a grade's table, computed points)."""
+        points = [self.intervals.of(band.points).constant for band in rule.bands]
+        if isinstance(table.domain, Choices) or any(p is None for p in points):
+            return []
+        found = [(piece, points[i], i) for i, covered in enumerate(table.reachable()) for piece in covered.pieces]
+        return sorted(found, key=lambda step: (step[0].low, not step[0].low_closed))
+
+    def across(self, scored: Scored, subject: ast.Expr, below: Piece, above: Piece, way: int) -> Pair | None:
+        """Two departments, differing in one input, whose subject walks from `below` into `above` and
+        whose score moves `way`, the other inputs as simple as still shows it."""
+        value = self.compiler.expr(subject)
+        reads = self.verifier.reads.inputs_of(subject)
+        choices = self.choices(scored, scored.inputs)
+        probe = Probe(scored.score, self.verifier.compiled.lets)
+
+        def crossing(facts: dict, name: str) -> Pair | None:
+            walk = self.walk(value, facts, name, choices[name])
+            ends = [(v, s) for v, s in walk.steps if below.contains(s) or above.contains(s)]
+            for (a, sa), (b, sb) in pairwise(ends):
+                low, high = (a, b) if below.contains(sa) and above.contains(sb) else \
+                    (b, a) if above.contains(sa) and below.contains(sb) else (None, None)
+                if low is None:
+                    continue
+                before, after = probe(facts | {name: low}), probe(facts | {name: high})
+                if before is not None and after is not None and (after - before) * way > 0:
+                    return Pair(facts, name, low, high, before, after)
+            return None
+
+        def crosses(facts: dict, name: str) -> bool:
+            return crossing(facts, name) is not None
+
+        for name in [n for n in choices if n in reads]:
+            others = {n: v for n, v in choices.items() if n != name}
+            for base in self.departments(others):
+                if crossing(base, name) is not None:
+                    simpler = Search(probe, others).shrink(base, partial(crosses, name=name))
+                    return crossing(simpler, name)
+        return None
+
+    def row_against(self, scored: Scored, name: str, rule: ast.Bands, subject: ast.Expr, row: int, trend: int,
+                    pair: Pair) -> Outcome:
+        kind = self.verifier.compiled.kinds.get(subject.name) if isinstance(subject, ast.Ref) else None
+        env_low = Env(pair.base | {pair.name: pair.low}, self.verifier.compiled.lets)
+        env_high = Env(pair.base | {pair.name: pair.high}, self.verifier.compiled.lets)
+        value = self.compiler.expr(subject)
+        values = dict(number=row + 1, name=name, subject=format_expr(subject),
+                      low=format_value(value(env_low), kind), high=format_value(value(env_high), kind),
+                      before=format_number(pair.before), after=format_number(pair.after))
+        if trend == -1:
+            message = _("band {number} of '{name}' goes against its neighbours: the points fall as {subject} "
+                        "rises, but the score rises from {before} to {after} when {subject} rises from {low} to "
+                        "{high}", **values)
+        else:
+            message = _("band {number} of '{name}' goes against its neighbours: the points rise with {subject}, "
+                        "but the score falls from {before} to {after} when {subject} rises from {low} to {high}",
+                        **values)
+        diagnostic = error("E706", message, rule.bands[row].span,
+                           _("check the row's points against the source: a row's points usually lie between "
+                             "those of the rows either side"),
+                           example=tuple(pair.example(scored.node.name, self.verifier.compiled.kinds)))
+        return Outcome(scored.node, "E706", False, diagnostic, finding=True)
+
+    # ---- a jump at a boundary: E707 -------------------------------------------------------------
+
+    def jumps(self, scored: Scored) -> list[Outcome]:
+        """E707: one input moved by its smallest step changes two or more parts of the leaf at once, by more
+        than any single row or item of them could (two parts reading one input: often a wrong input)."""
+        assert isinstance(scored.node, ast.Indicator)
+        rules = ast.indicator_rules(scored.node)
+        largest = self.largest_step(rules) if len(rules) > 1 else None
+        if largest is None:
+            return []
+        parts = [(name, self.compiler.rule(name, points, rule)[0]) for name, points, rule in rules]
+        choices = self.choices(scored, scored.inputs)
+        probe = Probe(scored.score, self.verifier.compiled.lets)
+
+        def jump(facts: dict, name: str) -> tuple[Pair, list] | None:
+            for low, high in adjacent(self.verifier.domains[name], choices[name]):
+                before = [attempt(score, facts | {name: low}, self.verifier.compiled.lets) for _, score in parts]
+                after = [attempt(score, facts | {name: high}, self.verifier.compiled.lets) for _, score in parts]
+                if None in before or None in after:
+                    continue
+                moved = [part for (part, _), a, b in zip(parts, before, after) if a != b]
+                change = numbers.total(after) - numbers.total(before)
+                if len(moved) > 1 and abs(change) > largest:
+                    a, b = probe(facts | {name: low}), probe(facts | {name: high})
+                    if a is not None and b is not None:
+                        return Pair(facts, name, low, high, a, b), moved
+            return None
+
+        def jumping(facts: dict, name: str) -> bool:
+            return jump(facts, name) is not None
+
+        for name in choices:
+            others = {n: v for n, v in choices.items() if n != name}
+            base = next((b for b in self.departments(others) if jumping(b, name)), None)
+            if base is not None:
+                found = jump(Search(probe, others).shrink(base, partial(jumping, name=name)), name)
+                assert found is not None  # the shrunk facts still jump
+                return [self.jumped(scored, largest, *found)]
+        return []
+
+    def largest_step(self, rules):
+        """The most a single row or item of the rules can change their points by; None if some rule's
+        points are computed (a formula, a deduction, an assessed score)."""
+        steps = [self.rule_step(rule) for _name, _points, rule in rules]
+        return None if any(step is None for step in steps) else max(step for step in steps if step is not None)
+
+    def rule_step(self, rule):
+        """The largest change of one rule's points as a single row or item changes: between neighbouring
+        rows of a table (any two rows, when check does not read it as a step function), or an item."""
+        if isinstance(rule, ast.Checklist):
+            points = [self.intervals.of(item.points).constant for item in rule.items]
+            return None if None in points else max(points)
+        if not isinstance(rule, ast.Bands):
+            return None
+        table = table_of(rule, self.intervals)
+        steps = self.steps(rule, table) if table is not None else []
+        if steps:
+            return max((abs(b - a) for (_, a, _), (_, b, _) in pairwise(steps)), default=Decimal(0))
+        points = [self.intervals.of(band.points).constant for band in rule.bands]
+        return None if None in points else max(points) - min(points)
+
+    def jumped(self, scored: Scored, largest: Decimal, pair: Pair, moved: list) -> Outcome:
+        kind = self.verifier.compiled.kinds.get(pair.name)
+        message = _("moving {input} from {low} to {high} changes {label} from {before} to {after} at once: "
+                    "{parts} all change at this boundary, more than any single row or item ({largest})",
+                    input=format_name(pair.name), low=format_value(pair.low, kind),
+                    high=format_value(pair.high, kind), label=labelled(scored.node),
+                    before=format_number(pair.before), after=format_number(pair.after),
+                    parts=", ".join(f"'{part}'" for part in moved), largest=format_number(largest))
+        diagnostic = error("E707", message, scored.node.span,
+                           _("check that each part reads the input its source names: two parts rarely change "
+                             "at the same threshold of the same input"),
+                           example=tuple(pair.example(scored.node.name, self.verifier.compiled.kinds)))
+        return Outcome(scored.node, "E707", False, diagnostic, finding=True)
+
+    # ---- the grade at each threshold: E731, E732 -------------------------------------------------
+
+    def grade_thresholds(self) -> list[Outcome]:
+        compiled = self.verifier.compiled
+        if not compiled.grades or any(self.told(band.span) for _, _, band in compiled.grades):
+            return []
+        step = Decimal(1).scaleb(-compiled.rounding.decimals)
+        found: list[Outcome] = []
+        for threshold, band in self.thresholds():
+            if not 0 < threshold <= compiled.total:
+                continue
+            below, at, above = (self.grade(threshold + k * step) for k in (-1, 0, 1))
+            if None in (below, at, above):
+                if not any(o.property == "E732" for o in found):  # one ungraded total says it
+                    total = next(t for t, g in zip((threshold - step, threshold, threshold + step),
+                                                   (below, at, above)) if g is None)
+                    found.append(self.ungraded(total, band))
+            elif below == at == above:
+                found.append(self.grade_unchanged(threshold - step, threshold, at, band))
+        return found
+
+    def thresholds(self) -> list:
+        """(number, its grade row) for each number the rows of `grades:` compare the total with."""
+        found: dict = {}
+        for _condition, _grade, band in self.verifier.compiled.grades:
+            for expr in ast.walk(band.condition) if band.condition is not None else ():
+                if isinstance(expr, ast.Number):
+                    found.setdefault(expr.value, band)
+        return sorted(found.items(), key=lambda item: item[0])
+
+    def grade(self, total: Decimal):
+        compiled = self.verifier.compiled
+        env = Env({TOTAL_KEY: total}, compiled.lets)
+        index = first_match([row[0] for row in compiled.grades], env)
+        return None if index is None else compiled.grades[index][1]
+
+    def grade_unchanged(self, below: Decimal, at: Decimal, grade: str, band: ast.GradeBand) -> Outcome:
+        message = _("the grade does not change at {threshold}: a total of {below} and one of {at} both grade "
+                    "{grade}, though the row '{row}' names this threshold", threshold=format_number(at),
+                    below=format_number(below), at=format_number(at), grade=grade, row=self.row(band))
+        diagnostic = error("E731", message, band.span,
+                           _("the first row that matches wins: list the rows from the highest threshold down "
+                             "(≥ 90 first), or correct the threshold"),
+                           example=tuple(self.graded_departments((below, at))))
+        return Outcome(None, "E731", False, diagnostic, finding=True)
+
+    def ungraded(self, total: Decimal, band: ast.GradeBand) -> Outcome:
+        message = _("a total of {total} gets no grade: no row of 'grades:' matches it", total=format_number(total))
+        diagnostic = error("E732", message, band.span,
+                           _("end the rows with 'otherwise → …', or add a row for these totals"),
+                           example=tuple(self.graded_departments((total,))))
+        return Outcome(None, "E732", False, diagnostic, finding=True)
+
+    def row(self, band: ast.GradeBand) -> str:
+        return f"{format_condition(band.condition, ast.TotalScore())} → {band.grade}"
+
+    def graded_departments(self, totals) -> list[str]:
+        """A department scoring each total, under a '# department A: total = 79.99 → 中' heading."""
+        lines = []
+        for label, total in zip("AB", totals):
+            grade = self.grade(total)
+            lines.append(_("# department {label}: total = {total} → {grade}", label=label,
+                           total=format_number(total), grade=grade if grade is not None else _("no grade")))
+            facts = Totals(self.verifier.compiled, self.verifier.domains).department(total)
+            lines += facts_lines(facts, self.verifier.compiled.kinds) if facts is not None else []
+        return lines
+
+
+@attrs.define
+class Totals:
+    """Departments whose total is a given number: climbing from the simplest department, one input
+    changed at a time, towards the total (only the leaves that read the input are scored again)."""
+    compiled: Compiled
+    domains: Mapping[str, Domain]
+    rounds: int = 200
+
+    def department(self, target: Decimal) -> dict | None:
+        leaves = list(iter_leaves(self.compiled.nodes))
+        choices = {name: candidates(domain, set().union(*(self.constants(leaf) for leaf in leaves)))
+                   for name, domain in self.domains.items()}
+        facts = {name: min(values, key=simplicity) for name, values in choices.items() if values}
+        scores = {id(leaf): self.leaf_score(leaf, facts) for leaf in leaves}
+        for _round in range(self.rounds):
+            if any(score is None for score in scores.values()):
+                return None
+            gap = target - numbers.total(scores.values())
+            if gap == 0:
+                return facts
+            best = None
+            for name, values in choices.items():
+                readers = [leaf for leaf in leaves if name in leaf.inputs]
+                for value in self.tries(name, values, facts, gap):
+                    trial = facts | {name: value}
+                    changed = {id(leaf): self.leaf_score(leaf, trial) for leaf in readers}
+                    if any(score is None for score in changed.values()):
+                        continue
+                    left = abs(target - numbers.total((scores | changed).values()))
+                    if left < abs(gap) and (best is None or left < best[0]):
+                        best = (left, trial, changed)
+            if best is None:
+                return None
+            _left, facts, changed = best
+            scores |= changed
+        return None
+
+    def tries(self, name: str, values: list, facts: dict, gap: Decimal) -> list:
+        """The candidate values, and the current value moved by the gap itself (an assessed score, or a
+        count of points, closes it in one step)."""
+        domain = self.domains[name]
+        if not domain.numeric:
+            return values
+        moved = [facts[name] + gap, facts[name] - gap]
+        return values + [v for v in moved if domain.contains(v) and (not domain.integral or v == v.to_integral_value())]
+
+    def leaf_score(self, leaf, facts: dict):
+        return attempt(lambda env: self.compiled.rounding.leaf(leaf.score(env), leaf.indicator), facts,
+                       self.compiled.lets)
+
+    @staticmethod
+    def constants(leaf) -> set:
+        return {expr.value for _, _, rule in ast.indicator_rules(leaf.indicator)
+                for e in ast.rule_expressions(rule) for expr in ast.walk(e) if isinstance(expr, ast.Number)}
+
+
 def verify(analysis, *, max_examples: int = 200, seed: int = 0) -> list[Outcome]:
-    """Test every leaf's bounds and every declared direction of an analysed (compiled) rule file."""
+    """Test every leaf's bounds and every declared direction of an analysed (compiled) rule file, then
+    search what static analysis cannot decide (the shapes of the scores, the grade at each threshold)."""
     domains = Intervals.of_program(analysis.checked).domains
-    return Verifier(analysis.compiled, analysis.proof, domains, analysis.checked.reads, max_examples, seed).run()
+    verifier = Verifier(analysis.compiled, analysis.proof, domains, analysis.checked.reads, max_examples, seed)
+    outcomes = verifier.run()
+    return outcomes + Shapes(verifier, analysis.checked, tuple(analysis.diagnostics)).run(outcomes)

@@ -1,4 +1,5 @@
-"""`rulecheck verify`: bounds and declared directions tested with generated facts (verify.py)."""
+"""`rulecheck verify`: bounds and declared directions tested with generated facts, then the walks of the
+inputs (verify.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ if TYPE_CHECKING:  # verify.py imports hypothesis: only `rulecheck verify` loads
 
 
 @main.command("verify", help=N_(
-    "Test every leaf's bounds and every declared direction with generated facts.\n"
+    "Test every leaf's bounds and every declared direction with generated facts, and walk each input "
+    "for what check cannot decide.\n"
     '\n'
     "Facts are drawn inside the declared domains (often at the rules' own thresholds); a violation is\n"
     'shrunk to the simplest facts that show it and printed as a snippet to paste into a case.'))
@@ -50,16 +52,17 @@ def verify_command(paths, max_examples: int, seed: int) -> None:
         outcomes = verify(analysis, max_examples=max_examples, seed=seed)
         static = [d for d in analysis.proof.diagnostics if d.is_error]
         # a problem check already reported (with its counterexample) is not reported again
-        found = static + [o.diagnostic for o in outcomes if o.failed and not any(
+        found = static + [o.diagnostic for o in outcomes if o.diagnostic is not None and not any(
             already(d, o) for d in static)]
         for line in verify_lines(outcomes, analysis.proof.diagnostics):
             click.echo(line)
         if found:
             click.echo(render_all(found, sources))
-        leaves += len({id(o.node) for o in outcomes if isinstance(o.node, ast.Indicator)})
-        properties += len(outcomes)
-        proved += sum(o.proved and not o.failed for o in outcomes)
-        problems += len(found)
+        tested = [o for o in outcomes if not o.finding]  # the findings of the walks are no properties
+        leaves += len({id(o.node) for o in tested if isinstance(o.node, ast.Indicator)})
+        properties += len(tested)
+        proved += sum(o.proved and not o.failed for o in tested)
+        problems += sum(d.is_error for d in found)  # a warning (W713) is shown, and fails nothing
     click.echo(verify_summary(len(files), leaves, properties, proved, problems, max_examples, seed), err=True)
     sys.exit(Exit.PROBLEMS if problems else Exit.CLEAN)
 
@@ -68,7 +71,7 @@ def already(static, outcome) -> bool:
     """Whether check's finding is the problem the search found: the same code, on the same direction
     line, or (for bounds) inside the same leaf."""
     found = outcome.diagnostic
-    if static.code != found.code:
+    if static.code != found.code or outcome.node is None:
         return False
     return static.span == found.span if found.code == "E711" else outcome.node.span.covers(static.span)
 
@@ -95,25 +98,29 @@ def verify_lines(outcomes, static) -> list[str]:
     lines: list[str] = []
     by_node: dict[int, list[Outcome]] = {}  # id(node) → its outcomes, in order
     for outcome in outcomes:
-        by_node.setdefault(id(outcome.node), []).append(outcome)
+        if outcome.node is not None:  # the grades' findings (E731, E732) belong to no leaf
+            by_node.setdefault(id(outcome.node), []).append(outcome)
     for group in by_node.values():
         node = group[0].node
+        assert node is not None
         leaf = isinstance(node, ast.Indicator)
         failed = [o.property for o in group if o.failed]
+        warned = [o.property for o in group if o.finding and not o.failed]
         if leaf:  # check's own findings inside the leaf, unless the search's failures already say so
             said = {"E501", "E502"} if "bounds" in failed else set()
             said |= {"E711"} if any(p != "bounds" for p in failed) else set()
             failed += [d.code for d in static if d.is_error and node.span is not None and node.span.covers(d.span)
                        and d.code not in said]
-        tested = [o.property for o in group if not o.proved and not o.failed]
-        directions = len(group) - leaf
+        tested = [o.property for o in group if not o.proved and not o.failed and not o.finding]
+        directions = sum(not o.finding for o in group) - leaf
         shown = [_("within [0, {points}]", points=format_number(node.points))] if leaf else []
         if directions:
             shown.append(ngettext("{count} direction", "{count} directions", directions, count=directions))
         verdict = "; ".join(filter(None, [
             _("failed: {properties}", properties=", ".join(map(shown_property, failed))) if failed else "",
             _("tested, not proved: {properties}", properties=", ".join(map(shown_property, tested))) if tested else "",
-            _("all proved") if not failed and not tested else ""]))
+            _("all proved") if not failed and not tested else "",
+            _("warnings: {codes}", codes=", ".join(warned)) if warned else ""]))
         name = node.name if leaf else _("group {name}", name=node.name)
         lines.append(f"  {'✗' if failed else '✓'} {name}: {', '.join(shown)} — {verdict}")
     return lines
