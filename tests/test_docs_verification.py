@@ -138,7 +138,7 @@ def test_the_page_has_an_example_for_every_code():
     page = sections_tested(PAGE.read_text(encoding="utf-8"))
     codes = set(re.findall(r"(?:error|warning)\[(\w+)\]", "\n".join(r.expected for r in PARSED.runs)))
     expected = {"E301", "E302", "E303", "E304", "E305", "E306", "E401", "E402", "E403", "E404", "W401",
-                "E501", "E502", "W503", "E601", "E602", "E603", "E701", "E702", "E703", "E704", "W705",
+                "E501", "E502", "W503", "E504", "W505", "E601", "E602", "E603", "E701", "E702", "E703", "E704", "W705",
                 "E711", "E712"}
     assert expected <= codes
     assert {r.args[0] for r in PARSED.runs} == {"check", "verify", "score"}

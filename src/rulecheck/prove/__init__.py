@@ -1,6 +1,8 @@
 """The prove stage: what a checked, compiled framework can be shown to do for every fact inside the
-declared domains — each leaf's score stays within [0, its points] (E501, E502, W503), each band table
-covers its subject once (E701–E704, W705), and each declared direction holds (E711, E712).
+declared domains — each leaf's score stays within [0, its points] (E501, E502, W503), no division a
+department reaches has a 0 divisor (E504), each leaf's points can be earned (W505), each band table
+covers its subject once (E701–E704, W705), the grade rows grade every total once
+(E721–E725, grades.py), and each declared direction holds (E711, E712).
 
 Interval analysis (intervals.py, scores.py) proves what it can; where it cannot, search.py tries the
 domains' edges and the rules' thresholds for a counterexample, which every error carries.
@@ -20,7 +22,9 @@ from ..diagnostics import error, warning
 from ..i18n import _
 from ..syntax import ast
 from ..syntax.printer import format_name, format_number
-from .bands import BandChecker
+from . import reach
+from .bands import BandChecker, direction_hint
+from .grades import check_grades
 from .intervals import INF, Intervals, Value, add
 from .messages import (
     above_points,
@@ -96,6 +100,8 @@ class Prover:
     intervals: Intervals = attrs.field(init=False)
     compiler: Compiler = attrs.field(init=False)
     findings: list = attrs.field(factory=list)
+    divisions: set = attrs.field(factory=set)  # spans of the zero divisors reported (E504)
+    unreached: list = attrs.field(factory=list)  # (indicator, reach.Rule, rounding): to test for full marks
 
     def __attrs_post_init__(self):
         self.intervals = Intervals.of_program(self.checked)
@@ -111,6 +117,7 @@ class Prover:
                 if isinstance(rule, ast.Bands):
                     self.findings += bands.check(name, rule, directed=bool(indicator.directions))
                 bounded &= self.bounds(leaf, name, points, rule)
+                self.reach(leaf, name, points, rule)
             values[id(indicator)] = (indicator_value(indicator, self.intervals), bounded)
         for scored in scored_nodes(self.compiled):
             parts = [values[id(leaf.indicator)] for leaf in scored.leaves]
@@ -119,6 +126,8 @@ class Prover:
                 value = add(value, other)
             directions = tuple((d, self.direction(scored, d, value)) for d in scored.node.directions)
             proofs.append(NodeProof(scored.node, value, all(b for _, b in parts), directions))
+        self.findings += check_grades(self.checked.program, self.intervals)
+        self.full_marks()
         return Proof(self.findings, tuple(proofs))
 
     # ---- bounds ---------------------------------------------------------------------------------
@@ -165,6 +174,32 @@ class Prover:
                          "to search with many more facts")))
         return False
 
+    # ---- reach: zero divisors, full marks ---------------------------------------------------------
+
+    def reach(self, leaf, name: str, points: Decimal, rule) -> None:
+        """E504 for a division a department can reach with a 0 divisor, W505 for points out of reach."""
+        whole = not leaf.indicator.parts
+        finish = self._rounding(leaf.indicator) if whole else (lambda raw: raw)
+        score = self.compiler.rule(name, points, rule)[0]
+        reads = set().union(*(self.checked.inputs_read(e) for e in ast.rule_expressions(rule)))
+        what = f"'{name}'" if whole else _("part '{part}' of '{indicator}'", part=name, indicator=leaf.indicator.name)
+        target = reach.Rule(what, points, rule,
+                            lambda: Probe(score, self.compiled.lets, finish),
+                            lambda probe: Search(probe, self._choices((leaf,), reads)))
+        self.findings += reach.zero_divisors(target, self.intervals, self.compiled.kinds, self.divisions)
+        self.unreached.append((leaf.indicator, target, finish))
+
+    def full_marks(self) -> None:
+        """W505 for each rule whose points are out of reach, unless an error in its indicator (a row
+        that never matches, a bound or a direction broken) already says why points are lost."""
+        for indicator, target, finish in self.unreached:
+            if any(d.is_error and indicator.span.covers(d.span) for d in self.findings):
+                continue
+            value = rule_value(target.rule, target.points, self.intervals)
+            unreached = reach.full_marks(target, value, finish, self.compiled.kinds)
+            if unreached is not None:
+                self.findings.append(unreached)
+
     @staticmethod
     def _interval(value: Value) -> str:
         low = "−∞" if value.low == -INF else format_number(value.low)
@@ -197,10 +232,8 @@ class Prover:
         before, after = probe(facts | {name: low}), probe(facts | {name: high})
         self.findings.append(direction_broken(
             labelled(indicator), declared, before, after, low, high, self.compiled.kinds.get(name),
-            (_("correct the rule (are the bands upside down?), or the declared direction")
-             if any(isinstance(rule, ast.Bands) for leaf in scored.leaves
-                    for _name, _points, rule in ast.indicator_rules(leaf.indicator))
-             else _("correct the rule, or the declared direction")),
+            direction_hint([leaf.indicator for leaf in scored.leaves], name, self.checked.inputs_read,
+                           [*self.intervals.domains, *self.intervals.lets]),
             pair_example(facts, name, low, high, before, after, indicator.name, self.compiled.kinds)))
         return REFUTED
 
