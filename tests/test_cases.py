@@ -113,7 +113,9 @@ def test_numbers_are_exact_decimals_and_yaml_merge_keys_are_read(tmp_path, small
 def test_find_cases_takes_every_case_file_under_the_cases_folder_and_nothing_else(framework_path, root):
     assert find_cases(framework_path) == [root / "rules/shenzhen/cases/bands.case.yaml",
                                           root / "rules/shenzhen/cases/edu-info-center-2024.case.yaml",
-                                          root / "rules/shenzhen/cases/exact-half.case.yaml"]
+                                          root / "rules/shenzhen/cases/exact-half.case.yaml",
+                                          root / "rules/shenzhen/cases/items.case.yaml",
+                                          root / "rules/shenzhen/cases/thresholds.case.yaml"]
     assert find_cases(root / "rules/shenzhen/departments/edu-info-center.rules") == [
         root / "rules/shenzhen/departments/cases/edu-info-center-2024.case.yaml"]
     assert case_files([root / "rules/shenzhen"]) == sorted((root / "rules/shenzhen").rglob("*.case.yaml"))
@@ -121,7 +123,8 @@ def test_find_cases_takes_every_case_file_under_the_cases_folder_and_nothing_els
 
 # ---- running ----------------------------------------------------------------------------------------
 
-SHIPPED = ["rules/shenzhen/cases/edu-info-center-2024.case.yaml", "rules/shenzhen/cases/bands.case.yaml"]
+SHIPPED = ["rules/shenzhen/cases/edu-info-center-2024.case.yaml", "rules/shenzhen/cases/bands.case.yaml",
+           "rules/shenzhen/cases/items.case.yaml", "rules/shenzhen/cases/thresholds.case.yaml"]
 
 
 @pytest.mark.parametrize("name", SHIPPED)
@@ -443,11 +446,11 @@ def shipped_outcomes(framework, root):
 
 def test_the_shipped_cases_reach_every_band_item_and_grade_of_the_framework(framework, root):
     found = coverage(framework, shipped_outcomes(framework, root))
-    assert found.summary() == "bands 27/27, checklist items 24/24, grades 4/4"
-    assert found.unreached == [] and found.never_missed == []
+    assert found.summary() == "bands 27/27, boundaries 48/48, checklist items 24/24, grades 4/4"
+    assert found.unreached == [] and found.never_missed == [] and found.never_missed_alone == []
     satisfaction = [t for t in found.of("band") if t.owner == "公众或服务对象满意度"]
     assert [(t.text, len(t.reached_by)) for t in satisfaction] == [
-        ("≥ 95% → 6", 32), ("90% ≤ 满意度 < 95% → 4", 2), ("80% ≤ 满意度 < 90% → 2", 2), ("< 80% → 1", 4)]
+        ("≥ 95% → 6", 85), ("90% ≤ 满意度 < 95% → 4", 4), ("80% ≤ 满意度 < 90% → 2", 4), ("< 80% → 1", 8)]
 
 
 def test_a_band_no_case_reaches_is_reported_with_its_line(tmp_path, framework_path, root):
@@ -459,7 +462,7 @@ def test_a_band_no_case_reaches_is_reported_with_its_line(tmp_path, framework_pa
                     encoding="utf-8")
     ruleset = rulecheck.load(copy)
     found = coverage(ruleset, shipped_outcomes(ruleset, root))
-    assert found.summary() == "bands 27/28, checklist items 24/24, grades 4/4"
+    assert found.summary() == "bands 27/28, boundaries 49/51, checklist items 24/24, grades 4/4"
     (missing,) = found.unreached
     line = text[:text.index(old)].count("\n") + 2
     assert (str(missing.span), missing.describe()) == (
@@ -468,8 +471,8 @@ def test_a_band_no_case_reaches_is_reported_with_its_line(tmp_path, framework_pa
 
 def test_only_the_reported_case_leaves_rows_unreached_and_items_never_missed(framework, root):
     found = coverage(framework, [run_case(framework, case) for case in load_cases(root / SHIPPED[0])])
-    assert found.summary() == "bands 9/27, checklist items 24/24, grades 1/4"
-    assert len(found.never_missed) == 24
+    assert found.summary() == "bands 9/27, boundaries 0/48, checklist items 0/24, grades 1/4"
+    assert len(found.never_missed) == 24 and len(found.never_missed_alone) == 24
     assert [t.describe() for t in found.unreached if t.kind == "grade"] == [
         "grades, grade row 2: ≥ 80 → 良", "grades, grade row 3: ≥ 60 → 中", "grades, grade row 4: otherwise → 差"]
     assert {t.reached_by for t in found.targets if t.reached_by} == {("深圳市教育信息技术中心 2024 自评",)}
@@ -483,4 +486,4 @@ def test_cases_that_do_not_score_reach_nothing(tmp_path, small):
         """)
     outcome = run_case(small, one(path))
     assert [d.code for d in outcome.diagnostics] == ["F501", "F501", "F501"]
-    assert coverage(small, [outcome]).summary() == "bands 0/3, checklist items 0/1, grades 0/2"
+    assert coverage(small, [outcome]).summary() == "bands 0/3, boundaries 0/9, checklist items 0/1, grades 0/2"

@@ -45,15 +45,16 @@ def test_the_shipped_cases_pass_and_reach_everything(run, root, monkeypatch):
     lines = result.stdout.splitlines()
     assert lines[0] == "rules/shenzhen/cases/bands.case.yaml"
     assert lines[1] == "  ✓ 满意度 92%, 第二档"
-    assert lines[-9:] == ["  ✓ 低于 60 分, 评为差", "rules/shenzhen/cases/edu-info-center-2024.case.yaml",
-                          "  ✓ 深圳市教育信息技术中心 2024 自评", "rules/shenzhen/cases/exact-half.case.yaml",
-                          "  ✓ 32 个项目按时完成 30 个, 5.625 四舍五入",
-                          "  ✓ 48 个项目按时完成 7 个, 7/48 × 6 恰为 0.875",
-                          "  ✓ 三季度 71.95%、四季度 97.30%, 预算执行率恰为 4.505", "",
-                          ("coverage of rules/shenzhen/framework.rules: bands 27/27, checklist items 24/24, "
-                          "grades 4/4")]
-    assert sum(line.startswith("  ✓ ") for line in lines) == 43
-    assert result.stderr == "3 case files, 43 cases: 43 passed\n"
+    files = [line for line in lines[:-2] if not line.startswith("  ") and line]
+    assert files == [f"rules/shenzhen/cases/{name}.case.yaml"
+                     for name in ("bands", "edu-info-center-2024", "exact-half", "items", "thresholds")]
+    assert lines[lines.index("rules/shenzhen/cases/items.case.yaml") - 1] == (
+        "  ✓ 三季度 71.95%、四季度 97.30%, 预算执行率恰为 4.505")
+    assert lines[-3:] == ["  ✓ 总分 60.01, 评为中", "",
+                          ("coverage of rules/shenzhen/framework.rules: bands 27/27, boundaries 48/48, "
+                           "checklist items 24/24, grades 4/4")]
+    assert sum(line.startswith("  ✓ ") for line in lines) == 104
+    assert result.stderr == "5 case files, 104 cases: 104 passed\n"
 
 
 def test_the_department_file_runs_the_cases_beside_it(run, department_path):
@@ -207,13 +208,23 @@ def test_coverage_lists_what_no_case_reaches_and_items_every_case_earns(run, sma
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[2:] == [
         "",
-        "coverage of small.rules: bands 1/3, checklist items 1/1, grades 1/2",
+        "coverage of small.rules: bands 1/3, boundaries 1/9, checklist items 0/1, grades 1/2",
         "no case reaches:",
         "  small.rules:17:13: 满意, band 1: ≥ 95% → 4",
         "  small.rules:19:13: 满意, band 3: < 90% → 0",
         "  small.rules:8:5: grades, grade row 2: otherwise → 一般",
-        "every case earns (no case shows the score without it):",
+        "no case reaches the boundary (a case at the threshold, just below and just above it):",
+        "  small.rules:17:13: 满意: 满意度 just below 95% (94.99%)",
+        "  small.rules:17:13: 满意: 满意度 at 95%",
+        "  small.rules:17:13: 满意: 满意度 just above 95% (95.01%)",
+        "  small.rules:18:13: 满意: 满意度 just below 90% (89.99%)",
+        "  small.rules:18:13: 满意: 满意度 at 90%",
+        "  small.rules:18:13: 满意: 满意度 just above 90% (90.01%)",
+        "  small.rules:7:5: grades: the total just below 9 (8.99)",
+        "  small.rules:7:5: grades: the total just above 9 (9.01)",
+        "no case misses it alone (every other item of its checklist earned):",
         "  small.rules:22:13: 机制, item 1: 有机制 → 3",
+        "rulecheck test --suggest small.rules writes these cases for you to fill in",
     ]
 
 
@@ -228,8 +239,14 @@ def test_coverage_of_a_framework_with_a_band_no_shipped_case_reaches(run, root, 
     result = run("--coverage", "shenzhen/framework.rules")
     assert result.exit_code == 0, result.output
     line = text[:text.index(old)].count("\n") + 2
-    assert result.stdout.splitlines()[-3:] == [
-        "coverage of shenzhen/framework.rules: bands 27/28, checklist items 24/24, grades 4/4",
+    lines = result.stdout.splitlines()
+    at = lines.index("coverage of shenzhen/framework.rules: bands 27/28, boundaries 49/51, checklist items 24/24, "
+                     "grades 4/4")
+    assert lines[at + 1:] == [
         "no case reaches:",
         f"  shenzhen/framework.rules:{line}:17: 公众或服务对象满意度, band 5: < 70% → 0.5",
+        "no case reaches the boundary (a case at the threshold, just below and just above it):",
+        f"  shenzhen/framework.rules:{line - 1}:17: 公众或服务对象满意度: 满意度 just below 70% (69.99%)",
+        f"  shenzhen/framework.rules:{line - 1}:17: 公众或服务对象满意度: 满意度 just above 70% (70.01%)",
+        "rulecheck test --suggest shenzhen/framework.rules writes these cases for you to fill in",
     ]

@@ -84,6 +84,17 @@ def test_the_coverage_with_a_row_no_case_reaches(rules):
           "test", "--coverage", "rules/shenzhen/framework.rules")
 
 
+def test_the_suggested_cases_for_a_row_no_case_reaches(rules):
+    path = rules / "framework.rules"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("                < 80% → 1\n", "                70% ≤ 满意度 < 80% → 1\n"
+                                 "                < 70% → 0.5\n"), encoding="utf-8")
+    shows(block("text", "$ rulecheck test --suggest rules/shenzhen/framework.rules -o rules/shenzhen/cases/todo.yaml"),
+          "test", "--suggest", "rules/shenzhen/framework.rules", "-o", "rules/shenzhen/cases/todo.yaml")
+    written = (rules / "cases" / "todo.yaml").read_text(encoding="utf-8")
+    assert written == block("yaml", "# Cases suggested by 'rulecheck test --suggest rules/shenzhen/framework.rules'.") + "\n"
+
+
 def test_the_file_with_a_mistake_on_most_lines(rules):
     (rules / "cases" / "typos.case.yaml").write_text(block("yaml", "base: edu-info-center-2024.yaml", 1) + "\n",
                                                      encoding="utf-8")
@@ -123,4 +134,6 @@ def test_the_excerpt_of_the_what_if_cases_is_the_shipped_file(root):
 def test_the_python_example_prints_the_coverage(root):
     code = block("python", "import rulecheck")
     ran = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=False)
-    assert (ran.returncode, ran.stdout, ran.stderr) == (0, "bands 27/27, checklist items 24/24, grades 4/4\n", "")
+    assert (ran.returncode, ran.stdout, ran.stderr) == (
+        0, "bands 27/27, boundaries 48/48, checklist items 24/24, grades 4/4\n", "")
+    assert "# bands 27/27, boundaries 48/48, checklist items 24/24, grades 4/4" in code

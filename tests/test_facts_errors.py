@@ -487,8 +487,8 @@ def test_score_command_on_a_division_by_zero(ratios, tmp_path):
     result = score(ratios, facts)
     assert result.exit_code == 1
     assert result.stdout == ""
-    warning, first = result.stderr.splitlines()[:2]  # this file's uncapped formulas are check's E501s
-    assert warning == (f"warning: 'rulecheck check {ratios}' reports 2 problems in this rule file; scores outside "
+    warning, first = result.stderr.splitlines()[:2]  # check's E501s (uncapped formulas) and E504s (计划数 from 0)
+    assert warning == (f"warning: 'rulecheck check {ratios}' reports 5 problems in this rule file; scores outside "
                        "their points are still refused")
     assert first == f"{at(ratios, '完成数 / 计划数')}: error[E601]: division by zero: '计划数' is 0 (scoring '完成率')"
     assert "Traceback" not in result.output

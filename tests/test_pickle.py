@@ -56,6 +56,8 @@ def an_instance(cls: type[BaseException]) -> BaseException:
         return cls("E007", 27, "it is larger than 1 MB", "big.rules", "split it")
     if parameters == ["lang"]:  # i18n.LanguageError
         return cls("fr")
+    if parameters == ["message"]:  # cases/suggest.Exhausted
+        return cls("spent")
     raise AssertionError(f"{cls.__qualname__}{inspect.signature(cls)}: add how to make one to this test")
 
 

@@ -136,9 +136,9 @@ def test_verify_says_a_broken_direction_in_chinese():
 def test_the_coverage_line_of_the_shenzhen_cases_in_chinese():
     result = zh("test", "--coverage", SHENZHEN)
     assert result.exit_code == 0, result.output
-    assert ": 档 27/27, 清单项 24/24, 等级 4/4" in result.stdout
+    assert ": 档 27/27, 边界 48/48, 清单项 24/24, 等级 4/4" in result.stdout
     english = CliRunner().invoke(main, ["test", "--coverage", str(SHENZHEN)], env={"RULECHECK_LANG": "en"})
-    assert "bands 27/27, checklist items 24/24, grades 4/4" in english.stdout
+    assert "bands 27/27, boundaries 48/48, checklist items 24/24, grades 4/4" in english.stdout
 
 
 def test_a_failing_case_says_expected_actual_difference_in_chinese(here):
@@ -153,7 +153,7 @@ def test_a_failing_case_says_expected_actual_difference_in_chinese(here):
         found = coverage(ruleset, [outcome]).summary()
         unreached = [t.describe() for t in coverage(ruleset, [outcome]).unreached]
     assert lines == ["满意: 期望 10, 实际 6.00, 相差 −4", "grade: 期望 优, 实际 差"]
-    assert found == "档 1/3, 等级 1/2"
+    assert found == "档 1/3, 边界 0/9, 等级 1/2"
     assert "满意, 第 1 档: ≥ 95% → 10" in unreached
     assert "等级, 第 1 行: ≥ 9 → 优" in unreached
     with rulecheck.speaking("en"):

@@ -1,5 +1,6 @@
-"""`rulecheck test`: run case files against a rule file, show each failure, and (--coverage) which band
-rows, checklist items and grade rows no case reaches (rulecheck.cases)."""
+"""`rulecheck test`: run case files against a rule file, show each failure, (--coverage) which band rows,
+boundaries, checklist items and grade rows no case covers, and (--suggest) write the cases that would
+cover them as a case file to fill in (rulecheck.cases)."""
 
 from __future__ import annotations
 
@@ -24,8 +25,10 @@ from ..cases import (
     run_case,
 )
 from ..cases.locate import NAMED_TWICE, UNREADABLE
+from ..cases.suggest import render, suggested_base, suggestions
 from ..diagnostics import InputFileError, RulecheckError, render_all
 from ..i18n import N_, _, ngettext
+from ..report import output_error, refuse_reading_output, write_output
 from . import Exit, fail, main, option
 
 INDENT = "    "
@@ -37,13 +40,27 @@ INDENT = "    "
 @click.argument("rules", type=click.Path(exists=True, dir_okay=False))
 @click.argument("cases", nargs=-1, type=click.Path(exists=True))
 @option("--coverage", "show_coverage", is_flag=True,
-        help=N_("Also list the band rows, checklist items and grade rows that no case reaches."))
-def cases_command(rules: str, cases, show_coverage: bool) -> None:
+        help=N_("Also list the band rows, boundaries, checklist items and grade rows that no case covers."))
+@option("--suggest", is_flag=True,
+        help=N_("Write the cases that would cover what no case covers yet, as a case file whose expected "
+                "scores you fill in (instead of running the cases)."))
+@option("--output", "-o", type=click.Path(dir_okay=False),
+        help=N_("With --suggest: write the case file to FILE instead of standard output."))
+def cases_command(rules: str, cases, show_coverage: bool, suggest: bool, output: str | None) -> None:
+    if output is not None and not suggest:
+        click.echo(_("--output is for --suggest: the cases' results go to the terminal"), err=True)
+        sys.exit(Exit.USAGE)
+    problem = output_error("yaml", output)
+    if problem:
+        click.echo(problem, err=True)
+        sys.exit(Exit.USAGE)
     try:
         ruleset = load(rules)
     except RulecheckError as exc:
         fail(exc)
     found = the_case_files(rules, cases)
+    if suggest:
+        suggest_cases(ruleset, rules, found, output)
     if found.problems:
         click.echo(render_all(found.problems), err=True)
     results, broken, unreadable = [], 0, found.count(UNREADABLE)
@@ -68,6 +85,47 @@ def cases_command(rules: str, cases, show_coverage: bool) -> None:
     tally = Tally(len(found.paths), results, broken, unreadable, found.count(NAMED_TWICE))
     click.echo(tally.summary(), err=True)
     sys.exit(tally.exit_code())
+
+
+def suggest_cases(ruleset, rules: str, found: CaseFiles, output: str | None) -> None:
+    """Run the cases without showing them, and write a case per boundary, item or row they do not cover;
+    exit 0 (with nothing written when every one is covered), 2 if the file cannot be written."""
+    results = [run_case(ruleset, case) for path in found.paths for case in readable_cases(path)]
+    covered = coverage(ruleset, results)
+    if not suggestions(ruleset, covered, None):  # without base facts: no search, only what is missing
+        click.echo(_("every band row, boundary, checklist item and grade row is covered: no case to suggest"),
+                   err=True)
+        sys.exit(Exit.CLEAN)
+    base, values = suggested_base(ruleset, list(found.paths), results, output)
+    made = suggestions(ruleset, covered, values)
+    try:
+        refuse_reading_output(output, [(_("a case file"), p) for p in found.paths] + [(_("the rule file"), rules)])
+        content = render(ruleset, rules, base, made)
+        if output is None:
+            click.echo(content, nl=False)
+        else:
+            write_output(content, output)
+    except RulecheckError as exc:
+        fail(exc)
+    click.echo(suggested_summary(made, output), err=True)
+    sys.exit(Exit.CLEAN)
+
+
+def suggested_summary(made: list, output: str | None) -> str:
+    """'40 cases suggested (3 with facts to fill in), written to todo.yaml'."""
+    summary = ngettext("{count} case suggested", "{count} cases suggested", len(made), count=len(made))
+    missing = sum(s.facts is None for s in made)
+    if missing:
+        summary = _("{cases} ({missing} with facts to fill in)", cases=summary, missing=missing)
+    return _("{summary}, written to {output}", summary=summary, output=output) if output else summary
+
+
+def readable_cases(path) -> list:
+    """The cases of a case file, none if no case in it can run."""
+    try:
+        return load_cases(path)
+    except RulecheckError:
+        return []
 
 
 def the_case_files(rules: str, cases: tuple) -> CaseFiles:
@@ -96,13 +154,19 @@ def case_lines(outcome: CaseResult) -> list[str]:
 
 
 def coverage_lines(rules: str, found: Coverage) -> list[str]:
+    """The counts line, then each row, boundary and checklist item not covered, where it is written."""
     lines = ["", _("coverage of {rules}: {summary}", rules=rules, summary=found.summary())]
-    if found.unreached:
-        lines.append(_("no case reaches:"))
-        lines.extend(f"  {t.span}: {t.describe()}" for t in found.unreached)
-    if found.never_missed:
-        lines.append(_("every case earns (no case shows the score without it):"))
-        lines.extend(f"  {t.span}: {t.describe()}" for t in found.never_missed)
+    listed: list[tuple[str, list]] = [
+        (_("no case reaches:"), found.unreached),
+        (_("no case reaches the boundary (a case at the threshold, just below and just above it):"),
+         found.unreached_boundaries),
+        (_("no case misses it alone (every other item of its checklist earned):"), found.never_missed_alone)]
+    for heading, targets in listed:
+        if targets:
+            lines.append(heading)
+            lines.extend(f"  {t.span}: {t.describe()}" for t in targets)
+    if found.unreached_boundaries or found.never_missed_alone:
+        lines.append(_("rulecheck test --suggest {rules} writes these cases for you to fill in", rules=rules))
     return lines
 
 
