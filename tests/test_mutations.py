@@ -210,7 +210,7 @@ def test_the_shipped_framework_is_proved_within_bounds_and_in_its_declared_direc
 
 
 def test_verify_command_passes_the_shipped_rules():
-    result = invoke("verify", SHENZHEN.parent, "--max-examples", FEW)
+    result = invoke("verify", SHENZHEN, "--max-examples", FEW)  # the framework and its department file
     assert result.exit_code == 0, result.output
     assert "✗" not in result.stdout and "error[" not in result.stdout
     assert result.stdout.count("  ✓ ") == 21 + 27  # the framework's leaves, then the department file's

@@ -94,8 +94,9 @@ class Ruleset:
         return self.compiled.required
 
     def validate(self, facts: FactSet | Mapping) -> dict:
-        """The facts as exact values; raises FactsError naming every bad or missing fact."""
-        return validate(facts, self.inputs, self.compiled.required)
+        """The facts as exact values; raises FactsError naming every bad or missing fact, and every
+        constraint of the rule file (`constraints:`) the facts break."""
+        return validate(facts, self.inputs, self.compiled.required, self.compiled.constraints)
 
     def evaluate(self, facts: FactSet | Mapping, *, explain: bool = True, all_rows: bool = False) -> Result:
         """Score one department; raises FactsError or EvaluationError, never a bare Python error.

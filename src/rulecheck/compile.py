@@ -16,6 +16,7 @@ import attrs
 
 from . import numbers
 from .check import Checked
+from .check.constraints import compile_constraints
 from .check.lets import lets_read, post_order
 from .derived import let_closures
 from .diagnostics import error
@@ -74,6 +75,7 @@ class Compiled:
     grades: tuple  # (condition closure or None, grade name, ast.GradeBand)
     kinds: dict  # name → input kind or declared let type, for showing values
     required: dict  # input name → [(indicator name, span)] that read it
+    constraints: tuple = ()  # check.constraints.CompiledConstraint: what every department's facts must satisfy
 
 
 def compile_program(checked: Checked) -> Compiled:
@@ -96,7 +98,8 @@ def compile_program(checked: Checked) -> Compiled:
         total=total,
         rounding=Rounding(rounding.decimals, ROUNDING_MODES[rounding.mode],
                           program.rounding.span if program.rounding else None),
-        nodes=nodes, lets=lets, grades=grades, kinds=kinds, required=required)
+        nodes=nodes, lets=lets, grades=grades, kinds=kinds, required=required,
+        constraints=compile_constraints(checked, compiler.expr, lets))
 
 
 def iter_leaves(nodes):
@@ -316,20 +319,8 @@ class Compiler:
         floor = self.expr(rule.floor) if rule.floor is not None else (lambda env: ZERO)
         floor_span = rule.floor.span if rule.floor is not None else rule.span
 
-        def units(env, quantity, unit, threshold, step):
-            value = quantity(env)
-            if threshold is not None:
-                value = (numbers.subtract(value, threshold(env)) if step.direction == "above"
-                         else numbers.subtract(threshold(env), value))
-                value = max(value, ZERO)
-            size = unit(env)
-            if size == 0:
-                raise EvalFailure(error("E601", _("division by zero: the deduction's unit is 0"), step.span,
-                                        _("deduct per a positive unit, e.g. 'per 1% of …'")))
-            return numbers.divide(value, size)
-
         def deducted(env):
-            return [numbers.multiply(amount(env), units(env, quantity, unit, threshold, step))
+            return [numbers.multiply(amount(env), counted_units(env, quantity, unit, threshold, step))
                     for amount, quantity, unit, threshold, step in steps]
 
         def score(env):
@@ -339,13 +330,42 @@ class Compiler:
             lines = self.where([e for s in rule.steps for e in (s.quantity, s.threshold) if e is not None], env)
             lines.append(Step(_("start at {points}", points=format_number(points)), span))
             for (_amount, quantity, unit, threshold, step), minus in zip(steps, deducted(env)):
-                count = units(env, quantity, unit, threshold, step)
+                count = counted_units(env, quantity, unit, threshold, step)
                 lines.append(Step(deduct_line(shown[id(step)], env, count, minus), step.span))
             floor_value = format_number(floor(env))
             lines.append(Step(_("floor {floor}: score = max({points} − {deducted}, {floor}) = {score}",
                                 floor=floor_value, points=format_number(points),
                                 deducted=format_number(numbers.total(deducted(env))),
                                 score=format_number(score(env))), floor_span))
+            return tuple(lines)
+
+        return score, explain
+
+    def rule_Awards(self, rule: ast.Awards, name, points, span):
+        """min(Σ amount × units, cap): "每…得 X 分, 最高 Y 分", the cap the points unless declared."""
+        steps = [(self.expr(step.amount), self.expr(step.quantity),
+                  self.expr(step.unit) if step.unit is not None else (lambda env: ONE),
+                  self.expr(step.threshold) if step.threshold is not None else None, step) for step in rule.steps]
+        shown = {id(step): ((step.direction, unit_kind(step)), self.filled(step.quantity), deduct_texts(step))
+                 for step in rule.steps}
+        cap = self.expr(rule.cap) if rule.cap is not None else (lambda env: points)
+        cap_span = rule.cap.span if rule.cap is not None else rule.span
+
+        def awarded(env):
+            return [numbers.multiply(amount(env), counted_units(env, quantity, unit, threshold, step))
+                    for amount, quantity, unit, threshold, step in steps]
+
+        def score(env):
+            return min(numbers.total(awarded(env)), cap(env))
+
+        def explain(env, all_rows=False):
+            lines = self.where([e for s in rule.steps for e in (s.quantity, s.threshold) if e is not None], env)
+            for (_amount, quantity, unit, threshold, step), plus in zip(steps, awarded(env)):
+                count = counted_units(env, quantity, unit, threshold, step)
+                lines.append(Step(award_line(shown[id(step)], env, count, plus), step.span))
+            lines.append(Step(_("at most {cap}: score = min({awarded}, {cap}) = {score}",
+                                cap=format_number(cap(env)), awarded=format_number(numbers.total(awarded(env))),
+                                score=format_number(score(env))), cap_span))
             return tuple(lines)
 
         return score, explain
@@ -594,6 +614,52 @@ DEDUCT_NOT_PASSED = {
 ONE_POINT = Decimal("0.01")  # 1%: a unit of one percentage point
 
 
+# The line of an award line, by (direction, unit kind), as DEDUCT_LINES: the points it adds.
+AWARD_LINES = {
+    (None, "none"): N_("award {amount} per {subject}: {subject} = {value}, {units} × {amount} → +{awarded}"),
+    (None, "other"): N_("award {amount} per {unit} of {subject}: {subject} = {value}, "
+                        "{units} × {amount} → +{awarded}"),
+    ("above", "none"): N_("award {amount} per {subject} above {threshold}: {subject} = {value}, "
+                          "{units} × {amount} → +{awarded}"),
+    ("below", "none"): N_("award {amount} per {subject} below {threshold}: {subject} = {value}, "
+                          "{units} × {amount} → +{awarded}"),
+    ("above", "point"): N_("award {amount} per 1% of {subject} above {threshold}: {subject} = {value}, "
+                           "{units} × {amount} → +{awarded}"),
+    ("below", "point"): N_("award {amount} per 1% of {subject} below {threshold}: {subject} = {value}, "
+                           "{units} × {amount} → +{awarded}"),
+    ("above", "other"): N_("award {amount} per {unit} of {subject} above {threshold}: {subject} = {value}, "
+                           "{units} × {amount} → +{awarded}"),
+    ("below", "other"): N_("award {amount} per {unit} of {subject} below {threshold}: {subject} = {value}, "
+                           "{units} × {amount} → +{awarded}"),
+}
+# Why a line counts no units, by its kind: E601 when its unit is 0.
+ZERO_UNIT = {ast.Deduct: (N_("division by zero: the deduction's unit is 0"),
+                          N_("deduct per a positive unit, e.g. 'per 1% of …'")),
+             ast.Award: (N_("division by zero: the award line's unit is 0"),
+                         N_("award per a positive unit, e.g. 'per 1% of …'"))}
+
+
+def counted_units(env, quantity, unit, threshold, step: ast.Deduct | ast.Award):
+    """The units a deduct or award line counts: the quantity (or its excess above, or shortfall below,
+    the threshold, never negative) divided by the unit, exactly."""
+    value = quantity(env)
+    if threshold is not None:
+        value = (numbers.subtract(value, threshold(env)) if step.direction == "above"
+                 else numbers.subtract(threshold(env), value))
+        value = max(value, ZERO)
+    size = unit(env)
+    if size == 0:
+        message, hint = ZERO_UNIT[type(step)]
+        raise EvalFailure(error("E601", _(message), step.span, _(hint)))
+    return numbers.divide(value, size)
+
+
+def award_line(shown: tuple, env, count, plus) -> str:
+    """An award line's step: the value it counts, the units and the points they earn."""
+    key, value, texts = shown
+    return _(AWARD_LINES[key], value=value(env), units=format_number(count), awarded=format_number(plus), **texts)
+
+
 def deduct_line(shown: tuple, env, count, minus) -> str:
     """A deduct line's step: the value it counts, the units and the points taken off; or, when the
     value does not pass the line's threshold (no units), that it does not."""
@@ -604,7 +670,7 @@ def deduct_line(shown: tuple, env, count, minus) -> str:
              **texts)
 
 
-def unit_kind(step: ast.Deduct) -> str:
+def unit_kind(step: ast.Deduct | ast.Award) -> str:
     """'none' (per the quantity itself), 'point' (per 1% of a percentage above or below a threshold:
     counted in percentage points) or 'other'."""
     if step.unit is None:
@@ -615,7 +681,7 @@ def unit_kind(step: ast.Deduct) -> str:
     return "other"
 
 
-def deduct_texts(step: ast.Deduct) -> dict:
+def deduct_texts(step: ast.Deduct | ast.Award) -> dict:
     """The texts of a deduct line the rule wrote, for its message's placeholders, made once."""
     texts = {"amount": format_expr(step.amount), "subject": format_expr(step.quantity)}
     if step.unit is not None and unit_kind(step) != "point":

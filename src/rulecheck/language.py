@@ -19,6 +19,7 @@ import attrs
 
 from . import interval, numbers
 from .interval import Value
+from .numbers import Decimal, Number
 from .syntax import ast
 
 # ---- arithmetic ------------------------------------------------------------------------------------
@@ -141,6 +142,40 @@ def _clamp(values):
     return min(max(value, low), high)
 
 
+# The modes of the rounding functions: round is half-up, as the file's own rounding is by default.
+ROUNDING_FUNCTIONS = {"ceil": numbers.ROUND_CEILING, "floor": numbers.ROUND_FLOOR, "round": numbers.ROUND_HALF_UP}
+
+
+def rounding_places(place: Number) -> int:
+    """The decimals that the second argument of ceil/floor/round declares: a whole number N is N
+    decimals; a percentage step below 100% (10%, 1%, 0.1%: its value 0.1, 0.01, 0.001) is as many
+    decimals of the ratio as it has (1% is 2: whole percentage points), which is how a percentage is
+    rounded "to 1 个百分点". The checker admits nothing else (E307)."""
+    step = typing.cast(Decimal, place)  # a number written in the rule: never a Ratio
+    if numbers.is_integral(step):
+        return int(step)
+    return -typing.cast(int, step.normalize().as_tuple().exponent)  # a step 10^-n: n decimals
+
+
+def _rounding(mode: str) -> Callable:
+    """ceil/floor/round(value, places): exact on decimals and fractions (numbers.round_to)."""
+    def apply(values):
+        value, place = values
+        return numbers.round_to(value, rounding_places(place), mode)
+    return apply
+
+
+def _rounding_interval(mode: str) -> Callable[[list[Value]], Value]:
+    """The bounds rounded alike: rounding never lowers a value's rank, so it keeps the directions."""
+    def bounds(values: list[Value]) -> Value:
+        value, place = values
+        places = rounding_places(place.low)
+        def rounded(bound):
+            return bound if bound in (numbers.INF, -numbers.INF) else numbers.round_to(bound, places, mode)
+        return Value(rounded(value.low), rounded(value.high), value.dirs)
+    return bounds
+
+
 BUILTINS: dict[str, Builtin] = {b.name: b for b in (
     Builtin("min", 1, None, "min(a, b, …)", min, interval.minimum),
     Builtin("max", 1, None, "max(a, b, …)", max, interval.maximum),
@@ -151,6 +186,8 @@ BUILTINS: dict[str, Builtin] = {b.name: b for b in (
     Builtin("abs", 1, 1, "abs(value)", lambda values: numbers.absolute(values[0]),
             lambda values: interval.absolute(values[0]),
             units="first"),
+    *(Builtin(name, 2, 2, f"{name}(value, decimals), e.g. {name}(x, 2) or {name}(调整调剂率, 1%)", _rounding(mode),
+              _rounding_interval(mode), units="first") for name, mode in ROUNDING_FUNCTIONS.items()),
 )}
 FUNCTION_ALIASES = {alias: b.name for b in BUILTINS.values() for alias in b.aliases}
 
@@ -159,7 +196,7 @@ FUNCTION_ALIASES = {alias: b.name for b in BUILTINS.values() for alias in b.alia
 # What each kind of scoring rule is called in messages and in `rulecheck diff`.
 RULE_KINDS: dict[type, str] = {ast.Formula: "a formula", ast.Assessed: "an assessed score",
                                ast.Bands: "a band table", ast.Checklist: "a checklist",
-                               ast.Deduction: "deductions"}
+                               ast.Deduction: "deductions", ast.Awards: "points per unit"}
 EXPRESSION_KINDS: tuple[type, ...] = typing.get_args(ast.Expr)
 
 ROUNDING_MODES = numbers.ROUNDING_MODES

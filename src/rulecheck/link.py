@@ -181,6 +181,7 @@ def merge(program: ast.Program, bases: list, diagnostics: list[Diagnostic]) -> a
         grades=inherited("grades"),
         inputs=tuple(i for b in bases for i in b.inputs) + program.inputs,
         lets=tuple(let for b in bases for let in b.lets) + program.lets,
+        constraints=tuple(c for b in bases for c in b.constraints) + program.constraints,
         nodes=nodes, extends=tuple(unapplied),
     )
 

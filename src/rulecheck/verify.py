@@ -24,10 +24,11 @@ from itertools import pairwise
 import attrs
 from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
-from hypothesis.errors import NoSuchExample
+from hypothesis.errors import NoSuchExample, Unsatisfiable
 
 from . import numbers
 from .check import Checked
+from .check.constraints import satisfied
 from .check.lets import LetReads
 from .compile import Compiled, Compiler, iter_leaves
 from .diagnostics import Diagnostic, error, warning
@@ -126,6 +127,11 @@ class Verifier:
 
     # ---- one leaf or group -----------------------------------------------------------------------------
 
+    def possible(self, facts: dict) -> bool:
+        """Whether a department with these facts may exist: it satisfies the file's `constraints:` (those
+        the facts can test). Only such departments are drawn and walked, as only such are ever scored."""
+        return satisfied(self.compiled.constraints, facts)
+
     def score(self, scored: Scored, facts: dict):
         """The rounded score, or the Diagnostic scoring fails with."""
         return attempt(scored.score, facts, self.compiled.lets, scored.node)
@@ -172,6 +178,8 @@ class Verifier:
             low, high, a, b = scores(pair)
             if low == high or isinstance(a, Diagnostic) or isinstance(b, Diagnostic):
                 return False  # failures are the bounds check's to report
+            if not (self.possible(pair[0] | {name: low}) and self.possible(pair[0] | {name: high})):
+                return False
             return (b - a) * rising < 0
 
         found = self.search(drawn, bad)
@@ -191,7 +199,7 @@ class Verifier:
 
     def strategy(self, leaf, names) -> st.SearchStrategy:
         domains = {name: domain for name, domain in self.domains.items() if name in names}
-        return facts(domains, self.constants(leaf))
+        return facts(domains, self.constants(leaf)).filter(self.possible)
 
     def search(self, strategy, bad):
         config = settings(max_examples=self.max_examples, database=None, deadline=None, derandomize=False,
@@ -199,7 +207,7 @@ class Verifier:
         try:
             with same_draws_everywhere():
                 return find(strategy, bad, settings=config, random=random.Random(self.seed))
-        except NoSuchExample:
+        except (NoSuchExample, Unsatisfiable):  # Unsatisfiable: hardly any draw satisfies the constraints
             return None
 
 
@@ -385,7 +393,8 @@ class Shapes:
         return found
 
     def walk(self, score: Callable, base: dict, name: str, values: list) -> Walk:
-        tried = ((value, attempt(score, base | {name: value}, self.verifier.compiled.lets)) for value in values)
+        tried = ((value, attempt(score, base | {name: value}, self.verifier.compiled.lets)) for value in values
+                 if self.verifier.possible(base | {name: value}))
         return Walk(base, tuple((value, found) for value, found in tried if found is not None))
 
     def simplest_pair(self, probe: Probe, base: dict, name: str, values: list, way: int) -> Pair | None:
@@ -571,6 +580,8 @@ class Shapes:
 
         def jump(facts: dict, name: str) -> tuple[Pair, list] | None:
             for low, high in adjacent(self.verifier.domains[name], choices[name]):
+                if not (self.verifier.possible(facts | {name: low}) and self.verifier.possible(facts | {name: high})):
+                    continue
                 before = [attempt(score, facts | {name: low}, self.verifier.compiled.lets) for _, score in parts]
                 after = [attempt(score, facts | {name: high}, self.verifier.compiled.lets) for _, score in parts]
                 if None in before or None in after:

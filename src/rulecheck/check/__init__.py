@@ -9,6 +9,7 @@ from __future__ import annotations
 import attrs
 
 from ..syntax import ast
+from .constraints import check_constraints
 from .lets import LetReads, ordered_lets
 from .names import Symbols, resolve
 from .types import TypeChecker, check_types
@@ -55,6 +56,8 @@ def check(program: ast.Program) -> Checked:
     resolved, symbols, diagnostics = resolve(program)
     let_types, type_findings = check_types(resolved, symbols)
     diagnostics += type_findings
+    resolved, constraint_findings = check_constraints(resolved, symbols, let_types)
+    diagnostics += constraint_findings
     diagnostics += check_weights(resolved)
     if not any(d.code in ("E201", "E207") for d in diagnostics):  # an unresolved name may be a misspelled use
         diagnostics += check_usage(resolved, symbols)

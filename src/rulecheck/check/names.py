@@ -183,6 +183,11 @@ class Resolver:
                                        unit=self.optional(s.unit), threshold=self.optional(s.threshold))
                           for s in rule.steps)
             return attrs.evolve(rule, steps=steps, floor=self.optional(rule.floor))
+        if isinstance(rule, ast.Awards):
+            awards = tuple(attrs.evolve(s, amount=self.expr(s.amount), quantity=self.expr(s.quantity),
+                                        unit=self.optional(s.unit), threshold=self.optional(s.threshold))
+                           for s in rule.steps)
+            return attrs.evolve(rule, steps=awards, cap=self.optional(rule.cap))
         raise AssertionError(rule)
 
     def optional(self, expr):

@@ -14,10 +14,11 @@ from decimal import Decimal
 
 import attrs
 
+from .. import numbers
 from ..diagnostics import Diagnostic, error
 from ..domains import domain_of
 from ..i18n import N_, _, ngettext
-from ..language import ARITHMETIC, BUILTINS, COMPARISONS
+from ..language import ARITHMETIC, BUILTINS, COMPARISONS, ROUNDING_FUNCTIONS
 from ..syntax import ast
 from ..syntax.printer import format_expr, format_number
 from .lets import ordered_lets
@@ -37,6 +38,7 @@ MIXES = {
     "compares": N_("this compares {first} and {second}"),
     "call": N_("{function}() mixes {first} and {second}"),
     "deduction": N_("this deduction mixes {first} and {second}"),
+    "award": N_("this award line mixes {first} and {second}"),
 }
 SCORED_AS = {
     "count": N_("{what} is a count, not points"),
@@ -77,7 +79,7 @@ def unit_hint(units: set, what: str) -> str:
     if rates and "ratio" in units:
         return _("{rate} is not a percentage: only like ÷ like gives a ratio (a count ÷ a count, an amount ÷ an "
                  "amount); compare it with a plain number, or divide like by like", rate=unit_word(rates[0]))
-    if what == "deduction":
+    if what in ("deduction", "award"):
         return _("give the unit and the threshold in the quantity's own kind: 'per 1% of' a ratio and "
                  "'above 10%', 'per 10 of' an amount and 'above 100'")
     if "ratio" in units and what == "compares":
@@ -334,9 +336,41 @@ class TypeChecker:
             self.report("E303", message, expr.span, _("write it as {usage}", usage=builtin.usage))
             return ERROR
         types = [self.number(a, f"{expr.function}()") for a in expr.args]
+        if builtin is not None and builtin.name in ROUNDING_FUNCTIONS and ERROR not in types:
+            self.rounding_places(expr, types[0])
         if builtin is not None and builtin.units == "first":
             return types[0]
         return self.unify(types, expr.args, "call", expr.function)
+
+
+    def rounding_places(self, call: ast.Call, rounded: Type) -> None:
+        """E307 at a second argument of ceil/floor/round that declares no number of decimals: it must be
+        written in the rule, a whole number from 0 to 10 or a percentage step (1%, 0.1%); and at a
+        percentage rounded to whole numbers or tenths (`ceil(调整调剂率, 0)`: to 0% or 100%), which is
+        surely meant in percentage points."""
+        value, place = call.args
+        example = _("write e.g. {function}({value}, 2), or {function}({value}, 1%) for whole percentage points",
+                    function=call.function, value=format_expr(value))
+        if not isinstance(place, ast.Number) or (
+                place.is_percent and not is_percent_step(place.value)) or (
+                not place.is_percent and not (numbers.is_integral(place.value) and place.value <= 10)):
+            self.report("E307", _("{function}() needs the decimals to round to, written as a whole number from "
+                                  "0 to 10 or a percentage step such as 1%; {place} is neither",
+                                  function=call.function, place=format_expr(place)), place.span, example)
+        elif rounded.unit == "ratio" and not rounded.scaled and not place.is_percent and place.value < 2:
+            self.report("E307", ngettext("{function}() rounds the percentage {value} to {count} decimal, "
+                                         "that is to steps of 10%",
+                                         "{function}() rounds the percentage {value} to {count} decimals, "
+                                         "that is to whole 100%", int(place.value),
+                                         function=call.function, value=format_expr(value),
+                                         count=int(place.value)),
+                        place.span, _("round to percentage points with a '%': {function}({value}, 1%)",
+                                      function=call.function, value=format_expr(value)))
+
+
+def is_percent_step(value: Decimal) -> bool:
+    """10%, 1%, 0.1%…: a power of ten below 100% (as a ratio: 0.1, 0.01, 0.001…), up to 10 decimals."""
+    return 0 < value < 1 and value.normalize().as_tuple().digits == (1,) and value >= Decimal("1e-10")
 
 
 def check_types(program: ast.Program, symbols: Symbols) -> tuple[dict, list[Diagnostic]]:
@@ -461,18 +495,29 @@ def check_rule(name: str, points, rule, checker: TypeChecker) -> None:
     elif isinstance(rule, ast.Deduction):
         for step in rule.steps:
             score(step.amount, _("the deducted amount"))
-            quantity = checker.number(step.quantity, "'per'")
-            related = [e for e in (step.unit, step.threshold) if e is not None]
-            if quantity.kind == "number" and related:
-                agreed = checker.unify([quantity] + [checker.of(e) for e in related], [step.quantity] + related,
-                                       "deduction")
-                if agreed.unit == "ratio" and not agreed.scaled:
-                    check_percent_step(step, checker)
+            check_per_unit(step, checker, "deduction")
         if rule.floor is not None:
             score(rule.floor, _("the floor"))
+    elif isinstance(rule, ast.Awards):
+        for award in rule.steps:
+            score(award.amount, _("the points per unit"))
+            check_per_unit(award, checker, "award")
+        if rule.cap is not None:
+            score(rule.cap, _("the cap"))
 
 
-def check_percent_step(step: ast.Deduct, checker: TypeChecker) -> None:
+def check_per_unit(step: ast.Deduct | ast.Award, checker: TypeChecker, what: str) -> None:
+    """A deduct or award line counts units of one quantity: its UNIT and THRESHOLD are of the quantity's
+    unit (E302), and written with '%' where it is a percentage (E104)."""
+    quantity = checker.number(step.quantity, "'per'")
+    related = [e for e in (step.unit, step.threshold) if e is not None]
+    if quantity.kind == "number" and related:
+        agreed = checker.unify([quantity] + [checker.of(e) for e in related], [step.quantity] + related, what)
+        if agreed.unit == "ratio" and not agreed.scaled:
+            check_percent_step(step, checker)
+
+
+def check_percent_step(step: ast.Deduct | ast.Award, checker: TypeChecker) -> None:
     """E104 at a bare unit of 1 or more ('per 1 of' a percentage: per 100%) and a bare threshold above 1
     ('above 10' for 'above 10%') of a deduction whose quantity is a percentage or ratio."""
     unit = step.unit

@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 import attrs
 
 from ..api import Analysis
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from ..language import DEFAULT_ROUNDING
 from ..prove.bands import Table, describe, table_of
 from ..prove.intervals import Intervals
@@ -320,6 +320,8 @@ def _rule_kind(rule: ast.Rule) -> str:
         return _("a band table")
     if isinstance(rule, ast.Checklist):
         return _("a checklist")
+    if isinstance(rule, ast.Awards):
+        return _("points per unit")
     return _("deductions")
 
 
@@ -468,22 +470,46 @@ def _deduction(old: ast.Deduction, new: ast.Deduction) -> list[str]:
     if Counter(old.steps) == Counter(new.steps) and old_floor == new_floor:  # the deductions add up alike
         return []
 
+    lines = _per_unit_lines(old.steps, new.steps, PER_UNIT_TEXTS[ast.Deduct])
+    return lines + ([_("floor {old} → {new}", old=old_floor, new=new_floor)] if old_floor != new_floor else [])
+
+
+def _awards(old: ast.Awards, new: ast.Awards) -> list[str]:
+    """Award lines changed, and the cap ("最高 2 分 → 3 分"); none if they add up alike."""
+    old_cap, new_cap = (format_expr(r.cap) if r.cap is not None else _("the points") for r in (old, new))
+    if Counter(old.steps) == Counter(new.steps) and old_cap == new_cap:
+        return []
+    lines = _per_unit_lines(old.steps, new.steps, PER_UNIT_TEXTS[ast.Award])
+    return lines + ([_("cap {old} → {new}", old=old_cap, new=new_cap)] if old_cap != new_cap else [])
+
+
+# How a deduct or an award line is named in the lines of what changed: its label when it counts the
+# same quantity, its label by number otherwise, and its amount.
+PER_UNIT_TEXTS = {
+    ast.Deduct: (N_("deduct per {quantity}"), N_("deduction {number}"), N_("amount {old} → {new}")),
+    ast.Award: (N_("award per {quantity}"), N_("award line {number}"), N_("points per unit {old} → {new}")),
+}
+
+
+def _per_unit_lines(old_steps: tuple, new_steps: tuple, texts: tuple) -> list[str]:
+    """The lines for two versions of the deduct (or award) lines, paired by the quantity they count."""
+    same_quantity, numbered, amount = texts
+
     def changed(i, j, a, b):
         differences = [_("per {old} → per {new}", old=format_expr(a.quantity), new=format_expr(b.quantity))] \
             if a.quantity != b.quantity else []
         if a.amount != b.amount:
-            differences.append(_("amount {old} → {new}", old=format_expr(a.amount), new=format_expr(b.amount)))
+            differences.append(_(amount, old=format_expr(a.amount), new=format_expr(b.amount)))
         if _unit(a) != _unit(b):
             differences.append(_("unit {old} → {new}", old=_unit(a), new=_unit(b)))
         if _threshold(a) != _threshold(b):
             differences.append(_("threshold {old} → {new}", old=_threshold(a), new=_threshold(b)))
-        label = _("deduct per {quantity}", quantity=format_expr(b.quantity)) if a.quantity == b.quantity \
-            else _("deduction {number}", number=j + 1)
+        label = _(same_quantity, quantity=format_expr(b.quantity)) if a.quantity == b.quantity \
+            else _(numbered, number=j + 1)
         return _said(label, differences)
-    lines = _row_lines(old.steps, new.steps, lambda step: step.quantity,
-                       lambda i, step: _("removed: {text}", text=deduct_text(step)),
-                       lambda j, step: _("added: {text}", text=deduct_text(step)), changed)
-    return lines + ([_("floor {old} → {new}", old=old_floor, new=new_floor)] if old_floor != new_floor else [])
+    return _row_lines(old_steps, new_steps, lambda step: step.quantity,
+                      lambda i, step: _("removed: {text}", text=deduct_text(step)),
+                      lambda j, step: _("added: {text}", text=deduct_text(step)), changed)
 
 
 # (comparison, old rule, new rule of the same kind, intervals found) → the lines of what changed
@@ -495,14 +521,15 @@ RULE_CHANGES: dict[type, Callable[..., list[str]]] = {
     ast.Bands: _band_table,
     ast.Checklist: lambda comparison, old, new, intervals: _checklist(old, new),
     ast.Deduction: lambda comparison, old, new, intervals: _deduction(old, new),
+    ast.Awards: lambda comparison, old, new, intervals: _awards(old, new),
 }
 
 
-def _unit(step: ast.Deduct) -> str:
+def _unit(step: ast.Deduct | ast.Award) -> str:
     return format_expr(step.unit) if step.unit is not None else "1"
 
 
-def _threshold(step: ast.Deduct) -> str:
+def _threshold(step: ast.Deduct | ast.Award) -> str:
     return f"{step.direction} {format_expr(step.threshold)}" if step.threshold is not None else _("none")
 
 

@@ -9,12 +9,13 @@ problems are listed (then how many more there are), and messages quote values cu
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
 import attrs
 
+from ..check.constraints import CompiledConstraint
 from ..diagnostics import Diagnostic, FactsError, error, sort_key
 from ..i18n import _, ngettext
 from ..source import Source, Span
@@ -90,8 +91,9 @@ def display_name_of(values: Mapping) -> str | None:
 
 
 def validate(facts: FactSet | Mapping, inputs: Mapping[str, ast.InputDecl],
-             required: Mapping[str, list]) -> dict:
-    """Convert every fact to its exact value; raises FactsError listing every problem found. A fact
+             required: Mapping[str, list], constraints: Sequence[CompiledConstraint] = ()) -> dict:
+    """Convert every fact to its exact value; raises FactsError listing every problem found, a
+    constraint the facts break included (F517: such a department is refused, not scored). A fact
     that is None or blank text is missing, as if it were not given (an empty CSV cell)."""
     if not isinstance(facts, FactSet):
         facts = FactSet("<facts>", {str(name): value for name, value in facts.items()})
@@ -113,6 +115,7 @@ def validate(facts: FactSet | Mapping, inputs: Mapping[str, ast.InputDecl],
                 diagnostics.append(error(problem.code, _("fact '{name}': {problem}", name=name, problem=problem),
                                          span, problem.hint, where=f"{facts.name}: {name}"))
     diagnostics += _missing(facts, inputs, required)
+    diagnostics += _broken(facts, env, constraints)
     if diagnostics:
         sources = {facts.source.name: facts.source} if facts.source else {}
         raise FactsError(_listed(diagnostics), sources)
@@ -125,6 +128,18 @@ def _unknown(file: str, name: str, span: Span | None, inputs: Mapping, suggest: 
     return error("F504", _("unknown fact '{name}': the rule file declares no such input", name=cut(name)), span,
                  _("did you mean '{name}'?", name=close[0]) if close else
                  _("remove it, or declare it under 'inputs:'"), where=f"{file}: {cut(name)}")
+
+
+def _broken(facts: FactSet, env: dict, constraints: Sequence[CompiledConstraint]) -> list:
+    """F517 for each constraint the converted facts break, at the line (or cell) of its first input."""
+    found = []
+    for constraint in constraints:
+        broken = constraint.broken(env)
+        if broken is not None:
+            first = broken.inputs[0] if broken.inputs else None
+            found.append(error("F517", broken.message(), facts.spans.get(first), broken.hint(),
+                               where=f"{facts.name}: {first}" if first is not None else facts.name))
+    return found
 
 
 def _missing(facts: FactSet, inputs: Mapping[str, ast.InputDecl], required: Mapping[str, list]) -> list:

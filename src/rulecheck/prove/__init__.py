@@ -17,6 +17,7 @@ import attrs
 
 from .. import numbers
 from ..check import Checked
+from ..check.constraints import guarded
 from ..compile import Compiled, CompiledGroup, Compiler, iter_leaves
 from ..diagnostics import error, warning
 from ..i18n import _
@@ -137,7 +138,7 @@ class Prover:
         if value.low >= 0 and value.high <= points:
             return True
         whole = not leaf.indicator.parts
-        score = self.compiler.rule(name, points, rule)[0]
+        score = guarded(self.compiler.rule(name, points, rule)[0], self.compiled.constraints)
         probe = Probe(score, self.compiled.lets, self._rounding(leaf.indicator) if whole else (lambda raw: raw))
         reads = set().union(*(self.checked.inputs_read(e) for e in ast.rule_expressions(rule)))
         search = Search(probe, self._choices((leaf,), reads))
@@ -145,8 +146,12 @@ class Prover:
         if value.high > points:
             facts = search.extreme(value.dirs, lambda s: s > points, goal=1)
             if facts is not None:
-                self.findings.append(above_points(what, probe(facts), points, rule.span,
-                                                  facts_lines(facts, self.compiled.kinds)))
+                span, hint = rule.span, None
+                if isinstance(rule, ast.Awards) and rule.cap is not None:  # the cap is the fault: point at it
+                    span, hint = rule.cap.span, _("lower the cap to the points: 'cap {points}'",
+                                                  points=format_number(points))
+                self.findings.append(above_points(what, probe(facts), points, span,
+                                                  facts_lines(facts, self.compiled.kinds), hint))
                 return False
         if value.low < 0:
             facts = search.extreme(value.dirs, lambda s: s < 0, goal=-1)
@@ -224,7 +229,7 @@ class Prover:
             return UNREAD
         if value.dirs.get(name) == rising:
             return PROVED
-        probe = Probe(scored.score, self.compiled.lets)
+        probe = Probe(guarded(scored.score, self.compiled.constraints), self.compiled.lets)
         found = Search(probe, self._choices(scored.leaves, scored.inputs)).drop(name, rising)
         if found is None:
             return UNKNOWN

@@ -203,7 +203,7 @@ def _narrowed(intervals: Intervals, name: str, share: Ranges) -> Intervals:
     """The same analysis with the value `name` kept inside `share` (a band row's share of it)."""
     value = intervals.of(ast.Ref(name))
     inside = Value(share.pieces[0].low, share.pieces[-1].high, value.dirs)
-    return Intervals(intervals.domains, intervals.lets, {**intervals.memo, name: inside})
+    return Intervals(intervals.domains, intervals.lets, {**intervals.memo, name: inside}, intervals.at_most)
 
 
 def _step_direction(points: list) -> int | None:

@@ -43,17 +43,19 @@ class Intervals:
     domains: Mapping[str, Domain]
     lets: Mapping[str, ast.Let]
     memo: dict = attrs.field(factory=dict)
+    # (a, b) for each `a ≤ b` (or a < b, b ≥ a) the file's `constraints:` declare: a / b is at most 1
+    at_most: frozenset = frozenset()
 
     @classmethod
     def of_program(cls, checked) -> Intervals:
         """For a checked program: its inputs' declared domains and its (resolved) derived values."""
         return cls({name: domain_of(decl) for name, decl in checked.symbols.inputs.items()},
-                   let_table(checked.program.lets))
+                   let_table(checked.program.lets), at_most=declared_at_most(checked.program.constraints))
 
     def narrowed(self, name: str, value: Value) -> Intervals:
         """These domains, with the input or derived value `name` known to lie in `value`: inside a band
         row that tests it (`= 0 → 6; otherwise → x / 计划完成项目数`), what the row's points can be."""
-        return Intervals(self.domains, self.lets, {name: value})
+        return Intervals(self.domains, self.lets, {name: value}, self.at_most)
 
     def can_be_zero(self, expr, depth: int = 0) -> bool:
         """Whether `expr` may be 0 for facts inside the domains. False is a proof; True only says that
@@ -109,8 +111,24 @@ class Intervals:
             # the lets under it first, innermost first: each then finds the lets it reads in the memo,
             # so a chain of lets costs one step per let and no recursion
             for inner in post_order(self._pending(name), self._pending):
-                self.memo[inner] = self.of(self.lets[inner].expr)
-            return self.of(self.lets[name].expr)
+                self.memo[inner] = self._within_constants(inner, self.of(self.lets[inner].expr))
+            return self._within_constants(name, self.of(self.lets[name].expr))
+        return self._within_constants(name, self._input(name))
+
+    def _within_constants(self, name: str, value: Value) -> Value:
+        """The value of an input or derived value, inside the numbers `constraints:` compare it with
+        (完成率 ≤ 100%): no department the prover considers breaks them."""
+        low, high = value.low, value.high
+        for smaller, larger in self.at_most:
+            if smaller == ast.Ref(name) and isinstance(larger, ast.Number):
+                high = min(high, larger.value)
+            if larger == ast.Ref(name) and isinstance(smaller, ast.Number):
+                low = max(low, smaller.value)
+        if (low, high) == (value.low, value.high) or low > high:
+            return value
+        return Value(low, high, value.dirs)
+
+    def _input(self, name: str) -> Value:
         domain = self.domains[name]
         if domain.kind == "bool":
             return Value(ZERO, ONE, {name: 1})
@@ -152,7 +170,18 @@ class Intervals:
             share = self._share(expr, left)
             if share is not None:
                 return share
-        return ARITHMETIC[expr.op].interval(left, self.of(expr.right))
+        quotient = ARITHMETIC[expr.op].interval(left, self.of(expr.right))
+        if expr.op == "/" and (expr.left, expr.right) in self.at_most:
+            return self._below_one(quotient, left, self.of(expr.right))
+        return quotient
+
+    @staticmethod
+    def _below_one(quotient: Value, part: Value, whole: Value) -> Value:
+        """a / b with `a ≤ b` declared (a constraint) and a, b ≥ 0 lies in [0, 1] (a zero divisor is E504's
+        to report): 按时完成项目数 / 计划完成项目数 × 6 stays within 6 points without a min(…, 1)."""
+        if part.low < 0 or whole.low < 0:
+            return quotient
+        return Value(min(max(quotient.low, ZERO), ONE), min(quotient.high, ONE), quotient.dirs)
 
     def _share(self, expr: ast.Binary, part: Value) -> Value | None:
         """a / (a + b) with a, b ≥ 0 lies in [0, 1], rising in a and falling in b (编外 / (在编 + 编外))."""
@@ -179,3 +208,19 @@ class Intervals:
 
     def value_Call(self, expr: ast.Call) -> Value:
         return BUILTINS[expr.function].interval([self.of(a) for a in expr.args])
+
+
+def declared_at_most(constraints) -> frozenset:
+    """(a, b) for each pair of neighbouring operands of the constraints with a ≤ b declared (≤ or <, or ≥
+    and > read the other way, = both ways); chained comparisons give each neighbouring pair."""
+    found = set()
+    for constraint in constraints:
+        condition = constraint.condition
+        if not isinstance(condition, ast.Compare):
+            continue
+        for op, left, right in zip(condition.ops, condition.operands, condition.operands[1:]):
+            if op in ("<=", "<", "="):
+                found.add((left, right))
+            if op in (">=", ">", "="):
+                found.add((right, left))
+    return frozenset(found)

@@ -20,6 +20,7 @@ from .intervals import (
     combine,
     const,
     maximum,
+    minimum,
     multiply,
     negate,
     reciprocal,
@@ -81,7 +82,7 @@ def rule_divisions(rule: ast.Rule, intervals: Intervals) -> list[Division]:
     for expr, scope in scoped:
         for division in scope.divisions(expr):
             found.setdefault(id(division), Division(division.span, division.right))
-    steps = rule.steps if isinstance(rule, ast.Deduction) else ()
+    steps = rule.steps if isinstance(rule, (ast.Deduction, ast.Awards)) else ()
     units = [Division(step.span, step.unit) for step in steps
              if step.unit is not None and intervals.can_be_zero(step.unit)]
     return list(found.values()) + units
@@ -103,10 +104,10 @@ def _checklist(rule: ast.Checklist, intervals: Intervals) -> Value:
     return total
 
 
-def _deduction(rule: ast.Deduction, points: Decimal, intervals: Intervals) -> Value:
-    """max(points − Σ amount × units, floor), units counted above or below a threshold."""
-    taken = const(ZERO)
-    for step in rule.steps:
+def _per_unit(steps, intervals: Intervals) -> Value:
+    """Σ amount × units of deduct or award lines, units counted above or below a threshold."""
+    found = const(ZERO)
+    for step in steps:
         units = intervals.of(step.quantity)
         if step.threshold is not None:
             threshold = intervals.of(step.threshold)
@@ -114,9 +115,20 @@ def _deduction(rule: ast.Deduction, points: Decimal, intervals: Intervals) -> Va
             units = maximum([units, const(ZERO)])
         if step.unit is not None:
             units = multiply(units, reciprocal(intervals.of(step.unit)))
-        taken = add(taken, multiply(intervals.of(step.amount), units))
+        found = add(found, multiply(intervals.of(step.amount), units))
+    return found
+
+
+def _deduction(rule: ast.Deduction, points: Decimal, intervals: Intervals) -> Value:
+    """max(points − Σ amount × units, floor)."""
     floor = intervals.of(rule.floor) if rule.floor is not None else const(ZERO)
-    return maximum([add(const(points), negate(taken)), floor])
+    return maximum([add(const(points), negate(_per_unit(rule.steps, intervals))), floor])
+
+
+def _awards(rule: ast.Awards, points: Decimal, intervals: Intervals) -> Value:
+    """min(Σ amount × units, cap), the cap the points unless declared."""
+    cap = intervals.of(rule.cap) if rule.cap is not None else const(points)
+    return minimum([_per_unit(rule.steps, intervals), cap])
 
 
 RULE_VALUES: dict[type, Callable[..., Value]] = {
@@ -125,4 +137,5 @@ RULE_VALUES: dict[type, Callable[..., Value]] = {
     ast.Bands: lambda rule, points, intervals: band_value(rule, intervals),
     ast.Checklist: lambda rule, points, intervals: _checklist(rule, intervals),
     ast.Deduction: lambda rule, points, intervals: _deduction(rule, points, intervals),
+    ast.Awards: lambda rule, points, intervals: _awards(rule, points, intervals),
 }

@@ -6,11 +6,17 @@ fails loudly (and tests/test_export.py lists every kind against this renderer)."
 
 from __future__ import annotations
 
-from ..i18n import _
+from .. import numbers
+from ..i18n import N_, _
+from ..language import ROUNDING_FUNCTIONS
 from ..syntax import ast
-from ..syntax.printer import OP_SYMBOLS, format_expr, format_literal
+from ..syntax.printer import OP_SYMBOLS, format_expr, format_literal, format_number
 
 SEPARATOR = "; "
+# A value rounded to a step (1 个百分点, 0.01), as the scoring text says it.
+ROUNDED_STEPS = {"ceil": N_("{value} (a part of {step} counts as a whole {step})"),
+                 "floor": N_("{value} (a part of {step} does not count)"),
+                 "round": N_("{value} (rounded half-up to {step})")}
 
 
 class Criteria:
@@ -90,6 +96,25 @@ class Criteria:
         return _("{quantity} above {threshold}: {amount} points off for each {unit} above", quantity=quantity,
                  threshold=threshold, amount=amount, unit=unit)
 
+    def rule_Awards(self, rule: ast.Awards) -> str:
+        """"每培训 1 次得 0.5 分, 最高 2 分": the cap is said even when it is the points, as documents do."""
+        steps = SEPARATOR.join(self.award(step) for step in rule.steps)
+        if rule.cap is None:
+            return steps + ", " + _("at most the indicator's points")
+        return steps + ", " + _("at most {cap} points", cap=self.points(rule.cap))
+
+    def award(self, step: ast.Award) -> str:
+        amount, quantity = self.points(step.amount), self.expr(step.quantity)
+        unit = self.unit(step.unit)
+        if step.threshold is None:
+            return _("{amount} points for each {unit} of {quantity}", amount=amount, unit=unit, quantity=quantity)
+        threshold = self.expr(step.threshold)
+        if step.direction == "below":
+            return _("{quantity} below {threshold}: {amount} points for each {unit} below", quantity=quantity,
+                     threshold=threshold, amount=amount, unit=unit)
+        return _("{quantity} above {threshold}: {amount} points for each {unit} above", quantity=quantity,
+                 threshold=threshold, amount=amount, unit=unit)
+
     def unit(self, unit) -> str:
         if unit is None:
             return "1"
@@ -117,7 +142,17 @@ class Criteria:
         return format_expr(expr)
 
     def expr_Call(self, expr: ast.Call) -> str:
+        if expr.function in ROUNDING_FUNCTIONS and len(expr.args) == 2 and isinstance(expr.args[1], ast.Number):
+            return self.rounded(expr.function, expr.args[0], expr.args[1])
         return format_expr(expr)
+
+    def rounded(self, function: str, value, place: ast.Number) -> str:
+        """ceil(调整调剂率, 1%) as documents say it: "调整调剂率(不足 1 个百分点按 1 个百分点计)"."""
+        shown = self.expr(value)
+        if function == "round" and not place.is_percent:
+            return _("{value} (rounded half-up to {decimals} decimals)", value=shown, decimals=int(place.value))
+        step = self.unit(place) if place.is_percent else format_number(numbers.Decimal(1).scaleb(-int(place.value)))
+        return _(ROUNDED_STEPS[function], value=shown, step=step)
 
     def expr_Compare(self, expr: ast.Compare) -> str:
         if (len(expr.ops) == 1 and isinstance(expr.operands[1], ast.GradeValue)

@@ -135,6 +135,16 @@ class Let:
     span: Span | None = _span()
 
 
+@attrs.frozen
+class Constraint:
+    """A fact that must hold between inputs or derived values (按时完成项目数 ≤ 计划完成项目数): written
+    once under `constraints:`, it refuses a department whose facts break it (F517) instead of scoring
+    it, and lets the prover and `verify` leave impossible departments out."""
+    condition: Expr
+    description: str | None = None
+    span: Span | None = _span()
+
+
 # ---- scoring rules -------------------------------------------------------------------------------
 
 @attrs.frozen
@@ -202,7 +212,27 @@ class Deduction:
     span: Span | None = _span()
 
 
-Rule = Formula | Assessed | Bands | Checklist | Deduction
+@attrs.frozen
+class Award:
+    """award AMOUNT per [UNIT of] QUANTITY [above|below THRESHOLD]: a deduct line's dual, points earned
+    per unit ("每培训 1 次得 0.5 分")."""
+    amount: Expr
+    quantity: Expr
+    unit: Expr | None = None
+    threshold: Expr | None = None
+    direction: str | None = None  # "above" or "below" the threshold
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Awards:
+    """Start at 0, add each award, never above the cap (the points unless declared: "最高 2 分")."""
+    steps: tuple[Award, ...]
+    cap: Expr | None = None
+    span: Span | None = _span()
+
+
+Rule = Formula | Assessed | Bands | Checklist | Deduction | Awards
 
 
 @attrs.frozen
@@ -295,6 +325,7 @@ class Program:
     nodes: tuple[Node, ...] = ()
     imports: tuple[Import, ...] = ()
     extends: tuple[Extend, ...] = ()  # after linking: only those that could not be applied (E206, E205)
+    constraints: tuple[Constraint, ...] = ()
 
 
 # ---- walking -------------------------------------------------------------------------------------
@@ -338,6 +369,10 @@ def rule_expressions(rule) -> tuple:
         found = [e for step in rule.steps for e in (step.amount, step.quantity, step.unit, step.threshold)
                  if e is not None]
         return tuple(found + ([rule.floor] if rule.floor is not None else []))
+    if isinstance(rule, Awards):
+        found = [e for step in rule.steps for e in (step.amount, step.quantity, step.unit, step.threshold)
+                 if e is not None]
+        return tuple(found + ([rule.cap] if rule.cap is not None else []))
     return ()
 
 

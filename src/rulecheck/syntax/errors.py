@@ -64,19 +64,17 @@ def say(word: str) -> str:
     return _(word, modes=", ".join(ROUNDING_MODES)) if word in PHRASES else word
 
 
-RULE_KEYWORDS = ("formula", "bands", "checklist", "deduct", "assessed", "part")
+RULE_KEYWORDS = ("formula", "bands", "checklist", "deduct", "award", "assessed", "part")
 
-# Characters that look like an operator or a punctuation mark of the language but are others (typed
-# with a Chinese input method, or copied from a document): what was written → (what is meant, its ASCII
-# spelling or None). Two-character entries are tried first.
+# Characters that look like an operator or a punctuation mark of the language but are others (copied
+# from a document): what was written → (what is meant, its ASCII spelling or None). The full-width forms
+# of the operators (＞ ＝ ＞＝ －＞ …) and ≧ ≦ ⩾ ⩽ are accepted (grammar/rulecheck.lark), so not here;
+# a dash is a minus sign only inside a range (80%–90%).
 LOOKALIKES: dict[str, tuple[str, str | None]] = {
-    "＞＝": ("≥", ">="), "＜＝": ("≤", "<="), "！＝": ("≠", "!="), "＝＝": ("=", "=="),
-    "－＞": ("→", "->"), "＝＞": ("→", "->"),
-    "≧": ("≥", ">="), "⩾": ("≥", ">="), "≦": ("≤", "<="), "⩽": ("≤", "<="),
-    "＞": (">", None), "＜": ("<", None), "＝": ("=", None), "！": ("≠", "!="),
-    "＋": ("+", None), "－": ("−", "-"), "—": ("−", "-"), "–": ("−", "-"), "‐": ("−", "-"),
-    "＊": ("×", "*"), "∗": ("×", "*"), "·": ("×", "*"), "✕": ("×", "*"),
-    "／": ("÷", "/"), "∕": ("÷", "/"),
+    "！": ("≠", "!="),
+    "—": ("−", "-"), "–": ("−", "-"), "‐": ("−", "-"),
+    "∗": ("×", "*"), "·": ("×", "*"), "✕": ("×", "*"),
+    "∕": ("÷", "/"),
     "⟶": ("→", "->"), "⇒": ("→", "->"), "⟹": ("→", "->"), "➔": ("→", "->"), "➝": ("→", "->"),
     "．": (".", None), "［": ("(", None), "］": (")", None), "【": ("(", None), "】": (")", None),
     "＂": ('"', None),
@@ -139,9 +137,8 @@ class Spot:
         self.span = Span.point(source.name, line, column)
 
     def lookalike(self) -> str | None:
-        """The look-alike written at the spot, two characters if they make one entry."""
-        pair = self.text[self.column - 1:self.column + 1]
-        return pair if pair in LOOKALIKES else self.char if self.char in LOOKALIKES else None
+        """The look-alike written at the spot, if it is one."""
+        return self.char if self.char in LOOKALIKES else None
 
     def run(self, inside: str) -> tuple[int, int]:
         """The 0-based start and end of the characters of `inside` around the spot."""
@@ -361,6 +358,9 @@ TOKEN_ROWS: tuple[Row, ...] = (
         lambda t: _("expected '→' (or '->') before the points, found {found}", found=t.found),
         N_("write each row as 'condition → points', e.g. '≥ 95% → 6'")),
     Row("E101", Slip.is_keyword_slip, _keyword_message, _keyword_hint),
+    Row("E101", lambda t: t.type == "NAME" and "POINTS_UNIT" in t.expected,
+        lambda t: _("unexpected {found} after the points", found=t.found),
+        N_("the points are a number, which may be followed by the unit '分': '→ 6' or '→ 6分'")),
     Row("E101", lambda t: t.type == "_NL" and bool(t.expected & {"NUMBER", "NAME", "PERCENT"}),
         N_("the line ends where a value was expected"), N_("finish the expression, e.g. 'a / b × 6'")),
     Row("E101", lambda t: True, lambda t: _("unexpected {found}", found=t.found),

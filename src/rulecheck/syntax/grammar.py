@@ -10,9 +10,9 @@ from pathlib import Path
 from lark import Lark
 from lark.indenter import Indenter
 
-KEYWORDS = ("import", "framework", "total", "rounding", "grades", "inputs", "let", "group",
+KEYWORDS = ("import", "framework", "total", "rounding", "grades", "inputs", "let", "constraints", "group",
             "indicator", "extend", "part", "formula", "assessed", "bands", "checklist", "deduct",
-            "floor", "increasing", "decreasing")
+            "floor", "award", "cap", "increasing", "decreasing")
 
 class RuleIndenter(Indenter):
     NL_type = "_NL"

@@ -93,6 +93,11 @@ def statement_lines(statements, written: list[SourceLine]):
             yield Line(0, "inputs:", header_line(value[0].span.line, written))
             for decl in value:
                 yield Line(1, input_text(decl), _line(decl.span))
+        elif kind == "constraints":
+            yield Line(0, "constraints:", header_line(value[0].span.line, written))
+            for constraint in value:
+                yield Line(1, described(format_source(constraint.condition), constraint.description),
+                           _line(constraint.span))
         elif kind == "lets":
             yield Line(0, let_text(value), _line(value.span))
         elif kind == "extends":
@@ -104,7 +109,8 @@ def statement_lines(statements, written: list[SourceLine]):
 
 
 def header_line(first_row: int, written: list[SourceLine]) -> int:
-    """The line of a block's `grades:` or `inputs:`: the last line with code before its first row."""
+    """The line of a block's `grades:`, `inputs:` or `constraints:`: the last line with code before its
+    first row."""
     line = first_row - 1
     while line > 1 and not written[line - 1].code:
         line -= 1
@@ -206,9 +212,16 @@ def _deduction_lines(rule: ast.Deduction, depth: int) -> Iterator[Line]:
         yield Line(depth, f"floor {format_source(rule.floor)}", _line(rule.floor.span))
 
 
+def _award_lines(rule: ast.Awards, depth: int) -> Iterator[Line]:
+    for step in rule.steps:
+        yield Line(depth, deduct_text(step), _line(step.span))
+    if rule.cap is not None:
+        yield Line(depth, f"cap {format_source(rule.cap)}", _line(rule.cap.span))
+
+
 RULE_LINES: dict[type, Callable[..., Iterator[Line]]] = {
     ast.Formula: _formula_lines, ast.Assessed: _assessed_lines, ast.Bands: _bands_lines,
-    ast.Checklist: _checklist_lines, ast.Deduction: _deduction_lines,
+    ast.Checklist: _checklist_lines, ast.Deduction: _deduction_lines, ast.Awards: _award_lines,
 }
 
 
@@ -221,7 +234,7 @@ def band_condition(band: ast.Band) -> str:
     return format_source(band.condition)
 
 
-def deduct_text(step: ast.Deduct) -> str:
+def deduct_text(step: ast.Deduct | ast.Award) -> str:
     return format_deduct(step, format_source)
 
 

@@ -29,8 +29,11 @@ from . import ast
 from .errors import indentation_error, syntax_error, thousands_error
 from .grammar import lark_parser
 
-CMP_OPS = {spelling: c.op for c in COMPARISONS.values() for spelling in c.spellings}
-ARITH_OPS = {spelling: a.op for a in ARITHMETIC.values() for spelling in a.spellings}
+# An operator is known by its grammar terminal, whichever of its signs was written (≥, >=, ≧, ＞＝ …: the
+# grammar lists them); the ops themselves are language.py's.
+CMP_TERMINALS = dict(GE=">=", LE="<=", GT=">", LT="<", EQ="=", NE="!=")
+ARITH_TERMINALS = dict(PLUS="+", MINUS="-", TIMES="*", DIVIDE="/")
+assert set(CMP_TERMINALS.values()) == set(COMPARISONS) and set(ARITH_TERMINALS.values()) == set(ARITHMETIC)
 
 
 # The Indenter keeps the indentation stack on the shared parser: one parse at a time.
@@ -54,8 +57,8 @@ def parse(source: Source) -> tuple[ast.Program | None, list[Diagnostic]]:
 
 def parse_in_order(source: Source) -> tuple[ast.Program | None, list, list[Diagnostic]]:
     """Parse one file; also returns its top-level statements in the order written, as (kind, node)
-    pairs, kind one of Program's fields ('name' and 'total' hold a Setting, 'grades' and 'inputs' a
-    tuple: one block). The Program files statements by kind and merges `inputs:` blocks; the layout
+    pairs, kind one of Program's fields ('name' and 'total' hold a Setting; 'grades', 'inputs' and
+    'constraints' a tuple: one block). The Program files statements by kind and merges `inputs:` blocks; the layout
     (layout.py) prints the statements back as they came."""
     text = normalized_text(source)
     try:
@@ -158,7 +161,7 @@ class ToAst(Transformer):
     def start(self, meta, *items):
         self.statements = [self._classify(item) for item in items]
         single = dict(name=None, total=None, rounding=None)
-        lists = dict(grades=[], inputs=[], lets=[], nodes=[], imports=[], extends=[])
+        lists = dict(grades=[], inputs=[], lets=[], nodes=[], imports=[], extends=[], constraints=[])
         for kind, value in self.statements:
             if kind in single or kind == "grades":
                 earlier = single.get(kind) or (lists["grades"][0] if kind == "grades" and lists["grades"] else None)
@@ -171,7 +174,7 @@ class ToAst(Transformer):
                     continue
             if kind in single:
                 single[kind] = value
-            elif kind in ("grades", "inputs"):
+            elif kind in ("grades", "inputs", "constraints"):
                 lists[kind].extend(value)
             else:
                 lists[kind].append(value)
@@ -193,7 +196,7 @@ class ToAst(Transformer):
     def framework_stmt(self, meta, name):
         return "name", ast.Setting(name, self._span(meta))
 
-    def total_stmt(self, meta, number):
+    def total_stmt(self, meta, number, _unit):
         return "total", ast.Setting(Decimal(number), self._span(meta))
 
     def rounding_stmt(self, meta, decimals, mode):
@@ -209,6 +212,11 @@ class ToAst(Transformer):
         return bands
 
     def grade_band(self, meta, condition, grade):
+        if isinstance(condition, RangeCondition):
+            raise AstError(error("E108", _("a grade row is a range, but grade rows are read from the top "
+                                           "and need only their lower bound"), condition.span,
+                                 _("write the lower bound alone: '≥ {low} → {grade}'",
+                                   low=self._written(condition.low).rstrip("分"), grade=grade)))
         if isinstance(condition, PartialCondition):
             condition = ast.Compare((ast.TotalScore(condition.span), condition.right), (condition.op,),
                                     condition.span)
@@ -236,6 +244,12 @@ class ToAst(Transformer):
 
     def let_stmt(self, meta, name, type_spec, _eq, expr, description):
         return ast.Let(name, expr, type_spec, description and self._quoted(description), self._span(meta))
+
+    def constraints_block(self, meta, *constraints):
+        return "constraints", constraints  # one block: `start` merges several, as it does `inputs:`
+
+    def constraint(self, meta, condition, description):
+        return ast.Constraint(condition, description and self._quoted(description), self._span(meta))
 
     @staticmethod
     def _type(kind: str) -> Callable[..., ast.TypeSpec]:
@@ -319,7 +333,13 @@ class ToAst(Transformer):
         resolved = []
         for band in bands:
             condition = band.condition
-            if isinstance(condition, PartialCondition):
+            if isinstance(condition, RangeCondition):
+                if subject is None:
+                    raise AstError(error(
+                        "E108", _("a band is a range but the table names no subject"), condition.span,
+                        _("name the value the range is of after 'bands', e.g. 'bands 满意度:'")))
+                condition = condition.on(subject)
+            elif isinstance(condition, PartialCondition):
                 if subject is None:
                     raise AstError(error(
                         "E108", _("a band starts with a comparison but the table names no subject"),
@@ -329,11 +349,31 @@ class ToAst(Transformer):
                                      partial=isinstance(band.condition, PartialCondition)))
         return ast.Bands(subject, tuple(resolved), self._span(meta))
 
-    def band(self, meta, condition, points):
+    def band(self, meta, condition, points, _unit):
         return ast.Band(condition, points, self._span(meta))
 
-    def partial_condition(self, meta, op, right):
+    def partial_condition(self, meta, op, right, _unit):
         return PartialCondition(op, right, self._span(meta))
+
+    def range_condition(self, meta, token):
+        """"80%–90%": from 80% included to 90% excluded (see RangeCondition); a lower end written
+        without a unit takes the upper end's percent sign, as documents write "80–90%"."""
+        match = RANGE_ENDS.fullmatch(str(token))
+        assert match is not None  # the grammar's RANGE and RANGE_ENDS are the same pattern
+        percent = match["high_unit"] in ("%", "％")
+        ends = []
+        for end, is_percent in (("low", percent if not match["low_unit"] else match["low_unit"] in ("%", "％")),
+                                ("high", percent)):
+            value = Decimal(match[end])
+            span = Span(self.file, token.line, token.column + match.start(end), token.line,
+                        token.column + match.end(end + "_unit"))
+            ends.append(ast.Number(numbers.divide(value, Decimal(100)) if is_percent else value, is_percent, span))
+        return RangeCondition(ends[0], ends[1], token_span(self.file, token))
+
+    def _written(self, node) -> str:
+        """The text of a one-line node as the file writes it."""
+        span = node.span
+        return self.lines[span.line - 1][span.column - 1:span.end_column - 1]
 
     def otherwise(self, meta):
         return None
@@ -341,7 +381,7 @@ class ToAst(Transformer):
     def checklist(self, meta, *items):
         return ast.Checklist(items, self._span(meta))
 
-    def check_item(self, meta, condition, points):
+    def check_item(self, meta, condition, points, _unit):
         return ast.ChecklistItem(condition, points, self._span(meta))
 
     def deduction(self, meta, *lines):
@@ -349,7 +389,7 @@ class ToAst(Transformer):
         floor = lines[-1] if lines and lines[-1] is not None and not isinstance(lines[-1], ast.Deduct) else None
         return ast.Deduction(tuple(steps), floor, self._span(meta))
 
-    def deduct_line(self, meta, amount, first, of_quantity, threshold):
+    def deduct_line(self, meta, amount, _unit, first, of_quantity, threshold):
         unit, quantity = (first, of_quantity) if of_quantity is not None else (None, first)
         direction, limit = threshold if threshold else (None, None)
         return ast.Deduct(amount, quantity, unit, limit, direction, self._span(meta))
@@ -360,7 +400,20 @@ class ToAst(Transformer):
     def below(self, meta, expr):
         return "below", expr
 
-    def floor_line(self, meta, expr):
+    def floor_line(self, meta, expr, _unit):
+        return expr
+
+    def award(self, meta, *lines):
+        steps = [line for line in lines if isinstance(line, ast.Award)]
+        cap = lines[-1] if lines and lines[-1] is not None and not isinstance(lines[-1], ast.Award) else None
+        return ast.Awards(tuple(steps), cap, self._span(meta))
+
+    def award_line(self, meta, amount, _unit, first, of_quantity, threshold):
+        unit, quantity = (first, of_quantity) if of_quantity is not None else (None, first)
+        direction, limit = threshold if threshold else (None, None)
+        return ast.Award(amount, quantity, unit, limit, direction, self._span(meta))
+
+    def cap_line(self, meta, expr):
         return expr
 
     # ---- expressions -------------------------------------------------------------------------------
@@ -422,7 +475,7 @@ class ToAst(Transformer):
         return ast.Negate(operand, self._span(meta))
 
     def binary(self, meta, left, op, right):
-        return ast.Binary(ARITH_OPS[str(op)], left, right, self._span(meta))
+        return ast.Binary(ARITH_TERMINALS[op.type], left, right, self._span(meta))
 
     def compare(self, meta, first, *rest):
         ops = tuple(rest[0::2])
@@ -430,7 +483,7 @@ class ToAst(Transformer):
         return ast.Compare(operands, ops, self._span(meta))
 
     def cmp_op(self, meta, token):
-        return CMP_OPS[str(token)]
+        return CMP_TERMINALS[token.type]
 
     def and_(self, meta, left, right):
         return self._bool("and", left, right, meta)
@@ -479,6 +532,24 @@ class PartialCondition:
     op: str
     right: ast.Expr
     span: Span | None = None
+
+
+@attrs.frozen
+class RangeCondition:
+    """A band row written as a range of the table's subject, "80%–90%": 80% ≤ subject < 90%, the lower end
+    included and the upper excluded, so that rows written end to end (80%–90%, 90%–95%) neither overlap
+    nor leave a gap; completed by `ToAst.bands` into that comparison."""
+    low: ast.Number
+    high: ast.Number
+    span: Span
+
+    def on(self, subject: ast.Expr) -> ast.Compare:
+        return ast.Compare((self.low, subject, self.high), ("<=", "<"), self.span)
+
+
+# The two ends of a RANGE token (grammar/rulecheck.lark), each with its unit ('%', '分' or none).
+RANGE_ENDS = re.compile(r"(?P<low>\d+(?:\.\d+)?)(?P<low_unit>[%％分]?)[\t ]*(?:[-−－–—~～]|至)[\t ]*"
+                        r"(?P<high>\d+(?:\.\d+)?)(?P<high_unit>[%％分]?)")
 
 
 # ---- syntax errors -------------------------------------------------------------------------------

@@ -187,11 +187,12 @@ def format_grade_row(row: ast.GradeBand) -> str:
     return f"{format_condition(row.condition, ast.TotalScore())} → {format_name(row.grade)}"
 
 
-def format_deduct(step: ast.Deduct, show=None) -> str:
-    """'deduct AMOUNT per [UNIT of] QUANTITY [above|below THRESHOLD]', each part printed by `show`
-    (format_expr for explanations, format_source for the file's own layout)."""
+def format_deduct(step: ast.Deduct | ast.Award, show=None) -> str:
+    """'deduct AMOUNT per [UNIT of] QUANTITY [above|below THRESHOLD]' (or 'award …' for an award line),
+    each part printed by `show` (format_expr for explanations, format_source for the file's own layout)."""
     show = show or format_expr
-    text = f"deduct {show(step.amount)} per "
+    keyword = "award" if isinstance(step, ast.Award) else "deduct"
+    text = f"{keyword} {show(step.amount)} per "
     if step.unit is not None:
         text += f"{show(step.unit)} of "
     text += show(step.quantity)
