@@ -123,12 +123,12 @@ def test_dates_and_excel_errors_are_refused_at_their_cell(framework, case_facts,
     found = {d.location(): d.message for d in raised.value.diagnostics}
     date_cell = f"{path}:数据!B{rows['年初预算']}"
     assert found[date_cell] == (f"fact '年初预算': the cell {date_cell} holds a date or time (2024-03-01), "
-                                "and no input is a date")
+                                "and this input is not a date")
     error_cell = f"{path}:数据!B{rows['满意度']}"
     assert found[error_cell] == f"fact '满意度': the cell {error_cell} holds the Excel error #DIV/0!, not a value"
     with rulecheck.speaking("zh"), pytest.raises(rulecheck.FactsError) as raised:
         framework.evaluate(rulecheck.load_facts(path))
-    assert "是日期或时间" in raised.value.render() and "而没有输入项是日期" in raised.value.render()
+    assert "是日期或时间" in raised.value.render() and "而该输入项不是日期" in raised.value.render()
 
 
 def test_a_key_value_sheet_with_a_name_twice_or_a_value_without_name(tmp_path):

@@ -281,6 +281,44 @@ class Compiler:
 
         return score, explain
 
+    def rule_Matrix(self, rule: ast.Matrix, name, points, span):
+        """The cell where the first matching row meets the first matching column."""
+        row_of = self.matrix_axis(rule.rows, rule.row_subject, name, rule.span)
+        column_of = self.matrix_axis(rule.columns, rule.column_subject, name, rule.span)
+        cells = [[self.expr(cell) for cell in row.cells] for row in rule.rows]
+
+        def score(env):
+            return cells[row_of(env)][column_of(env)](env)
+
+        def explain(env, all_rows=False):
+            row, column = row_of(env), column_of(env)
+            lines = self.where([rule.row_subject, rule.column_subject], env)
+            lines.append(Step(_("{row_subject} {row_value} falls in row {row}, {column_subject} {column_value} in "
+                                "column {column}: {points} points", row_subject=format_expr(rule.row_subject),
+                                row_value=format_expr(rule.row_subject, env, self.kinds), row=row + 1,
+                                column_subject=format_expr(rule.column_subject),
+                                column_value=format_expr(rule.column_subject, env, self.kinds), column=column + 1,
+                                points=format_number(score(env))), rule.rows[row].span))
+            return tuple(lines)
+
+        return score, explain
+
+    def matrix_axis(self, lines, subject, name, span) -> Callable[[dict], int]:
+        """The index of the first line of a matrix axis whose condition holds; E602 when none does, in the
+        words of a band table's, since each axis is checked as one (E701 'no band of … covers …')."""
+        conditions = [self.expr(line.condition) if line.condition is not None else None for line in lines]
+
+        def index(env) -> int:
+            found = first_match(conditions, env)
+            if found is None:
+                raise EvalFailure(error("E602", _("no band of '{name}' matches: {subject} = {value}", name=name,
+                                                  subject=format_expr(subject),
+                                                  value=format_expr(subject, env, self.kinds)), span,
+                                        _("add an 'otherwise' row, or a row that covers this value")))
+            return found
+
+        return index
+
     def rule_Checklist(self, rule: ast.Checklist, name, points, span):
         items = [(self.expr(i.condition), self.expr(i.points), i) for i in rule.items]
 

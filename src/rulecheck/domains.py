@@ -25,7 +25,7 @@ class Domain:
 
     @property
     def integral(self) -> bool:
-        return self.kind == "count"
+        return self.kind in ("count", "date")  # a date is a whole day number
 
     def contains(self, value: Decimal) -> bool:
         if self.low is not None and (value <= self.low if self.low_exclusive else value < self.low):

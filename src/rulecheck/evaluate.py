@@ -8,11 +8,11 @@ from . import numbers
 from .compile import Compiled, CompiledGroup
 from .diagnostics import EvaluationError
 from .i18n import _, language, speaking
-from .language import first_match
+from .language import COMPARISONS, first_match
 from .results import NodeResult, Result, Step
 from .runtime import TOTAL_KEY, Env, EvalFailure, Rounding, check_range, scoring_failure
 from .syntax import ast
-from .syntax.printer import format_condition, format_number
+from .syntax.printer import format_expr, format_grade_condition, format_number, split_grade_condition
 
 ZERO = numbers.ZERO
 
@@ -42,16 +42,44 @@ def _evaluate(compiled: Compiled, facts: dict, all_rows: bool | None, sources) -
     if index is None:
         return Result(compiled.name, total, compiled.total, None, nodes)
     _condition, grade, band = compiled.grades[index]
-    step = grade_step(total, band) if explainer else None
+    step = grade_step(total, band, [row for _, _, row in compiled.grades[:index]]) if explainer else None
     return Result(compiled.name, total, compiled.total, grade, nodes, step)
 
 
-def grade_step(total: Decimal, band: ast.GradeBand) -> Step:
+def grade_step(total: Decimal, band: ast.GradeBand, above=()) -> Step:
+    """The `grades:` row that gave the grade, and the row above it a condition on the inputs refused
+    though the total met its threshold: 'grade: 95 matches ≥ 80 → 良; not 优: not 发生安全责任事故 does not
+    hold' (why a department with 95 points is not 优)."""
+    step = matched_grade_step(total, band)
+    refused = next((row for row in above if refused_by_inputs(total, row)), None)
+    if refused is None:
+        return step
+    _total_part, inputs = split_grade_condition(refused.condition)
+    return Step(_("{step}; not {grade}: {condition} does not hold", step=str(step), grade=refused.grade,
+                  condition=format_expr(inputs)), band.span)
+
+
+def refused_by_inputs(total: Decimal, row: ast.GradeBand) -> bool:
+    """Whether a row that compares the total and reads inputs ('≥ 90 and not 发生安全责任事故 → 优') failed
+    on its inputs alone: the total meets its threshold (a number; other thresholds are not told)."""
+    if row.condition is None:
+        return False
+    total_part, inputs = split_grade_condition(row.condition)
+    if total_part is None or inputs is None or not isinstance(total_part.operands[1], ast.Number):
+        return False
+    return bool(COMPARISONS[total_part.ops[0]].apply(total, total_part.operands[1].value))
+
+
+def matched_grade_step(total: Decimal, band: ast.GradeBand) -> Step:
     """The `grades:` row that gave the grade: 'grade: 97.83 matches ≥ 90 → 优'."""
     if band.condition is None:
         return Step(_("grade: {total} matches otherwise → {grade}", total=total, grade=band.grade), band.span)
+    total_part, _inputs = split_grade_condition(band.condition)
+    if total_part is None:
+        return Step(_("grade: {condition} is true → {grade} (veto)", condition=format_expr(band.condition),
+                      grade=band.grade), band.span)
     return Step(_("grade: {total} matches {condition} → {grade}", total=total, grade=band.grade,
-                  condition=format_condition(band.condition, ast.TotalScore())), band.span)
+                  condition=format_grade_condition(band.condition)), band.span)
 
 
 def _node(item, env, compiled: Compiled, explainer, failures: list) -> NodeResult:

@@ -196,7 +196,8 @@ FUNCTION_ALIASES = {alias: b.name for b in BUILTINS.values() for alias in b.alia
 # What each kind of scoring rule is called in messages and in `rulecheck diff`.
 RULE_KINDS: dict[type, str] = {ast.Formula: "a formula", ast.Assessed: "an assessed score",
                                ast.Bands: "a band table", ast.Checklist: "a checklist",
-                               ast.Deduction: "deductions", ast.Awards: "points per unit"}
+                               ast.Deduction: "deductions", ast.Awards: "points per unit",
+                               ast.Matrix: "a matrix"}
 EXPRESSION_KINDS: tuple[type, ...] = typing.get_args(ast.Expr)
 
 ROUNDING_MODES = numbers.ROUNDING_MODES

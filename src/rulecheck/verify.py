@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample, Unsatisfiable
 
-from . import numbers
+from . import dates, numbers
 from .check import Checked
 from .check.constraints import satisfied
 from .check.lets import LetReads
@@ -49,12 +49,29 @@ from .prove.ranges import Choices, Piece
 from .prove.search import Probe, Search, candidates, rule_constants, simplicity
 from .runtime import TOTAL_KEY, Env, attempt
 from .syntax import ast
-from .syntax.printer import format_condition, format_expr, format_name, format_number, format_value
+from .syntax.printer import format_expr, format_grade_row, format_name, format_number, format_value, reads_inputs
 
 # Inputs with no upper bound are drawn up to these; shrinking then finds the smallest value that fails.
 LARGEST = {"count": Decimal(1_000_000), "percent": Decimal(10), "amount": Decimal(10) ** 9, "number": Decimal(10) ** 9,
            "score": Decimal(1000)}
 PLACES = {"percent": 4, "amount": 2, "number": 2, "score": 2}
+
+
+def number_ends(domain: Domain) -> tuple[Decimal, Decimal]:
+    """The lowest and highest value drawn for a numeric input: its bounds, or LARGEST where it has none."""
+    low = domain.low if domain.low is not None else -LARGEST[domain.kind]
+    high = domain.high if domain.high is not None else max(low, Decimal(0)) + LARGEST[domain.kind]
+    return low, high
+
+
+def date_ends(domain: Domain) -> tuple[Decimal, Decimal]:
+    """The first and last day drawn for a date input: its bounds, or a century of real dates from
+    dates.EARLIEST where it has none (a day number below 1 is no date)."""
+    if domain.low is None:
+        low = dates.EARLIEST if domain.high is None else max(domain.high - dates.CENTURY, Decimal(1))
+    else:
+        low = domain.low
+    return low, domain.high if domain.high is not None else low + dates.CENTURY
 
 
 def values(domain: Domain, constants=()) -> st.SearchStrategy:
@@ -64,8 +81,7 @@ def values(domain: Domain, constants=()) -> st.SearchStrategy:
         return st.booleans()
     if domain.kind == "grade":
         return st.sampled_from(domain.values)
-    low = domain.low if domain.low is not None else -LARGEST[domain.kind]
-    high = domain.high if domain.high is not None else max(low, Decimal(0)) + LARGEST[domain.kind]
+    low, high = date_ends(domain) if domain.kind == "date" else number_ends(domain)
     if domain.integral:
         drawn = st.integers(int(low) + (1 if domain.low_exclusive else 0), int(high)).map(Decimal)
     else:
@@ -296,8 +312,11 @@ def drawn_value(domain: Domain, rng: random.Random):
         return rng.random() < 0.5
     if domain.kind == "grade":
         return rng.choice(domain.values)
-    low = domain.low if domain.low is not None else -LARGEST[domain.kind]
-    high = domain.high if domain.high is not None else max(low, Decimal(0)) + LARGEST[domain.kind] / 1000
+    if domain.kind == "date":
+        low, high = date_ends(domain)
+    else:
+        low = domain.low if domain.low is not None else -LARGEST[domain.kind]
+        high = domain.high if domain.high is not None else max(low, Decimal(0)) + LARGEST[domain.kind] / 1000
     places = 0 if domain.integral else PLACES[domain.kind]
     first = int(low.scaleb(places).to_integral_value(ROUND_CEILING)) + (1 if domain.low_exclusive else 0)
     last = int(high.scaleb(places).to_integral_value(ROUND_FLOOR))
@@ -665,7 +684,7 @@ class Shapes:
     def thresholds(self) -> list:
         """(number, its grade row) for each number the rows of `grades:` compare the total with."""
         found: dict = {}
-        for _condition, _grade, band in self.verifier.compiled.grades:
+        for _condition, _grade, band in self.total_rows():
             for expr in ast.walk(band.condition) if band.condition is not None else ():
                 if isinstance(expr, ast.Number):
                     found.setdefault(expr.value, band)
@@ -674,8 +693,14 @@ class Shapes:
     def grade(self, total: Decimal):
         compiled = self.verifier.compiled
         env = Env({TOTAL_KEY: total}, compiled.lets)
-        index = first_match([row[0] for row in compiled.grades], env)
-        return None if index is None else compiled.grades[index][1]
+        rows = self.total_rows()
+        index = first_match([row[0] for row in rows], env)
+        return None if index is None else rows[index][1]
+
+    def total_rows(self) -> list:
+        """The grade rows that read the total alone: a row that reads inputs too (一票否决) may or may not
+        match a total, so the grade at a threshold is the grade of the other rows."""
+        return [row for row in self.verifier.compiled.grades if not reads_inputs(row[2])]
 
     def grade_unchanged(self, below: Decimal, at: Decimal, grade: str, band: ast.GradeBand) -> Outcome:
         message = _("the grade does not change at {threshold}: a total of {below} and one of {at} both grade "
@@ -695,7 +720,7 @@ class Shapes:
         return Outcome(None, "E732", False, diagnostic, finding=True)
 
     def row(self, band: ast.GradeBand) -> str:
-        return f"{format_condition(band.condition, ast.TotalScore())} → {band.grade}"
+        return format_grade_row(band)
 
     def graded_departments(self, totals) -> list[str]:
         """A department scoring each total, under a '# department A: total = 79.99 → 中' heading."""

@@ -22,12 +22,12 @@ from ..language import DEFAULT_ROUNDING
 from ..runtime import TOTAL_KEY
 from ..source import Span
 from ..syntax import ast
-from ..syntax.printer import format_number, format_percent
+from ..syntax.printer import format_number, format_percent, format_value
 
 AT, BELOW, ABOVE = "at", "below", "above"
 SIDES = (BELOW, AT, ABOVE)
 PERCENT_STEP = Decimal("0.0001")  # 0.01 percentage point
-STEPS = {"count": Decimal(1), "percent": PERCENT_STEP}
+STEPS = {"count": Decimal(1), "percent": PERCENT_STEP, "date": Decimal(1)}  # a date: one day
 DEFAULT_STEP = Decimal("0.01")  # an amount, a score, a number
 
 
@@ -59,6 +59,8 @@ class Boundary:
         return self.threshold < value <= self.threshold + self.step
 
     def show(self, value) -> str:
+        if self.kind == "date":
+            return format_value(value, "date")
         return format_percent(value) if self.kind == "percent" else format_number(value)
 
     @property
@@ -157,4 +159,5 @@ def subject_type(ruleset: Ruleset, subject: str) -> tuple[str, Decimal, Domain |
     assert ruleset.checked is not None
     kind = ruleset.checked.display_kinds()[subject]
     unit = getattr(ruleset.checked.let_types.get(subject), "unit", None)
-    return kind, STEPS.get("count" if unit == "count" else kind, DEFAULT_STEP), None
+    whole = unit in ("count", "days", "date")  # a number of days, or a date: a day at a time
+    return kind, STEPS.get("count" if whole else kind, DEFAULT_STEP), None

@@ -48,7 +48,8 @@ class Checked:
         kinds = {name: decl.type.kind for name, decl in self.symbols.inputs.items()}
         for let in self.program.lets:
             unit = getattr(self.let_types.get(let.name), "unit", None)
-            kinds[let.name] = let.type.kind if let.type else ("percent" if unit == "ratio" else "number")
+            shown = {"ratio": "percent", "date": "date"}.get(unit or "", "number")
+            kinds[let.name] = let.type.kind if let.type else shown
         return kinds
 
 

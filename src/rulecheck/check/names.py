@@ -123,9 +123,10 @@ def resolve(program: ast.Program) -> tuple[ast.Program, Symbols, list[Diagnostic
     resolver = Resolver(symbols, diagnostics)
     lets = tuple(attrs.evolve(let, expr=resolver.expr(let.expr)) for let in program.lets)
     nodes = tuple(resolver.node(n) for n in program.nodes)
+    grades = tuple(attrs.evolve(row, condition=resolver.optional(row.condition)) for row in program.grades)
     check_tree_names(program, nodes, diagnostics)
     check_let_cycles(lets, diagnostics)
-    return attrs.evolve(program, lets=lets, nodes=nodes), symbols, diagnostics
+    return attrs.evolve(program, lets=lets, nodes=nodes, grades=grades), symbols, diagnostics
 
 
 @attrs.define
@@ -175,6 +176,13 @@ class Resolver:
                     condition = self.expr(condition)
                 bands.append(attrs.evolve(band, condition=condition, points=self.expr(band.points)))
             return attrs.evolve(rule, subject=subject, bands=tuple(bands))
+        if isinstance(rule, ast.Matrix):
+            lines = tuple(attrs.evolve(line, condition=self.optional(line.condition),
+                                       cells=tuple(self.expr(e) for e in line.cells))
+                          for line in rule.columns + rule.rows)
+            return attrs.evolve(rule, row_subject=self.expr(rule.row_subject),
+                                column_subject=self.expr(rule.column_subject),
+                                columns=lines[:len(rule.columns)], rows=lines[len(rule.columns):])
         if isinstance(rule, ast.Checklist):
             return attrs.evolve(rule, items=tuple(
                 attrs.evolve(i, condition=self.expr(i.condition), points=self.expr(i.points)) for i in rule.items))

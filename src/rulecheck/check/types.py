@@ -27,6 +27,7 @@ from .names import Symbols
 QUANTITIES = ("count", "amount", "points")  # the kinds a rate divides one by another
 UNIT_WORDS = {"ratio": N_("a percentage or ratio"), "count": N_("a count"), "amount": N_("an amount of money"),
               "points": N_("points"), None: N_("a number"),
+              "date": N_("a date"), "days": N_("a number of days"),
               "count/amount": N_("a count per unit of money"),
               "amount/count": N_("an amount of money per unit counted"),
               "points/count": N_("points per unit counted"), "count/points": N_("a count per point"),
@@ -43,6 +44,7 @@ MIXES = {
 SCORED_AS = {
     "count": N_("{what} is a count, not points"),
     "amount": N_("{what} is an amount of money, not points"),
+    "days": N_("{what} is a number of days, not points"),
 }
 
 
@@ -67,10 +69,14 @@ def rate_parts(unit: str | None) -> tuple[str, str] | None:
 def scalable(unit: str | None) -> bool:
     """Whether a plain number multiplying this unit may be the points per unit: counts, amounts, rates
     (not ratios and points, which are scores already)."""
-    return unit in ("count", "amount") or rate_parts(unit) is not None
+    return unit in ("count", "amount", "days") or rate_parts(unit) is not None
 
 
-INPUT_UNITS = {"number": None, "count": "count", "amount": "amount", "percent": "ratio", "score": "points"}
+INPUT_UNITS = {"number": None, "count": "count", "amount": "amount", "percent": "ratio", "score": "points",
+               "date": "date"}
+DATE_HINT = N_("subtract two dates to get the days between them ('实际完成日期 − 计划完成日期'), compare a "
+               "date with a date ('实际完成日期 ≤ 计划完成日期', '≤ 2024-06-30'), and the days with a number "
+               "of days ('实际完成日期 − 计划完成日期 ≤ 5')")
 
 
 def unit_hint(units: set, what: str) -> str:
@@ -183,6 +189,8 @@ class TypeChecker:
         return ast.visit(self, "type", expr)
 
     def type_Number(self, expr: ast.Number) -> Type:
+        if expr.is_date:
+            return Type("number", "date")
         return Type("number", "ratio" if expr.is_percent else None)
 
     def type_TotalScore(self, expr: ast.TotalScore) -> Type:
@@ -242,6 +250,8 @@ class TypeChecker:
                 continue
             if unit is None:
                 unit = found.unit
+            elif {unit, found.unit} == {"days", "count"}:  # a count input of days (宽限天数: count)
+                unit = "days"
             elif unit != found.unit:
                 self.report("E302", _(MIXES[what], function=function, first=unit_word(unit),
                                       second=unit_word(found.unit)), expr.span, unit_hint({unit, found.unit}, what))
@@ -256,6 +266,8 @@ class TypeChecker:
         left, right = self.number(expr.left, symbol), self.number(expr.right, symbol)
         if ERROR in (left, right):
             return ERROR
+        if "date" in (left.unit, right.unit):
+            return self.date_arithmetic(expr, left, right)
         if expr.op in "+-":
             verb = "adds" if expr.op == "+" else "subtracts"
             return self.unify((left, right), (expr.left, expr.right), verb)
@@ -268,6 +280,27 @@ class TypeChecker:
                 return ERROR
             return found
         return quotient(left, right)
+
+    def date_arithmetic(self, expr: ast.Binary, left: Type, right: Type) -> Type:
+        """The one arithmetic of dates: a date minus a date is the number of days between them (E308 for
+        any other: a date plus a number of days would hide which calendar the rule means)."""
+        if expr.op == "-" and left.unit == right.unit == "date":
+            return Type("number", "days")
+        self.report("E308", _("'{operator}' of {first} and {second}: a date is only subtracted from a date",
+                              operator=ARITHMETIC[expr.op].shown, first=unit_word(left.unit),
+                              second=unit_word(right.unit)), expr.span, _(DATE_HINT))
+        return ERROR
+
+    def plain_with_date(self, types, exprs) -> bool:
+        """E308 where a date meets a plain number (compared, or in min/max): 45000 is no date; True if so."""
+        if not any(t.unit == "date" for t in types):
+            return False
+        for found, expr in zip(types, exprs):
+            if found.unit is None and found.kind == "number":
+                self.report("E308", _("{value} is a plain number, not a date", value=format_expr(expr)),
+                            expr.span, _(DATE_HINT))
+                return True
+        return False
 
     def type_Compare(self, expr: ast.Compare) -> Type:
         found = self.comparison(expr)
@@ -319,6 +352,8 @@ class TypeChecker:
             self.report("E301", _("cannot compare {what} with a number", what=odd.describe()), offender.span,
                         self.hint_for(odd))
             return None
+        if self.plain_with_date(types, expr.operands):
+            return None
         return types if self.unify(types, expr.operands, "compares") != ERROR else None
 
     def type_Call(self, expr: ast.Call) -> Type:
@@ -340,6 +375,8 @@ class TypeChecker:
             self.rounding_places(expr, types[0])
         if builtin is not None and builtin.units == "first":
             return types[0]
+        if self.plain_with_date(types, expr.args):
+            return ERROR
         return self.unify(types, expr.args, "call", expr.function)
 
 
@@ -396,7 +433,7 @@ def check_types(program: ast.Program, symbols: Symbols) -> tuple[dict, list[Diag
         checker.let_types[let.name] = found
     for band in program.grades:
         if band.condition is not None:
-            checker.of(band.condition)
+            checker.condition(band.condition, _("a grade row"))
     for item, __ in ast.iter_nodes(program.nodes):
         if isinstance(item, ast.Indicator):
             check_indicator(item, checker)
@@ -406,14 +443,15 @@ def check_types(program: ast.Program, symbols: Symbols) -> tuple[dict, list[Diag
 def declared_unit_fits(declared: str | None, found: str | None) -> bool:
     """Whether a let declared with the unit `declared` may hold a formula of unit `found`: a plain number
     fits any declaration, a rate (a count per amount) only 'number', and any other only its own."""
-    return found is None or declared == found or (declared is None and rate_parts(found) is not None)
+    return (found is None or declared == found or (declared is None and rate_parts(found) is not None)
+            or (found == "days" and declared in (None, "count")))  # days are counted
 
 
 def type_keyword(found: Type) -> str | None:
     """The rule-file type a derived value of this type is declared with (a rate: number)."""
     if found.kind == "number":
         return {None: "number", "ratio": "percent", "count": "count", "amount": "amount",
-                "points": "score"}.get(found.unit, "number")
+                "points": "score", "date": "date", "days": "count"}.get(found.unit, "number")
     return "bool" if found.kind == "bool" else None
 
 
@@ -428,7 +466,13 @@ def check_input(decl: ast.InputDecl, diagnostics: list[Diagnostic]) -> None:
     for bound in (decl.low, decl.high):
         if bound is None:
             continue
-        if bound.is_percent and kind != "percent":
+        if bound.is_date != (kind == "date"):
+            diagnostics.append(error("E308", _("a bound of the date input '{name}' is not a date", name=decl.name)
+                                     if kind == "date" else
+                                     _("the {kind} input '{name}' has a date bound", kind=kind, name=decl.name),
+                                     bound.span, _("write a date input's bounds as dates: 'date from 2024-01-01 to "
+                                                   "2024-12-31'; other inputs' as numbers")))
+        elif bound.is_percent and kind != "percent":
             diagnostics.append(error("E302", _("the {kind} input '{name}' has a percentage bound", kind=kind,
                                                name=decl.name), bound.span,
                                      _("write the bound as a plain number, or declare the input as percent")))
@@ -456,7 +500,9 @@ def check_indicator(indicator: ast.Indicator, checker: TypeChecker) -> None:
 def check_rule(name: str, points, rule, checker: TypeChecker) -> None:
     def score(expr, what):
         found = checker.number(expr, what)
-        if found.kind == "number" and scalable(found.unit) and not found.scaled:
+        if found.unit == "date":
+            checker.report("E308", _("{what} is a date, not points", what=what), expr.span, _(DATE_HINT))
+        elif found.kind == "number" and scalable(found.unit) and not found.scaled:
             message = SCORED_AS.get(found.unit, N_("{what} is {unit}, not points"))
             checker.report("E302", _(message, what=what, unit=unit_word(found.unit)), expr.span,
                            _("divide by a quantity of the same kind to get a ratio, then multiply by the points"))
@@ -488,6 +534,19 @@ def check_rule(name: str, points, rule, checker: TypeChecker) -> None:
             if band.condition is None:
                 checker.report("E306", _("'otherwise' must be the last band"), band.span,
                                _("move it to the end: rows after it could never match"))
+    elif isinstance(rule, ast.Matrix):
+        for axis in (rule.row_subject, rule.column_subject):
+            checker.of(axis)
+        for line in rule.columns + rule.rows:
+            if line.condition is not None:
+                checker.condition(line.condition, _("a matrix row or column"))
+            for cell in line.cells:
+                score(cell, _("a matrix cell's points"))
+        for lines in (rule.columns, rule.rows):
+            for line in lines[:-1]:
+                if line.condition is None:
+                    checker.report("E306", _("'otherwise' must be the last row or column of a matrix"), line.span,
+                                   _("move it to the end: rows after it could never match"))
     elif isinstance(rule, ast.Checklist):
         for item in rule.items:
             checker.condition(item.condition, _("a checklist item"))

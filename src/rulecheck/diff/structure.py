@@ -35,6 +35,7 @@ from ..syntax.printer import (
     format_band,
     format_condition,
     format_expr,
+    format_grade_condition,
     format_grade_row,
     format_item,
     format_literal,
@@ -322,6 +323,8 @@ def _rule_kind(rule: ast.Rule) -> str:
         return _("a checklist")
     if isinstance(rule, ast.Awards):
         return _("points per unit")
+    if isinstance(rule, ast.Matrix):
+        return _("a matrix")
     return _("deductions")
 
 
@@ -408,7 +411,7 @@ def _grades(old: tuple, new: tuple) -> list[str]:
     def changed(i, j, a, b):
         differences = [_("renamed from {name}", name=format_name(a.grade))] if a.grade != b.grade else []
         if a.condition != b.condition:
-            differences.append(_condition_change(a.condition, b.condition, ast.TotalScore()))
+            differences.append(_condition_change(a.condition, b.condition, show=format_grade_condition))
         return _said(_("grade {name}", name=format_name(b.grade)), differences)
     return _row_lines(old, new, lambda row: row.grade,
                       lambda i, row: _("grade removed: {row}", row=format_grade_row(row)),
@@ -512,6 +515,30 @@ def _per_unit_lines(old_steps: tuple, new_steps: tuple, texts: tuple) -> list[st
                       lambda j, step: _("added: {text}", text=deduct_text(step)), changed)
 
 
+def _matrix(old: ast.Matrix, new: ast.Matrix) -> list[str]:
+    """The subjects, row and column conditions and cells that changed; a matrix of another shape is said
+    to have changed shape, as its cells cannot be paired."""
+    lines = [_("matrix subjects: {old} → {new}", old=_axes(old), new=_axes(new))] if _axes(old) != _axes(new) else []
+    if (len(old.rows), len(old.columns)) != (len(new.rows), len(new.columns)):
+        return lines + [_("table changed: {old_rows} rows × {old_columns} columns → {new_rows} rows × {new_columns} "
+                          "columns", old_rows=len(old.rows), old_columns=len(old.columns), new_rows=len(new.rows),
+                          new_columns=len(new.columns))]
+    for label, old_lines, new_lines, subject in ((N_("column {number}"), old.columns, new.columns, new.column_subject),
+                                                 (N_("row {number}"), old.rows, new.rows, new.row_subject)):
+        for number, (a, b) in enumerate(zip(old_lines, new_lines), 1):
+            if a.condition != b.condition:
+                lines += _said(_(label, number=number), [_condition_change(a.condition, b.condition, subject)])
+    for r, (a, b) in enumerate(zip(old.rows, new.rows), 1):
+        lines += [_("cell (row {row}, column {column}): {old} → {new} points", row=r, column=c, old=format_expr(x),
+                    new=format_expr(y)) for c, (x, y) in enumerate(zip(a.cells, b.cells), 1) if x != y]
+    return lines
+
+
+def _axes(rule: ast.Matrix) -> str:
+    """'完成率 × 质量达标率': a matrix's two subjects as its first line names them."""
+    return f"{format_expr(rule.row_subject)} × {format_expr(rule.column_subject)}"
+
+
 # (comparison, old rule, new rule of the same kind, intervals found) → the lines of what changed
 RULE_CHANGES: dict[type, Callable[..., list[str]]] = {
     ast.Formula: lambda comparison, old, new, intervals: [
@@ -522,6 +549,7 @@ RULE_CHANGES: dict[type, Callable[..., list[str]]] = {
     ast.Checklist: lambda comparison, old, new, intervals: _checklist(old, new),
     ast.Deduction: lambda comparison, old, new, intervals: _deduction(old, new),
     ast.Awards: lambda comparison, old, new, intervals: _awards(old, new),
+    ast.Matrix: lambda comparison, old, new, intervals: _matrix(old, new),
 }
 
 
@@ -533,13 +561,15 @@ def _threshold(step: ast.Deduct | ast.Award) -> str:
     return f"{step.direction} {format_expr(step.threshold)}" if step.threshold is not None else _("none")
 
 
-def _condition_change(old, new, subject) -> str:
-    """'threshold 95% → 90%' when only numbers moved, else 'condition OLD → NEW'."""
+def _condition_change(old, new, subject=None, show=None) -> str:
+    """'threshold 95% → 90%' when only numbers moved, else 'condition OLD → NEW', each condition printed by
+    `show` (a band row's, with the table's subject left out, unless told)."""
+    show = show or (lambda condition: format_condition(condition, subject))
     moved = changed_numbers(old, new) if old is not None and new is not None else None
     if moved:
         return ngettext("threshold {changes}", "thresholds {changes}", len(moved),
                         changes=", ".join(f"{format_literal(a)} → {format_literal(b)}" for a, b in moved))
-    return _("condition {old} → {new}", old=format_condition(old, subject), new=format_condition(new, subject))
+    return _("condition {old} → {new}", old=show(old), new=show(new))
 
 
 def changed_numbers(old, new) -> list[tuple] | None:

@@ -13,7 +13,7 @@ from every format: a number is the decimal the analyst typed (Excel stores a bin
 round-trip digits, at most the 15 significant digits Excel keeps: 0.9729 stays 0.9729); a number in a
 cell formatted as a percentage (`0.00%`) is that percentage (0.9729 shown as 97.29% is "97.29%"); text is
 the text, true/false a boolean, an empty cell a missing fact. A date or time, or an Excel error
-(`#DIV/0!`), is refused at its cell (no input of rulecheck is a date). A formula is read by the value
+(`#DIV/0!`), is refused at its cell, but for a `date` input, which takes a date cell. A formula is read by the value
 Excel saved with it.
 """
 
@@ -192,11 +192,12 @@ def cell_value(cell, place: str):
         if isinstance(value, datetime.datetime) and value.time() == datetime.time():
             value = value.date()  # a date typed in a cell: Excel holds it as a datetime at midnight
         shown = value.isoformat() if not isinstance(value, datetime.timedelta) else str(value)
+        day = value if isinstance(value, datetime.date) else None  # a date input takes its day (values.convert)
         return Unread(f"the date {shown}", "F502",
-                      _("the cell {place} holds a date or time ({value}), and no input is a date",
+                      _("the cell {place} holds a date or time ({value}), and this input is not a date",
                         place=place, value=shown),
                       _("if it is a number that Excel shows as a date, set the cell's format to General "
-                        "(常规) and type the number again"))
+                        "(常规) and type the number again"), day=day)
     if isinstance(value, (int, float)):
         number = excel_number(value)
         if number is None:

@@ -11,6 +11,7 @@ table of docs/embedding.md#fact-values lists what each type accepts.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 import unicodedata
@@ -19,7 +20,7 @@ from numbers import Integral, Rational
 
 import attrs
 
-from .. import numbers
+from .. import dates, numbers
 from ..domains import Domain, domain_of
 from ..i18n import N_, _
 from ..syntax import ast
@@ -32,7 +33,7 @@ SUGGESTED = 100  # the longest text a "did you mean" is looked for
 TRUE_WORDS = frozenset({"true", "yes", "是", "有", "√", "✓"})
 FALSE_WORDS = frozenset({"false", "no", "否", "无", "×", "✗"})
 EXAMPLES = {"number": "1.5", "count": "12", "amount": "10339.11", "percent": "95%", "bool": "true",
-            "score": "5"}
+            "score": "5", "date": "2024-03-31"}
 KIND_WORDS = {"number": N_("a number"), "count": N_("a count"), "amount": N_("an amount"), "score": N_("a score")}
 PERCENTAGE_GIVEN = {  # a percentage given to an input of another kind
     "number": N_("{value} is a percentage, but this input is a number"),
@@ -131,6 +132,7 @@ class Unread:
     code: str = "F502"
     message: str | None = None
     hint: str | None = None
+    day: datetime.date | None = None  # the date of an Excel date cell: refused, but by a date input
 
 
 def is_missing(raw) -> bool:
@@ -141,6 +143,8 @@ def is_missing(raw) -> bool:
 def convert(raw, decl: ast.InputDecl):
     """The exact value of a fact for its input; FactValueError if the input cannot take it."""
     kind = decl.type.kind
+    if kind == "date" and isinstance(raw, Unread) and raw.day is not None:
+        raw = raw.day
     _refuse_unread(raw)
     if is_missing(raw):
         raise FactValueError(_("it has no value"), _("write e.g. {example}", example=example(decl)), code="F501")
@@ -154,7 +158,10 @@ def convert(raw, decl: ast.InputDecl):
     if kind == "grade":
         return _grade(raw, decl.type.values)
     domain = domain_of(decl)
-    value = _percent(raw, domain) if kind == "percent" else _number(raw, kind)
+    if kind == "date":
+        value = _date(raw)
+    else:
+        value = _percent(raw, domain) if kind == "percent" else _number(raw, kind)
     if kind == "count" and not numbers.is_integral(value):
         raise FactValueError(_("{number} is not a whole number", number=format_number(value)),
                              _("a count is 0, 1, 2, …"))
@@ -212,6 +219,28 @@ def _grade(raw, values: tuple) -> str:
 
 def _small(raw: int | Decimal) -> bool:
     return raw.bit_length() < 64 if isinstance(raw, int) else raw.is_finite() and len(raw.as_tuple().digits) < 20
+
+
+# ---- dates --------------------------------------------------------------------------------------
+
+DATE_HINT = N_("write the date as 2024-03-31 or 2024年3月31日")
+
+
+def _date(raw) -> Decimal:
+    """A date's day number (rulecheck.dates): from a date (an Excel date cell) or a text that writes one;
+    a number is refused, as Excel's day serials (45382) and 20240331 are read differently by different
+    programs."""
+    if isinstance(raw, datetime.datetime):
+        raw = raw.date()
+    if isinstance(raw, datetime.date):
+        return dates.day_number(raw)
+    if isinstance(raw, str):
+        day = dates.parse_date(_normal(raw))
+        if day is not None:
+            return dates.day_number(day)
+        if dates.looks_like_date(_normal(raw)):
+            raise FactValueError(_("{value} is not a date: there is no such day", value=shown(raw)), _(DATE_HINT))
+    raise FactValueError(_("expected a date, got {value}", value=shown(raw)), _(DATE_HINT))
 
 
 # ---- numbers ------------------------------------------------------------------------------------
@@ -389,7 +418,8 @@ def _digits(value: int) -> int:
 # ---- what an input takes, for hints -------------------------------------------------------------
 
 TAKES = {"number": N_("a number"), "count": N_("a whole number"), "amount": N_("an amount"),
-         "percent": N_("a percentage"), "bool": N_("true or false"), "score": N_("an assessed score")}
+         "percent": N_("a percentage"), "bool": N_("true or false"), "score": N_("an assessed score"),
+         "date": N_("a date")}
 
 
 def describe(decl: ast.InputDecl) -> str:

@@ -24,7 +24,7 @@ from ..i18n import _
 from ..syntax import ast
 from ..syntax.printer import format_name, format_number
 from . import reach
-from .bands import BandChecker, direction_hint
+from .bands import BandChecker, direction_hint, matrix_axes
 from .grades import check_grades
 from .intervals import INF, Intervals, Value, add
 from .messages import (
@@ -117,6 +117,9 @@ class Prover:
             for name, points, rule in ast.indicator_rules(indicator):
                 if isinstance(rule, ast.Bands):
                     self.findings += bands.check(name, rule, directed=bool(indicator.directions))
+                elif isinstance(rule, ast.Matrix):
+                    for axis in matrix_axes(rule):
+                        self.findings += bands.check(name, axis, directed=bool(indicator.directions))
                 bounded &= self.bounds(leaf, name, points, rule)
                 self.reach(leaf, name, points, rule)
             values[id(indicator)] = (indicator_value(indicator, self.intervals), bounded)

@@ -189,6 +189,20 @@ def band_value(rule: ast.Bands, intervals: Intervals) -> Value:
     return hull(points + conditions)
 
 
+def matrix_value(rule: ast.Matrix, intervals: Intervals) -> Value:
+    """A matrix is a band table down each column and along each row: its bounds are those of its cells, and
+    it rises with an input when every slice along that input's axis does (each column, for the row subject)."""
+    slices = [band_value(rule.down_column(c), intervals) for c in range(len(rule.columns))]
+    slices += [band_value(rule.along_row(r), intervals) for r in range(len(rule.rows))]
+    return Value(min(v.low for v in slices), max(v.high for v in slices), combine(*(v.dirs for v in slices)))
+
+
+def matrix_axes(rule: ast.Matrix) -> tuple[ast.Bands, ast.Bands]:
+    """The rows and the columns of a matrix as band tables (the first column's and first row's points), for
+    the checks of their conditions: gaps, overlaps, rows that never match, thresholds outside the domain."""
+    return rule.down_column(0), rule.along_row(0)
+
+
 def row_points(rule: ast.Bands, table: Table | None, intervals: Intervals) -> list[Value]:
     """Each row's points, worked out with the subject inside the values that row gets: in
     '≥ 50% → 6, otherwise → 满意度 × 12' the second row gives less than 6, not up to 12."""

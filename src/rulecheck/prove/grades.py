@@ -2,6 +2,10 @@
 framework's `total`: a total no row grades (E721), a row the rows above it shadow (E722), two rows that
 share a total (E723), `otherwise` before the last row (E724), a row no total reaches (E725).
 
+A row that also reads inputs (一票否决 '存在重大违规问题 → 差', or '≥ 90 and not 发生安全事故 → 优') may or may
+not match a total: it covers the totals of its comparison (every total without one) but takes none from
+the rows below it, and is never said to overlap; it can itself be shadowed by the total-only rows above.
+
 Chinese documents often list grades from the lowest up (`< 60 → 差`, `≥ 60 → 中`, `≥ 80 → 良`, …); as
 the first matching row wins, such a list grades 100 points 中. Each finding names a total that shows it.
 """
@@ -16,7 +20,7 @@ from ..diagnostics import Diagnostic, error
 from ..i18n import _
 from ..numbers import INF
 from ..syntax import ast
-from ..syntax.printer import format_condition, format_grade_row, format_number
+from ..syntax.printer import format_condition, format_grade_row, format_number, reads_inputs, split_grade_condition
 from .bands import condition_values, describe
 from .intervals import Intervals
 from .ranges import Piece, Ranges
@@ -27,6 +31,7 @@ class GradeRow:
     number: int  # 1 for the first row, as the analyst counts
     band: ast.GradeBand
     covered: Ranges  # the totals its condition holds for ('otherwise': every total)
+    guarded: bool = False  # reads inputs too: may not match the totals it covers
 
     @property
     def text(self) -> str:
@@ -52,11 +57,12 @@ def grade_rows(bands, intervals: Intervals) -> list[GradeRow]:
     """Each row with the totals it covers; [] if a row's set cannot be worked out."""
     rows = []
     for index, band in enumerate(bands):
-        covered = Ranges.everything() if band.condition is None else \
-            condition_values(band.condition, ast.TotalScore(), intervals)
+        compared = split_grade_condition(band.condition)[0] if band.condition is not None else None
+        covered = Ranges.everything() if compared is None else \
+            condition_values(compared, ast.TotalScore(), intervals)
         if covered is None:
             return []
-        rows.append(GradeRow(index + 1, band, covered))
+        rows.append(GradeRow(index + 1, band, covered, reads_inputs(band)))
     return rows
 
 
@@ -75,15 +81,17 @@ def _row_findings(rows: list[GradeRow], domain: Ranges, total) -> list[Diagnosti
     taken = domain.nothing()
     for index, row in enumerate(rows):
         inside = row.covered.intersect(domain)
+        sure_above = [r for r in rows[:index] if not r.guarded]
         if inside.empty:
             findings.append(_unreachable(row, rows, domain, total))
         elif inside.minus(taken).empty:
-            findings.append(_shadowed(row, rows[:index], inside.witness()))
-        elif row.band.condition is not None:
-            found = _overlap(row, rows[:index], domain)
+            findings.append(_shadowed(row, sure_above, inside.witness()))
+        elif row.band.condition is not None and not row.guarded:
+            found = _overlap(row, sure_above, domain)
             if found is not None:
                 findings.append(found)
-        taken = taken.union(row.covered)
+        if not row.guarded:
+            taken = taken.union(row.covered)
     return findings
 
 
@@ -104,11 +112,23 @@ def _unreachable(row: GradeRow, rows: list[GradeRow], domain: Ranges, total) -> 
 
 def _shadowed(row: GradeRow, above: list[GradeRow], value) -> Diagnostic:
     """E722: the rows above take every total the row covers; `value` is one of them."""
+    if row.guarded:
+        return _shadowed_veto(row)
     shadow = next(r for r in above if r.covered.contains(value))
     message = _("grade row {number} ({row}) can never match: a total of {value} is graded {got} by row {before} "
                 "({shadow}) above it, not {grade}", number=row.number, row=row.text, value=format_number(value),
                 got=shadow.band.grade, before=shadow.number, shadow=shadow.text, grade=row.band.grade)
     return error("E722", message, row.band.span, _shadow_hint(row, shadow, above))
+
+
+def _shadowed_veto(row: GradeRow) -> Diagnostic:
+    """E722 for a row that reads inputs (一票否决) below rows that already grade every total it covers:
+    its condition never changes a grade."""
+    message = _("grade row {number} ({row}) is never used: the rows above it already grade every total it "
+                "covers, whatever the inputs", number=row.number, row=row.text)
+    return error("E722", message, row.band.span,
+                 _("the first row that matches gives the grade: list a row that reads inputs (一票否决) before "
+                   "the rows that compare the total alone"))
 
 
 def _shadow_hint(row: GradeRow, shadow: GradeRow, above: list[GradeRow]) -> str:
@@ -161,15 +181,24 @@ def _overlap(row: GradeRow, above: list[GradeRow], domain: Ranges) -> Diagnostic
 
 
 def _gap(rows: list[GradeRow], domain: Ranges) -> list[Diagnostic]:
-    """E721: totals no row covers get no grade at all."""
-    covered = domain.nothing()
+    """E721: totals no row covers get no grade at all, nor do those only one row that reads inputs covers
+    when its condition fails (two such rows may cover a total together: '≥ 90 and X', '≥ 90 and not X')."""
+    covered, guarded, twice = domain.nothing(), domain.nothing(), domain.nothing()
     for row in rows:
-        covered = covered.union(row.covered)
-    gap = domain.minus(covered)
+        if row.guarded:
+            twice, guarded = twice.union(guarded.intersect(row.covered)), guarded.union(row.covered)
+        else:
+            covered = covered.union(row.covered)
+    gap = domain.minus(covered).minus(twice)
     value = gap.witness()
     if value is None:
         return []
+    hint = _("add a row for the totals {values}, or end the grades with an 'otherwise' row",
+             values=describe(gap, False, None))
+    only = next((row for row in rows if row.guarded and row.covered.contains(value)), None)
+    if only is not None:
+        return [error("E721", _("a total of {value} is graded only by row {number} ({row}): a department whose "
+                                "inputs do not meet it gets no grade", value=format_number(value),
+                                number=only.number, row=only.text), rows[-1].band.span, hint)]
     return [error("E721", _("no grade row covers a total of {value}: a department with it gets no grade",
-                            value=format_number(value)), rows[-1].band.span,
-                  _("add a row for the totals {values}, or end the grades with an 'otherwise' row",
-                    values=describe(gap, False, None)))]
+                            value=format_number(value)), rows[-1].band.span, hint)]

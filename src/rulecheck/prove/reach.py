@@ -101,7 +101,7 @@ def full_marks(rule: Rule, value: Value, rounded: Callable[[Number], Decimal], k
         message = _("{what} scores at most {bound} of its {points} points (the best found is {best}): full "
                     "marks are out of reach", what=rule.what, bound=format_number(bound),
                     best=format_number(score), points=points)
-    if isinstance(rule.rule, ast.Bands):
+    if isinstance(rule.rule, (ast.Bands, ast.Matrix)):
         hint = _("check the table against the source: the best row should give {points}", points=points)
     else:
         hint = _("check the rule against the source: the best department should earn {points} (a cap "

@@ -11,7 +11,7 @@ import attrs
 
 from ..source import Span
 from ..syntax import ast
-from .bands import band_value, table_of
+from .bands import band_value, matrix_value, table_of
 from .intervals import (
     ZERO,
     Intervals,
@@ -138,4 +138,5 @@ RULE_VALUES: dict[type, Callable[..., Value]] = {
     ast.Checklist: lambda rule, points, intervals: _checklist(rule, intervals),
     ast.Deduction: lambda rule, points, intervals: _deduction(rule, points, intervals),
     ast.Awards: lambda rule, points, intervals: _awards(rule, points, intervals),
+    ast.Matrix: lambda rule, points, intervals: matrix_value(rule, intervals),
 }

@@ -10,7 +10,7 @@ from .. import numbers
 from ..i18n import N_, _
 from ..language import ROUNDING_FUNCTIONS
 from ..syntax import ast
-from ..syntax.printer import OP_SYMBOLS, format_expr, format_literal, format_number
+from ..syntax.printer import OP_SYMBOLS, format_expr, format_literal, format_number, split_grade_condition
 
 SEPARATOR = "; "
 # A value rounded to a step (1 个百分点, 0.01), as the scoring text says it.
@@ -64,6 +64,18 @@ class Criteria:
                 return _("{subject} {low}–{high}: {points} points", subject=self.expr(subject), low=low,
                          high=high, points=points)
         return _("{condition}: {points} points", condition=self.expr(condition), points=points)
+
+    def rule_Matrix(self, rule: ast.Matrix) -> str:
+        """Each cell as the pair of tiers that earns it: "完成率 ≥ 100% 且质量达标率 ≥ 95%: 10 分; …"."""
+        return SEPARATOR.join(
+            _("{row} and {column}: {points} points", row=self.tier(row.condition, rule.row_subject),
+              column=self.tier(column.condition, rule.column_subject), points=self.points(cell))
+            for row in rule.rows for column, cell in zip(rule.columns, row.cells))
+
+    def tier(self, condition, subject) -> str:
+        if condition is None:
+            return _("{subject} in any other case", subject=self.expr(subject))
+        return self.expr(condition)
 
     def rule_Checklist(self, rule: ast.Checklist) -> str:
         points = {item.points for item in rule.items}
@@ -185,8 +197,9 @@ def render_grade(row: ast.GradeBand) -> str:
     condition = row.condition
     if condition is None:
         return _("otherwise")
-    if isinstance(condition, ast.Compare) and len(condition.ops) == 1 and isinstance(
-            condition.operands[0], ast.TotalScore):
-        return _("{subject} {op} {value}", subject=criteria.expr(condition.operands[0]),
-                 op=OP_SYMBOLS[condition.ops[0]], value=criteria.expr(condition.operands[1]))
-    return criteria.expr(condition)
+    total, rest = split_grade_condition(condition)
+    if total is None:
+        return criteria.expr(condition)
+    text = _("{subject} {op} {value}", subject=criteria.expr(total.operands[0]),
+             op=OP_SYMBOLS[total.ops[0]], value=criteria.expr(total.operands[1]))
+    return text if rest is None else _("{left} and {right}", left=text, right=criteria.expr(rest))

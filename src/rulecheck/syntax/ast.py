@@ -27,10 +27,12 @@ def _span() -> Any:
 
 @attrs.frozen
 class Number:
-    """A literal; a percent literal (95%) holds its fraction (0.95) and keeps how it was written."""
+    """A literal; a percent literal (95%) holds its fraction (0.95) and keeps how it was written; a date
+    literal (2024-03-31) holds its day number (rulecheck.dates)."""
     value: Decimal
     is_percent: bool = False
     span: Span | None = _span()
+    is_date: bool = False
 
 
 @attrs.frozen
@@ -106,7 +108,7 @@ Expr = Number | Ref | GradeValue | TotalScore | Negate | Binary | Compare | Bool
 
 @attrs.frozen
 class TypeSpec:
-    """An input's type: number, count, amount, percent, bool, score, or grade with its values."""
+    """An input's type: number, count, amount, percent, date, bool, score, or grade with its values."""
     kind: str
     values: tuple[str, ...] = ()
     span: Span | None = _span()
@@ -180,6 +182,38 @@ class Bands:
 
 
 @attrs.frozen
+class MatrixLine:
+    """A column of a matrix (its condition on the column subject, no cells), or a row (its condition on
+    the row subject and one cell of points per column); condition None means `otherwise`."""
+    condition: Expr | None
+    cells: tuple[Expr, ...] = ()
+    span: Span | None = _span()
+    partial: bool = field(default=False, eq=False, repr=False)  # as Band.partial
+
+
+@attrs.frozen
+class Matrix:
+    """Points by two inputs' tiers: the first row whose condition holds, the first column whose condition
+    holds, the cell where they cross. Each axis is a band table, so the slices below let the band
+    analysis (gaps, overlaps, directions) run on it unchanged."""
+    row_subject: Ref
+    column_subject: Ref
+    columns: tuple[MatrixLine, ...]
+    rows: tuple[MatrixLine, ...]
+    span: Span | None = _span()
+
+    def down_column(self, column: int) -> Bands:
+        """Column `column` read as a band table of the row subject."""
+        return Bands(self.row_subject, tuple(Band(r.condition, r.cells[column], r.span, r.partial)
+                                             for r in self.rows), self.span)
+
+    def along_row(self, row: int) -> Bands:
+        """Row `row` read as a band table of the column subject."""
+        return Bands(self.column_subject, tuple(Band(c.condition, cell, c.span, c.partial)
+                                                for c, cell in zip(self.columns, self.rows[row].cells)), self.span)
+
+
+@attrs.frozen
 class ChecklistItem:
     condition: Expr
     points: Expr
@@ -232,7 +266,7 @@ class Awards:
     span: Span | None = _span()
 
 
-Rule = Formula | Assessed | Bands | Checklist | Deduction | Awards
+Rule = Formula | Assessed | Bands | Checklist | Deduction | Awards | Matrix
 
 
 @attrs.frozen
@@ -362,6 +396,12 @@ def rule_expressions(rule) -> tuple:
             if band.condition is not None:
                 found.append(band.condition)
             found.append(band.points)
+        return tuple(found)
+    if isinstance(rule, Matrix):
+        found = [rule.row_subject, rule.column_subject]
+        found += [line.condition for line in rule.columns if line.condition is not None]
+        for row in rule.rows:
+            found += ([row.condition] if row.condition is not None else []) + list(row.cells)
         return tuple(found)
     if isinstance(rule, Checklist):
         return tuple(e for item in rule.items for e in (item.condition, item.points))

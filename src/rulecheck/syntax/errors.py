@@ -40,6 +40,7 @@ TOKEN_WORDS = {
     "NE": "'≠'", "PLUS": "'+'", "MINUS": "'−'", "TIMES": "'×'", "DIVIDE": "'÷'",
     "ROUNDING_MODE": N_("a rounding mode ({modes})"),
     "DIRECTION": N_("'increasing' or 'decreasing'"), "POINTS_UNIT": "'分'",
+    "DATE": N_("a number"),  # a date (2024-03-31) is written in digits: one word for both keeps the list short
 }
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import difflib
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import attrs
@@ -25,13 +26,14 @@ import attrs
 from ..atomic import replacing
 from ..diagnostics import InputFileError, RuleFileError, error
 from ..i18n import _
-from ..source import Source, Span, read_bytes
+from ..source import Source, Span, display_width, read_bytes
 from . import ast
 from .parser import normalized_text, parse_in_order
 from .printer import (
     OP_SYMBOLS,
     PRECEDENCE,
     format_deduct,
+    format_grade_condition,
     format_rounding,
     format_source,
     format_source_name,
@@ -118,9 +120,8 @@ def header_line(first_row: int, written: list[SourceLine]) -> int:
 
 
 def grade_condition(condition) -> str:
-    if condition is None:
-        return "otherwise"
-    return short_comparison(condition)
+    return format_grade_condition(condition, lambda threshold: format_source(threshold, PRECEDENCE['+']),
+                                  format_source)
 
 
 def _line(span: Span | None) -> int:
@@ -199,6 +200,26 @@ def _bands_lines(rule: ast.Bands, depth: int) -> Iterator[Line]:
         yield Line(depth + 1, f"{band_condition(band)} → {format_source(band.points)}", _line(band.span))
 
 
+def _matrix_lines(rule: ast.Matrix, depth: int) -> Iterator[Line]:
+    """The matrix with its arrows lined up and each column of cells as wide as its widest cell (a column's
+    condition counts as one of its cells), so that the table reads as the document's grid."""
+    conditions = [band_condition(ast.Band(r.condition, r.cells[0], partial=r.partial)) for r in rule.rows]
+    cells = [[format_source(cell) for cell in row.cells] for row in rule.rows]
+    heads = [band_condition(ast.Band(c.condition, ast.Number(Decimal(0)), partial=c.partial)) for c in rule.columns]
+    lead = max(display_width(c) for c in conditions)
+    widths = [max(display_width(text) for text in column) for column in zip(*cells)]
+    yield Line(depth, f"matrix {format_source(rule.row_subject)} × {format_source(rule.column_subject)}:",
+               _line(rule.span))
+    yield Line(depth + 1, "columns: " + " | ".join(heads), _line(rule.columns[0].span))
+    for row, condition, texts in zip(rule.rows, conditions, cells):
+        shown = " | ".join(_padded(text, width) for text, width in zip(texts, widths))
+        yield Line(depth + 1, f"{_padded(condition, lead)} → {shown}".rstrip(), _line(row.span))
+
+
+def _padded(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
 def _checklist_lines(rule: ast.Checklist, depth: int) -> Iterator[Line]:
     yield Line(depth, "checklist:", _line(rule.span))
     for item in rule.items:
@@ -222,6 +243,7 @@ def _award_lines(rule: ast.Awards, depth: int) -> Iterator[Line]:
 RULE_LINES: dict[type, Callable[..., Iterator[Line]]] = {
     ast.Formula: _formula_lines, ast.Assessed: _assessed_lines, ast.Bands: _bands_lines,
     ast.Checklist: _checklist_lines, ast.Deduction: _deduction_lines, ast.Awards: _award_lines,
+    ast.Matrix: _matrix_lines,
 }
 
 

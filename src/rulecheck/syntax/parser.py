@@ -20,7 +20,7 @@ from lark.exceptions import (
 )
 from lark.indenter import DedentError
 
-from .. import numbers
+from .. import dates, numbers
 from ..diagnostics import Diagnostic, error, printable
 from ..i18n import _
 from ..language import ARITHMETIC, COMPARISONS
@@ -218,13 +218,22 @@ class ToAst(Transformer):
                                  _("write the lower bound alone: '≥ {low} → {grade}'",
                                    low=self._written(condition.low).rstrip("分"), grade=grade)))
         if isinstance(condition, PartialCondition):
-            condition = ast.Compare((ast.TotalScore(condition.span), condition.right), (condition.op,),
-                                    condition.span)
-        elif condition is not None:
+            condition = self._total_compare(condition)
+        elif names_the_total(condition):
             raise AstError(error("E108", _("a grade row names what it compares, but grade rows always "
                                    "compare the total score"), self._span(meta),
                                  _("leave the subject out: write each row as '≥ 90 → 优', or 'otherwise → 差'")))
         return ast.GradeBand(condition, grade, self._span(meta))
+
+    def grade_band_and(self, meta, op, right, _unit, rest, grade):
+        """'≥ 90 and not 发生安全事故 → 优': the total's comparison, then conditions on the inputs."""
+        compare = self._total_compare(PartialCondition(op, right, self._span(meta)))
+        rest_operands = rest.operands if isinstance(rest, ast.BoolOp) and rest.op == "and" else (rest,)
+        return ast.GradeBand(ast.BoolOp("and", (compare, *rest_operands), self._span(meta)), grade, self._span(meta))
+
+    @staticmethod
+    def _total_compare(condition: PartialCondition) -> ast.Compare:
+        return ast.Compare((ast.TotalScore(condition.span), condition.right), (condition.op,), condition.span)
 
     # ---- inputs and derived values -----------------------------------------------------------------
 
@@ -261,6 +270,7 @@ class ToAst(Transformer):
     count_type = _type("count")
     amount_type = _type("amount")
     percent_type = _type("percent")
+    date_type = _type("date")
     bool_type = _type("bool")
     score_type = _type("score")
     del _type
@@ -352,6 +362,35 @@ class ToAst(Transformer):
     def band(self, meta, condition, points, _unit):
         return ast.Band(condition, points, self._span(meta))
 
+    def matrix(self, meta, row_name, _times, column_name, columns, *rows):
+        """Each axis completed as a band table's rows are (≥ 95% → 质量达标率 ≥ 95%); every row has a cell per
+        column (E116)."""
+        row_subject = ast.Ref(row_name, self._name_span(meta, row_name, len("matrix")))
+        column_subject = ast.Ref(column_name)
+        for row in rows:
+            if len(row.cells) != len(columns):
+                raise AstError(error("E116", _("this row has {cells} cells but the matrix has {columns} columns",
+                                               cells=len(row.cells), columns=len(columns)), row.span,
+                                     _("give each row one value per column, separated by '|'")))
+        return ast.Matrix(row_subject, column_subject, self._matrix_axis(column_subject, columns, meta),
+                          self._matrix_axis(row_subject, rows, meta), self._span(meta))
+
+    def _matrix_axis(self, subject, lines, meta) -> tuple:
+        """The lines with their conditions completed on the axis' subject, by the band table's rules."""
+        table = self.bands(meta, subject, *(ast.Band(line.condition, ast.Number(Decimal(0)), line.span)
+                                            for line in lines))
+        return tuple(attrs.evolve(line, condition=band.condition, partial=band.partial)
+                     for line, band in zip(lines, table.bands))
+
+    def matrix_columns(self, meta, *conditions):
+        return tuple(ast.MatrixLine(c, (), getattr(c, "span", None) or self._span(meta)) for c in conditions)
+
+    def matrix_row(self, meta, condition, *cells):
+        return ast.MatrixLine(condition, cells, self._span(meta))
+
+    def matrix_cell(self, meta, points, _unit):
+        return points
+
     def partial_condition(self, meta, op, right, _unit):
         return PartialCondition(op, right, self._span(meta))
 
@@ -425,6 +464,16 @@ class ToAst(Transformer):
         digits = str(token)[:-1]
         value = numbers.divide(Decimal(digits), Decimal(100))  # exact, whatever the caller's context
         return ast.Number(value, True, self._span(meta) or token_span(self.file, token))
+
+    def date(self, meta, token):
+        """A date literal, held as its day number; E115 for a day that does not exist (2024-02-30)."""
+        span = self._span(meta) or token_span(self.file, token)
+        day = dates.parse_date(str(token))
+        if day is None:
+            self.diagnostics.append(error("E115", _("{text} is not a date: there is no such day", text=str(token)),
+                                          span, _("write a real date as year-month-day, e.g. 2024-03-31")))
+            return ast.Number(Decimal(0), False, span, is_date=True)
+        return ast.Number(dates.day_number(day), False, span, is_date=True)
 
     def negative_number(self, meta, _minus, token):
         return ast.Number(-Decimal(str(token)), False, self._span(meta))
@@ -524,6 +573,16 @@ THOUSANDS_MIDDLE = re.compile(r"\d{3}")
 THOUSANDS_GROUP = re.compile(r"\d{3}(?:\.\d+)?[%％]?")
 
 KEYWORD_OF = {"name": "framework", "total": "total", "rounding": "rounding", "grades": "grades:"}
+
+
+TOTAL_WORDS = frozenset({"total", "总分", "总得分", "得分", "score"})
+
+
+def names_the_total(condition) -> bool:
+    """Whether a grade row compares a word for the total ('总分 ≥ 8 → 良'), which rows leave out (E108);
+    any other condition reads inputs ('存在重大违规问题 → 差')."""
+    return (isinstance(condition, ast.Compare) and isinstance(condition.operands[0], ast.Ref)
+            and condition.operands[0].name in TOTAL_WORDS)
 
 
 @attrs.frozen

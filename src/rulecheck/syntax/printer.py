@@ -9,8 +9,10 @@ from __future__ import annotations
 import functools
 import re
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import TypeGuard
 
 from .. import numbers
+from ..dates import format_date
 from ..i18n import _
 from ..language import ARITHMETIC, COMPARISONS, PRECEDENCE
 from . import ast
@@ -71,6 +73,8 @@ def format_value(value, kind: str | None = None, spoken: bool = False) -> str:
         return value
     if kind == "percent":
         return format_percent(value)
+    if kind == "date":
+        return format_date(value)
     return format_number(value)
 
 
@@ -79,6 +83,8 @@ def format_name(name: str) -> str:
 
 
 def format_literal(number: ast.Number) -> str:
+    if number.is_date:
+        return format_date(number.value)
     return format_percent(number.value) if number.is_percent else format_number(number.value)
 
 
@@ -128,7 +134,7 @@ def format_source(expr, level: int = 0) -> str:
 def _fmt(expr, values, kinds, source) -> tuple[str, int]:
     """The text of `expr` and its precedence; `source` picks rule-file text over display text."""
     if isinstance(expr, ast.Number):
-        if source:
+        if source and not expr.is_date:
             return format_source_number(expr.value, expr.is_percent), PRECEDENCE["atom"]
         return format_literal(expr), PRECEDENCE["atom"]
     name = format_source_name if source else format_name
@@ -184,7 +190,45 @@ def format_item(item: ast.ChecklistItem) -> str:
 
 def format_grade_row(row: ast.GradeBand) -> str:
     """A row of 'grades:': '≥ 90 → 优'."""
-    return f"{format_condition(row.condition, ast.TotalScore())} → {format_name(row.grade)}"
+    return f"{format_grade_condition(row.condition)} → {format_name(row.grade)}"
+
+
+def format_grade_condition(condition, show_threshold=None, show=None) -> str:
+    """A grade row's condition with the total left out: '≥ 90', '≥ 90 and not 发生安全事故', or a
+    condition on the inputs alone ('存在重大违规问题'); `show_threshold` and `show` print the threshold and the
+    rest (format_expr for explanations, format_source for the file's own layout)."""
+    show_threshold, show = show_threshold or format_expr, show or format_expr
+    if condition is None:
+        return "otherwise"
+    total, rest = split_grade_condition(condition)
+    parts = [f"{OP_SYMBOLS[total.ops[0]]} {show_threshold(total.operands[1])}"] if total is not None else []
+    if rest is not None:
+        text = show(rest)
+        parts.append(f"({text})" if parts and isinstance(rest, ast.BoolOp) and rest.op == "or" else text)
+    return " and ".join(parts)
+
+
+def split_grade_condition(condition) -> tuple[ast.Compare | None, ast.Expr | None]:
+    """A grade row's comparison of the total ('≥ 90', None if the row compares no total) and its
+    conditions on the inputs (None if it reads the total only): '≥ 90 and not 发生安全事故' gives both."""
+    if is_total_compare(condition):
+        return condition, None
+    if isinstance(condition, ast.BoolOp) and condition.op == "and" and is_total_compare(condition.operands[0]):
+        rest = condition.operands[1:]
+        return condition.operands[0], rest[0] if len(rest) == 1 else ast.BoolOp("and", rest, condition.span)
+    return None, condition
+
+
+def reads_inputs(row: ast.GradeBand) -> bool:
+    """Whether a grade row's condition reads inputs besides the total ('存在重大违规问题 → 差', '≥ 90 and not
+    发生安全事故 → 优'): such a row may or may not match a given total."""
+    return row.condition is not None and split_grade_condition(row.condition)[1] is not None
+
+
+def is_total_compare(condition) -> TypeGuard[ast.Compare]:
+    """Whether a condition is one comparison of the total: 'total ≥ 90', written '≥ 90'."""
+    return (isinstance(condition, ast.Compare) and len(condition.ops) == 1
+            and isinstance(condition.operands[0], ast.TotalScore))
 
 
 def format_deduct(step: ast.Deduct | ast.Award, show=None) -> str:
