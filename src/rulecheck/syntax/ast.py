@@ -228,14 +228,20 @@ class Checklist:
 
 
 @attrs.frozen
-class Deduct:
-    """deduct AMOUNT per [UNIT of] QUANTITY [above|below THRESHOLD]."""
+class PerUnit:
+    """AMOUNT per [UNIT of] QUANTITY [above|below THRESHOLD]: points for each unit of a quantity, the
+    shape a deduct line and an award line share (each is its own class, so neither is taken for the other)."""
     amount: Expr
     quantity: Expr
     unit: Expr | None = None
     threshold: Expr | None = None
     direction: str | None = None  # "above" or "below" the threshold
     span: Span | None = _span()
+
+
+@attrs.frozen
+class Deduct(PerUnit):
+    """deduct AMOUNT per [UNIT of] QUANTITY [above|below THRESHOLD]: points taken off per unit."""
 
 
 @attrs.frozen
@@ -247,15 +253,9 @@ class Deduction:
 
 
 @attrs.frozen
-class Award:
+class Award(PerUnit):
     """award AMOUNT per [UNIT of] QUANTITY [above|below THRESHOLD]: a deduct line's dual, points earned
     per unit ("每培训 1 次得 0.5 分")."""
-    amount: Expr
-    quantity: Expr
-    unit: Expr | None = None
-    threshold: Expr | None = None
-    direction: str | None = None  # "above" or "below" the threshold
-    span: Span | None = _span()
 
 
 @attrs.frozen
