@@ -345,21 +345,25 @@ class Compiler:
 
         return score, explain
 
-    def rule_Deduction(self, rule: ast.Deduction, name, points, span):
-        steps = []
-        for step in rule.steps:
-            amount, quantity = self.expr(step.amount), self.expr(step.quantity)
-            unit = self.expr(step.unit) if step.unit is not None else (lambda env: ONE)
-            threshold = self.expr(step.threshold) if step.threshold is not None else None
-            steps.append((amount, quantity, unit, threshold, step))
+    def per_unit_steps(self, lines: tuple) -> tuple[list, dict, Callable[[dict], list]]:
+        """The compiled lines of a deduction or an award rule (AMOUNT per [UNIT of] QUANTITY [above|below
+        THRESHOLD]), their explanation texts by line, and the points each line gives for an env."""
+        steps = [(self.expr(step.amount), self.expr(step.quantity),
+                  self.expr(step.unit) if step.unit is not None else (lambda env: ONE),
+                  self.expr(step.threshold) if step.threshold is not None else None, step) for step in lines]
         shown = {id(step): ((step.direction, unit_kind(step)), self.filled(step.quantity), deduct_texts(step))
-                 for step in rule.steps}
-        floor = self.expr(rule.floor) if rule.floor is not None else (lambda env: ZERO)
-        floor_span = rule.floor.span if rule.floor is not None else rule.span
+                 for step in lines}
 
-        def deducted(env):
+        def amounts(env):
             return [numbers.multiply(amount(env), counted_units(env, quantity, unit, threshold, step))
                     for amount, quantity, unit, threshold, step in steps]
+
+        return steps, shown, amounts
+
+    def rule_Deduction(self, rule: ast.Deduction, name, points, span):
+        steps, shown, deducted = self.per_unit_steps(rule.steps)
+        floor = self.expr(rule.floor) if rule.floor is not None else (lambda env: ZERO)
+        floor_span = rule.floor.span if rule.floor is not None else rule.span
 
         def score(env):
             return max(numbers.subtract(points, numbers.total(deducted(env))), floor(env))
@@ -381,17 +385,9 @@ class Compiler:
 
     def rule_Awards(self, rule: ast.Awards, name, points, span):
         """min(Σ amount × units, cap): "每…得 X 分, 最高 Y 分", the cap the points unless declared."""
-        steps = [(self.expr(step.amount), self.expr(step.quantity),
-                  self.expr(step.unit) if step.unit is not None else (lambda env: ONE),
-                  self.expr(step.threshold) if step.threshold is not None else None, step) for step in rule.steps]
-        shown = {id(step): ((step.direction, unit_kind(step)), self.filled(step.quantity), deduct_texts(step))
-                 for step in rule.steps}
+        steps, shown, awarded = self.per_unit_steps(rule.steps)
         cap = self.expr(rule.cap) if rule.cap is not None else (lambda env: points)
         cap_span = rule.cap.span if rule.cap is not None else rule.span
-
-        def awarded(env):
-            return [numbers.multiply(amount(env), counted_units(env, quantity, unit, threshold, step))
-                    for amount, quantity, unit, threshold, step in steps]
 
         def score(env):
             return min(numbers.total(awarded(env)), cap(env))
