@@ -176,7 +176,7 @@ def assert_reproduced(ruleset, diagnostic) -> None:
         scored = ruleset.evaluate(baseline(ruleset) | example_facts(diagnostic.example))[claimed[1]].score
         assert scored == Decimal(claimed[2] or 0) < Decimal(re.search(r"its (\S+) points", message)[1])
     elif code == "E701":
-        claimed = re.fullmatch(r"no band of '(.+)' covers (.+)", message)
+        claimed = re.fullmatch(r"no (?:band|row|column) of '(.+)' covers (.+)", message)  # a matrix: row/column
         assert [(d.code, d.message, d.span) for d in failures] == \
             [("E602", f"no band of '{claimed[1]}' matches: {claimed[2]}", diagnostic.span)]
     else:  # an evaluation failure found by verify (E601, E602): scoring fails the same way

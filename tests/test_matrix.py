@@ -66,7 +66,7 @@ def test_a_cell_above_the_points_is_e501_with_a_counterexample():
 
 def test_a_gap_between_rows_is_e701_with_the_value_no_row_covers():
     [finding] = findings(RULES.replace("< 90%               → 4", "< 80%               → 4"))
-    assert (finding.code, finding.message) == ("E701", f"no band of '{NAME}' covers 完成率 = 80%")
+    assert (finding.code, finding.message) == ("E701", f"no row of '{NAME}' covers 完成率 = 80%")
     assert finding.example == ("完成率: 80%",)
 
 

@@ -11,7 +11,9 @@ meant to check would pass whatever the rules say, and prove nothing. It only fin
   computations; else nothing: the case says "fill in";
 - a checklist item (to earn, or to miss alone) and a band row on a grade or yes/no subject: yes/no and
   grade inputs the table reads changed one at a time, each change kept when it brings the table's
-  outcome closer to the one wanted.
+  outcome closer to the one wanted;
+- a matrix cell that neither a case nor a suggested boundary case reaches: each subject given a simple
+  value inside the cell's row (its column), as a boundary on it is reached.
 """
 
 from __future__ import annotations
@@ -32,11 +34,14 @@ from ..domains import domain_of
 from ..evaluate import evaluate
 from ..i18n import _
 from ..inputs.yamlfacts import FactsLoader
+from ..prove.bands import table_of
+from ..prove.intervals import Intervals
 from ..runtime import TOTAL_KEY, Env, EvalFailure
 from ..source import Span
+from ..syntax import ast
 from ..syntax.printer import format_number, format_percent
-from .boundaries import ABOVE, AT, BELOW, DEFAULT_STEP, STEPS, Boundary
-from .coverage import BoundaryTarget, Coverage, Target, coverage_tables, missed_alone, subject_value
+from .boundaries import ABOVE, AT, BELOW, DEFAULT_STEP, STEPS, Boundary, subject_type
+from .coverage import BoundaryTarget, Coverage, Table, Target, coverage_tables, missed_alone, subject_value
 from .facts import read_case_facts
 from .files import GRADE, TOTAL
 
@@ -57,14 +62,20 @@ class Suggestion:
 
 
 def suggestions(ruleset: Ruleset, found: Coverage, base: dict | None) -> list[Suggestion]:
-    """A case for each boundary no case reaches, each checklist item no case earns or misses alone, and
-    each band row no case reaches in a table without boundaries (on a yes/no or grade subject), in the
-    order written."""
+    """A case for each boundary no case reaches, each checklist item no case earns or misses alone, each
+    band row no case reaches in a table without boundaries (on a yes/no or grade subject), and each matrix
+    cell that neither a case nor a suggested boundary case reaches, in the order written."""
     tables = {(t.kind, t.owner): t for t in coverage_tables(ruleset)}
     made = [boundary_case(ruleset, t, base) for t in found.unreached_boundaries]
     numeric = {t.boundary.owner for t in found.boundaries}  # their rows are reached at their boundaries
     for target in found.targets:
         table = tables[(target.kind, target.owner)]
+        if target.kind == "cell":
+            if not target.reached_by and not suggested_reach(ruleset, base, made, table, target.number - 1):
+                facts = None if base is None else cell_facts(ruleset, base, table, target.number - 1)
+                made.append(Suggestion(target.describe(), facts, (indicator_of(table.owner), TOTAL),
+                                       target.describe()))
+            continue
         goal = target_goal(target, len(table.rows))
         if goal is not None and table.kind != "grade" and not (table.kind == "band" and table.owner in numeric):
             facts = None if base is None else flipped_facts(ruleset, base, table, goal)
@@ -260,6 +271,59 @@ def window(edge: Boundary) -> tuple[Decimal, Decimal]:
 
 def number(value) -> bool:
     return value is not None and not isinstance(value, (bool, str))
+
+
+# ---- a matrix cell ---------------------------------------------------------------------------------------
+
+def suggested_reach(ruleset: Ruleset, base: dict | None, made: list[Suggestion], table: Table, index: int) -> bool:
+    """Whether a case already suggested (a boundary's, mostly) reaches the matrix cell at `index`: the
+    boundaries of both axes reach many cells, and a case for each cell besides would say the same twice."""
+    if base is None:
+        return False
+    return any(index in reached_rows(ruleset, table, base | s.facts) for s in made if s.facts is not None)
+
+
+def reached_rows(ruleset: Ruleset, table: Table, facts: dict) -> set:
+    """The rows (cells) of the table these facts reach; none when they cannot be scored."""
+    try:
+        return table.reach(Env(facts, ruleset.compiled.lets))
+    except (EvalFailure, ArithmeticError):
+        return set()
+
+
+def cell_facts(ruleset: Ruleset, base: dict, table: Table, index: int) -> dict | None:
+    """The facts changed from `base` that put the matrix's row subject in the cell's row and its column
+    subject in the cell's column (a simple value of each tier: 100% for '≥ 100%'), or None."""
+    assert table.matrix is not None and ruleset.checked is not None
+    rule, (row, column) = table.matrix, table.cell(index)
+    intervals = Intervals.of_program(ruleset.checked)
+    wanted = [(rule.row_subject, tier_value(rule.down_column(column - 1), row - 1, intervals)),
+              (rule.column_subject, tier_value(rule.along_row(row - 1), column - 1, intervals))]
+    facts = dict(base)
+    for subject, value in wanted:
+        found = None if value is None else value_facts(ruleset, table.owner, subject.name, value, facts)
+        if found is None:
+            return None
+        facts |= found
+    if reached_rows(ruleset, table, facts) != {index}:  # the second subject moved the first out of its row
+        return None
+    return {name: value for name, value in facts.items() if base.get(name) != value}
+
+
+def tier_value(line: ast.Bands, index: int, intervals: Intervals):
+    """A simple value of the table's subject that its row `index` gets (after the rows above it took theirs),
+    or None when the table is none the prover reads."""
+    table = table_of(line, intervals)
+    return None if table is None else table.reachable()[index].witness(table.integral)
+
+
+def value_facts(ruleset: Ruleset, owner: str, subject: str, value, facts: dict) -> dict | None:
+    """Facts that give the subject the value: an input set to it (a grade's value too), a derived value
+    searched for as the boundary at that value is."""
+    if subject in ruleset.inputs:
+        return {subject: value}
+    kind, step, _domain = subject_type(ruleset, subject)
+    return boundary_facts(ruleset, Boundary(owner, subject, kind, value, AT, step, None), facts)
 
 
 # ---- a checklist item or a band row on a yes/no or grade subject ------------------------------------

@@ -19,12 +19,12 @@ from .. import numbers
 from ..check import Checked
 from ..check.constraints import guarded
 from ..compile import Compiled, CompiledGroup, Compiler, iter_leaves
-from ..diagnostics import error, warning
+from ..diagnostics import Diagnostic, error, warning
 from ..i18n import _
 from ..syntax import ast
 from ..syntax.printer import format_name, format_number
 from . import reach
-from .bands import BandChecker, direction_hint, matrix_axes
+from .bands import BandChecker, direction_hint
 from .grades import check_grades
 from .intervals import INF, Intervals, Value, add
 from .messages import (
@@ -86,7 +86,7 @@ class NodeProof:
 
 @attrs.frozen
 class Proof:
-    diagnostics: list
+    diagnostics: list[Diagnostic]
     nodes: tuple  # NodeProof for every leaf and group
 
 
@@ -118,8 +118,7 @@ class Prover:
                 if isinstance(rule, ast.Bands):
                     self.findings += bands.check(name, rule, directed=bool(indicator.directions))
                 elif isinstance(rule, ast.Matrix):
-                    for axis in matrix_axes(rule):
-                        self.findings += bands.check(name, axis, directed=bool(indicator.directions))
+                    self.findings += bands.check_matrix(name, rule, directed=bool(indicator.directions))
                 bounded &= self.bounds(leaf, name, points, rule)
                 self.reach(leaf, name, points, rule)
             values[id(indicator)] = (indicator_value(indicator, self.intervals), bounded)

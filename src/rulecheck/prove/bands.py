@@ -17,7 +17,7 @@ import attrs
 
 from .. import numbers
 from ..diagnostics import Diagnostic, error, warning
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from ..language import COMPARISONS
 from ..numbers import Number
 from ..syntax import ast
@@ -273,6 +273,73 @@ def _shared_run(a: str, b: str) -> int:
     return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
 
 
+# ---- how findings name a table's lines ---------------------------------------------------------------
+
+@attrs.frozen
+class Lines:
+    """The words of the findings on one table: 'band 2' of a band table; 'row 2' of a matrix's rows and
+    'column 2' of its columns, so that an analyst finds the line a finding is about (and W705 names the
+    column, or the row, whose points go up and down)."""
+    matches_nothing: str  # E703
+    remove_hint: str
+    shadowed: Callable[..., str]  # E703 (count, **values): taken by the line(s) before
+    shadowed_hint: str
+    overlap: str  # E702
+    overlap_hint: str
+    gap: str  # E701
+    gap_hint: str
+    order: str  # W705
+
+
+BAND_LINES = Lines(
+    matches_nothing=N_("band {number} of '{name}' matches no value {subject} can take ({values})"),
+    remove_hint=N_("correct its threshold, or remove the row"),
+    shadowed=lambda count, **values: ngettext(
+        "band {number} of '{name}' can never match: every value it covers is taken by band {before} first",
+        "band {number} of '{name}' can never match: every value it covers is taken by bands {before} first",
+        count, **values),
+    shadowed_hint=N_("remove the row, or correct the thresholds above it"),
+    overlap=N_("bands {first} and {second} of '{name}' overlap: {subject} = {value} matches both (the first one "
+               "wins)"),
+    overlap_hint=N_("make the rows meet without overlapping: end one row where the next begins, with '<' on one "
+                    "side and '≤' on the other"),
+    gap=N_("no band of '{name}' covers {subject} = {value}"),
+    gap_hint=N_("add a row for {values}, or an 'otherwise' row"),
+    order=N_("the points of '{name}' go up and down as {subject} rises: {steps}"))
+
+ROW_LINES = Lines(  # a matrix's rows: their W705 is about one column read down the rows
+    matches_nothing=N_("row {number} of '{name}' matches no value {subject} can take ({values})"),
+    remove_hint=N_("correct its threshold, or remove the row"),
+    shadowed=lambda count, **values: ngettext(
+        "row {number} of '{name}' can never match: every value it covers is taken by row {before} first",
+        "row {number} of '{name}' can never match: every value it covers is taken by rows {before} first",
+        count, **values),
+    shadowed_hint=N_("remove the row, or correct the thresholds above it"),
+    overlap=N_("rows {first} and {second} of '{name}' overlap: {subject} = {value} matches both (the first one "
+               "wins)"),
+    overlap_hint=N_("make the rows meet without overlapping: end one row where the next begins, with '<' on one "
+                    "side and '≤' on the other"),
+    gap=N_("no row of '{name}' covers {subject} = {value}"),
+    gap_hint=N_("add a row for {values}, or an 'otherwise' row"),
+    order=N_("the points of '{name}' in column {number} go up and down as {subject} rises: {steps}"))
+
+COLUMN_LINES = Lines(  # a matrix's columns: their W705 is about one row read along the columns
+    matches_nothing=N_("column {number} of '{name}' matches no value {subject} can take ({values})"),
+    remove_hint=N_("correct its threshold, or remove the column"),
+    shadowed=lambda count, **values: ngettext(
+        "column {number} of '{name}' can never match: every value it covers is taken by column {before} first",
+        "column {number} of '{name}' can never match: every value it covers is taken by columns {before} first",
+        count, **values),
+    shadowed_hint=N_("remove the column, or correct the thresholds of the columns before it"),
+    overlap=N_("columns {first} and {second} of '{name}' overlap: {subject} = {value} matches both (the first "
+               "one wins)"),
+    overlap_hint=N_("make the columns meet without overlapping: end one column where the next begins, with '<' on "
+                    "one side and '≤' on the other"),
+    gap=N_("no column of '{name}' covers {subject} = {value}"),
+    gap_hint=N_("add a column for {values}, or an 'otherwise' column"),
+    order=N_("the points of '{name}' in row {number} go up and down as {subject} rises: {steps}"))
+
+
 # ---- the checks ------------------------------------------------------------------------------------
 
 @attrs.define
@@ -282,7 +349,10 @@ class BandChecker:
     # (expr, value, Ranges) → (facts, value) giving a derived subject that value or one in the set, or None
     reaching: Callable[[ast.Expr, Number, Ranges], tuple[list[str], Number] | None]
 
-    def check(self, name: str, rule: ast.Bands, directed: bool) -> list[Diagnostic]:
+    def check(self, name: str, rule: ast.Bands, directed: bool, lines: Lines = BAND_LINES) -> list[Diagnostic]:
+        """Gaps, overlaps, rows that never match and thresholds outside the domain of one table (a band
+        table, or one axis of a matrix, its lines named by `lines`); W705 when nothing else is wrong and no
+        direction is declared."""
         table = table_of(rule, self.intervals)
         if table is None:
             return []
@@ -295,43 +365,53 @@ class BandChecker:
             if index in outside:
                 pass
             elif covered.intersect(table.domain).empty:
-                findings.append(error("E703", _("band {number} of '{name}' matches no value {subject} can take "
-                                                "({values})", number=index + 1, name=name, subject=subject,
+                findings.append(error("E703", _(lines.matches_nothing, number=index + 1, name=name, subject=subject,
                                                 values=self._describe(table.domain, table)), band.span,
-                                      _("correct its threshold, or remove the row")))
+                                      _(lines.remove_hint)))
             elif mine.empty:
                 # the rows above that take some of its values, not every row above
                 shadows = [i for i in taken_by if not table.rows[i].intersect(covered).intersect(table.domain).empty]
                 before = ", ".join(str(i + 1) for i in shadows)
-                findings.append(error("E703", ngettext(
-                    "band {number} of '{name}' can never match: every value it covers is taken by band {before} "
-                    "first", "band {number} of '{name}' can never match: every value it covers is taken by bands "
-                    "{before} first", 2 if len(shadows) > 1 else 1, number=index + 1, name=name, before=before),
-                    band.span, _("remove the row, or correct the thresholds above it")))
+                findings.append(error("E703", lines.shadowed(2 if len(shadows) > 1 else 1, number=index + 1,
+                                                             name=name, before=before),
+                                      band.span, _(lines.shadowed_hint)))
             elif band.condition is not None:
                 overlap = self._overlap(table, index)
                 if overlap is not None:
                     other, value = overlap
                     value, example = self._example(table, value, table.rows[other].intersect(covered))
                     findings.append(error(
-                        "E702", _("bands {first} and {second} of '{name}' overlap: {subject} = {value} matches "
-                                  "both (the first one wins)", first=other + 1, second=index + 1, name=name,
+                        "E702", _(lines.overlap, first=other + 1, second=index + 1, name=name,
                                   subject=subject, value=self._show(table, value)), band.span,
-                        _("make the rows meet without overlapping: end one row where the next begins, with '<' "
-                          "on one side and '≤' on the other"), example=example))
+                        _(lines.overlap_hint), example=example))
             if not covered.intersect(table.domain).empty:
                 taken_by.append(index)
         gap = table.domain.minus(_union(table.rows, table.domain))
         value = gap.witness(table.integral)
         if value is not None:
             value, example = self._example(table, value, gap)
-            findings.append(error("E701", _("no band of '{name}' covers {subject} = {value}", name=name,
-                                            subject=subject, value=self._show(table, value)),
-                                  rule.span, _("add a row for {values}, or an 'otherwise' row",
-                                               values=self._describe(gap, table)),
+            findings.append(error("E701", _(lines.gap, name=name, subject=subject, value=self._show(table, value)),
+                                  rule.span, _(lines.gap_hint, values=self._describe(gap, table)),
                                   example=example))
         if not findings and not directed:
-            findings += self._order(name, rule, table, table.reachable())
+            findings += self._order(name, rule, table, table.reachable(), lines.order)
+        return findings
+
+    def check_matrix(self, name: str, rule: ast.Matrix, directed: bool) -> list[Diagnostic]:
+        """Each axis of a matrix checked as a band table (its rows down the first column, its columns along
+        the first row: the conditions are the same in every slice); then, when nothing is wrong and no
+        direction is declared, W705 for each column whose points go up and down the rows, and each row
+        whose points go up and down the columns."""
+        rows, columns = matrix_axes(rule)
+        findings = self.check(name, rows, True, ROW_LINES) + self.check(name, columns, True, COLUMN_LINES)
+        if findings or directed:
+            return findings
+        slices = [(rule.down_column(c), c, ROW_LINES) for c in range(len(rule.columns))]
+        slices += [(rule.along_row(r), r, COLUMN_LINES) for r in range(len(rule.rows))]
+        for table_slice, index, lines in slices:
+            table = table_of(table_slice, self.intervals)
+            if table is not None:
+                findings += self._order(name, table_slice, table, table.reachable(), lines.order, number=index + 1)
         return findings
 
     def _thresholds(self, table: Table, subject: str, findings: list) -> set:
@@ -365,7 +445,10 @@ class BandChecker:
                 return other, value
         return None
 
-    def _order(self, name: str, rule: ast.Bands, table: Table, effective: list) -> list[Diagnostic]:
+    def _order(self, name: str, rule: ast.Bands, table: Table, effective: list, message: str,
+               number: int = 0) -> list[Diagnostic]:
+        """W705: constant points that go up and down as the subject rises (`message` names the table, or
+        the matrix's column or row `number`)."""
         if isinstance(table.domain, Choices):
             return []
         values = [self.intervals.of(b.points).constant for b in rule.bands]
@@ -378,8 +461,8 @@ class BandChecker:
             return []
         shown = ", ".join(_("{points} for {values}", points=format_value(v),
                             values=self._describe(Ranges.of(piece), table)) for piece, v in steps)
-        return [warning("W705", _("the points of '{name}' go up and down as {subject} rises: {steps}", name=name,
-                                  subject=format_expr(table.subject), steps=shown), rule.span,
+        return [warning("W705", _(message, name=name, number=number, subject=format_expr(table.subject), steps=shown),
+                        rule.span,
                         _("check the points against the thresholds; then declare the way the score should move "
                           "with a line such as 'increasing in …', and check will hold the table to it"))]
 
