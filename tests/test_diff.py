@@ -151,12 +151,16 @@ def test_total_rounding_name_and_grades(here):
         "    grade added: ≥ 19 → 特优",
         "    grade 优: threshold 18 → 17",
         "    grade removed: ≥ 12 → 良",
+        "    total score in [12, 17): 良 → 差",  # the totals whose grade changes, as the totals rise
+        "    total score in [17, 18): 良 → 优",
+        "    total score in [19, 20]: 优 → 特优",
     ]
 
 
 def test_a_grade_renamed_and_moved(here):
     new = edit(BASE, ("    ≥ 12 → 良\n", "    ≥ 15 → 中\n"))
-    assert changes(here, new) == ["framework:", "    grade 中: renamed from 良; threshold 12 → 15"]
+    assert changes(here, new) == ["framework:", "    grade 中: renamed from 良; threshold 12 → 15",
+                                  "    total score in [12, 15): 良 → 差", "    total score in [15, 18): 良 → 中"]
 
 
 def test_a_missing_rounding_line_means_2_decimals_half_up(here):

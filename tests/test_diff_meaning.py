@@ -234,3 +234,98 @@ def test_an_extend_whose_indicators_do_not_add_up_is_reported_at_the_extend(here
     # the group a leaf became is where the department file made it, for every report that locates it
     group = next(node for node in analysis.checked.program.nodes[0].children if node.name == "评定")
     assert group.span.file == str(here / "dept.rules")
+
+
+# ---- matrices and grades by meaning (issue 12) ------------------------------------------------------
+
+DATA = Path(__file__).parent / "data" / "good"
+MATRIX = (DATA / "matrix-completion-quality.rules").read_text(encoding="utf-8")
+MATRIX_ROWS = ("            ≥ 100%              → 10 | 8 | 5\n"
+               "            90% ≤ 完成率 < 100% → 8  | 6 | 4\n"
+               "            < 90%               → 4  | 3 | 0\n")
+VETO = (DATA / "grades-veto.rules").read_text(encoding="utf-8")
+
+
+def test_a_matrix_cell_changed_names_its_cell_and_the_values_it_scores(here):
+    new = edit(MATRIX, ("→ 8  | 6 | 4", "→ 8  | 7 | 4"))
+    (here / "departments.csv").write_text("id,完成率,质量达标率\nA,120%,99%\n", encoding="utf-8")
+    result = diff(here, new, "--facts", "departments.csv", old=MATRIX)
+    assert result.exit_code == 1
+    assert body(result)[1:3] == ["    cell (row 2, column 2): 6 → 7 points",
+                                 "    完成率 in [90%, 100%) and 质量达标率 in [90%, 95%): 6 → 7"]
+    assert body(result)[-1] == ("the scores where 完成率 in [90%, 100%) and 质量达标率 in [90%, 95%) change (6 → 7), though "
+                                "no department of the corpus has such values")
+
+
+def test_matrix_rows_reordered_or_split_that_score_alike_are_no_change(here):
+    first, second, third = MATRIX_ROWS.splitlines(keepends=True)
+    reordered = edit(MATRIX, (MATRIX_ROWS, third + second + first))
+    split = edit(MATRIX, (second, "            95% ≤ 完成率 < 100% → 8 | 6 | 4\n"
+                                  "            90% ≤ 完成率 < 95% → 8 | 6 | 4\n"))
+    columns = edit(MATRIX, ("columns: ≥ 95% | 90% ≤ 质量达标率 < 95% | < 90%",
+                            "columns: 质量达标率 ≥ 95% | 质量达标率 ≥ 90% | otherwise"))
+    for new in (reordered, split, columns):
+        result = diff(here, new, old=MATRIX)
+        assert body(result) == ["no change in meaning"], new
+        assert result.exit_code == 0
+
+
+def test_a_matrix_threshold_moved_names_each_pair_of_values_and_in_chinese(here):
+    new = edit(MATRIX, ("90% ≤ 完成率 < 100% → 8  | 6 | 4", "85% ≤ 完成率 < 100% → 8  | 6 | 4"),
+               ("< 90%               → 4  | 3 | 0", "< 85%               → 4  | 3 | 0"))
+    result = diff(here, new, old=MATRIX)
+    assert body(result)[1:] == [
+        "    row 2: threshold 90% → 85%", "    row 3: threshold 90% → 85%",
+        "    完成率 in [85%, 90%) and 质量达标率 in [0%, 90%): 0 → 4",
+        "    完成率 in [85%, 90%) and 质量达标率 in [90%, 95%): 3 → 6",
+        "    完成率 in [85%, 90%) and 质量达标率 in [95%, 100%]: 4 → 8"]
+    with speaking("zh"):
+        chinese = CliRunner().invoke(main, ["--lang", "zh", "diff", "old.rules", "new.rules"])
+    assert "    完成率 在 [85%, 90%) 内且质量达标率 在 [0%, 90%) 内: 0 → 4" in chinese.stdout.splitlines()
+
+
+def test_a_matrix_cell_in_the_json_output_names_both_subjects(here):
+    result = diff(here, edit(MATRIX, ("→ 8  | 6 | 4", "→ 8  | 7 | 4")), "--format", "json", old=MATRIX)
+    [section] = json.loads(result.stdout)["changes"]
+    assert section["intervals"] == [{"subject": "完成率", "values": "in [90%, 100%)", "column_subject": "质量达标率",
+                                     "column_values": "in [90%, 95%)", "old": "6", "new": "7"}]
+
+
+def test_a_veto_dropped_from_a_grade_row_says_when_the_grade_changes(here):
+    new = edit(VETO, ("    ≥ 90 and not 发生安全责任事故 → 优", "    ≥ 90 → 优"))
+    result = diff(here, new, old=VETO)
+    assert result.exit_code == 1
+    assert body(result) == [
+        "framework:", "    grade 优: condition ≥ 90 and not 发生安全责任事故 → ≥ 90",
+        "    total score in [90, 100] when 存在重大违规问题 is false and 发生安全责任事故 is true: 良 → 优"]
+
+
+def test_a_veto_widened_and_a_threshold_moved_under_a_veto(here):
+    widened = diff(here, edit(VETO, ("    存在重大违规问题 → 差", "    存在重大违规问题 or 发生安全责任事故 → 差")), old=VETO)
+    assert body(widened)[2:] == [
+        "    total score in [60, 80) when 存在重大违规问题 is false and 发生安全责任事故 is true: 中 → 差",
+        "    total score in [80, 100] when 存在重大违规问题 is false and 发生安全责任事故 is true: 良 → 差"]
+    moved = diff(here, edit(VETO, ("≥ 90 and not 发生安全责任事故 → 优", "≥ 85 and not 发生安全责任事故 → 优")), old=VETO)
+    assert body(moved) == [
+        "framework:", "    grade 优: threshold 90 → 85",
+        "    total score in [85, 90) when 存在重大违规问题 is false and 发生安全责任事故 is false: 良 → 优"]
+    chinese = CliRunner().invoke(main, ["--lang", "zh", "diff", "old.rules", "new.rules"])
+    assert chinese.stdout.splitlines()[-1] == "    存在重大违规问题为否且发生安全责任事故为否时, 总分 在 [85, 90) 内: 良 → 优"
+
+
+def test_grade_rows_split_or_rewritten_that_grade_alike_are_no_change(here):
+    new = edit(VETO, ("    ≥ 80 → 良\n", "    ≥ 85 → 良\n    ≥ 80 → 良\n"), ("    otherwise → 差", "    < 60 → 差"))
+    result = diff(here, new, old=VETO)
+    assert body(result) == ["no change in meaning"]
+    assert result.exit_code == 0
+
+
+def test_a_grade_change_no_department_shows_is_said_as_a_grade(here):
+    new = edit(VETO, ("≥ 90 and not 发生安全责任事故 → 优", "≥ 85 and not 发生安全责任事故 → 优"))
+    (here / "departments.csv").write_text("id,预算执行数,预算数,满意度,存在重大违规问题,发生安全责任事故\n"
+                                          "A,50,100,50%,否,否\n", encoding="utf-8")
+    result = diff(here, new, "--facts", "departments.csv", old=VETO)
+    assert result.exit_code == 1
+    assert body(result)[-1] == (
+        "the grade where total score in [85, 90) when 存在重大违规问题 is false and 发生安全责任事故 is false changes "
+        "(良 → 优), though no department of the corpus is graded there")

@@ -179,3 +179,75 @@ def test_a_rule_file_with_errors_is_not_exported(tmp_path):
     result = run("export", bad, "-o", out)
     assert result.exit_code == 1 and "bad.rules:4:" in result.output
     assert not out.exists()
+
+
+# ---- constraints: the facts a department must satisfy to be scored (issue 12) -----------------------
+
+CONSTRAINED = Path(__file__).parent / "data" / "good" / "constraints-completed-within-plan.rules"
+CONSTRAINTS = [("按计划时间完成项目数 ≤ 计划完成项目数", "按时完成的项目不多于计划项目"), ("在用固定资产总额 ≤ 固定资产总额", "")]
+
+
+def test_constraints_are_listed_with_their_descriptions_in_markdown():
+    result = run("export", CONSTRAINED)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-6:] == [
+        "## 约束", "", "| 条件 | 说明 |", "|---|---|",
+        "| 按计划时间完成项目数 ≤ 计划完成项目数 | 按时完成的项目不多于计划项目 |", "| 在用固定资产总额 ≤ 固定资产总额 |  |"]
+    doc = (Path(__file__).parent.parent / "docs" / "export.md").read_text(encoding="utf-8")
+    assert doc.split("a sheet 约束 in the workbook:\n\n```\n", 1)[1].split("```", 1)[0].splitlines() == \
+        result.output.splitlines()[-6:]
+
+
+def test_constraints_have_a_sheet_in_the_workbook_and_a_table_in_the_document(tmp_path):
+    assert run("export", CONSTRAINED, "--format", "xlsx", "-o", tmp_path / "t.xlsx").exit_code == 0
+    sheet = openpyxl.load_workbook(tmp_path / "t.xlsx")["约束"]
+    assert [tuple(row) for row in sheet.values] == [("条件", "说明"), CONSTRAINTS[0], (CONSTRAINTS[1][0], None)]
+    assert run("export", CONSTRAINED, "--format", "docx", "-o", tmp_path / "t.docx").exit_code == 0
+    document = docx.Document(str(tmp_path / "t.docx"))
+    assert [p.text for p in document.paragraphs if p.style.name.startswith("Heading")][-1] == "约束"
+    grid = document.tables[-1]
+    assert [tuple(c.text for c in row.cells) for row in grid.rows] == [("条件", "说明"), *CONSTRAINTS]
+
+
+def test_a_framework_without_constraints_has_no_constraints_section(table):
+    assert table.constraints == ()
+    assert "约束" not in run("export", FRAMEWORK).output
+
+
+PER_UNIT = """framework "t"
+total 30
+rounding 2 decimals half-up
+inputs:
+    x: percent from 0% to 100%
+    n: count from 0
+indicator a (5):
+    deduct 2 per 5% of x below 90%
+indicator b (5):
+    deduct 1 per n above 3
+indicator c (5):
+    award 0.5 per n
+    cap 2
+indicator e (5):
+    deduct 1 per n
+indicator f (5):
+    award 1 per n below 3
+indicator d (5):
+    award 1 per 1% of x above 90%
+"""
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("zh", ["x低于 90% 的, 每低 5 个百分点扣 2 分, 扣完为止", "n超出 3 的, 每超出 1扣 1 分, 扣完为止", "n每 1 得 0.5 分, 最高 2 分",
+            "n每 1 扣 1 分, 扣完为止", "n低于 3 的, 每低 1得 1 分, 最高不超过该指标分值",
+            "x超出 90% 的, 每超出 1 个百分点得 1 分, 最高不超过该指标分值"]),
+    ("en", ["x below 90%: 2 points off for each 5 percentage points below, until no points are left",
+            "n above 3: 1 points off for each 1 above, until no points are left", "0.5 points for each 1 of n, at most 2 points",
+            "1 points off for each 1 of n, until no points are left",
+            "n below 3: 1 points for each 1 below, at most the indicator's points",
+            "x above 90%: 1 points for each 1 percentage points above, at most the indicator's points"]),
+])
+def test_deduct_and_award_lines_each_say_their_threshold(lang, expected):
+    # deduct and award lines share one renderer (Criteria.per_unit): each kind keeps its own words
+    program = rulecheck.loads(PER_UNIT).program
+    with rulecheck.speaking(lang):
+        assert [row.criteria for row in build_table(program).rows] == expected

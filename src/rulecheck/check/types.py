@@ -551,18 +551,21 @@ def check_rule(name: str, points, rule, checker: TypeChecker) -> None:
         for item in rule.items:
             checker.condition(item.condition, _("a checklist item"))
             score(item.points, _("a checklist item's points"))
-    elif isinstance(rule, ast.Deduction):
+    elif isinstance(rule, (ast.Deduction, ast.Awards)):
+        mixes, amount, limit_of, limit = PER_UNIT_RULES[type(rule)]
         for step in rule.steps:
-            score(step.amount, _("the deducted amount"))
-            check_per_unit(step, checker, "deduction")
-        if rule.floor is not None:
-            score(rule.floor, _("the floor"))
-    elif isinstance(rule, ast.Awards):
-        for award in rule.steps:
-            score(award.amount, _("the points per unit"))
-            check_per_unit(award, checker, "award")
-        if rule.cap is not None:
-            score(rule.cap, _("the cap"))
+            score(step.amount, _(amount))
+            check_per_unit(step, checker, mixes)
+        if limit_of(rule) is not None:
+            score(limit_of(rule), _(limit))
+
+
+# A deduction and an award are checked alike, each with its own words: (its MIXES key, how its amount is
+# named, its floor or cap, how that is named).
+PER_UNIT_RULES = {
+    ast.Deduction: ("deduction", N_("the deducted amount"), lambda rule: rule.floor, N_("the floor")),
+    ast.Awards: ("award", N_("the points per unit"), lambda rule: rule.cap, N_("the cap")),
+}
 
 
 def check_per_unit(step: ast.Deduct | ast.Award, checker: TypeChecker, what: str) -> None:

@@ -22,18 +22,10 @@ from ..diff import (
     sources_of,
 )
 from ..i18n import N_, _, ngettext
-from . import Exit, fail, main, option
+from . import SUBCOMMANDS, Exit, fail, main, option
 
 
-@main.command("diff", help=N_(
-    'Compare two versions of a rule file: OLD and NEW are paths, or git revisions as REV:path\n'
-    '(HEAD~1:rules/shenzhen/framework.rules).\n'
-    '\n'
-    'Prints the changes in meaning (indicators, points, band thresholds, formulas, inputs, ...), then,\n'
-    'with --facts or --cases, every department whose scores change. A version with errors that still\n'
-    'scores (a band overlap or gap) has its errors printed first, and is compared. Exit 1 when the\n'
-    'meaning or some department\'s scores change, or a version has errors; 0 when not; 2 when a version\n'
-    'cannot be read or compiled, or a department given cannot be read.'))
+@main.command("diff", help=SUBCOMMANDS["diff"].help)
 @click.argument("old")
 @click.argument("new")
 @option("--facts", "facts_paths", multiple=True, type=click.Path(exists=True), metavar="PATH",

@@ -9,18 +9,16 @@ from ..diagnostics import RulecheckError
 from ..i18n import N_, _, speaking
 from ..publish import WRITERS, build_table, render_table
 from ..report import output_error, refuse_reading_output, write_output
-from . import fail, main, option
+from . import SUBCOMMANDS, fail, main, option, output_option
 
 BINARY = ("xlsx", "docx")
 
 
-@main.command("export", help=N_(
-    "Write RULES as the official table: 一级指标 / 二级指标 / 三级指标, 分值, 指标解释, 评分标准, the 评分标准 "
-    "rendered in Chinese from the rules themselves."))
+@main.command("export", help=SUBCOMMANDS["export"].help)
 @click.argument("rules", type=click.Path(exists=True, dir_okay=False))
 @option("--format", "fmt", type=click.Choice(tuple(WRITERS)), default="md", show_default=True,
         help=N_("The table's format: Markdown, an Excel workbook or a Word document."))
-@option("--output", "-o", type=click.Path(dir_okay=False), help=N_("Write to FILE instead of standard output."))
+@output_option(N_("Write to FILE instead of standard output."))
 def export_command(rules: str, fmt: str, output: str | None) -> None:
     if fmt in BINARY and output is None:
         raise click.UsageError(_("--format {format} writes a binary file, which cannot go to the terminal: add "

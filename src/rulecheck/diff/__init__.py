@@ -5,10 +5,12 @@ A version is a path, or `REV:path` read from git (its imports from the same revi
 The structure is compared on the checked syntax trees, so comments and layout never count, and rows by
 what they score, so reordered rows that mean the same are no change; band tables over one subject also
 state the values whose points change (满意度 in [90%, 95%): 4 → 6), worked out by the prove stage's band
-analysis: structure.py. A version with check errors that still compiles (an overlap, a gap) is compared
-where it defines scores. The departments given are read whole, or not compared:
-corpus.py; the impact scores them with both versions: impact.py. render.py writes the whole comparison
-as text or JSON.
+analysis: structure.py; a matrix states the pairs of values whose points change, the grades the totals
+whose grade changes (for each combination of the yes/no inputs a veto row reads: grades.py), and the
+constraints the facts each version rejects (constraints.py). A version with check errors that still
+compiles (an overlap, a gap) is compared where it defines scores. The departments given are read whole,
+or not compared: corpus.py; the impact scores them with both versions: impact.py. render.py writes the
+whole comparison as text or JSON.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from ..i18n import _, ngettext
 from ..syntax.layout import INDENT
 from ..syntax.printer import format_name
 from .impact import Effect
-from .structure import Section
+from .structure import IntervalChange, Section
 
 
 @attrs.frozen
@@ -89,10 +89,19 @@ def _unseen_lines(sections: tuple) -> list[str]:
     lines = [_("the meaning changes (above), though no department of the corpus moves")
              for section in sections if not section.intervals][:1]
     for section in sections:
-        lines += [_("the scores of {subject} {values} change ({change}), though no department of the corpus has "
-                    "such a value", subject=change.subject, values=change.values, change=change.change)
-                  for change in section.intervals]
+        lines += [_unseen(change) for change in section.intervals]
     return lines
+
+
+def _unseen(change: IntervalChange) -> str:
+    if change.grades:
+        return _("the grade where {where} changes ({change}), though no department of the corpus is graded there",
+                 where=change.where, change=change.change)
+    if change.column_subject is None:
+        return _("the scores of {subject} {values} change ({change}), though no department of the corpus has "
+                 "such a value", subject=change.subject, values=change.values, change=change.change)
+    return _("the scores where {where} change ({change}), though no department of the corpus has such values",
+             where=change.where, change=change.change)
 
 
 def _effect_lines(effect: Effect) -> list[str]:
@@ -147,9 +156,19 @@ def _section_data(section: Section) -> dict[str, object]:
     if section.span is not None:
         data.update(file=section.span.file, line=section.span.line)
     if section.intervals:
-        data["intervals"] = [{"subject": c.subject, "values": c.values, "old": _json(c.old), "new": _json(c.new)}
-                             for c in section.intervals]
+        data["intervals"] = [_interval_data(c) for c in section.intervals]
     return data
+
+
+def _interval_data(change: IntervalChange) -> dict[str, object]:
+    """A band table's values whose points change; a matrix cell's also names its column subject's values, a
+    change of grade the inputs' values it needs, if any."""
+    data: dict[str, object] = {"subject": change.subject, "values": change.values}
+    if change.column_subject is not None:
+        data.update(column_subject=change.column_subject, column_values=change.column_values)
+    if change.grades:
+        data.update(kind="grade", when=change.when)
+    return data | {"old": _json(change.old), "new": _json(change.new)}
 
 
 def _effect_data(effect: Effect) -> dict[str, object]:
@@ -166,5 +185,5 @@ def _effect_data(effect: Effect) -> dict[str, object]:
     return data
 
 
-def _json(value: Decimal | None) -> str | None:
+def _json(value: Decimal | str | None) -> str | None:
     return str(value) if value is not None else None

@@ -3,8 +3,10 @@ syntax trees (comments and layout never count). Band tables over one subject als
 whose points change (满意度 in [90%, 95%): 4 → 6), worked out by the prove stage's band analysis.
 
 Rows are compared by what they score, not by how they are written: a band table that gives every value
-of its subject the points it gave (rows reordered, split, merged, shadowed), a checklist or a deduction
-with the same rows in another order, is no change."""
+of its subject the points it gave (rows reordered, split, merged, shadowed), a matrix that gives every
+pair of values the points it gave, grade rows that grade every total as before (grades.py), constraints
+that make the same comparisons (constraints.py), a checklist or a deduction with the same rows in another
+order, is no change."""
 
 from __future__ import annotations
 
@@ -41,30 +43,49 @@ from ..syntax.printer import (
     format_literal,
     format_name,
     format_number,
+    format_value,
 )
+from .constraints import constraint_changes
+from .grades import grade_changes
 from .versions import Version
 
 
 @attrs.frozen
 class IntervalChange:
     """Values of a band table's subject whose points change: 满意度 in [90%, 95%): 4 → 6. None where no
-    row covers the values (a gap, E701): no band matches, and a department there cannot be scored."""
+    row covers the values (a gap, E701): no band matches, and a department there cannot be scored. A
+    matrix's cells name the values of both subjects: 完成率 in [90%, 100%) and 质量达标率 ≥ 95%: 8 → 9."""
     subject: str
     values: str  # "in [90%, 95%)", "≥ 95%", "= 3", "= 未公开"
-    old: Decimal | None
-    new: Decimal | None
+    old: Decimal | str | None
+    new: Decimal | str | None
+    column_subject: str | None = None  # a matrix's column subject, and its values
+    column_values: str | None = None
+    grades: bool = False  # old and new are the grades of totals (总分 ≥ 90: 良 → 优), not points
+    when: str | None = None  # the yes/no inputs' values under which a grade changes (一票否决 rows)
 
     def __str__(self) -> str:
-        return f"{self.subject} {self.values}: {self.change}"
+        return f"{self.where}: {self.change}"
+
+    @property
+    def where(self) -> str:
+        """'满意度 in [90%, 95%)', for a matrix cell '完成率 in [90%, 100%) and 质量达标率 ≥ 95%', for a grade
+        that changes only with some inputs' values 'total score ≥ 90 when 发生安全责任事故 is true'."""
+        where = f"{self.subject} {self.values}"
+        if self.column_subject is not None:
+            column = f"{self.column_subject} {self.column_values}"
+            where = _("{left} and {right}", left=where, right=column)
+        return where if self.when is None else _("{values} when {inputs}", values=where, inputs=self.when)
 
     @property
     def change(self) -> str:
-        """'4 → 6', or '4 → (no band)' where the new table leaves the values uncovered."""
-        return f"{_band_points(self.old)} → {_band_points(self.new)}"
+        """'4 → 6', or '4 → (no band)' where the new table leaves the values uncovered; '良 → 优' for grades."""
+        return f"{self.shown(self.old)} → {self.shown(self.new)}"
 
-
-def _band_points(points: Decimal | None) -> str:
-    return format_number(points) if points is not None else _("(no band)")
+    def shown(self, value: Decimal | str | None) -> str:
+        if value is None:
+            return _("(no grade)") if self.grades else _("(no band)")
+        return format_name(value) if isinstance(value, str) else format_number(value)
 
 
 @attrs.frozen
@@ -106,7 +127,7 @@ class Comparison:
     new: Side
 
     def sections(self) -> list[Section]:
-        found = [self.header(), self.inputs(), self.lets()]
+        found = [self.header(), self.inputs(), self.constraints(), self.lets()]
         return [s for s in found + self.tree() if s.lines]
 
     # ---- the header, grades, inputs and derived values --------------------------------------------
@@ -120,17 +141,39 @@ class Comparison:
         old_total, new_total = (p.total.value if p.total else None for p in (old, new))
         if old_total != new_total:
             lines.append(_("total {old} → {new}", old=_maybe(old_total), new=_maybe(new_total)))
+        old_cap, new_cap = (p.total.cap if p.total else None for p in (old, new))
+        if old_cap != new_cap:
+            lines.append(_("total cap {old} → {new}", old=_maybe(old_cap), new=_maybe(new_cap)))
         old_rounding, new_rounding = (p.rounding or DEFAULT_ROUNDING for p in (old, new))
         if old_rounding != new_rounding:
             lines.append(_("rounding {old} → {new}", old=_rounding(old_rounding), new=_rounding(new_rounding)))
-        lines += _grades(old.grades, new.grades)
+        graded = self.grades()
+        lines += _grades(old.grades, new.grades) if graded != [] else []
         lines += _order(True, [n.name for n in old.nodes], [n.name for n in new.nodes])
-        return Section(_("framework"), tuple(lines))
+        return Section(_("framework"), tuple(lines), tuple(graded or ()))
+
+    def grades(self) -> list[IntervalChange] | None:
+        """The totals whose grade changes: [] when every department is graded as it was (rows reordered,
+        split or rewritten), None when that cannot be worked out (then the grade rows' lines say what changed)."""
+        old, new = self.old.program, self.new.program
+        if old.grades == new.grades:
+            return []
+        changes = grade_changes(old, new, self.old.intervals, self.new.intervals)
+        if changes is None:
+            return None
+        return [IntervalChange(_("total score"), _values(describe(Ranges.of(piece), False, None)), change.old,
+                               change.new, grades=True, when=_inputs_when(change.when))
+                for change in changes for piece in change.totals.pieces]
 
     def inputs(self) -> Section:
         return Section(_("inputs"), tuple(_declarations(
             self.old.program.inputs, self.new.program.inputs,
             lambda decl: input_text(attrs.evolve(decl, description=None)))))
+
+    def constraints(self) -> Section:
+        """The constraints added, removed or changed: which departments' facts are refused (F517)."""
+        return Section(_("constraints"), tuple(constraint_changes(self.old.program.constraints,
+                                                                  self.new.program.constraints)))
 
     def lets(self) -> Section:
         return Section(_("derived values"), tuple(_declarations(
@@ -191,6 +234,8 @@ class Comparison:
         if old.points != new.points:
             lines.append(_("points {old} → {new}", old=format_number(old.points), new=format_number(new.points)))
         lines += _directions(old.directions, new.directions)
+        if isinstance(old, ast.Group) and isinstance(new, ast.Group) and old.kind != new.kind:
+            lines.append(_("was a {old}, now a {new}", old=_(GROUP_KINDS[old.kind]), new=_(GROUP_KINDS[new.kind])))
         if isinstance(old, ast.Group) and isinstance(new, ast.Group):
             lines += _order(False, [renamed.get(c.name) for c in old.children], [c.name for c in new.children])
         elif isinstance(new, ast.Group):
@@ -267,15 +312,48 @@ class Comparison:
         if not changed and old_table.domain != new_table.domain:
             return None  # the same points where both can say, but values only one version's subject takes
         subject = format_expr(new_table.subject)
-        if isinstance(new_table.domain, Choices):
-            return [IntervalChange(subject, _("= {value}", value=format_name(value)), a, b)
-                    for value in new_table.domain.universe
-                    for (a, b), values in changed.items() if value in values.values]
-        kind = self.new.display_kind(new_table.subject)
-        pieces = sorted(((piece, a, b) for (a, b), values in changed.items() for piece in values.pieces),
-                        key=lambda found: (found[0].low, not found[0].low_closed))
-        return [IntervalChange(subject, _values(describe(Ranges.of(piece), new_table.integral, kind)), a, b)
-                for piece, a, b in pieces]
+        found = [(order, values, a, b) for (a, b), covered in changed.items()
+                 for order, values in self.described(covered, new_table)]
+        return [IntervalChange(subject, values, a, b) for _order, values, a, b in sorted(found, key=lambda f: f[0])]
+
+    def described(self, covered: Ranges | Choices, table: Table) -> list[tuple]:
+        """(order, 'in [90%, 95%)') for each piece of a set of the table's subject's values (each value, for a
+        grade), the order sorting them as the subject's values rise (as the grade declares its values)."""
+        if isinstance(covered, Choices):
+            return [((index, False), _("= {value}", value=format_name(value)))
+                    for index, value in enumerate(covered.universe) if value in covered.values]
+        kind = self.new.display_kind(table.subject)
+        return [((piece.low, not piece.low_closed), _values(describe(Ranges.of(piece), table.integral, kind)))
+                for piece in covered.pieces]
+
+    def cells(self, old: ast.Matrix, new: ast.Matrix) -> list[IntervalChange] | None:
+        """The values of the two subjects whose points change, as `intervals` says them of a band table: []
+        when every pair of values gets the points it got (rows or columns reordered, split or merged), None
+        when that cannot be worked out (an axis that is not one subject compared with constants, cells
+        computed differently, or values of a subject that only one version has)."""
+        old_axes, new_axes = _matrix_tables(old, self.old.intervals), _matrix_tables(new, self.new.intervals)
+        if old_axes is None or new_axes is None or any(
+                a.subject != b.subject or type(a.domain) is not type(b.domain) for a, b in zip(old_axes, new_axes)):
+            return None
+        changed: dict = {}
+        for old_rows, old_columns, a in _cell_scoring(old, old_axes, self.old.intervals):
+            for new_rows, new_columns, b in _cell_scoring(new, new_axes, self.new.intervals):
+                rows, columns = old_rows.intersect(new_rows), old_columns.intersect(new_columns)
+                if a == b or rows.empty or columns.empty:
+                    continue
+                if isinstance(a, Computed) or isinstance(b, Computed):
+                    return None  # a cell computed, and computed otherwise: the cell lines say how
+                changed.setdefault((a, b), []).append((rows, columns))
+        if not changed and any(a.domain != b.domain for a, b in zip(old_axes, new_axes)):
+            return None
+        row_table, column_table = new_axes
+        row_subject, column_subject = format_expr(row_table.subject), format_expr(column_table.subject)
+        found = [((row_order, column_order), rows, columns, a, b)
+                 for (a, b), rectangles in changed.items() for row_set, column_set in _merged(rectangles)
+                 for row_order, rows in self.described(row_set, row_table)
+                 for column_order, columns in self.described(column_set, column_table)]
+        return [IntervalChange(row_subject, rows, a, b, column_subject, columns)
+                for _order, rows, columns, a, b in sorted(found, key=lambda f: f[0])]
 
 
 @attrs.frozen
@@ -289,8 +367,47 @@ def _scoring(rule: ast.Bands, table: Table, intervals: Intervals) -> list[tuple]
     """(values, points) of each row as the table scores them, the first matching row winning, then
     (the values no row covers, None): the table as a function of its subject, gaps included."""
     points: list = [_constant_or_computed(band.points, intervals) for band in rule.bands]
+    return [(values, points[row] if row is not None else None) for values, row in _shares(table)]
+
+
+def _shares(table: Table) -> list[tuple]:
+    """(values, row index) of each row as the first matching row takes them, then (the values no row
+    covers, None)."""
     covered = attrs.evolve(table, rows=table.rows + (table.domain,))  # the last row takes what is left
-    return list(zip(covered.reachable(), points + [None]))
+    return list(zip(covered.reachable(), list(range(len(table.rows))) + [None]))
+
+
+def _matrix_tables(rule: ast.Matrix, intervals: Intervals) -> tuple[Table, Table] | None:
+    """A matrix's rows and columns as band tables of their subjects; None if an axis cannot be analysed."""
+    rows, columns = (table_of(axis, intervals) for axis in (rule.down_column(0), rule.along_row(0)))
+    return (rows, columns) if rows is not None and columns is not None else None
+
+
+def _cell_scoring(rule: ast.Matrix, axes: tuple[Table, Table], intervals: Intervals) -> list[tuple]:
+    """(row subject's values, column subject's values, points) of each cell as the matrix scores them, the
+    first matching row and column winning, with None for the values no row or no column covers."""
+    rows, columns = (_shares(table) for table in axes)
+    return [(row_values, column_values,
+             _constant_or_computed(rule.rows[r].cells[c], intervals) if r is not None and c is not None else None)
+            for row_values, r in rows for column_values, c in columns]
+
+
+def _merged(rectangles: list[tuple]) -> list[tuple]:
+    """(rows, columns) sets whose points change alike, merged where they share their columns (then their
+    rows): a row of a matrix whose threshold moved is one change, not one per column."""
+    for axis in (1, 0):
+        merged: list[tuple] = []
+        for rectangle in rectangles:
+            twin = next((i for i, m in enumerate(merged) if m[axis] == rectangle[axis]), None)
+            if twin is None:
+                merged.append(rectangle)
+            else:
+                other = 1 - axis
+                joined = list(merged[twin])
+                joined[other] = joined[other].union(rectangle[other])
+                merged[twin] = tuple(joined)
+        rectangles = merged
+    return rectangles
 
 
 def _constant_or_computed(points: ast.Expr, intervals: Intervals):
@@ -333,7 +450,15 @@ def _renamed(old, new) -> bool:
     return type(old) is type(new) and attrs.evolve(old, name=new.name) == new
 
 
+# what a group is, as a change of kind says it ('was a group, now a bonus block')
+GROUP_KINDS = {"group": N_("group"), "bonus": N_("bonus block (加分项)"), "penalty": N_("penalty block (扣分项)")}
+
+
 def _title(item) -> str:
+    if isinstance(item, ast.Group) and item.kind == "bonus":
+        return _("bonus block {name}", name=format_name(item.name))
+    if isinstance(item, ast.Group) and item.kind == "penalty":
+        return _("penalty block {name}", name=format_name(item.name))
     if isinstance(item, ast.Group):
         return _("group {name}", name=format_name(item.name))
     return _("indicator {name}", name=format_name(item.name))
@@ -352,6 +477,18 @@ def _body_lines(indicator: ast.Indicator) -> list[str]:
     """An indicator's rule or parts as written, under the change they illustrate (its header and
     directions left out: at depth -1, what the header holds is at depth 0)."""
     return _source_lines(list(node_lines(indicator, -1))[1 + len(indicator.directions):])
+
+
+def _inputs_when(values: tuple) -> str | None:
+    """'发生安全责任事故 is true and 存在重大违规问题 is false': the yes/no inputs' values a grade change needs."""
+    if not values:
+        return None
+    shown = [_("{subject} is {value}", subject=format_name(name), value=format_value(value, spoken=True))
+             for name, value in values]
+    text = shown[0]
+    for other in shown[1:]:
+        text = _("{left} and {right}", left=text, right=other)
+    return text
 
 
 def _maybe(value) -> str:
@@ -534,6 +671,16 @@ def _matrix(old: ast.Matrix, new: ast.Matrix) -> list[str]:
     return lines
 
 
+def _matrix_table(comparison: Comparison, old: ast.Matrix, new: ast.Matrix, intervals: list) -> list[str]:
+    """The rows, columns and cells that changed, and the pairs of values whose points change; nothing if
+    every pair scores as it did (rows or columns reordered, split or merged without changing what they give)."""
+    changes = comparison.cells(old, new)
+    if changes == []:
+        return []
+    intervals += changes or ()
+    return _matrix(old, new)
+
+
 def _axes(rule: ast.Matrix) -> str:
     """'完成率 × 质量达标率': a matrix's two subjects as its first line names them."""
     return f"{format_expr(rule.row_subject)} × {format_expr(rule.column_subject)}"
@@ -549,7 +696,7 @@ RULE_CHANGES: dict[type, Callable[..., list[str]]] = {
     ast.Checklist: lambda comparison, old, new, intervals: _checklist(old, new),
     ast.Deduction: lambda comparison, old, new, intervals: _deduction(old, new),
     ast.Awards: lambda comparison, old, new, intervals: _awards(old, new),
-    ast.Matrix: lambda comparison, old, new, intervals: _matrix(old, new),
+    ast.Matrix: lambda comparison, old, new, intervals: _matrix_table(comparison, old, new, intervals),
 }
 
 

@@ -17,6 +17,20 @@ SEPARATOR = "; "
 ROUNDED_STEPS = {"ceil": N_("{value} (a part of {step} counts as a whole {step})"),
                  "floor": N_("{value} (a part of {step} does not count)"),
                  "round": N_("{value} (rounded half-up to {step})")}
+# A deduct or an award line as the table says it, by the line's kind and where its threshold puts the
+# quantity counted (None: no threshold, every unit counts).
+PER_UNIT_CRITERIA = {
+    ast.Deduct: {
+        None: N_("{amount} points off for each {unit} of {quantity}"),
+        "below": N_("{quantity} below {threshold}: {amount} points off for each {unit} below"),
+        "above": N_("{quantity} above {threshold}: {amount} points off for each {unit} above"),
+    },
+    ast.Award: {
+        None: N_("{amount} points for each {unit} of {quantity}"),
+        "below": N_("{quantity} below {threshold}: {amount} points for each {unit} below"),
+        "above": N_("{quantity} above {threshold}: {amount} points for each {unit} above"),
+    },
+}
 
 
 class Criteria:
@@ -89,43 +103,26 @@ class Criteria:
             for n, item in enumerate(rule.items, 1))
 
     def rule_Deduction(self, rule: ast.Deduction) -> str:
-        steps = SEPARATOR.join(self.deduct(step) for step in rule.steps)
+        steps = SEPARATOR.join(self.per_unit(step) for step in rule.steps)
         floor = rule.floor
         if floor is None or (isinstance(floor, ast.Number) and floor.value == 0):
             return steps + ", " + _("until no points are left")
         return steps + ", " + _("no less than {floor} points", floor=self.points(floor))
 
-    def deduct(self, step: ast.Deduct) -> str:
-        amount, quantity = self.points(step.amount), self.expr(step.quantity)
-        unit = self.unit(step.unit)
-        if step.threshold is None:
-            return _("{amount} points off for each {unit} of {quantity}", amount=amount, unit=unit,
-                     quantity=quantity)
-        threshold = self.expr(step.threshold)
-        if step.direction == "below":
-            return _("{quantity} below {threshold}: {amount} points off for each {unit} below", quantity=quantity,
-                     threshold=threshold, amount=amount, unit=unit)
-        return _("{quantity} above {threshold}: {amount} points off for each {unit} above", quantity=quantity,
-                 threshold=threshold, amount=amount, unit=unit)
-
     def rule_Awards(self, rule: ast.Awards) -> str:
         """"每培训 1 次得 0.5 分, 最高 2 分": the cap is said even when it is the points, as documents do."""
-        steps = SEPARATOR.join(self.award(step) for step in rule.steps)
+        steps = SEPARATOR.join(self.per_unit(step) for step in rule.steps)
         if rule.cap is None:
             return steps + ", " + _("at most the indicator's points")
         return steps + ", " + _("at most {cap} points", cap=self.points(rule.cap))
 
-    def award(self, step: ast.Award) -> str:
-        amount, quantity = self.points(step.amount), self.expr(step.quantity)
-        unit = self.unit(step.unit)
+    def per_unit(self, step: ast.Deduct | ast.Award) -> str:
+        """A deduct or award line: "调整调剂率超出 10% 的, 每超出 1 个百分点扣 0.1 分" (PER_UNIT_CRITERIA)."""
+        texts = PER_UNIT_CRITERIA[type(step)]
+        values = dict(amount=self.points(step.amount), quantity=self.expr(step.quantity), unit=self.unit(step.unit))
         if step.threshold is None:
-            return _("{amount} points for each {unit} of {quantity}", amount=amount, unit=unit, quantity=quantity)
-        threshold = self.expr(step.threshold)
-        if step.direction == "below":
-            return _("{quantity} below {threshold}: {amount} points for each {unit} below", quantity=quantity,
-                     threshold=threshold, amount=amount, unit=unit)
-        return _("{quantity} above {threshold}: {amount} points for each {unit} above", quantity=quantity,
-                 threshold=threshold, amount=amount, unit=unit)
+            return _(texts[None], **values)
+        return _(texts[step.direction], threshold=self.expr(step.threshold), **values)
 
     def unit(self, unit) -> str:
         if unit is None:
@@ -189,6 +186,11 @@ class Criteria:
 def render_rule(rule) -> str:
     """The 评分标准 of one rule."""
     return Criteria().rule(rule)
+
+
+def render_condition(condition) -> str:
+    """A condition as the table says it: a constraint's comparison (按计划时间完成项目数 ≤ 计划完成项目数)."""
+    return Criteria().expr(condition)
 
 
 def render_grade(row: ast.GradeBand) -> str:

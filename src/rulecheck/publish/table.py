@@ -10,7 +10,7 @@ import attrs
 from ..i18n import N_, _
 from ..syntax import ast
 from ..syntax.printer import format_expr, format_number
-from .criteria import SEPARATOR, render_grade, render_rule
+from .criteria import SEPARATOR, render_condition, render_grade, render_rule
 
 # The column headings of the published table: Chinese in the table whatever the language (export
 # renders the table in Chinese), marked here so the catalog carries them.
@@ -22,6 +22,9 @@ CRITERIA_HEADING = N_("scoring criteria")
 TOTAL_LABEL = N_("total")
 GRADE_HEADING = N_("grade")
 GRADE_CONDITION_HEADING = N_("total score")
+CONSTRAINTS_HEADING = N_("constraints")
+CONSTRAINT_CONDITION_HEADING = N_("condition")
+CONSTRAINT_DESCRIPTION_HEADING = N_("description")
 
 
 @attrs.frozen
@@ -29,6 +32,7 @@ class Level:
     """A group (or the leaf) a row belongs to at one level; `points` None for the leaf itself."""
     name: str
     points: Decimal
+    kind: str = "group"  # or a top-level "bonus" / "penalty" block, whose points are its cap
 
 
 @attrs.frozen
@@ -49,6 +53,7 @@ class Table:
     depth: int
     rows: tuple[Row, ...]
     grades: tuple[tuple[str, str], ...] = ()  # (condition, grade)
+    constraints: tuple[tuple[str, str], ...] = ()  # (condition, description): facts a department must satisfy
 
     def headings(self) -> list[str]:
         return [_(h) for h in LEVEL_HEADINGS[:self.depth]] + [_(POINTS_HEADING), _(EXPLANATION_HEADING),
@@ -56,7 +61,12 @@ class Table:
 
 
 def group_cell(level: Level) -> str:
-    """A group's cell: its name and points, 部门决策(20分)."""
+    """A group's cell: its name and points, 部门决策(20分); a bonus or penalty block's says its cap,
+    加分项(最高加 5 分)."""
+    if level.kind == "bonus":
+        return _("{name} (at most {points} points added)", name=level.name, points=format_number(level.points))
+    if level.kind == "penalty":
+        return _("{name} (at most {points} points deducted)", name=level.name, points=format_number(level.points))
     return _("{name} ({points} points)", name=level.name, points=format_number(level.points))
 
 
@@ -71,10 +81,17 @@ def build_table(program: ast.Program) -> Table:
     depth = max((len(row.path) for row in rows), default=1)
     if depth > len(LEVEL_HEADINGS):
         raise ValueError(depth)
-    total = program.total.value if program.total is not None else sum((n.points for n in program.nodes), Decimal(0))
+    total = program.total.value if program.total is not None else sum(
+        (n.points for n in program.nodes if not (isinstance(n, ast.Group) and n.is_block)), Decimal(0))
     grades = tuple((render_grade(row), row.grade) for row in program.grades)
     name = program.name.value if program.name is not None else program.file
-    return Table(name, total, depth, tuple(rows), grades)
+    return Table(name, total, depth, tuple(rows), grades, constraints(program))
+
+
+def constraints(program: ast.Program) -> tuple[tuple[str, str], ...]:
+    """Each constraint as the table lists it: its comparison, and its description (blank if none). A
+    department whose facts break one is not scored, so the published framework says them."""
+    return tuple((render_condition(c.condition), c.description or "") for c in program.constraints)
 
 
 def _path(nodes, leaf) -> tuple[Level, ...]:
@@ -84,7 +101,7 @@ def _path(nodes, leaf) -> tuple[Level, ...]:
         if isinstance(node, ast.Group):
             found = _path(node.children, leaf)
             if found:
-                return (Level(node.name, node.points),) + found
+                return (Level(node.name, node.points, node.kind),) + found
     return ()
 
 

@@ -8,7 +8,16 @@ from collections.abc import Callable
 
 from ..i18n import _
 from ..syntax.printer import format_number
-from .table import GRADE_CONDITION_HEADING, GRADE_HEADING, TOTAL_LABEL, Table, group_cell
+from .table import (
+    CONSTRAINT_CONDITION_HEADING,
+    CONSTRAINT_DESCRIPTION_HEADING,
+    CONSTRAINTS_HEADING,
+    GRADE_CONDITION_HEADING,
+    GRADE_HEADING,
+    TOTAL_LABEL,
+    Table,
+    group_cell,
+)
 
 SHEET_TITLE_LIMIT = 31  # Excel refuses longer sheet names
 
@@ -50,6 +59,11 @@ def _spans(table: Table) -> list[tuple[int, int, int]]:
     return [s for s in spans if s[2] > s[1]]
 
 
+def _constraint_headings() -> list[str]:
+    """The columns of the 约束 table: each constraint's condition and its description."""
+    return [_(CONSTRAINT_CONDITION_HEADING), _(CONSTRAINT_DESCRIPTION_HEADING)]
+
+
 def render_md(table: Table) -> str:
     def cell(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", "<br>")
@@ -62,6 +76,9 @@ def render_md(table: Table) -> str:
     if table.grades:
         lines += ["", f"| {_(GRADE_HEADING)} | {_(GRADE_CONDITION_HEADING)} |", "|---|---|"]
         lines += [f"| {grade} | {condition} |" for condition, grade in table.grades]
+    if table.constraints:
+        lines += ["", f"## {_(CONSTRAINTS_HEADING)}", "", "| " + " | ".join(_constraint_headings()) + " |", "|---|---|"]
+        lines += [f"| {cell(condition)} | {cell(description)} |" for condition, description in table.constraints]
     return "\n".join(lines) + "\n"
 
 
@@ -97,6 +114,11 @@ def render_xlsx(table: Table) -> bytes:
         grades.append([_(GRADE_HEADING), _(GRADE_CONDITION_HEADING)])
         for condition, grade in table.grades:
             grades.append([grade, condition])
+    if table.constraints:
+        constraints = book.create_sheet(_(CONSTRAINTS_HEADING))
+        constraints.append(_constraint_headings())
+        for condition, description in table.constraints:
+            constraints.append([condition, description or None])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -128,6 +150,13 @@ def render_docx(table: Table) -> bytes:
         grades.cell(0, 0).text, grades.cell(0, 1).text = _(GRADE_HEADING), _(GRADE_CONDITION_HEADING)
         for r, (condition, grade) in enumerate(table.grades, 1):
             grades.cell(r, 0).text, grades.cell(r, 1).text = grade, condition
+    if table.constraints:
+        document.add_heading(_(CONSTRAINTS_HEADING), level=2)
+        constraints = document.add_table(rows=len(table.constraints) + 1, cols=2)
+        constraints.style = "Table Grid"
+        constraints.cell(0, 0).text, constraints.cell(0, 1).text = _constraint_headings()
+        for r, (condition, description) in enumerate(table.constraints, 1):
+            constraints.cell(r, 0).text, constraints.cell(r, 1).text = condition, description
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
