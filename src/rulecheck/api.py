@@ -7,8 +7,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -17,12 +18,14 @@ from .check.todo import todo_findings
 from .compile import Compiled, compile_program
 from .diagnostics import Diagnostic, InputFileError, RuleFileError
 from .evaluate import evaluate
-from .inputs.facts import FactSet, validate
 from .link import Files, Linked, link_file, link_source
 from .prove import Proof, prove
 from .results import Result
-from .source import Source
+from .source import Source, Span
 from .syntax import ast
+
+if TYPE_CHECKING:  # reading facts (and YAML) only when a department is scored: `check` never does
+    from .inputs.facts import FactSet
 
 
 @attrs.frozen
@@ -75,9 +78,9 @@ class Ruleset:
     """A checked, compiled framework, ready to score departments."""
     program: ast.Program
     compiled: Compiled = attrs.field(repr=False)
-    sources: dict = attrs.field(repr=False)
-    warnings: tuple = ()
-    findings: tuple = ()  # the prove stage's diagnostics: bounds, band tables, directions
+    sources: dict[str, Source] = attrs.field(repr=False)
+    warnings: tuple[Diagnostic, ...] = ()
+    findings: tuple[Diagnostic, ...] = ()  # the prove stage's diagnostics: bounds, band tables, directions
     checked: Checked | None = attrs.field(default=None, repr=False, eq=False)  # what compiled came from
 
     @property
@@ -89,23 +92,25 @@ class Ruleset:
         return {decl.name: decl for decl in self.program.inputs}
 
     @property
-    def required_inputs(self) -> dict[str, list]:
+    def required_inputs(self) -> dict[str, list[tuple[str, Span | None]]]:
         """Each input the rules read, with the indicators (name, span) that read it."""
         return self.compiled.required
 
-    def validate(self, facts: FactSet | Mapping) -> dict:
+    def validate(self, facts: FactSet | Mapping[str, object]) -> dict[str, object]:
         """The facts as exact values; raises FactsError naming every bad or missing fact, and every
         constraint of the rule file (`constraints:`) the facts break."""
+        from .inputs.facts import validate
         return validate(facts, self.inputs, self.compiled.required, self.compiled.constraints)
 
-    def evaluate(self, facts: FactSet | Mapping, *, explain: bool = True, all_rows: bool = False) -> Result:
+    def evaluate(self, facts: FactSet | Mapping[str, object], *, explain: bool = True,
+                 all_rows: bool = False) -> Result:
         """Score one department; raises FactsError or EvaluationError, never a bare Python error.
 
         With `all_rows`, a band table's explanation lists its rows after the one that matched too."""
         return evaluate(self.compiled, self.validate(facts), explain=explain, all_rows=all_rows,
                         sources=self.sources)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[..., Ruleset], tuple[object, ...]]:
         """Pickled without its compiled closures (which cannot be pickled): the checked program they
         come from, compiled again when unpickled, so a Ruleset can be sent to a process pool's workers."""
         if self.checked is None:
@@ -114,7 +119,8 @@ class Ruleset:
         return (_compiled_again, (self.checked, self.sources, self.warnings, self.findings))
 
 
-def _compiled_again(checked: Checked, sources: dict, warnings: tuple, findings: tuple) -> Ruleset:
+def _compiled_again(checked: Checked, sources: dict[str, Source], warnings: tuple[Diagnostic, ...],
+                    findings: tuple[Diagnostic, ...]) -> Ruleset:
     """An unpickled Ruleset: the same checked program and findings, compiled in this process."""
     return Ruleset(checked.program, compile_program(checked), sources, warnings, findings, checked)
 

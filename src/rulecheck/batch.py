@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -40,7 +41,12 @@ from .inputs.tables import (
 from .report import BINARY_FORMATS, ROW_FORMATS, batch_writer, encoding_of, open_output, refuse_reading_output
 from .report.rows import RowWriter, columns, row
 from .results import Result
+from .source import Source
+from .syntax import ast
 from .syntax.printer import format_number
+
+if TYPE_CHECKING:  # for a type alone, importing batch need not load the api (and with it check, prove)
+    from .api import Ruleset
 
 __all__ = ["BATCH_FORMATS", "CASE_SUFFIX", "FACTS_SUFFIXES", "ID_COLUMN", "Batch", "Department", "Departments",
            "Losses", "Outcome", "RowWriter", "Scored", "Summary", "Tally", "columns", "count_rows", "exact_text",
@@ -60,8 +66,8 @@ class Scored:
     key: str
     where: str
     result: Result | None
-    diagnostics: tuple = ()
-    sources: dict = attrs.field(factory=dict, repr=False)
+    diagnostics: tuple[Diagnostic, ...] = ()
+    sources: dict[str, Source] = attrs.field(factory=dict, repr=False)
     name: str | None = None  # the department's display name (a 名称/name column or field), if given
 
     @property
@@ -73,7 +79,8 @@ class Scored:
         return "; ".join(f"{d.code}: {d.message}" for d in self.diagnostics)
 
 
-def score_departments(ruleset, departments: Iterable[Department], explain: bool = False) -> Iterator[Scored]:
+def score_departments(ruleset: Ruleset, departments: Iterable[Department],
+                      explain: bool = False) -> Iterator[Scored]:
     """Score each department in turn; one that cannot be read or scored yields its diagnostics."""
     for department in departments:
         if department.errors:
@@ -93,7 +100,7 @@ def score_departments(ruleset, departments: Iterable[Department], explain: bool 
             yield Scored(department.key, department.where, result, name=department.name)
 
 
-def _sources(department: Department) -> dict:
+def _sources(department: Department) -> dict[str, Source]:
     return {department.source.name: department.source} if department.source else {}
 
 
@@ -112,7 +119,7 @@ def _rule_at_row(diagnostic: Diagnostic, where: str) -> Diagnostic:
 
 # ---- rows ---------------------------------------------------------------------------------------
 
-def leaf_names(ruleset) -> list[str]:
+def leaf_names(ruleset: Ruleset) -> list[str]:
     """Every indicator that is scored (the leaves), in tree order: the score columns."""
     return [leaf.indicator.name for leaf in iter_leaves(ruleset.compiled.nodes)]
 
@@ -153,12 +160,12 @@ class Losses:
         """The points a department loses on it, on average."""
         return numbers.subtract(self.max, numbers.divide(self.total, Decimal(self.scored)))
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[numbers.Number, numbers.Number, int]:
         """Where departments lose most first: the lowest average 得分率, then the most departments losing
         points, then tree order."""
         return (self.rate, numbers.negate(self.share_losing), self.order)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"name": self.name, "max": exact_text(self.max), "rate": exact_text(self.rate),
                 "losing": self.losing, "share losing": exact_text(self.share_losing),
                 "mean lost": exact_text(self.mean_lost)}
@@ -170,10 +177,10 @@ class Summary:
     per leaf indicator where the departments lost points (`indicators`, where they lose most first)."""
     departments: int
     failed: int
-    grades: tuple  # (grade name, count), in the order the framework lists them
-    totals: tuple  # the scored departments' totals, sorted
+    grades: tuple[tuple[str, int], ...]  # (grade name, count), in the order the framework lists them
+    totals: tuple[Decimal, ...]  # the scored departments' totals, sorted
     max: Decimal
-    indicators: tuple = ()  # Losses, sorted by Losses.sort_key; none when no department was scored
+    indicators: tuple[Losses, ...] = ()  # sorted by Losses.sort_key; none when no department was scored
 
     @property
     def scored(self) -> int:
@@ -202,7 +209,8 @@ class Summary:
 
     @property
     def _quantum(self) -> Decimal:
-        return Decimal(1).scaleb(min(total.as_tuple().exponent for total in self.totals))
+        # a total is finite, so its exponent is an int (typeshed also allows the letters of NaN and infinity)
+        return Decimal(1).scaleb(min(total.as_tuple().exponent for total in self.totals))  # type: ignore[arg-type]
 
     def _tidy(self, value: Decimal) -> Decimal:
         """A value with the totals' decimals when that is exact (97.8300 → 97.83), else as it is."""
@@ -238,7 +246,7 @@ class Summary:
             counts[min(max(int((total - edges[0][0]) // step), 0), len(edges) - 1)] += 1
         return [(bottom, top, count) for (bottom, top), count in zip(edges, counts)]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"departments": self.departments, "scored": self.scored, "failed": self.failed,
                 "grades": dict(self.grades),
                 "totals": {name: str(value) for name, value in self.figures().items()},
@@ -251,7 +259,7 @@ class Tally:
     """Counts departments as they are scored, keeping only their totals and grades, and per leaf
     indicator the sum of the scores and how many lost points on it: no department is kept."""
 
-    def __init__(self, ruleset) -> None:
+    def __init__(self, ruleset: Ruleset) -> None:
         self.max = ruleset.compiled.total
         self.departments = self.failed = 0
         self.totals: list[Decimal] = []
@@ -259,6 +267,10 @@ class Tally:
         self.leaves = [(leaf.indicator.name, leaf.indicator.points) for leaf in iter_leaves(ruleset.compiled.nodes)]
         self.sums: list[Decimal] = [Decimal(0)] * len(self.leaves)
         self.losing = [0] * len(self.leaves)
+        # a bonus not earned is no point lost: the leaves of bonus blocks stay out of the losses
+        self.bonus = {item.name for block in ruleset.program.nodes
+                      if isinstance(block, ast.Group) and block.kind == "bonus"
+                      for item, _parents in ast.iter_nodes(block.children)}
 
     def add(self, scored: Scored) -> Scored:
         self.departments += 1
@@ -280,14 +292,14 @@ class Tally:
             if node.score < node.max:
                 self.losing[index] += 1
 
-    def indicators(self) -> tuple:
+    def indicators(self) -> tuple[Losses, ...]:
         """Each leaf's Losses, where departments lose most first; none if no department was scored (or
         for a leaf of no points, which nothing can be lost on)."""
         scored = len(self.totals)
         if not scored:
             return ()
         losses = [Losses(name, points, order, scored, total, losing) for order, ((name, points), total, losing)
-                  in enumerate(zip(self.leaves, self.sums, self.losing)) if points > 0]
+                  in enumerate(zip(self.leaves, self.sums, self.losing)) if points > 0 and name not in self.bonus]
         return tuple(sorted(losses, key=Losses.sort_key))
 
     def summary(self) -> Summary:
@@ -295,7 +307,7 @@ class Tally:
                        self.max, self.indicators())
 
 
-def summarize(ruleset, scored: Iterable[Scored]) -> Summary:
+def summarize(ruleset: Ruleset, scored: Iterable[Scored]) -> Summary:
     tally = Tally(ruleset)
     for item in scored:
         tally.add(item)
@@ -310,8 +322,8 @@ class Outcome:
     input…), and the departments that could not be scored, each with what the input's diagnostics do
     not already say (a column the CSV lacks is said once, not once a row)."""
     summary: Summary
-    diagnostics: tuple
-    failures: tuple  # Scored, in input order, each with the diagnostics still to list
+    diagnostics: tuple[Diagnostic, ...]
+    failures: tuple[Scored, ...]  # in input order, each with the diagnostics still to list
 
     @property
     def clean(self) -> bool:
@@ -325,8 +337,8 @@ class Batch:
     the input cannot be read) and refuses an `output` that is a file it reads (OutputError); `run()`
     writes the report whole or not at all (report/output.py) and returns the Outcome."""
 
-    def __init__(self, ruleset, path: str | Path, fmt: str = "csv", output: str | Path | None = None,
-                 rules: str | Path | None = None):
+    def __init__(self, ruleset: Ruleset, path: str | Path, fmt: str = "csv", output: str | Path | None = None,
+                 rules: str | Path | None = None) -> None:
         if fmt in BINARY_FORMATS and output is None:
             raise ValueError(f"--format {fmt} is written to a file: give an output")
         self.ruleset, self.path, self.fmt, self.output = ruleset, Path(path), fmt, output
@@ -366,7 +378,7 @@ FILES_READ = {"rules": N_("the rule file"), "rule": N_("a rule file"),
               "facts": N_("a facts file of the input folder"), "input": N_("the input")}
 
 
-def files_read(ruleset, rules: str | Path | None, path: str | Path) -> Iterator[tuple[str, str | Path]]:
+def files_read(ruleset: Ruleset, rules: str | Path | None, path: str | Path) -> Iterator[tuple[str, str | Path]]:
     """Every file a run reads, with what it is (for the messages, in the current language): the rule
     files, and the input or the facts files of the input folder. Lazy: only looked through when the
     output exists."""
@@ -382,7 +394,7 @@ def files_read(ruleset, rules: str | Path | None, path: str | Path) -> Iterator[
         yield _(FILES_READ["input"]), path
 
 
-def header_says(ruleset, missing: Iterable[str]) -> set[str]:
+def header_says(ruleset: Ruleset, missing: Iterable[str]) -> set[str]:
     """The message of the F501 a row gets for each input the input has no column for, which the
     header's diagnostic already says: made by the very call that makes the rows' own (facts.validate),
     so that it matches in any language."""

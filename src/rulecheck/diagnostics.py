@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 
@@ -47,7 +47,7 @@ class Diagnostic:
     # Where no line and column exist (a JSON fact, a whole file): the file and the path in it.
     where: str | None = None
     # Facts that show the problem (a counterexample), as lines an analyst can paste into a case.
-    example: tuple = ()
+    example: tuple[str, ...] = ()
 
     @property
     def is_error(self) -> bool:
@@ -91,12 +91,12 @@ class Diagnostic:
 
 
 def error(code: str, message: str, span: Span | None = None, hint: str | None = None, *,
-          where: str | None = None, example: tuple = ()) -> Diagnostic:
+          where: str | None = None, example: Iterable[str] = ()) -> Diagnostic:
     return Diagnostic(code, message, span, hint, Severity.ERROR, where, tuple(example))
 
 
 def warning(code: str, message: str, span: Span | None = None, hint: str | None = None, *,
-            where: str | None = None, example: tuple = ()) -> Diagnostic:
+            where: str | None = None, example: Iterable[str] = ()) -> Diagnostic:
     return Diagnostic(code, message, span, hint, Severity.WARNING, where, tuple(example))
 
 
@@ -126,14 +126,14 @@ class RulecheckError(Exception):
     def render(self) -> str:
         return render_all(self.diagnostics, self.sources)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[..., RulecheckError], tuple[object, ...], dict[str, object]]:
         # pickle's default calls cls(*self.args), and args holds the rendered text, not the diagnostics:
         # rebuild without __init__, then restore the attributes (diagnostics, sources, a subclass's own).
         # An error raised in a process pool's worker then reaches the parent (instead of hanging Pool.map).
         return (_unpickled_error, (type(self), self.args), self.__dict__)
 
 
-def _unpickled_error(cls: type[RulecheckError], args: tuple) -> RulecheckError:
+def _unpickled_error(cls: type[RulecheckError], args: tuple[object, ...]) -> RulecheckError:
     return cls.__new__(cls, *args)  # BaseException.__new__ sets args; pickle then restores __dict__
 
 

@@ -28,8 +28,8 @@ from .syntax.parser import parse
 class Linked:
     """The merged program (None if a file failed to parse) and every source read on the way."""
     program: ast.Program | None
-    sources: dict
-    diagnostics: list
+    sources: dict[str, Source]
+    diagnostics: list[Diagnostic]
     imported: dict = attrs.field(factory=dict, repr=False)  # each imported file (real path) → where
 
 

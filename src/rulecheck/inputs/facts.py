@@ -49,8 +49,8 @@ NAME_FIELDS = ("名称", "name")  # a field (or column) holding the department's
 class FactSet:
     """Raw facts as read from a file, with where each was written."""
     name: str
-    values: dict
-    spans: dict = attrs.Factory(dict)
+    values: dict[str, object]
+    spans: dict[str, Span] = attrs.Factory(dict)
     source: Source | None = None
     display_name: str | None = None  # the department's name to show (a 名称/name field), if given
 
@@ -137,7 +137,8 @@ def _broken(facts: FactSet, env: dict, constraints: Sequence[CompiledConstraint]
         broken = constraint.broken(env)
         if broken is not None:
             first = broken.inputs[0] if broken.inputs else None
-            found.append(error("F517", broken.message(), facts.spans.get(first), broken.hint(),
+            span = facts.spans.get(first) if first is not None else None
+            found.append(error("F517", broken.message(), span, broken.hint(),
                                where=f"{facts.name}: {first}" if first is not None else facts.name))
     return found
 

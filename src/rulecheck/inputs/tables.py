@@ -21,7 +21,7 @@ import difflib
 import itertools
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
@@ -104,9 +104,9 @@ class Department:
     """One department's raw facts, with where they were read; `errors` if they could not be read."""
     key: str
     where: str  # "corpus.csv:17", or the facts file's path
-    facts: dict = attrs.Factory(dict)
-    errors: tuple = ()
-    spans: dict = attrs.field(factory=dict, repr=False)  # fact name → Span, for facts files
+    facts: dict[str, object] = attrs.Factory(dict)
+    errors: tuple[Diagnostic, ...] = ()
+    spans: dict[str, Span] = attrs.field(factory=dict, repr=False)  # fact name → Span, for facts files
     source: Source | None = attrs.field(default=None, repr=False)
     name: str | None = None  # the display name (a 名称/name column or field); the key stays the id
 
@@ -124,10 +124,10 @@ class Departments(Iterator[Department]):
     the input's header has a display-name column (名称/name), known before the first row; a folder's or a
     JSON Lines file's departments may each have a name, which is not known in advance (False)."""
 
-    def __init__(self, path: Path, rows: Iterator[Department], diagnostics: list | None = None,
-                 missing: frozenset = frozenset(), names: bool = False):
+    def __init__(self, path: Path, rows: Iterator[Department], diagnostics: list[Diagnostic] | None = None,
+                 missing: frozenset[str] = frozenset(), names: bool = False):
         self.path, self._rows = path, rows
-        self.diagnostics = diagnostics or []
+        self.diagnostics: list[Diagnostic] = diagnostics or []
         self.missing = missing  # inputs the rules read that the CSV has no column for
         self.names = names
 
@@ -327,7 +327,7 @@ def _csv_rows(path: Path, records: Records, header: Header) -> Iterator[Departme
         if record.problem is None and not any(cell.strip() for cell in cells):
             continue
         key = _csv_key(cells, id_index, record.line)
-        name = cells[name_index].strip() or None if name_index is not None and name_index < len(cells) else None
+        name = _name_cell(cells, name_index)
         if record.problem is not None:
             yield attrs.evolve(_unreadable(path, key, where, record.problem, records), name=name)
         elif key in ids:
@@ -335,8 +335,47 @@ def _csv_rows(path: Path, records: Records, header: Header) -> Iterator[Departme
                            _("give each department its own id"), code="F509", name=name)
         else:
             ids[key] = record.line
-            yield Department(key, where, {name: cells[index].strip() for index, name in facts_columns
-                                          if cells[index].strip()}, name=name)
+            yield _row_department(key, where, cells, facts_columns, name)
+
+
+def _name_cell(cells: list[str], name_index: int | None) -> str | None:
+    """The row's display name (its 名称/name cell), None if it has none."""
+    return cells[name_index].strip() or None if name_index is not None and name_index < len(cells) else None
+
+
+def _row_department(key: str, where: str, cells: list[str], facts_columns: list[tuple[int, str]],
+                    name: str | None) -> Department:
+    """A row's department: each read column's cell, stripped, as a fact; a blank cell is a missing fact."""
+    return Department(key, where, {column: cells[index].strip() for index, column in facts_columns
+                                   if cells[index].strip()}, name=name)
+
+
+def read_rows(columns: Sequence[str], rows: Iterable[Sequence[str | None]], inputs: Iterable[str] | None = None,
+              required: Iterable[str] | None = None, origin: str = "rows") -> Departments:
+    """The departments of a table that lives elsewhere (a Spark or Dask DataFrame's part: rulecheck.spark,
+    rulecheck.dask), its rows already split into text cells (None for an empty one) under `columns`: read
+    exactly as a CSV's rows after its header (the same columns read, a blank cell a missing fact, a row of
+    blank cells no department), so that they score as `rulecheck score` scores that CSV. Such a table is
+    read in parts and has no line numbers: a row's id is not checked against the other parts' rows, and a
+    row without one has an empty key. `origin` is where the rows are said to be in diagnostics."""
+    columns = [str(name).strip() for name in columns]
+    header = _check_header(columns, inputs, lambda index: origin)
+    missing = [name for name in (required or ()) if name not in columns]
+    if missing:
+        header.diagnostics.append(_missing_columns(missing, origin))
+    return Departments(Path(origin), _table_rows(origin, rows, header), header.diagnostics, frozenset(missing),
+                       names=header.name_index is not None)
+
+
+def _table_rows(origin: str, rows: Iterable[Sequence[str | None]], header: Header) -> Iterator[Department]:
+    id_index, name_index = header.id_index, header.name_index
+    facts_columns = [(index, name) for index, name in header.used.items() if index != id_index]
+    for row in rows:
+        cells = ["" if cell is None else cell for cell in row]
+        if not any(cell.strip() for cell in cells):
+            continue
+        key = cells[id_index].strip() if id_index is not None and id_index < len(cells) else ""
+        yield _row_department(key, origin, cells, facts_columns, _name_cell(cells, name_index))
 
 
 def _csv_key(cells: list[str], id_index: int | None, line: int) -> str:
@@ -425,7 +464,8 @@ def _sheet_rows(sheet: Sheet, rows, header: Header, width: int) -> Iterator[Depa
                                _("give each department its own id"), code="F509", name=name)
             else:
                 ids[key] = number
-                facts, spans = {}, {}
+                facts: dict[str, object] = {}
+                spans: dict[str, Span] = {}
                 for index, column in facts_columns:
                     if index < len(cells) and not blank(cells[index]):
                         facts[column] = cell_value(cells[index], sheet.place(number, index + 1))
