@@ -1,6 +1,13 @@
 """The `rulecheck` command: one module per subcommand, each parsing its arguments, calling the API,
 printing, and picking the exit code. This module holds the group and what the subcommands share.
 
+A subcommand's module is imported only when that command runs (or the group's help lists it): its
+imports (the API, hypothesis, openpyxl…) are paid for by the commands that use them, and `rulecheck
+check` starts fast. SUBCOMMANDS below names each command's module and holds its help (which `rulecheck
+--help` lists without importing anything); the module registers its command on `main` when imported
+(`@main.command("check", help=SUBCOMMANDS["check"].help)`). A new command: a module here, and an entry
+in SUBCOMMANDS.
+
 Exit codes, as black: 0 clean, 1 problems found (in rule files, facts or scoring), 2 usage or I/O error.
 
 Language: `--lang zh|en` (on the group, and on every subcommand), else RULECHECK_LANG, else the locale
@@ -19,17 +26,65 @@ import contextlib
 import importlib
 import inspect
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, MutableMapping
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 import click
 
 from ..diagnostics import InputFileError, RulecheckError
 from ..i18n import LANGUAGES, N_, LanguageError, _, ngettext, normalize, set_language, speaking
-from ..report.output import OutputError
 
 RULE_SUFFIX = ".rules"
+STANDARD_STREAM = "-"  # as a facts file: read standard input; as --output: write standard output
+
+
+class Subcommand(NamedTuple):
+    """A command of the group: the module of this package that registers it (imported when the command
+    is first asked for), and its help, here so that `rulecheck --help` lists it without importing it."""
+    module: str
+    help: str
+
+
+SUBCOMMANDS = {
+    "check": Subcommand("check", N_(
+        'Check rule files (or folders of *.rules): syntax, names, types, weights, bounds, band tables, directions.')),
+    "diff": Subcommand("diff", N_(
+        'Compare two versions of a rule file: OLD and NEW are paths, or git revisions as REV:path\n'
+        '(HEAD~1:rules/shenzhen/framework.rules).\n'
+        '\n'
+        'Prints the changes in meaning (indicators, points, band thresholds, formulas, inputs, ...), then,\n'
+        'with --facts or --cases, every department whose scores change. A version with errors that still\n'
+        'scores (a band overlap or gap) has its errors printed first, and is compared. Exit 1 when the\n'
+        'meaning or some department\'s scores change, or a version has errors; 0 when not; 2 when a version\n'
+        'cannot be read or compiled, or a department given cannot be read.')),
+    "explain": Subcommand("explain", N_(
+        "Explain how a department's scores were reached, step by step, each step beside the line of\n"
+        "RULES it comes from. FACTS is one department's YAML or JSON facts file.\n"
+        '\n'
+        'With INDICATOR (an indicator, a part of one, or a group), explain only that indicator, or every\n'
+        'indicator of the group; without it, every indicator, then the total and the grade.')),
+    "export": Subcommand("export", N_(
+        "Write RULES as the official table: 一级指标 / 二级指标 / 三级指标, 分值, 指标解释, 评分标准, the 评分标准 "
+        "rendered in Chinese from the rules themselves.")),
+    "fmt": Subcommand("fmt", N_(
+        'Rewrite rule files (or folders of *.rules) in the canonical layout.')),
+    "import": Subcommand("importer", N_(
+        "Read TABLE (an .xlsx with the headings 一级指标 … 分值, 指标解释, 评分标准) and write a rule-file skeleton: "
+        "the tree and points, each leaf's texts as comments and a placeholder rule marked TODO.")),
+    "score": Subcommand("score", N_(
+        'Score one department, or many: RULES is a rule file; INPUT a YAML or JSON facts file, or a CSV\n'
+        '(a row per department), a JSON Lines file (a line each) or a folder of facts files.')),
+    "test": Subcommand("test", N_(
+        'Run cases (*.case.yaml files, or folders of them) against RULES; by default, those under the\n'
+        'cases/ folder beside RULES.')),
+    "verify": Subcommand("verify", N_(
+        "Test every leaf's bounds and every declared direction with generated facts, and walk each input "
+        "for what check cannot decide.\n"
+        '\n'
+        "Facts are drawn inside the declared domains (often at the rules' own thresholds); a violation is\n"
+        'shrunk to the simplest facts that show it and printed as a snippet to paste into a case.')),
+}
 
 
 class Exit:
@@ -50,6 +105,8 @@ def rule_files(paths) -> list[Path]:
 def fail(error: RulecheckError) -> NoReturn:
     """Print the error and exit: 2 (usage or I/O) for a file that cannot be read or an output that cannot
     be written, else 1 (problems found)."""
+    from ..report.output import OutputError  # the report package: only for the commands that write one
+
     click.echo(error.render(), err=True)
     sys.exit(Exit.USAGE if isinstance(error, (InputFileError, OutputError)) else Exit.PROBLEMS)
 
@@ -192,10 +249,58 @@ def translated_options(command: click.Command, ctx: click.Context) -> Iterator[N
             param.help = english
 
 
+class LazyCommands(MutableMapping[str, click.Command]):
+    """The group's commands by name, as click.Group keeps them: every name of `modules` is listed at
+    once, and its module imported (registering its command) the first time the command is asked for;
+    while `listing`, a command not imported yet is a stand-in that only has its help."""
+
+    def __init__(self, modules: Mapping[str, Subcommand]) -> None:
+        self.modules = dict(modules)  # command name → its module of this package, and its help
+        self.loaded: dict[str, click.Command] = {}
+        self.listing = False
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self.loaded and name in self.modules:
+            if self.listing:
+                return Command(name, help=self.modules[name].help)
+            importlib.import_module(f"{__name__}.{self.modules[name].module}")
+        return self.loaded[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self.loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self:
+            raise KeyError(name)
+        self.loaded.pop(name, None)
+        self.modules.pop(name, None)
+
+    def __contains__(self, name: object) -> bool:  # without importing anything
+        return name in self.loaded or name in self.modules
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self.loaded.keys() | self.modules.keys()))
+
+    def __len__(self) -> int:
+        return len(self.loaded.keys() | self.modules.keys())
+
+
 class Group(TranslatedHelp, click.Group):
-    """The `rulecheck` group: its subcommands are `Command`s; `main` speaks the language asked for."""
+    """The `rulecheck` group: its subcommands are `Command`s, imported lazily (`LazyCommands`); `main`
+    speaks the language asked for."""
 
     command_class = Command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The list of commands in the help, from SUBCOMMANDS: importing every command to list them
+        would take longer than running one."""
+        commands = self.commands
+        assert isinstance(commands, LazyCommands)
+        commands.listing = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            commands.listing = False
 
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
@@ -203,7 +308,7 @@ class Group(TranslatedHelp, click.Group):
             return super().main(args, *rest, **kwargs)
 
 
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]},
+@click.group(cls=Group, commands=LazyCommands(SUBCOMMANDS), context_settings={"help_option_names": ["-h", "--help"]},
              help=N_("Read, run and check performance-evaluation scoring rules."))
 @click.version_option(package_name="rulecheck", help=N_("Show the version and exit."))
 def main() -> None:
@@ -211,6 +316,29 @@ def main() -> None:
 
 
 main.params.insert(0, lang_option())
+
+
+def standard_output_for_dash(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """`--output -` is standard output, as no --output is (not a file named '-')."""
+    return None if value == STANDARD_STREAM else value
+
+
+def output_option(help_text: str):
+    """The --output / -o option of a command that writes a report or a file; `-` is standard output."""
+    return option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True),
+                  callback=standard_output_for_dash, help=help_text)
+
+
+def quiet_option():
+    """--quiet / -q: only findings and errors are printed, the exit code is the same (`say` is silenced)."""
+    return option("--quiet", "-q", is_flag=True,
+                  help=N_("Print only findings and errors: nothing when all is well (the exit code is the same)."))
+
+
+def say(message: str, quiet: bool) -> None:
+    """A line on standard error that --quiet silences: a summary, a file reformatted, a verdict."""
+    if not quiet:
+        click.echo(message, err=True)
 
 
 def rule_files_or_exit(paths) -> list[Path]:
@@ -222,5 +350,31 @@ def rule_files_or_exit(paths) -> list[Path]:
     return files
 
 
-# the subcommands register themselves on `main`
-from . import check, diff, explain, export, fmt, importer, score, test, verify  # noqa: E402, F401  (they import `main` from here)
+
+def run() -> NoReturn:
+    """`rulecheck` as a program (`python -m rulecheck`; the `rulecheck` script, once it points here): the
+    command, then the exit (`leave`)."""
+    try:
+        main(prog_name="rulecheck")
+    except SystemExit as exc:
+        leave(exc.code)
+    leave(Exit.CLEAN)
+
+
+def leave(code: Any) -> NoReturn:
+    """Exit with `code` once the output is flushed, without the interpreter tearing down every module and
+    object first (a fifth of `rulecheck check`'s run; mypy leaves so too). The ordinary exit instead when
+    something may still need it: another thread or a worker process still running, a flush that fails."""
+    import os
+    import threading
+
+    children = sys.modules.get("multiprocessing")
+    busy = threading.active_count() > 1 or (children is not None and children.active_children())
+    if busy or not isinstance(code, int):
+        sys.exit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: let the ordinary exit say so
+        sys.exit(code)
+    os._exit(code)

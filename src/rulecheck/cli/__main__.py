@@ -1,3 +1,5 @@
-from . import main
+"""`python -m rulecheck.cli`, as `python -m rulecheck`."""
 
-main()
+from . import run
+
+run()

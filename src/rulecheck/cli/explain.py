@@ -12,27 +12,22 @@ import click
 
 from ..api import Ruleset, load
 from ..diagnostics import RulecheckError
-from ..i18n import N_, _, ngettext
+from ..i18n import _, ngettext
 from ..inputs.tables import is_batch
-from ..results import NodeResult, Result, added_up
+from ..results import NodeResult, Result, added_up, total_added_up
 from ..source import Span, display_width, pad_to
 from ..syntax import ast
 from ..syntax.printer import format_number
-from . import Exit, fail, main
-from .score import load_facts_or_fail
+from . import SUBCOMMANDS, Exit, fail, main
+from .facts import is_standard_input, read_facts
 
 
-@main.command("explain", help=N_(
-    "Explain how a department's scores were reached, step by step, each step beside the line of\n"
-    "RULES it comes from. FACTS is one department's YAML or JSON facts file.\n"
-    '\n'
-    'With INDICATOR (an indicator, a part of one, or a group), explain only that indicator, or every\n'
-    'indicator of the group; without it, every indicator, then the total and the grade.'))
+@main.command("explain", help=SUBCOMMANDS["explain"].help)
 @click.argument("rules", type=click.Path(exists=True, dir_okay=False))
-@click.argument("facts", type=click.Path(exists=True))
+@click.argument("facts", type=click.Path(exists=True, allow_dash=True))
 @click.argument("indicator", required=False)
 def explain_command(rules: str, facts: str, indicator: str | None) -> None:
-    if is_batch(facts):
+    if not is_standard_input(facts) and is_batch(facts):
         refuse_batch(rules, facts)
     try:
         ruleset = load(rules)
@@ -40,7 +35,7 @@ def explain_command(rules: str, facts: str, indicator: str | None) -> None:
         fail(exc)
     target = find_target(ruleset, indicator, rules) if indicator is not None else None
     try:
-        result = ruleset.evaluate(load_facts_or_fail(facts), all_rows=True)
+        result = ruleset.evaluate(read_facts(facts), all_rows=True)
     except RulecheckError as exc:
         fail(exc)
     lines = explanation(result, ruleset, target)
@@ -89,8 +84,8 @@ def explanation(result: Result, ruleset: Ruleset, target: str | None) -> list[tu
         lines += node_lines(node, parents)
     if target is None:
         total = ruleset.program.total
-        lines.append((total.span if total else None,
-                      _("total = {sum}", sum=sum_text(result.nodes, result.total, result.max))))
+        lines.append((total.span if total else None, _("total = {sum}", sum=_(
+            "{sum} out of {points}", sum=total_added_up(result), points=format_number(result.max)))))
         if result.grade_step is not None:
             lines.append((result.grade_step.span, result.grade_step))
     return lines[1:] if lines and lines[0][1] == "" else lines
@@ -113,6 +108,8 @@ def node_lines(node: NodeResult, parents: tuple) -> list:
     lines = []
     for child in node.children:
         lines += node_lines(child, parents + (node.name,))
+    if node.kind != "group":  # a bonus or penalty block says how its cap applied
+        return lines + [(step.span, f"{node.name} {step}") for step in node.explanation]
     return lines + [(node.span, f"{node.name} = {sum_text(node.children, node.score, node.max)}")]
 
 

@@ -9,16 +9,16 @@ import click
 from ..diagnostics import RulecheckError
 from ..i18n import N_, _, ngettext
 from ..syntax.layout import layout_file
-from . import Exit, main, option, rule_files_or_exit
+from . import SUBCOMMANDS, Exit, main, option, quiet_option, rule_files_or_exit, say
 
 
-@main.command("fmt", help=N_(
-    'Rewrite rule files (or folders of *.rules) in the canonical layout.'))
+@main.command("fmt", help=SUBCOMMANDS["fmt"].help)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @option("--check", "check_only", is_flag=True,
         help=N_("Write nothing; exit 1 if a file is not in canonical layout."))
 @option("--diff", is_flag=True, help=N_("Write nothing; print a unified diff of the changes."))
-def fmt_command(paths, check_only: bool, diff: bool) -> None:
+@quiet_option()
+def fmt_command(paths, check_only: bool, diff: bool, quiet: bool) -> None:
     files = rule_files_or_exit(paths)
     write = not (check_only or diff)
     changed = failed = 0
@@ -41,8 +41,8 @@ def fmt_command(paths, check_only: bool, diff: bool) -> None:
                 failed += 1
                 continue
         changed += 1
-        click.echo(_("reformatted {path}", path=path) if write else _("would reformat {path}", path=path), err=True)
-    click.echo(fmt_summary(len(files), changed, failed, write), err=True)
+        say(_("reformatted {path}", path=path) if write else _("would reformat {path}", path=path), quiet)
+    say(fmt_summary(len(files), changed, failed, write), quiet)
     sys.exit(Exit.USAGE if failed else Exit.PROBLEMS if check_only and changed else Exit.CLEAN)
 
 

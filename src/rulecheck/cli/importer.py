@@ -10,14 +10,12 @@ from ..diagnostics import RulecheckError
 from ..i18n import N_, _
 from ..publish import read_table, skeleton
 from ..report import output_error, refuse_reading_output, write_output
-from . import fail, main, option
+from . import SUBCOMMANDS, fail, main, output_option
 
 
-@main.command("import", help=N_(
-    "Read TABLE (an .xlsx with the headings 一级指标 … 分值, 指标解释, 评分标准) and write a rule-file skeleton: "
-    "the tree and points, each leaf's texts as comments and a placeholder rule marked TODO."))
+@main.command("import", help=SUBCOMMANDS["import"].help)
 @click.argument("table", type=click.Path(exists=True, dir_okay=False))
-@option("--output", "-o", type=click.Path(dir_okay=False), help=N_("Write to FILE instead of standard output."))
+@output_option(N_("Write to FILE instead of standard output."))
 def import_command(table: str, output: str | None) -> None:
     problem = output_error("rules", output) if output else None
     if problem:

@@ -10,14 +10,14 @@ import click
 
 from ..api import load
 from ..batch import BATCH_FORMATS, Batch, count_rows, files_read, is_batch
-from ..diagnostics import InputFileError, RulecheckError
+from ..diagnostics import RulecheckError
 from ..i18n import N_, _, ngettext
-from ..inputs.facts import load_facts
 from ..inputs.tables import csv_encoding
 from ..report import FORMATS, output_error, refuse_reading_output, render, write_output
 from ..report.html_batch import percent
 from ..syntax.printer import format_number
-from . import Exit, fail, main, option
+from . import SUBCOMMANDS, Exit, fail, main, option, output_option, quiet_option, say
+from .facts import is_standard_input, read_facts
 
 SINGLE_ONLY = ("table", "markdown")
 PROGRESS_FROM = 1000  # rows; fewer are scored before a bar would be worth drawing
@@ -27,21 +27,21 @@ FIGURES = {"min": N_("min"), "lower quartile": N_("lower quartile"), "median": N
            "upper quartile": N_("upper quartile"), "max": N_("max"), "mean": N_("mean")}  # batch.Summary.figures
 
 
-@main.command("score", help=N_(
-    'Score one department, or many: RULES is a rule file; INPUT a YAML or JSON facts file, or a CSV\n'
-    '(a row per department), a JSON Lines file (a line each) or a folder of facts files.'))
+@main.command("score", help=SUBCOMMANDS["score"].help)
 @click.argument("rules", type=click.Path(exists=True, dir_okay=False))
-@click.argument("facts", metavar="INPUT", type=click.Path(exists=True))
+@click.argument("facts", metavar="INPUT", type=click.Path(exists=True, allow_dash=True))
 @option("--format", "fmt", type=click.Choice(FORMATS + tuple(f for f in BATCH_FORMATS if f not in FORMATS)),
         help=N_("Output format  [default: from the --output file's extension (.xlsx, .html, .json, .jsonl, .csv, "
                 ".md), else table for one department, csv for many]"))
 @option("--explain", is_flag=True, help=N_("Explain how each indicator's score was reached (one department)."))
-@option("--output", "-o", type=click.Path(dir_okay=False), help=N_("Write to FILE instead of standard output."))
+@output_option(N_("Write to FILE instead of standard output."))
 @option("--encoding", type=click.Choice(["utf-8", "gb18030", "gbk"], case_sensitive=False),
         help=N_("The CSV's encoding  [default: detected: UTF-8, or GB18030 (GBK)]"))
+@quiet_option()
 def score_command(rules: str, facts: str, fmt: str | None, explain: bool, output: str | None,
-                  encoding: str | None = None) -> None:
-    batch = is_batch(facts)
+                  encoding: str | None = None, quiet: bool = False) -> None:
+    stdin = is_standard_input(facts)
+    batch = not stdin and is_batch(facts)
     fmt = fmt or format_of(output) or ("csv" if batch else "table")
     problem = usage_problem(fmt, batch, explain) or output_error(fmt, output)
     if problem:
@@ -51,12 +51,13 @@ def score_command(rules: str, facts: str, fmt: str | None, explain: bool, output
         warn_of_findings(ruleset, rules)
         if batch:
             with csv_encoding(encoding):
-                code = score_batch(ruleset, rules, facts, fmt, output)
+                code = score_batch(ruleset, rules, facts, fmt, output, quiet)
             sys.exit(code)
         refuse_reading_output(output, files_read(ruleset, rules, facts))
-        fact_set = load_facts_or_fail(facts)
+        fact_set = read_facts(facts)
         result = ruleset.evaluate(fact_set, explain=explain)
-        content = render(result, fmt, explain, department=Path(facts).stem, name=fact_set.display_name)
+        content = render(result, fmt, explain, department=None if stdin else Path(facts).stem,
+                         name=fact_set.display_name)
         if output:
             write_output(content, output)
         else:
@@ -100,27 +101,18 @@ def warn_of_findings(ruleset, rules: str) -> None:
                    err=True)
 
 
-def load_facts_or_fail(path: str):
-    try:
-        return load_facts(path)
-    except OSError as exc:
-        raise InputFileError.single("E002", _("cannot read facts file: {reason}", reason=exc.strerror or exc),
-                                    path) from None
-    except UnicodeDecodeError:
-        raise InputFileError.single("E002", _("the facts file is not UTF-8 text"), path) from None
-
-
-def score_batch(ruleset, rules: str, path: str, fmt: str, output: str | None) -> int:
+def score_batch(ruleset, rules: str, path: str, fmt: str, output: str | None, quiet: bool = False) -> int:
     """Score every department of a CSV, JSON Lines file or folder (batch.Batch), print what concerns the
-    whole input, then the departments that could not be scored and the summary; returns the exit code."""
+    whole input, then the departments that could not be scored and (unless quiet) the summary; returns
+    the exit code."""
     batch = Batch(ruleset, path, fmt, output, rules)
     for diagnostic in batch.diagnostics:
         click.echo(diagnostic.render(), err=True)
-    with progress(path) as bar:
+    with progress(path, quiet) as bar:
         outcome = batch.run(bar.update)
     for failure in outcome.failures:
         click.echo("\n".join(d.render(failure.sources) for d in failure.diagnostics), err=True)
-    click.echo("\n".join(summary_lines(outcome.summary)), err=True)
+    say("\n".join(summary_lines(outcome.summary)), quiet)
     return Exit.CLEAN if outcome.clean else Exit.PROBLEMS
 
 
@@ -135,9 +127,9 @@ class _NoBar:
         return None
 
 
-def progress(path: str):
-    """A progress bar on standard error for a long run at a terminal, else nothing."""
-    if not sys.stderr.isatty():
+def progress(path: str, quiet: bool = False):
+    """A progress bar on standard error for a long run at a terminal, else (or when quiet) nothing."""
+    if quiet or not sys.stderr.isatty():
         return _NoBar()
     rows = count_rows(path)
     if rows <= PROGRESS_FROM:

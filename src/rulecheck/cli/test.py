@@ -29,14 +29,12 @@ from ..cases.suggest import render, suggested_base, suggestions
 from ..diagnostics import InputFileError, RulecheckError, render_all
 from ..i18n import N_, _, ngettext
 from ..report import output_error, refuse_reading_output, write_output
-from . import Exit, fail, main, option
+from . import SUBCOMMANDS, Exit, fail, main, option, output_option, quiet_option, say
 
 INDENT = "    "
 
 
-@main.command("test", help=N_(
-    'Run cases (*.case.yaml files, or folders of them) against RULES; by default, those under the\n'
-    'cases/ folder beside RULES.'))
+@main.command("test", help=SUBCOMMANDS["test"].help)
 @click.argument("rules", type=click.Path(exists=True, dir_okay=False))
 @click.argument("cases", nargs=-1, type=click.Path(exists=True))
 @option("--coverage", "show_coverage", is_flag=True,
@@ -44,10 +42,10 @@ INDENT = "    "
 @option("--suggest", is_flag=True,
         help=N_("Write the cases that would cover what no case covers yet, as a case file whose expected "
                 "scores you fill in (instead of running the cases)."))
-@option("--output", "-o", type=click.Path(dir_okay=False),
-        help=N_("With --suggest: write the case file to FILE instead of standard output."))
-def cases_command(rules: str, cases, show_coverage: bool, suggest: bool, output: str | None) -> None:
-    if output is not None and not suggest:
+@output_option(N_("With --suggest: write the case file to FILE instead of standard output."))
+@quiet_option()
+def cases_command(rules: str, cases, show_coverage: bool, suggest: bool, output: str | None, quiet: bool) -> None:
+    if output is not None and not suggest:  # (`-o -` is None: standard output, where the results go anyway)
         click.echo(_("--output is for --suggest: the cases' results go to the terminal"), err=True)
         sys.exit(Exit.USAGE)
     problem = output_error("yaml", output)
@@ -60,41 +58,68 @@ def cases_command(rules: str, cases, show_coverage: bool, suggest: bool, output:
         fail(exc)
     found = the_case_files(rules, cases)
     if suggest:
-        suggest_cases(ruleset, rules, found, output)
+        suggest_cases(ruleset, rules, found, output, quiet)
     if found.problems:
         click.echo(render_all(found.problems), err=True)
     results, broken, unreadable = [], 0, found.count(UNREADABLE)
     for path in found.paths:
-        click.echo(str(path))
+        shown = FileLines(str(path), quiet)
         try:
             loaded = load_cases(path)
         except RulecheckError as exc:  # no case in the file can run (CaseFileError), or it cannot be read
-            click.echo("  ✗ " + (_("cannot be read") if isinstance(exc, InputFileError) else _("no case can run")))
-            click.echo(textwrap.indent(exc.render(), INDENT))
+            shown.failure(["  ✗ " + (_("cannot be read") if isinstance(exc, InputFileError) else _("no case can run")),
+                           textwrap.indent(exc.render(), INDENT)])
             unreadable += isinstance(exc, InputFileError)
             broken += isinstance(exc, CaseFileError)
             continue
         for case in loaded:
             outcome = run_case(ruleset, case)
             results.append(outcome)
-            for line in case_lines(outcome):
-                click.echo(line)
+            (shown.success if outcome.passed else shown.failure)(case_lines(outcome))
     if show_coverage:
         for line in coverage_lines(rules, coverage(ruleset, results)):
             click.echo(line)
     tally = Tally(len(found.paths), results, broken, unreadable, found.count(NAMED_TWICE))
-    click.echo(tally.summary(), err=True)
+    say(tally.summary(), quiet)
     sys.exit(tally.exit_code())
 
 
-def suggest_cases(ruleset, rules: str, found: CaseFiles, output: str | None) -> None:
+class FileLines:
+    """What the run of one case file prints: its path, then each case's lines; with --quiet only the
+    failures, under the path (printed before the first of them, not at all when there is none)."""
+
+    def __init__(self, path: str, quiet: bool) -> None:
+        self.path: str | None = path
+        self.quiet = quiet
+        if not quiet:
+            self._path_once()
+
+    def success(self, lines: list[str]) -> None:
+        if not self.quiet:
+            self._echo(lines)
+
+    def failure(self, lines: list[str]) -> None:
+        self._path_once()
+        self._echo(lines)
+
+    def _path_once(self) -> None:
+        if self.path is not None:
+            click.echo(self.path)
+            self.path = None
+
+    @staticmethod
+    def _echo(lines: list[str]) -> None:
+        for line in lines:
+            click.echo(line)
+
+
+def suggest_cases(ruleset, rules: str, found: CaseFiles, output: str | None, quiet: bool = False) -> None:
     """Run the cases without showing them, and write a case per boundary, item or row they do not cover;
     exit 0 (with nothing written when every one is covered), 2 if the file cannot be written."""
     results = [run_case(ruleset, case) for path in found.paths for case in readable_cases(path)]
     covered = coverage(ruleset, results)
     if not suggestions(ruleset, covered, None):  # without base facts: no search, only what is missing
-        click.echo(_("every band row, boundary, checklist item and grade row is covered: no case to suggest"),
-                   err=True)
+        say(_("every band row, boundary, checklist item and grade row is covered: no case to suggest"), quiet)
         sys.exit(Exit.CLEAN)
     base, values = suggested_base(ruleset, list(found.paths), results, output)
     made = suggestions(ruleset, covered, values)
@@ -107,7 +132,7 @@ def suggest_cases(ruleset, rules: str, found: CaseFiles, output: str | None) -> 
             write_output(content, output)
     except RulecheckError as exc:
         fail(exc)
-    click.echo(suggested_summary(made, output), err=True)
+    say(suggested_summary(made, output), quiet)
     sys.exit(Exit.CLEAN)
 
 

@@ -13,24 +13,20 @@ from ..diagnostics import InputFileError, render_all
 from ..i18n import N_, _, ngettext
 from ..syntax import ast
 from ..syntax.printer import format_number
-from . import Exit, fail, main, option, rule_files_or_exit
+from . import SUBCOMMANDS, Exit, fail, main, option, quiet_option, rule_files_or_exit, say
 
 if TYPE_CHECKING:  # verify.py imports hypothesis: only `rulecheck verify` loads it, when it runs
     from ..verify import Outcome
 
 
-@main.command("verify", help=N_(
-    "Test every leaf's bounds and every declared direction with generated facts, and walk each input "
-    "for what check cannot decide.\n"
-    '\n'
-    "Facts are drawn inside the declared domains (often at the rules' own thresholds); a violation is\n"
-    'shrunk to the simplest facts that show it and printed as a snippet to paste into a case.'))
+@main.command("verify", help=SUBCOMMANDS["verify"].help)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @option("--max-examples", type=click.IntRange(min=1), default=200, show_default=True,
         help=N_("Facts tried per property before it is taken to hold."))
 @option("--seed", type=int, default=0, show_default=True,
         help=N_("Seed of the search; the same seed finds the same counterexamples."))
-def verify_command(paths, max_examples: int, seed: int) -> None:
+@quiet_option()
+def verify_command(paths, max_examples: int, seed: int, quiet: bool) -> None:
     from ..verify import (
         verify,  # imports hypothesis: only this command pays for it (check stays fast)
     )
@@ -43,7 +39,8 @@ def verify_command(paths, max_examples: int, seed: int) -> None:
         except InputFileError as exc:
             fail(exc)
         sources = analysis.linked.sources
-        click.echo(str(path))
+        if not quiet:  # with --quiet, the findings below name their files
+            click.echo(str(path))
         if analysis.compiled is None:  # it does not check: nothing to run
             click.echo(render_all(analysis.diagnostics, sources))
             problems += sum(d.is_error for d in analysis.diagnostics)
@@ -54,7 +51,7 @@ def verify_command(paths, max_examples: int, seed: int) -> None:
         # a problem check already reported (with its counterexample) is not reported again
         found = static + [o.diagnostic for o in outcomes if o.diagnostic is not None and not any(
             already(d, o) for d in static)]
-        for line in verify_lines(outcomes, analysis.proof.diagnostics):
+        for line in [] if quiet else verify_lines(outcomes, analysis.proof.diagnostics):
             click.echo(line)
         if found:
             click.echo(render_all(found, sources))
@@ -63,7 +60,7 @@ def verify_command(paths, max_examples: int, seed: int) -> None:
         properties += len(tested)
         proved += sum(o.proved and not o.failed for o in tested)
         problems += sum(d.is_error for d in found)  # a warning (W713) is shown, and fails nothing
-    click.echo(verify_summary(len(files), leaves, properties, proved, problems, max_examples, seed), err=True)
+    say(verify_summary(len(files), leaves, properties, proved, problems, max_examples, seed), quiet)
     sys.exit(Exit.PROBLEMS if problems else Exit.CLEAN)
 
 

@@ -26,7 +26,6 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from pathlib import Path
 
 import attrs
-from openpyxl.utils import get_column_letter
 
 from ..diagnostics import Diagnostic, FactsError, InputFileError, error
 from ..i18n import _
@@ -47,7 +46,7 @@ class CellSpan(Span):
     """A cell of a sheet, shown as Excel names it: 'facts.xlsx:Sheet1!C7' (`file` holds 'facts.xlsx:Sheet1')."""
 
     def __str__(self) -> str:
-        return f"{self.file}!{get_column_letter(self.column)}{self.line}"
+        return f"{self.file}!{_column_letter(self.column)}{self.line}"
 
 
 def is_workbook(path: str | Path) -> bool:
@@ -56,7 +55,7 @@ def is_workbook(path: str | Path) -> bool:
 
 def cell_place(path: str | Path, sheet: str, row: int, column: int = 1) -> str:
     """'facts.xlsx:Sheet1!C7'."""
-    return f"{path}:{sheet}!{get_column_letter(column)}{row}"
+    return f"{path}:{sheet}!{_column_letter(column)}{row}"
 
 
 def is_id_name(name: str) -> bool:
@@ -273,3 +272,8 @@ def _is_header(cells: list) -> bool:
     key = text_of(cells[0]).lower() if cells else ""
     value = text_of(cells[1]).lower() if len(cells) > 1 else ""
     return key in KEY_HEADERS or value in VALUE_HEADERS
+
+
+def _column_letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter  # openpyxl (and numpy, which it imports) only for a workbook
+    return get_column_letter(column)

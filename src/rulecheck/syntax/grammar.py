@@ -10,8 +10,10 @@ from pathlib import Path
 from lark import Lark
 from lark.indenter import Indenter
 
+from .lark_cache import cached_lark
+
 KEYWORDS = ("import", "framework", "total", "rounding", "grades", "inputs", "let", "constraints", "group",
-            "indicator", "extend", "part", "formula", "assessed", "bands", "checklist", "deduct",
+            "bonus", "penalty", "indicator", "extend", "part", "formula", "assessed", "bands", "checklist", "deduct",
             "floor", "award", "cap", "increasing", "decreasing")
 
 class RuleIndenter(Indenter):
@@ -34,5 +36,6 @@ def grammar_text() -> str:
 
 @functools.cache
 def lark_parser() -> Lark:
-    return Lark(grammar_text(), parser="lalr", postlex=RuleIndenter(), propagate_positions=True,
-                maybe_placeholders=True, start="start")
+    """The parser, its tables loaded from the user's cache when this grammar was built before (lark_cache.py)."""
+    return cached_lark(grammar_text(), parser="lalr", postlex=RuleIndenter(), propagate_positions=True,
+                       maybe_placeholders=True, start="start")
