@@ -35,6 +35,7 @@ from .runtime import TOTAL_KEY, EvalFailure, Rounding, check_range
 from .syntax import ast
 from .syntax.printer import (
     OP_SYMBOLS,
+    expr_template,
     format_condition,
     format_expr,
     format_literal,
@@ -76,6 +77,10 @@ class Compiled:
     kinds: dict  # name → input kind or declared let type, for showing values
     required: dict  # input name → [(indicator name, span)] that read it
     constraints: tuple = ()  # check.constraints.CompiledConstraint: what every department's facts must satisfy
+    total_cap: Decimal | None = None  # 'total 100 cap 100': no total above it (bonus blocks stop there)
+    # what generate.py writes for this framework, the first time it is needed ("scores": the function)
+    specialised: dict = attrs.field(factory=dict, eq=False, repr=False)
+    let_exprs: dict = attrs.field(factory=dict, eq=False, repr=False)  # name → the let's expression
 
 
 def compile_program(checked: Checked) -> Compiled:
@@ -91,7 +96,8 @@ def compile_program(checked: Checked) -> Compiled:
     rounding = program.rounding or DEFAULT_ROUNDING
     grades = tuple((compiler.expr(b.condition) if b.condition is not None else None, b.grade, b)
                    for b in program.grades)
-    total = program.total.value if program.total else numbers.total(n.points for n in program.nodes)
+    total = program.total.value if program.total else numbers.total(
+        n.points for n in program.nodes if not (isinstance(n, ast.Group) and n.is_block))
     assert isinstance(total, Decimal)  # declared, or a sum of declared points, which terminates
     return Compiled(
         name=program.name.value if program.name else "",
@@ -99,7 +105,9 @@ def compile_program(checked: Checked) -> Compiled:
         rounding=Rounding(rounding.decimals, ROUNDING_MODES[rounding.mode],
                           program.rounding.span if program.rounding else None),
         nodes=nodes, lets=lets, grades=grades, kinds=kinds, required=required,
-        constraints=compile_constraints(checked, compiler.expr, lets))
+        constraints=compile_constraints(checked, compiler.expr, lets),
+        total_cap=program.total.cap if program.total else None,
+        let_exprs={let.name: let.expr for let in program.lets})
 
 
 def iter_leaves(nodes):
@@ -115,9 +123,19 @@ class Compiler:
     checked: Checked
     kinds: dict = attrs.field(init=False)  # name → how its values are shown (input kind, percent, number)
     let_texts: dict = attrs.field(init=False, factory=dict)  # let name → (its name, its formula) as shown
+    # the derived values a rule's expressions read, in the order `where` shows them, by the expressions' ids
+    where_names: dict = attrs.field(init=False, factory=dict)
+    templates: dict = attrs.field(init=False, factory=dict)  # id(expr) → its printer.expr_template
 
     def __attrs_post_init__(self):
         self.kinds = self.checked.display_kinds()
+
+    def template(self, expr) -> Callable[[dict], str]:
+        """format_expr(expr, env, kinds) laid out once: the text an explanation fills with the values."""
+        found = self.templates.get(id(expr))
+        if found is None:
+            found = self.templates[id(expr)] = expr_template(expr, self.kinds)
+        return found
 
     def display_kind(self, expr) -> str | None:
         """'percent' for a ratio, so 0.0486 shows as 4.86%; None to show the plain number."""
@@ -176,15 +194,19 @@ class Compiler:
 
     def where(self, exprs, env) -> list[Step]:
         """'where X = …' steps for the derived values the rule reads, innermost first, each at its let."""
-        reads, seen = self.checked.reads, set[str]()
-        names = [name for expr in exprs
-                 for name in post_order(lets_read(expr, reads.lets), reads.reads.__getitem__, seen)]
-        return [self.where_step(reads.lets[name], env) for name in names]
+        key = tuple(map(id, exprs))  # the rule's expressions live as long as the compiled framework
+        names = self.where_names.get(key)
+        if names is None:
+            reads, seen = self.checked.reads, set[str]()
+            names = self.where_names[key] = [name for expr in exprs for name in post_order(
+                lets_read(expr, reads.lets), reads.reads.__getitem__, seen)]
+        lets = self.checked.reads.lets
+        return [self.where_step(lets[name], env) for name in names]
 
     def where_step(self, let: ast.Let, env) -> Step:
         name, text = self.let_texts.get(let.name) or self.let_texts.setdefault(
             let.name, (format_name(let.name), format_expr(let.expr)))  # the let's text, made once
-        calculation = (f"{text} = {format_expr(let.expr, env, self.kinds)} = "
+        calculation = (f"{text} = {self.template(let.expr)(env)} = "
                        f"{format_value(env[let.name], self.kinds.get(let.name), spoken=True)}")
         return Step(_("where {name} = {calculation}", name=name, calculation=calculation), let.span)
 
@@ -194,7 +216,7 @@ class Compiler:
 
         def explain(env, all_rows=False):
             return tuple(self.where([rule.expr], env)) + (
-                Step(f"{text} = {format_expr(rule.expr, env, self.kinds)} = "
+                Step(f"{text} = {self.template(rule.expr)(env)} = "
                      f"{format_number(score(env))}", rule.span),)
 
         return score, explain
@@ -253,7 +275,7 @@ class Compiler:
             if subject is None:
                 return _("band {number}: {condition} → {points}   [{filled}]   matched", number=index + 1,
                          condition=row.condition, points=points,
-                         filled=format_expr(band.condition, env, self.kinds))
+                         filled=self.template(band.condition)(env))
             return _("band {number}: {condition} → {points}   matched", number=index + 1,
                      condition=matched_condition[index](env), points=points)
 
@@ -262,7 +284,7 @@ class Compiler:
             band = rule.bands[index]
             if subject is None:
                 return _("band {number}: {row}   [{filled}]   no", number=index + 1, row=rows[index].text(),
-                         filled=format_expr(band.condition, env, self.kinds))
+                         filled=self.template(band.condition)(env))
             return _("band {number}: {row}   no", number=index + 1, row=rows[index].text())
 
         def explain(env, all_rows=False):
@@ -295,9 +317,9 @@ class Compiler:
             lines = self.where([rule.row_subject, rule.column_subject], env)
             lines.append(Step(_("{row_subject} {row_value} falls in row {row}, {column_subject} {column_value} in "
                                 "column {column}: {points} points", row_subject=format_expr(rule.row_subject),
-                                row_value=format_expr(rule.row_subject, env, self.kinds), row=row + 1,
+                                row_value=self.template(rule.row_subject)(env), row=row + 1,
                                 column_subject=format_expr(rule.column_subject),
-                                column_value=format_expr(rule.column_subject, env, self.kinds), column=column + 1,
+                                column_value=self.template(rule.column_subject)(env), column=column + 1,
                                 points=format_number(score(env))), rule.rows[row].span))
             return tuple(lines)
 
@@ -336,7 +358,7 @@ class Compiler:
         def explain(env, all_rows=False):
             lines = self.where([i.condition for i in rule.items], env)
             for (condition, points, item), (shown, plain) in zip(items, shown_items):
-                filled = shown if plain else format_expr(item.condition, env, self.kinds)
+                filled = shown if plain else self.template(item.condition)(env)
                 text = (checklist_item(shown, format_number(points(env)), filled) if condition(env)
                         else checklist_item(shown, None, filled))
                 lines.append(Step(text, item.span))
@@ -416,7 +438,7 @@ class Compiler:
         kind = self.display_kind(expr)
 
         def fill(env):
-            line = format_expr(expr, env, self.kinds)
+            line = self.template(expr)(env)
             return line + (f" = {format_value(value(env), kind, spoken=True)}" if computed else "")
 
         return fill

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
 from . import numbers
@@ -10,7 +11,16 @@ from .diagnostics import EvaluationError
 from .i18n import _, language, speaking
 from .language import COMPARISONS, first_match
 from .results import NodeResult, Result, Step
-from .runtime import TOTAL_KEY, Env, EvalFailure, Rounding, check_range, scoring_failure
+from .runtime import (
+    TOTAL_KEY,
+    Env,
+    EvalFailure,
+    Rounding,
+    block_score,
+    capped_total,
+    check_range,
+    scoring_failure,
+)
 from .syntax import ast
 from .syntax.printer import format_expr, format_grade_condition, format_number, split_grade_condition
 
@@ -35,15 +45,37 @@ def _evaluate(compiled: Compiled, facts: dict, all_rows: bool | None, sources) -
     nodes = tuple([_node(item, env, compiled, explainer, failures) for item in compiled.nodes])
     if failures:
         raise EvaluationError(failures, sources)
-    total = numbers.total([n.score for n in nodes])
-    assert isinstance(total, Decimal)  # a sum of rounded scores terminates
+    added = numbers.total([n.score for n in nodes])
+    assert isinstance(added, Decimal)  # a sum of rounded scores terminates
+    total, uncapped = added, None
+    if capped_total(added, compiled.total_cap) != added:  # 'total 100 cap 100' lowers it
+        total, uncapped = compiled.rounding.rounded(capped_total(added, compiled.total_cap)), added
     env[TOTAL_KEY] = total
     index = first_match([row[0] for row in compiled.grades], env)
-    if index is None:
-        return Result(compiled.name, total, compiled.total, None, nodes)
-    _condition, grade, band = compiled.grades[index]
-    step = grade_step(total, band, [row for _, _, row in compiled.grades[:index]]) if explainer else None
-    return Result(compiled.name, total, compiled.total, grade, nodes, step)
+    grade = step = None
+    if index is not None:
+        _condition, grade, band = compiled.grades[index]
+        step = grade_step(total, band, [row for _, _, row in compiled.grades[:index]]) if explainer else None
+    return Result(compiled.name, total, compiled.total, grade, nodes, step, uncapped=uncapped,
+                  total_cap=compiled.total_cap)
+
+
+def total_of(compiled: Compiled, scores: Mapping[int, numbers.Number]) -> numbers.Number:
+    """The total from each leaf's rounded score (`scores[id(leaf)]`), added up as `evaluate` adds it: groups
+    sum, bonus and penalty blocks apply their caps, the total its cap. For searches that score only the
+    leaves an input changes (verify's departments of a given total)."""
+    def score(item) -> numbers.Number:
+        if type(item) is not CompiledGroup:
+            return scores[id(item)]
+        if item.group.is_block:
+            children = [(score(child), child_points(child)) for child in item.children]
+            return block_score(item.group.kind, item.group.points, children)
+        return numbers.total([score(child) for child in item.children])
+    return capped_total(numbers.total([score(item) for item in compiled.nodes]), compiled.total_cap)
+
+
+def child_points(item) -> Decimal:
+    return item.group.points if type(item) is CompiledGroup else item.indicator.points
 
 
 def grade_step(total: Decimal, band: ast.GradeBand, above=()) -> Step:
@@ -87,6 +119,11 @@ def _node(item, env, compiled: Compiled, explainer, failures: list) -> NodeResul
     if type(item) is CompiledGroup:
         group = item.group
         children = tuple([_node(c, env, compiled, explainer, failures) for c in item.children])
+        if group.is_block:
+            block = compiled.rounding.rounded(block_score(group.kind, group.points,
+                                                          [(c.score, c.max) for c in children]))
+            steps = (block_step(group, children, block),) if explainer else ()
+            return NodeResult(group.name, group.kind, group.points, block, children, steps, group.span)
         score = numbers.total([c.score for c in children])
         assert type(score) is Decimal  # a sum of rounded scores terminates
         return NodeResult(group.name, "group", group.points, score, children, (), group.span)
@@ -103,6 +140,30 @@ def _node(item, env, compiled: Compiled, explainer, failures: list) -> NodeResul
     if explainer and raw != score:
         lines += (rounding_step(raw, score, compiled.rounding),)
     return NodeResult(indicator.name, "indicator", indicator.points, score, (), lines, indicator.span, raw)
+
+
+def block_step(block: ast.Group, children: tuple, score: Decimal) -> Step:
+    """How a bonus or penalty block reached its score: 'bonus: 获得表彰 3.00 + 创新做法 2.00 = 5.00, at most 2:
+    +2.00', 'penalty: points lost 违规问题 2.00 = 2.00 (at most 5): −2.00'."""
+    cap = format_number(block.points)
+    if block.kind == "bonus":
+        added = numbers.total([c.score for c in children])
+        terms = " + ".join(f"{c.name} {c.score}" for c in children)
+        if added > block.points:
+            return Step(_("bonus: {terms} = {sum}, at most {cap}: +{score}", terms=terms, sum=added, cap=cap,
+                          score=score), block.span)
+        return Step(_("bonus: {terms} = {sum}: +{score}", terms=terms, sum=added, score=score), block.span)
+    losses = [(c.name, numbers.subtract(c.max, c.score)) for c in children]
+    lost = numbers.total([points for _name, points in losses])
+    if not lost:
+        return Step(_("penalty: no points lost: {score}", score=score), block.span)
+    terms = " + ".join(f"{name} {points}" for name, points in losses if points)
+    taken = numbers.subtract(numbers.ZERO, score)
+    if lost > block.points:
+        return Step(_("penalty: points lost {terms} = {sum}, at most {cap}: −{score}", terms=terms, sum=lost,
+                      cap=cap, score=taken), block.span)
+    return Step(_("penalty: points lost {terms} = {sum}: −{score}", terms=terms, sum=lost, score=taken),
+                block.span)
 
 
 def rounding_step(raw, score: Decimal, rounding: Rounding) -> Step:

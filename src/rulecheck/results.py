@@ -6,11 +6,12 @@ where in the rule files the rule text it shows is written, so `rulecheck explain
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 import attrs
 
+from .i18n import _
 from .numbers import Number, Ratio
 from .source import Span
 from .syntax.printer import format_number
@@ -45,11 +46,11 @@ class Step(str):
 class NodeResult:
     """A group or indicator: its score out of its maximum; a leaf explains how it was reached."""
     name: str
-    kind: str  # "group" or "indicator"
+    kind: str  # "group", "indicator", or a top-level "bonus" / "penalty" block (its score added / negative)
     max: Decimal
     score: Decimal
-    children: tuple = ()
-    explanation: tuple = ()  # Steps
+    children: tuple[NodeResult, ...] = ()
+    explanation: tuple[Step, ...] = ()
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
     # a leaf's exact score before the rounding (a Decimal, or a Ratio when it does not terminate)
     unrounded: Number | None = attrs.field(default=None, eq=False, repr=False)
@@ -83,32 +84,56 @@ class Result:
     total: Decimal
     max: Decimal
     grade: str | None
-    nodes: tuple  # the top-level NodeResults
+    nodes: tuple[NodeResult, ...]  # the top-level ones
     # with explain: the `grades:` row that gave the grade (grade: 97.83 matches ≥ 90 → 优)
     grade_step: Step | None = attrs.field(default=None, eq=False, repr=False)
+    # under 'total N cap C', the sum of the top-level scores when the cap lowered it (else None)
+    uncapped: Decimal | None = attrs.field(default=None, eq=False, repr=False)
+    total_cap: Decimal | None = attrs.field(default=None, eq=False, repr=False)  # C of 'total N cap C'
 
     def walk(self) -> Iterator[tuple[int, NodeResult]]:
         for node in self.nodes:
             yield from node.walk()
 
     def leaves(self) -> list[NodeResult]:
-        return [node for _, node in self.walk() if node.kind == "indicator"]
+        return [node for _depth, node in self.walk() if node.kind == "indicator"]
+
+    def base(self) -> list[NodeResult]:
+        """The top-level nodes that share the total, without the bonus and penalty blocks."""
+        return [node for node in self.nodes if node.kind in ("group", "indicator")]
 
     def __getitem__(self, name: str) -> NodeResult:
-        for _, node in self.walk():
+        for _depth, node in self.walk():
             if node.name == name:
                 return node
         raise KeyError(name)
 
     def scores(self) -> dict[str, Decimal]:
         """Every node's score by name."""
-        return {node.name: node.score for _, node in self.walk()}
+        return {node.name: node.score for _depth, node in self.walk()}
 
-    def to_dict(self, explain: bool = True) -> dict:
-        return {"framework": self.framework, "total": str(self.total), "max": str(self.max),
-                "grade": self.grade, "nodes": [n.to_dict(explain) for n in self.nodes]}
+    def to_dict(self, explain: bool = True) -> dict[str, object]:
+        data: dict[str, object] = {"framework": self.framework, "total": str(self.total), "max": str(self.max),
+                                   "grade": self.grade, "nodes": [n.to_dict(explain) for n in self.nodes]}
+        if self.uncapped is not None:  # 'total 100 cap 100' lowered the total from this
+            data["uncapped_total"] = str(self.uncapped)
+        return data
 
 
-def added_up(nodes, total: Decimal) -> str:
-    """How a group's (or the framework's) score adds up: '预算编制 10.00 + 目标设置 10.00 = 20.00'."""
-    return " + ".join(f"{node.name} {node.score}" for node in nodes) + f" = {total}"
+def added_up(nodes: Iterable[NodeResult], total: Decimal) -> str:
+    """How a group's (or the framework's) score adds up: '预算编制 10.00 + 目标设置 10.00 = 20.00'; a
+    penalty block is subtracted ('… − 扣分项 2.00 = 96.00')."""
+    text = ""
+    for node in nodes:
+        sign = " − " if node.score < 0 else " + "
+        text += (sign if text else ("−" if node.score < 0 else "")) + f"{node.name} {abs(node.score)}"
+    return text + f" = {total}"
+
+
+def total_added_up(result: Result) -> str:
+    """How the total adds up, and the cap of 'total 100 cap 100' when it lowered it: '部门决策 18.33 + … +
+    加分项 3.00 = 101.50, capped at 100: 100.00'."""
+    if result.uncapped is None:
+        return added_up(result.nodes, result.total)
+    return _("{sum}, capped at {cap}: {total}", sum=added_up(result.nodes, result.uncapped),
+             cap=format_number(result.total), total=result.total)

@@ -92,6 +92,35 @@ def check_range(value, points: Decimal, name: str, span: Span | None) -> None:
         raise EvalFailure(error("E603", message, span, _("cap the rule, e.g. min(…, points) or clamp(…, 0, points)")))
 
 
+def block_score(kind: str, cap: Decimal, children) -> numbers.Number:
+    """What a bonus or penalty block adds to the total, from its children's (score, points): a bonus block
+    the sum of its children's scores, at most `cap`; a penalty block minus what they lose (points − score),
+    at most `cap` — so the total is always the sum of the top-level scores, before the total's own cap."""
+    if kind == "bonus":
+        return min(numbers.total([score for score, _points in children]), cap)
+    lost = numbers.total([numbers.subtract(points, score) for score, points in children])
+    return numbers.subtract(numbers.ZERO, min(lost, cap))  # 0 − x, so that no penalty is 0, not −0
+
+
+def total_range(program: ast.Program) -> tuple[Decimal, Decimal | None]:
+    """The totals a department can reach: from 0 less the most the penalty blocks take, to the total plus
+    the most the bonus blocks give, at most the total's cap; (0, None) without a declared total."""
+    if program.total is None:
+        return Decimal(0), None
+    low, high = Decimal(0), program.total.value
+    for block in program.nodes:
+        if isinstance(block, ast.Group) and block.is_block:
+            most = min(block.points, sum((c.points for c in block.children), Decimal(0)))
+            low, high = (low - most, high) if block.kind == "penalty" else (low, high + most)
+    cap = program.total.cap
+    return low, high if cap is None else min(high, max(cap, program.total.value))
+
+
+def capped_total(total: numbers.Number, cap: Decimal | None) -> numbers.Number:
+    """The total under `total N cap C` (总分最高 C 分)."""
+    return total if cap is None or total <= cap else cap
+
+
 @attrs.frozen
 class Rounding:
     """The one rounding of the rule file: each leaf's score, to `decimals` places by `mode`."""

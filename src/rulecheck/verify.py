@@ -33,6 +33,7 @@ from .check.lets import LetReads
 from .compile import Compiled, Compiler, iter_leaves
 from .diagnostics import Diagnostic, error, warning
 from .domains import Domain
+from .evaluate import total_of
 from .i18n import _
 from .language import first_match
 from .prove import PROVED, UNREAD, Proof, Scored, labelled, scored_nodes
@@ -47,7 +48,7 @@ from .prove.messages import (
 )
 from .prove.ranges import Choices, Piece
 from .prove.search import Probe, Search, candidates, rule_constants, simplicity
-from .runtime import TOTAL_KEY, Env, attempt
+from .runtime import TOTAL_KEY, Env, attempt, total_range
 from .syntax import ast
 from .syntax.printer import format_expr, format_grade_row, format_name, format_number, format_value, reads_inputs
 
@@ -339,11 +340,20 @@ def sign(value) -> int:
 def against_the_rest(points: list) -> tuple[int, int] | None:
     """(i, trend): the step from points[i] to points[i + 1] goes against every other step, which all go
     `trend` (+1 up, -1 down); at least two other steps move. None if no step does."""
-    moving = [(i, sign(b - a)) for i, (a, b) in enumerate(pairwise(points)) if b != a]
-    for i, way in moving:
-        others = {other for j, other in moving if j != i}
+    found = against_the_rest_of([points])
+    return None if found is None else found[1:]
+
+
+def against_the_rest_of(slices: list[list]) -> tuple[int, int, int] | None:
+    """(s, i, trend): the step from slices[s][i] to slices[s][i + 1] goes against every other step of every
+    slice, which all go `trend`; at least two other steps move. The slices of a matrix along one axis (each
+    column down the rows) share a trend: a 3-row column has too few steps to show one of its own."""
+    moving = [(s, i, sign(b - a)) for s, points in enumerate(slices) for i, (a, b) in enumerate(pairwise(points))
+              if b != a]
+    for s, i, way in moving:
+        others = {other for t, j, other in moving if (t, j) != (s, i)}
         if len(moving) >= 3 and others == {-way}:
-            return i, -way
+            return s, i, -way
     return None
 
 
@@ -503,10 +513,16 @@ class Shapes:
 
     def rows_against_neighbours(self, scored: Scored) -> tuple[list[Outcome], set]:
         """E706 for each band table of the leaf with a row against its neighbours; and the inputs those
-        tables read."""
+        tables read (a matrix: each of its cells against its neighbours in its row and in its column)."""
         assert isinstance(scored.node, ast.Indicator)
-        found, walked = [], set()
+        found: list[Outcome] = []
+        walked: set[str] = set()
         for name, _points, rule in ast.indicator_rules(scored.node):
+            if isinstance(rule, ast.Matrix):
+                cells, read = self.cells_against_neighbours(scored, name, rule)
+                found += cells
+                walked |= read
+                continue
             table = table_of(rule, self.intervals) if isinstance(rule, ast.Bands) else None
             steps = self.steps(rule, table) if table is not None else []
             turn = against_the_rest([points for _, points, _ in steps])
@@ -528,13 +544,85 @@ class Shapes:
         found = [(piece, points[i], i) for i, covered in enumerate(table.reachable()) for piece in covered.pieces]
         return sorted(found, key=lambda step: (step[0].low, not step[0].low_closed))
 
-    def across(self, scored: Scored, subject: ast.Expr, below: Piece, above: Piece, way: int) -> Pair | None:
+    # ---- matrix cells against their neighbours: E706 along one axis, the other fixed -----------
+
+    def cells_against_neighbours(self, scored: Scored, name: str, rule: ast.Matrix) -> tuple[list[Outcome], set]:
+        """E706 for a cell of the matrix whose step down its column (or along its row) goes against every
+        other step along that axis, as a better 完成率 tier that gives fewer points in one column; and the
+        inputs of the axes reported on."""
+        found: list[Outcome] = []
+        walked: set[str] = set()
+        columns = [rule.down_column(c) for c in range(len(rule.columns))]
+        rows = [rule.along_row(r) for r in range(len(rule.rows))]
+        for slices, across_axis in ((columns, rows[0]), (rows, columns[0])):
+            outcome = self.slice_against(scored, name, rule, slices, across_axis)
+            if outcome is not None:
+                found.append(outcome)
+                walked |= self.verifier.reads.inputs_of(slices[0].subject)
+        return found, walked
+
+    def slice_against(self, scored: Scored, name: str, rule: ast.Matrix, slices: list, other_axis: ast.Bands):
+        """The E706 of the one step, among the slices (each column, or each row), against all the others;
+        found by walking the slice's subject with the other subject inside that slice's line."""
+        tables = [table_of(s, self.intervals) for s in slices]
+        other = table_of(other_axis, self.intervals)
+        if other is None:
+            return None
+        steps = [self.steps(s, t) if t is not None else [] for s, t in zip(slices, tables)]
+        turn = against_the_rest_of([[points for _, points, _ in found] for found in steps])
+        if turn is None:
+            return None
+        index, step, trend = turn
+        share = other.reachable()[index]
+        below, above = steps[index][step][0], steps[index][step + 1][0]
+        pair = self.across(scored, slices[index].subject, below, above, -trend, held=(other.subject, share))
+        if pair is None:
+            return None
+        entered = steps[index][step + 1][2]
+        cell = (entered, index) if slices[0].subject == rule.row_subject else (index, entered)
+        return self.cell_against(scored, name, rule, cell, slices[index].subject, trend, pair)
+
+    def cell_against(self, scored: Scored, name: str, rule: ast.Matrix, cell: tuple[int, int], subject: ast.Ref,
+                     trend: int, pair: Pair) -> Outcome:
+        other = rule.column_subject if subject == rule.row_subject else rule.row_subject
+        values = dict(self.moved_values(subject, pair), row=cell[0] + 1, column=cell[1] + 1, name=name,
+                      other=format_expr(other), held=self.shown(other, pair.base | {pair.name: pair.low}))
+        if trend == -1:
+            message = _("cell (row {row}, column {column}) of '{name}' goes against its neighbours: the points fall "
+                        "as {subject} rises, but with {other} at {held} the score rises from {before} to {after} "
+                        "when {subject} rises from {low} to {high}", **values)
+        else:
+            message = _("cell (row {row}, column {column}) of '{name}' goes against its neighbours: the points rise "
+                        "with {subject}, but with {other} at {held} the score falls from {before} to {after} when "
+                        "{subject} rises from {low} to {high}", **values)
+        diagnostic = error("E706", message, rule.rows[cell[0]].span,
+                           _("check the cell's points against the source: a cell's points usually lie between "
+                             "those of its neighbours in the same row and in the same column"),
+                           example=tuple(pair.example(scored.node.name, self.verifier.compiled.kinds)))
+        return Outcome(scored.node, "E706", False, diagnostic, finding=True)
+
+    def moved_values(self, subject: ast.Expr, pair: Pair) -> dict:
+        """The subject's values at the two departments of the pair, and their scores, as a message shows them."""
+        return dict(subject=format_expr(subject), low=self.shown(subject, pair.base | {pair.name: pair.low}),
+                    high=self.shown(subject, pair.base | {pair.name: pair.high}),
+                    before=format_number(pair.before), after=format_number(pair.after))
+
+    def shown(self, subject: ast.Expr, facts: dict) -> str:
+        """A subject's value for these facts, as the analyst reads it (a percentage as one)."""
+        kind = self.verifier.compiled.kinds.get(subject.name) if isinstance(subject, ast.Ref) else None
+        return format_value(self.compiler.expr(subject)(Env(facts, self.verifier.compiled.lets)), kind)
+
+    def across(self, scored: Scored, subject: ast.Expr, below: Piece, above: Piece, way: int,
+               held: tuple | None = None) -> Pair | None:
         """Two departments, differing in one input, whose subject walks from `below` into `above` and
-        whose score moves `way`, the other inputs as simple as still shows it."""
+        whose score moves `way`, the other inputs as simple as still shows it; `held` (a value, and the
+        Ranges it stays inside in both departments: a matrix's other subject, in one column) fixes the other
+        axis."""
         value = self.compiler.expr(subject)
         reads = self.verifier.reads.inputs_of(subject)
-        choices = self.choices(scored, scored.inputs)
+        choices = self.held_choices(self.choices(scored, scored.inputs), held)
         probe = Probe(scored.score, self.verifier.compiled.lets)
+        inside = self.inside(held)
 
         def crossing(facts: dict, name: str) -> Pair | None:
             walk = self.walk(value, facts, name, choices[name])
@@ -542,7 +630,7 @@ class Shapes:
             for (a, sa), (b, sb) in pairwise(ends):
                 low, high = (a, b) if below.contains(sa) and above.contains(sb) else \
                     (b, a) if above.contains(sa) and below.contains(sb) else (None, None)
-                if low is None:
+                if low is None or not (inside(facts | {name: low}) and inside(facts | {name: high})):
                     continue
                 before, after = probe(facts | {name: low}), probe(facts | {name: high})
                 if before is not None and after is not None and (after - before) * way > 0:
@@ -560,15 +648,29 @@ class Shapes:
                     return crossing(simpler, name)
         return None
 
+    def held_choices(self, choices: dict, held: tuple | None) -> dict:
+        """The values worth walking, a held input's kept to those inside its range (when some are)."""
+        if held is None or not isinstance(held[0], ast.Ref) or held[0].name not in choices:
+            return choices
+        name, share = held[0].name, held[1]
+        kept = [v for v in choices[name] if share.contains(v)]
+        return choices | {name: kept} if kept else choices
+
+    def inside(self, held: tuple | None) -> Callable[[dict], bool]:
+        """facts → whether the held value (see across) lies inside its range; always true with none held."""
+        if held is None:
+            return lambda facts: True
+        value, share = self.compiler.expr(held[0]), held[1]
+
+        def holds(facts: dict) -> bool:
+            found = attempt(value, facts, self.verifier.compiled.lets)
+            return found is not None and share.contains(found)
+
+        return holds
+
     def row_against(self, scored: Scored, name: str, rule: ast.Bands, subject: ast.Expr, row: int, trend: int,
                     pair: Pair) -> Outcome:
-        kind = self.verifier.compiled.kinds.get(subject.name) if isinstance(subject, ast.Ref) else None
-        env_low = Env(pair.base | {pair.name: pair.low}, self.verifier.compiled.lets)
-        env_high = Env(pair.base | {pair.name: pair.high}, self.verifier.compiled.lets)
-        value = self.compiler.expr(subject)
-        values = dict(number=row + 1, name=name, subject=format_expr(subject),
-                      low=format_value(value(env_low), kind), high=format_value(value(env_high), kind),
-                      before=format_number(pair.before), after=format_number(pair.after))
+        values = dict(self.moved_values(subject, pair), number=row + 1, name=name)
         if trend == -1:
             message = _("band {number} of '{name}' goes against its neighbours: the points fall as {subject} "
                         "rises, but the score rises from {before} to {after} when {subject} rises from {low} to "
@@ -637,6 +739,11 @@ class Shapes:
         if isinstance(rule, ast.Checklist):
             points = [self.intervals.of(item.points).constant for item in rule.items]
             return None if None in points else max(points)
+        if isinstance(rule, ast.Matrix):  # one input moved: a step down a column, or along a row
+            slices = [rule.down_column(c) for c in range(len(rule.columns))]
+            slices += [rule.along_row(r) for r in range(len(rule.rows))]
+            steps = [self.rule_step(s) for s in slices]
+            return None if None in steps else max(step for step in steps if step is not None)
         if not isinstance(rule, ast.Bands):
             return None
         table = table_of(rule, self.intervals)
@@ -667,9 +774,10 @@ class Shapes:
         if not compiled.grades or any(self.told(band.span) for _, _, band in compiled.grades):
             return []
         step = Decimal(1).scaleb(-compiled.rounding.decimals)
+        low, high = total_range(self.checked.program)
         found: list[Outcome] = []
         for threshold, band in self.thresholds():
-            if not 0 < threshold <= compiled.total:
+            if not low < threshold <= (high if high is not None else compiled.total):
                 continue
             below, at, above = (self.grade(threshold + k * step) for k in (-1, 0, 1))
             if None in (below, at, above):
@@ -751,7 +859,7 @@ class Totals:
         for _round in range(self.rounds):
             if any(score is None for score in scores.values()):
                 return None
-            gap = target - numbers.total(scores.values())
+            gap = target - total_of(self.compiled, scores)
             if gap == 0:
                 return facts
             best = None
@@ -762,7 +870,7 @@ class Totals:
                     changed = {id(leaf): self.leaf_score(leaf, trial) for leaf in readers}
                     if any(score is None for score in changed.values()):
                         continue
-                    left = abs(target - numbers.total((scores | changed).values()))
+                    left = abs(target - total_of(self.compiled, scores | changed))
                     if left < abs(gap) and (best is None or left < best[0]):
                         best = (left, trial, changed)
             if best is None:

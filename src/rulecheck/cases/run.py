@@ -12,7 +12,7 @@ from ..api import Ruleset
 from ..diagnostics import Diagnostic, RulecheckError, error
 from ..evaluate import evaluate
 from ..i18n import _
-from ..results import Result, added_up
+from ..results import Result, added_up, total_added_up
 from ..syntax import ast
 from ..syntax.printer import format_number
 from .files import GRADE, TOTAL, Case, Expectation
@@ -113,9 +113,9 @@ def compare(result: Result, expectation: Expectation) -> Comparison:
         step = result.grade_step or _("no row of 'grades:' matches the total {total}", total=result.total)
         return Comparison(expectation, result.grade, (step,))
     if target == TOTAL:
-        return Comparison(expectation, result.total, (added_up(result.nodes, result.total),))
+        return Comparison(expectation, result.total, (total_added_up(result),))
     node = result[target]
-    explanation = node.explanation if node.kind == "indicator" else (added_up(node.children, node.score),)
+    explanation = node.explanation if node.kind != "group" else (added_up(node.children, node.score),)
     return Comparison(expectation, node.score, tuple(explanation))
 
 

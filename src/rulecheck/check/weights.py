@@ -25,7 +25,9 @@ def check_weights(program: ast.Program) -> list[Diagnostic]:
         target = program.total.value
         _sum_matches(lambda total: _("the top-level groups add up to {total}, not the total {target}",
                                      total=total, target=target),
-                     program.nodes, target, program.total.span, diagnostics)
+                     [n for n in program.nodes if not (isinstance(n, ast.Group) and n.is_block)], target,
+                     program.total.span, diagnostics)
+        diagnostics += _total_cap(program)
     if program.nodes and program.rounding is None:
         diagnostics.append(warning("W401", _("the framework declares no rounding; scores are rounded to 2 "
                                      "decimals half-up"), header,
@@ -35,7 +37,9 @@ def check_weights(program: ast.Program) -> list[Diagnostic]:
             diagnostics.append(error("E404", _("'{name}' is worth {points} points", name=item.name,
                                                      points=item.points), item.span,
                                      _("give it a positive number of points")))
-        if isinstance(item, ast.Group):
+        if isinstance(item, ast.Group) and item.is_block:
+            diagnostics += _block_cap(item)
+        elif isinstance(item, ast.Group):
             _sum_matches(lambda total, item=item: _("the children of '{name}' add up to {total}, not the group's "
                                                     "{points} points", name=item.name, total=total,
                                                     points=item.points),
@@ -66,3 +70,39 @@ def _sum_matches(message, children, points, span, diagnostics) -> None:
             listed = _("the only one, {name}, is worth {points}", name=children[0].name, points=children[0].points)
         diagnostics.append(error("E401", message(total), span,
                                  _("{listed}; change a weight or the maximum", listed=listed)))
+
+
+def _block_cap(block: ast.Group) -> list[Diagnostic]:
+    """W402 when a bonus or penalty block's cap is more than its indicators can give or take away: the
+    cap never binds, which is usually a typo in the cap or a forgotten indicator. (Indicators adding up
+    to more than the cap are the point of a cap: 每项加 2 分, 加分最高 5 分.)"""
+    total = sum((c.points for c in block.children), Decimal(0))
+    if total >= block.points:
+        return []
+    if block.kind == "bonus":
+        message = _("the bonus block '{name}' is capped at {cap} points, but its indicators add up to only {total}: "
+                    "the cap never applies", name=block.name, cap=block.points, total=total)
+    else:
+        message = _("the penalty block '{name}' takes at most {cap} points, but its indicators can lose only {total}: "
+                    "the cap never applies", name=block.name, cap=block.points, total=total)
+    return [warning("W402", message, block.span,
+                    _("correct the cap, or add the indicators the source lists under it"))]
+
+
+def _total_cap(program: ast.Program) -> list[Diagnostic]:
+    """E405 for a total cap below the total (a department with full marks would lose points); W403 for a
+    cap with no bonus block (nothing can lift the total above the total, so the cap does nothing)."""
+    assert program.total is not None
+    cap, total = program.total.cap, program.total.value
+    if cap is None:
+        return []
+    if cap < total:
+        return [error("E405", _("the total is capped at {cap}, below the total {total}: a department with full "
+                                "marks would lose points", cap=cap, total=total), program.total.span,
+                      _("write a cap of at least {total}: 'total {total} cap {total}' (总分最高 {total} 分)",
+                        total=total))]
+    if not any(isinstance(n, ast.Group) and n.kind == "bonus" for n in program.nodes):
+        return [warning("W403", _("the total is capped at {cap}, but the framework has no bonus block to lift it "
+                                  "above {total}", cap=cap, total=total), program.total.span,
+                        _("add the 'bonus' block the cap is for, or remove 'cap {cap}'", cap=cap))]
+    return []

@@ -12,13 +12,12 @@ the first matching row wins, such a list grades 100 points 中. Each finding nam
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import attrs
 
 from ..diagnostics import Diagnostic, error
 from ..i18n import _
 from ..numbers import INF
+from ..runtime import total_range
 from ..syntax import ast
 from ..syntax.printer import format_condition, format_grade_row, format_number, reads_inputs, split_grade_condition
 from .bands import condition_values, describe
@@ -44,11 +43,11 @@ def check_grades(program: ast.Program, intervals: Intervals) -> list[Diagnostic]
     rows = grade_rows(program.grades, intervals)
     if not rows:
         return []
-    total = program.total.value if program.total is not None else None
-    domain = Ranges.of(Piece(Decimal(0), total if total is not None else INF, True, total is not None))
+    low, total = total_range(program)
+    domain = Ranges.of(Piece(low, total if total is not None else INF, True, total is not None))
     findings = _otherwise_not_last(rows)
     used = next((rows[:i + 1] for i, row in enumerate(rows) if row.band.condition is None), rows)
-    findings += _row_findings(used, domain, total)
+    findings += _row_findings(used, domain, (low, total))
     findings += _gap(used, domain)
     return findings
 
@@ -95,17 +94,19 @@ def _row_findings(rows: list[GradeRow], domain: Ranges, total) -> list[Diagnosti
     return findings
 
 
-def _unreachable(row: GradeRow, rows: list[GradeRow], domain: Ranges, total) -> Diagnostic:
+def _unreachable(row: GradeRow, rows: list[GradeRow], domain: Ranges, extent) -> Diagnostic:
     """E725: a threshold past the total's values (`≥ 90` in a framework of 10 points, `< 0`)."""
+    low, total = extent
     shown = format_number(total) if total is not None else "+∞"
     others = [r for r in rows if r is not row and r.band.grade == row.band.grade
               and not r.covered.intersect(domain).empty]
     if others:
-        message = _("grade row {number} ({row}) matches no total: totals run from 0 to {total}",
-                    number=row.number, row=row.text, total=shown)
+        message = _("grade row {number} ({row}) matches no total: totals run from {low} to {total}",
+                    number=row.number, row=row.text, low=format_number(low), total=shown)
     else:
-        message = _("grade row {number} ({row}) matches no total: totals run from 0 to {total}, so no department "
-                    "is graded {grade}", number=row.number, row=row.text, total=shown, grade=row.band.grade)
+        message = _("grade row {number} ({row}) matches no total: totals run from {low} to {total}, so no department "
+                    "is graded {grade}", number=row.number, row=row.text, low=format_number(low), total=shown,
+                    grade=row.band.grade)
     return error("E725", message, row.band.span,
                  _("correct the threshold: the framework's total is {total} points", total=shown))
 

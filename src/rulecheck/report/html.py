@@ -36,7 +36,7 @@ td.name { white-space: nowrap; }
 col.number { width: 4em; }
 col.explanation { width: 55%; }
 td.number, th.number { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-tr.group td { font-weight: 600; background: #f8f9fa; }
+tr.group td, tr.bonus td, tr.penalty td { font-weight: 600; background: #f8f9fa; }
 tr.indicator.lost td.score { color: #a61b1b; font-weight: 600; }
 tr.total td { font-weight: 700; border-top: 2px solid #1f2328; }
 td.explanation { white-space: pre-wrap; font-size: .85em; color: #424a53; }

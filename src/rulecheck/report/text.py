@@ -83,7 +83,7 @@ def render_markdown(result: Result, explain: bool = False, *, department: str | 
         columns += f" {label('explanation')} |"
     lines += [columns, "|---|---:|---:|" + ("---|" if explain else "")]
     for depth, node in result.walk():
-        cell = "&nbsp;&nbsp;" * (2 * depth) + (f"**{node.name}**" if node.kind == "group" else node.name)
+        cell = "&nbsp;&nbsp;" * (2 * depth) + (f"**{node.name}**" if node.kind != "indicator" else node.name)
         row = f"| {cell} | {_points(node.max)} | {node.score} |"
         if explain:
             row += " " + "<br>".join(_escape(step) for step in node.explanation) + " |"

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from ..i18n import _
 from ..results import Result
 from ..source import display_width
+from ..syntax.printer import format_number
 from .cells import safe_text
 from .text import department_line, label
 
@@ -97,7 +98,9 @@ def add_sums(sheet, result: Result, first_row: int, total_row: int) -> dict[str,
     position = {id(node): row for row, (_depth, node) in enumerate(result.walk(), start=first_row)}
     sums = [(position[id(node)], node.max, node.score, leaves_of(node))
             for _depth, node in result.walk() if node.kind == "group"]
-    sums.append((total_row, result.max, result.total, result.leaves()))
+    base = [leaf for node in result.base() for leaf in leaves_of(node)]
+    blocks = [node for node in result.nodes if node.kind in ("bonus", "penalty")]
+    sums.append((total_row, result.max, result.total if not blocks else sum_of(base), base))
     cached: dict[str, Decimal] = {}
     for row, points, score, leaves in sums:
         rows = [position[id(leaf)] for leaf in leaves]
@@ -110,7 +113,39 @@ def add_sums(sheet, result: Result, first_row: int, total_row: int) -> dict[str,
             if rows and sum(parts, Decimal(0)) == value and len(formula) <= FORMULA_LIMIT:
                 sheet.cell(row, column).value = formula
                 cached[f"{letter}{row}"] = value
+    if blocks:
+        add_block_formulas(sheet, result, blocks, position, total_row, cached)
     return cached
+
+
+def sum_of(leaves) -> Decimal:
+    return sum((leaf.score for leaf in leaves), Decimal(0))
+
+
+def add_block_formulas(sheet, result: Result, blocks: list, position: dict, total_row: int,
+                       cached: dict[str, Decimal]) -> None:
+    """The score of each bonus block (=MIN(its leaves' sum, cap)) and penalty block (=-MIN(the points its
+    leaves lose, cap)), and the total as the base leaves' sum plus the blocks (=MIN(…, cap) under
+    'total N cap C'), each with its cached value; a formula that would not give the value stays a number."""
+    for block in blocks:
+        row, leaves = position[id(block)], leaves_of(block)
+        rows = [position[id(leaf)] for leaf in leaves]
+        scores = sum_formula("C", rows)[1:]
+        cap = format_number(block.max)
+        if block.kind == "bonus":
+            formula = f"=MIN({scores},{cap})"
+        else:
+            formula = f"=-MIN({sum_formula('B', rows)[1:]}-({scores}),{cap})"
+        if rows and len(formula) <= FORMULA_LIMIT:
+            sheet.cell(row, 3).value = formula
+            cached[f"C{row}"] = block.score
+    base = sheet.cell(total_row, 3).value
+    if not (isinstance(base, str) and base.startswith("=")):
+        return  # the base leaves' sum stayed a number: so does the total
+    total = base[1:] + "".join(f"+C{row}" for row in (position[id(b)] for b in blocks))
+    formula = f"=MIN({total},{format_number(result.total_cap)})" if result.total_cap is not None else "=" + total
+    sheet.cell(total_row, 3).value = formula
+    cached[f"C{total_row}"] = result.total
 
 
 def leaves_of(node) -> list:

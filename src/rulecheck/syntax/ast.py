@@ -304,6 +304,14 @@ class Group:
     children: tuple[Node, ...]
     directions: tuple[Direction, ...] = ()  # the group's score (the sum of its leaves) moves this way
     span: Span | None = _span()
+    # "group"; or, at the top level only, "bonus" (加分项: adds its leaves' sum, at most `points`) or
+    # "penalty" (扣分项: subtracts what its leaves lose, at most `points`), counted apart from the total
+    kind: str = "group"
+
+    @property
+    def is_block(self) -> bool:
+        """A bonus or penalty block: its points are a cap, not a share of the total."""
+        return self.kind != "group"
 
 
 Node = Indicator | Group
@@ -347,11 +355,17 @@ class Setting(Generic[V]):
 
 
 @attrs.frozen
+class Total(Setting[Decimal]):
+    """'total 100', and the cap of 'total 100 cap 100' (总分最高 100 分: bonus points stop there)."""
+    cap: Decimal | None = None
+
+
+@attrs.frozen
 class Program:
     """One rule file as written, or (after linking) a framework with its imports merged in."""
     file: str
     name: Setting[str] | None = None
-    total: Setting[Decimal] | None = None
+    total: Total | None = None
     rounding: Rounding | None = None
     grades: tuple[GradeBand, ...] = ()
     inputs: tuple[InputDecl, ...] = ()

@@ -83,7 +83,8 @@ def statement_lines(statements, written: list[SourceLine]):
             # the framework's title, quoted like a description even where it could stand bare
             yield Line(0, f'framework "{value.value}"', _line(value.span))
         elif kind == "total":
-            yield Line(0, f"total {format_source_number(value.value)}", _line(value.span))
+            cap = f" cap {format_source_number(value.cap)}" if value.cap is not None else ""
+            yield Line(0, f"total {format_source_number(value.value)}{cap}", _line(value.span))
         elif kind == "rounding":
             yield Line(0, format_rounding(value), _line(value.span))
         elif kind == "grades":
@@ -160,7 +161,7 @@ def let_text(let: ast.Let) -> str:
 
 
 def node_lines(item, depth: int):
-    keyword = "group" if isinstance(item, ast.Group) else "indicator"
+    keyword = item.kind if isinstance(item, ast.Group) else "indicator"  # group, bonus or penalty
     yield Line(depth, f"{keyword} {format_source_name(item.name)} ({format_source_number(item.points)}):",
                _line(item.span))
     for direction in item.directions:

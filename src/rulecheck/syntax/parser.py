@@ -196,8 +196,8 @@ class ToAst(Transformer):
     def framework_stmt(self, meta, name):
         return "name", ast.Setting(name, self._span(meta))
 
-    def total_stmt(self, meta, number, _unit):
-        return "total", ast.Setting(Decimal(number), self._span(meta))
+    def total_stmt(self, meta, number, _unit, cap=None, _cap_unit=None):
+        return "total", ast.Total(Decimal(number), self._span(meta), Decimal(cap) if cap is not None else None)
 
     def rounding_stmt(self, meta, decimals, mode):
         if not str(decimals).isdigit() or int(decimals) > MAX_DECIMALS:
@@ -314,6 +314,12 @@ class ToAst(Transformer):
         rules = [b for b in body if not isinstance(b, (ast.Direction, ast.Part))]
         return ast.Indicator(name, points, rules[0] if rules else None, parts, directions,
                                       self._span(meta))
+
+    def bonus_block(self, meta, name, points, *children):
+        return ast.Group(name, points, children, (), self._span(meta), kind="bonus")
+
+    def penalty_block(self, meta, name, points, *children):
+        return ast.Group(name, points, children, (), self._span(meta), kind="penalty")
 
     def extend_block(self, meta, target, *children):
         return ast.Extend(target, children, self._span(meta))
@@ -452,7 +458,7 @@ class ToAst(Transformer):
         direction, limit = threshold if threshold else (None, None)
         return ast.Award(amount, quantity, unit, limit, direction, self._span(meta))
 
-    def cap_line(self, meta, expr):
+    def cap_line(self, meta, expr, _unit):
         return expr
 
     # ---- expressions -------------------------------------------------------------------------------

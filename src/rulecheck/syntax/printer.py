@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TypeGuard
 
@@ -27,7 +28,18 @@ LARGEST_SHOWN_DIGITS = 21  # larger values show as 1.5E+30: 21 digits + 6 decima
 
 def format_number(value: numbers.Number) -> str:
     """A decimal without trailing zeros; long expansions shown to 6 places with '…', and so is an exact
-    fraction whose expansion never ends (30 ÷ 31 = 0.967742…)."""
+    fraction whose expansion never ends (30 ÷ 31 = 0.967742…).
+
+    What is shown depends on the value alone (1.00 and 1 both show as 1), so the texts of the values an
+    explanation shows again and again (points, thresholds, common scores) are kept: explaining a batch
+    formats each such number once."""
+    try:
+        return _shown_number(value)
+    except TypeError:  # a signalling NaN cannot be hashed
+        return _format_number(value)
+
+
+def _format_number(value: numbers.Number) -> str:
     if isinstance(value, numbers.Ratio):
         return _format_ratio(value)
     # every step in a context of its own, so that neither the caller's precision nor a value of many
@@ -47,6 +59,9 @@ def format_number(value: numbers.Number) -> str:
             return str(value.normalize(context))
         return format(shown.normalize(context), "f") + "…"
     return text
+
+
+_shown_number = functools.lru_cache(maxsize=4096)(_format_number)
 
 
 def _format_ratio(value: numbers.Ratio) -> str:
@@ -116,10 +131,43 @@ def format_rounding(rounding: ast.Rounding) -> str:
     return f"rounding {rounding.decimals} {word} {rounding.mode}"
 
 
-def format_expr(expr, values: dict | None = None, kinds: dict | None = None) -> str:
+def format_expr(expr, values: Mapping | None = None, kinds: dict | None = None) -> str:
     """The expression's text; with `values`, each name is replaced by its value (a boolean in the words
     of the current language: the text is shown to a reader, never parsed)."""
-    return _fmt(expr, values, kinds or {}, False)[0]
+    return _fmt(expr, _shown_values(values, kinds or {}) if values is not None else None, False)[0]
+
+
+def _shown_values(values, kinds: dict) -> Callable[[str], str | None]:
+    """How a name is filled in: its value as the reader sees it, or None (its name) if it has none."""
+    def shown(name: str) -> str | None:
+        return format_value(values[name], kinds.get(name), spoken=True) if name in values else None
+    return shown
+
+
+SLOT = "\ufdd0"  # a noncharacter, never in rule text: marks where a value goes in an expression's template
+
+
+def expr_template(expr, kinds: dict) -> Callable[[Mapping], str]:
+    """format_expr(expr, ·, kinds) as a function of the values alone: the expression's text is laid out
+    once, and only the values are filled in at each call (an explanation shows the same formula for
+    every department). Gives exactly what format_expr gives."""
+    names: list[str] = []
+
+    def slot(name: str) -> str:
+        names.append(name)
+        return SLOT
+    pieces = _fmt(expr, slot, False)[0].split(SLOT)
+    if len(pieces) != len(names) + 1:  # the marker in the text itself: lay it out each time instead
+        return lambda values: format_expr(expr, values, kinds)
+    shown_names = [format_name(name) for name in names]
+    first, rest = pieces[0], list(zip(names, shown_names, [kinds.get(name) for name in names], pieces[1:]))
+
+    def fill(values: Mapping) -> str:
+        text = first
+        for name, shown, kind, after in rest:
+            text += (format_value(values[name], kind, spoken=True) if name in values else shown) + after
+        return text
+    return fill
 
 
 def format_source(expr, level: int = 0) -> str:
@@ -127,54 +175,54 @@ def format_source(expr, level: int = 0) -> str:
     quoted, '/' for '÷', and parentheses around a right operand of its own level too (a + (b + c),
     which the parser keeps apart from a + b + c). `level` is the precedence the context needs
     (PRECEDENCE["+"] after the comparison of a band row written without its subject)."""
-    text, own = _fmt(expr, None, {}, True)
+    text, own = _fmt(expr, None, True)
     return f"({text})" if own < level else text
 
 
-def _fmt(expr, values, kinds, source) -> tuple[str, int]:
-    """The text of `expr` and its precedence; `source` picks rule-file text over display text."""
+def _fmt(expr, values, source) -> tuple[str, int]:
+    """The text of `expr` and its precedence; `source` picks rule-file text over display text, and
+    `values(name)`, when given, the text shown for a name (None: the name itself)."""
     if isinstance(expr, ast.Number):
         if source and not expr.is_date:
             return format_source_number(expr.value, expr.is_percent), PRECEDENCE["atom"]
         return format_literal(expr), PRECEDENCE["atom"]
     name = format_source_name if source else format_name
     if isinstance(expr, ast.Ref):
-        if values is not None and expr.name in values:
-            return format_value(values[expr.name], kinds.get(expr.name), spoken=True), PRECEDENCE["atom"]
-        return name(expr.name), PRECEDENCE["atom"]
+        shown = values(expr.name) if values is not None else None
+        return (name(expr.name) if shown is None else shown), PRECEDENCE["atom"]
     if isinstance(expr, ast.GradeValue):
         return name(expr.value), PRECEDENCE["atom"]
     if isinstance(expr, ast.TotalScore):
         return "total", PRECEDENCE["atom"]
     if isinstance(expr, ast.Call):
-        args = ", ".join(_fmt(a, values, kinds, source)[0] for a in expr.args)
+        args = ", ".join(_fmt(a, values, source)[0] for a in expr.args)
         return f"{expr.function}({args})", PRECEDENCE["atom"]
     if isinstance(expr, ast.Negate):
-        return "−" + _wrap(expr.operand, PRECEDENCE["neg"], values, kinds, source), PRECEDENCE["neg"]
+        return "−" + _wrap(expr.operand, PRECEDENCE["neg"], values, source), PRECEDENCE["neg"]
     if isinstance(expr, ast.Not):
-        return "not " + _wrap(expr.operand, PRECEDENCE["not"], values, kinds, source), PRECEDENCE["not"]
+        return "not " + _wrap(expr.operand, PRECEDENCE["not"], values, source), PRECEDENCE["not"]
     if isinstance(expr, ast.Binary):
         level = PRECEDENCE[expr.op]
-        left = _wrap(expr.left, level, values, kinds, source)
+        left = _wrap(expr.left, level, values, source)
         # a − (b − c) and a ÷ (b × c) need their parentheses: the right side binds tighter. In
         # rule-file text a + (b + c) keeps them too, to parse back to the same tree.
         tighter = source or expr.op in "-/"
-        right = _wrap(expr.right, level + (1 if tighter else 0), values, kinds, source)
+        right = _wrap(expr.right, level + (1 if tighter else 0), values, source)
         return f"{left} {(SOURCE_SYMBOLS if source else OP_SYMBOLS)[expr.op]} {right}", level
     if isinstance(expr, ast.Compare):
         level = PRECEDENCE["compare"]
-        parts = [_wrap(expr.operands[0], level + 1, values, kinds, source)]
+        parts = [_wrap(expr.operands[0], level + 1, values, source)]
         for op, operand in zip(expr.ops, expr.operands[1:]):
-            parts += [OP_SYMBOLS[op], _wrap(operand, level + 1, values, kinds, source)]
+            parts += [OP_SYMBOLS[op], _wrap(operand, level + 1, values, source)]
         return " ".join(parts), level
     if isinstance(expr, ast.BoolOp):
         level = PRECEDENCE[expr.op]
-        return f" {expr.op} ".join(_wrap(o, level + 1, values, kinds, source) for o in expr.operands), level
+        return f" {expr.op} ".join(_wrap(o, level + 1, values, source) for o in expr.operands), level
     raise AssertionError(expr)
 
 
-def _wrap(expr, level, values, kinds, source) -> str:
-    text, own = _fmt(expr, values, kinds, source)
+def _wrap(expr, level, values, source) -> str:
+    text, own = _fmt(expr, values, source)
     return f"({text})" if own < level else text
 
 
