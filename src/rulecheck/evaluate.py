@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from . import numbers
 from .compile import Compiled, CompiledGroup
 from .diagnostics import EvaluationError
+from .generate import scores_function
 from .i18n import _, language, speaking
 from .language import COMPARISONS, first_match
 from .results import NodeResult, Result, Step
@@ -32,7 +33,10 @@ def evaluate(compiled: Compiled, facts: dict, *, explain: bool = True, all_rows:
     """Score every leaf; with `explain`, say how (with `all_rows`, a band table's rows after the one
     that matched too)."""
     if not explain:
-        return _evaluate(compiled, facts, None, sources)
+        try:  # the generated function scores the department, unless scoring fails somewhere
+            return scores_function(compiled)(facts)
+        except Exception:  # then the closures score it again and report the failure as they always have
+            return _evaluate(compiled, facts, None, sources)
     with speaking(language()):  # the language found once: each line's _() then reads it directly
         return _evaluate(compiled, facts, all_rows, sources)
 

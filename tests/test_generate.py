@@ -1,0 +1,166 @@
+"""The generated scores-only function (rulecheck/generate.py) gives, department by department, exactly
+what the compiled closures give: every node's score, unrounded score, kind and maximum, the total and
+the grade; and where scoring fails, evaluate reports the failure the closures report.
+
+The departments: every case of every shipped framework and of the correct test frameworks, the
+Shenzhen sample corpus, random frameworks with random facts (tests/strategies.py), and names made of
+quotes, backslashes and newlines, which never reach the generated source.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import facts_for, rule_files
+
+import rulecheck
+from rulecheck.cases.files import load_cases
+from rulecheck.diagnostics import EvaluationError, FactsError
+from rulecheck.evaluate import _evaluate, evaluate
+from rulecheck.generate import FAILURES, Fallback, specialise
+from rulecheck.inputs.tables import read_departments
+
+ROOT = Path(__file__).resolve().parents[1]
+FRAMEWORKS = sorted(ROOT.glob("rules/*/framework.rules")) + sorted((ROOT / "tests/data/good").glob("*.rules"))
+
+
+def closures(ruleset, facts):
+    return _evaluate(ruleset.compiled, facts, None, ruleset.sources)
+
+
+def same(generated, reference) -> None:
+    """Equal results, and equal in what equality leaves out: unrounded scores, the uncapped total."""
+    assert generated == reference
+    assert generated.uncapped == reference.uncapped and generated.total_cap == reference.total_cap
+    assert [(n.name, n.kind, n.max, n.score, n.unrounded, n.span) for _, n in generated.walk()] == [
+        (n.name, n.kind, n.max, n.score, n.unrounded, n.span) for _, n in reference.walk()]
+    assert str(generated.total) == str(reference.total)  # the same digits, not only an equal number
+
+
+def case_facts(framework: Path):
+    for path in sorted((framework.parent / "cases").glob("*.case.yaml")) if (framework.parent / "cases").is_dir() else ():
+        for case in load_cases(path):
+            if case.facts is not None:
+                yield case.name, case.facts
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_every_case_scores_the_same_both_ways(framework: Path):
+    ruleset = rulecheck.load(framework)
+    scores = specialise(ruleset.compiled)
+    compared = 0
+    for _name, facts in case_facts(framework):
+        try:
+            validated = ruleset.validate(facts)
+        except FactsError:
+            continue
+        try:
+            reference = closures(ruleset, validated)
+        except EvaluationError:
+            with pytest.raises(FAILURES):
+                scores(validated)
+            continue
+        same(scores(validated), reference)
+        compared += 1
+    assert compared or not list(case_facts(framework))
+
+
+def test_the_sample_corpus_scores_the_same_both_ways():
+    ruleset = rulecheck.load(ROOT / "rules/shenzhen/framework.rules")
+    scores = specialise(ruleset.compiled)
+    rows = 0
+    for department in read_departments(ROOT / "rules/shenzhen/cases/corpus-2024.csv", ruleset.inputs):
+        if department.errors:
+            continue
+        facts = ruleset.validate(department.facts)
+        same(scores(facts), closures(ruleset, facts))
+        rows += 1
+    assert rows >= 50
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_random_frameworks_score_the_same_both_ways(data):
+    ruleset = rulecheck.loads(data.draw(rule_files()))
+    facts = ruleset.validate(data.draw(facts_for(ruleset)))
+    scores = specialise(ruleset.compiled)
+    try:
+        reference = closures(ruleset, facts)
+    except EvaluationError:
+        with pytest.raises(FAILURES):
+            scores(facts)
+        return
+    same(scores(facts), reference)
+
+
+def test_a_failing_department_is_reported_as_the_closures_report_it():
+    ruleset = rulecheck.loads(
+        'framework "f"\ntotal 6\nrounding 2 decimals\ninputs:\n    a: count from 0\n    b: count from 0\n'
+        "indicator x (6):\n    formula: min(a / b, 1) × 6\n")
+    with pytest.raises(Fallback):
+        specialise(ruleset.compiled)(ruleset.validate({"a": 1, "b": 0}))
+    with pytest.raises(EvaluationError) as fast:
+        evaluate(ruleset.compiled, ruleset.validate({"a": 1, "b": 0}), explain=False)
+    with pytest.raises(EvaluationError) as slow:
+        closures(ruleset, ruleset.validate({"a": 1, "b": 0}))
+    assert [d.code for d in fast.value.diagnostics] == [d.code for d in slow.value.diagnostics] == ["E601"]
+
+
+def test_a_chain_computes_every_operand_as_the_closures_do():
+    """`0 ≤ a < b / c` with c = 0 fails in the closures even when 0 ≤ a is false, since they compute
+    every operand first; the generated chain must not score that department."""
+    ruleset = rulecheck.loads(
+        'framework "f"\ntotal 6\nrounding 2 decimals\ninputs:\n    a: number from -5 to 5\n    b: count from 0\n'
+        "    c: count from 0\nlet q = b / c\nindicator x (6):\n    bands:\n        1 ≤ a < q → 6\n"
+        "        otherwise → 0\n")
+    facts = ruleset.validate({"a": 0, "b": 1, "c": 0})
+    with pytest.raises(EvaluationError):
+        closures(ruleset, facts)
+    with pytest.raises(FAILURES):
+        specialise(ruleset.compiled)(facts)
+
+
+NASTY = ['a"b', "a'b", "a\\b", 'x"""y', "{k}", "a\nb", "\\n", "'''"]
+
+
+def test_names_and_texts_never_reach_the_source():
+    """Every name the source could be written with is a constant; names with quotes, backslashes,
+    braces and newlines (the last ones only possible through the API) score as any other."""
+    text = ('framework "q\\"\ntotal 2\nrounding 2 decimals\ninputs:\n    "a\'b\\c": bool\n'
+            '    "x{y}": grade(甲, "乙\'丙")\n'
+            'indicator "i\'\\n" (1):\n    checklist:\n        "a\'b\\c" → 1\n'
+            'indicator "j{k}" (1):\n    bands "x{y}":\n        = "乙\'丙" → 1\n        otherwise → 0\n')
+    ruleset = rulecheck.loads(text)
+    compiled = ruleset.compiled
+    leaves = [attrs.evolve(leaf, indicator=attrs.evolve(leaf.indicator, name=name))
+              for leaf, name in zip(compiled.nodes, ('a\n"""b', "x'''\\y"))]
+    renamed = attrs.evolve(compiled, nodes=tuple(leaves), name='f"\n\\')
+    scores = specialise(renamed)
+    for name in [*NASTY, 'a\n"""b', "x'''\\y", "a'b\\c", "x{y}", "乙'丙", "i'\\n", "j{k}"]:
+        assert name not in scores.source
+    facts = ruleset.validate({"a'b\\c": True, "x{y}": "乙'丙"})
+    result = scores(facts)
+    assert [n.name for n in result.nodes] == ['a\n"""b', "x'''\\y"]
+    assert result.total == Decimal(2) and result.framework == 'f"\n\\'
+    assert closures(ruleset, facts).total == Decimal(2)
+
+
+def test_the_source_reads_each_constant_by_a_mangled_name():
+    ruleset = rulecheck.load(ROOT / "rules/shenzhen/framework.rules")
+    source = specialise(ruleset.compiled).source
+    assert "满意度" not in source and "部门决策" not in source and "95%" not in source
+    assert "\ndef scores(facts):\n" in source
+
+
+def test_evaluate_uses_the_generated_function_once_made():
+    ruleset = rulecheck.load(ROOT / "rules/shenzhen/framework.rules")
+    facts = ruleset.validate(next(case_facts(ROOT / "rules/shenzhen/framework.rules"))[1])
+    assert "scores" not in ruleset.compiled.specialised  # checking a file never writes it
+    result = ruleset.evaluate(facts, explain=False)
+    assert "scores" in ruleset.compiled.specialised
+    same(result, closures(ruleset, ruleset.validate(facts)))
