@@ -25,16 +25,15 @@ from decimal import Decimal
 
 from . import numbers
 from .compile import Compiled, CompiledGroup, CompiledLeaf, literal
-from .language import BUILTINS
+from .language import ARITHMETIC, BUILTINS, COMPARISONS
 from .results import NodeResult, Result
 from .runtime import TOTAL_KEY, Env, EvalFailure, block_score, capped_total
 from .syntax import ast
 
-PYTHON_COMPARISONS = {">=": ">=", "<=": "<=", ">": ">", "<": "<", "=": "==", "!=": "!="}
-# The exact operations (decimals in one C call, fractions where a decimal would round): measured with
-# callgrind on the Shenzhen case, calling decimal's context directly and sending a fraction to the
-# leaf's closure costs more than it saves, as real departments' ratios (30 ÷ 31) are fractions.
-OPERATIONS = {"+": numbers.add, "-": numbers.subtract, "*": numbers.multiply}
+# The exact operations of language.ARITHMETIC (decimals in one C call, fractions where a decimal would
+# round): measured with callgrind on the Shenzhen case, calling decimal's context directly and sending
+# a fraction to the leaf's closure cost more than it saved, as real departments' ratios (30 ÷ 31) are
+# fractions. A comparison is Python's own operator, which the language's comparisons are.
 
 
 class Unsupported(Exception):
@@ -345,11 +344,10 @@ class Writer:
             return f"(not {self.expr(expr.operand)})"
         if kind is ast.BoolOp and expr.op in ("and", "or"):  # from the left, stopping as the closures stop
             return "(" + f" {expr.op} ".join(self.expr(o) for o in expr.operands) + ")"
-        if kind is ast.Binary and expr.op in OPERATIONS:
-            return f"{self.const(OPERATIONS[expr.op])}({self.expr(expr.left)}, {self.expr(expr.right)})"
-        if kind is ast.Binary and expr.op == "/":
-            return f"{self.const(divide)}({self.expr(expr.left)}, {self.expr(expr.right)})"
-        if kind is ast.Compare and all(op in PYTHON_COMPARISONS for op in expr.ops):
+        if kind is ast.Binary and expr.op in ARITHMETIC:
+            operation = divide if expr.op == "/" else ARITHMETIC[expr.op].apply
+            return f"{self.const(operation)}({self.expr(expr.left)}, {self.expr(expr.right)})"
+        if kind is ast.Compare and all(op in COMPARISONS for op in expr.ops):
             return self.comparison(expr)
         if kind is ast.Call and expr.function in BUILTINS:
             arguments = "".join(f"{self.expr(a)}, " for a in expr.args)
@@ -361,7 +359,7 @@ class Writer:
         chain stops at the first comparison that fails, so where a later operand could fail (a let, a
         division), the operands are computed first, into a tuple, and then compared."""
         operands = [self.expr(o) for o in expr.operands]
-        symbols = [PYTHON_COMPARISONS[op] for op in expr.ops]
+        symbols = ["==" if op == "=" else op for op in expr.ops]  # the language's own, but for =
         if len(operands) == 2 or all(self.cannot_fail(o) for o in expr.operands[2:]):
             text = operands[0] + "".join(f" {s} {o}" for s, o in zip(symbols, operands[1:]))
             return f"({text})"
