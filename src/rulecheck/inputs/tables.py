@@ -368,6 +368,8 @@ def read_rows(columns: Sequence[str], rows: Iterable[Sequence[str | None]], inpu
 
 
 def _table_rows(origin: str, rows: Iterable[Sequence[str | None]], header: Header) -> Iterator[Department]:
+    """One Department per row with a cell filled in, as _csv_rows reads a CSV's records, less what needs
+    the whole file: the line numbers, and the ids of the rows in other parts."""
     id_index, name_index = header.id_index, header.name_index
     facts_columns = [(index, name) for index, name in header.used.items() if index != id_index]
     for row in rows:
