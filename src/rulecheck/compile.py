@@ -175,13 +175,15 @@ class Compiler:
 
         heads = [(format_name(part.name), format_number(part.points)) for part, _score, _explain in parts]
 
-        def explain(env, all_rows=False):
-            lines = []
+        def explain(env, all_rows=False):  # after scoring succeeded: each part's score computed once
+            lines, values = [], []
             for (part, part_score, part_explain), (shown_name, shown_points) in zip(parts, heads):
+                values.append(part_score(env))
                 lines.append(Step(_("part {name} ({points}): {score}", name=shown_name, points=shown_points,
-                                    score=format_number(part_score(env))), part.span))
+                                    score=format_number(values[-1])), part.span))
                 lines.extend(line.indented() for line in part_explain(env, all_rows))
-            lines.append(Step(_("sum of parts = {score}", score=format_number(score(env))), indicator.span))
+            lines.append(Step(_("sum of parts = {score}", score=format_number(numbers.total(values))),
+                              indicator.span))
             return tuple(lines)
 
         return score, explain
@@ -393,14 +395,15 @@ class Compiler:
         def explain(env, all_rows=False):
             lines = self.where([e for s in rule.steps for e in (s.quantity, s.threshold) if e is not None], env)
             lines.append(Step(_("start at {points}", points=format_number(points)), span))
-            for (_amount, quantity, unit, threshold, step), minus in zip(steps, deducted(env)):
+            minus, floor_value = deducted(env), floor(env)  # each computed once for the lines below
+            for (_amount, quantity, unit, threshold, step), taken in zip(steps, minus):
                 count = counted_units(env, quantity, unit, threshold, step)
-                lines.append(Step(deduct_line(shown[id(step)], env, count, minus), step.span))
-            floor_value = format_number(floor(env))
+                lines.append(Step(deduct_line(shown[id(step)], env, count, taken), step.span))
+            total = numbers.total(minus)
             lines.append(Step(_("floor {floor}: score = max({points} − {deducted}, {floor}) = {score}",
-                                floor=floor_value, points=format_number(points),
-                                deducted=format_number(numbers.total(deducted(env))),
-                                score=format_number(score(env))), floor_span))
+                                floor=format_number(floor_value), points=format_number(points),
+                                deducted=format_number(total),
+                                score=format_number(max(numbers.subtract(points, total), floor_value))), floor_span))
             return tuple(lines)
 
         return score, explain
@@ -416,12 +419,14 @@ class Compiler:
 
         def explain(env, all_rows=False):
             lines = self.where([e for s in rule.steps for e in (s.quantity, s.threshold) if e is not None], env)
-            for (_amount, quantity, unit, threshold, step), plus in zip(steps, awarded(env)):
+            plus, most = awarded(env), cap(env)  # each computed once for the lines below
+            for (_amount, quantity, unit, threshold, step), earned in zip(steps, plus):
                 count = counted_units(env, quantity, unit, threshold, step)
-                lines.append(Step(award_line(shown[id(step)], env, count, plus), step.span))
+                lines.append(Step(award_line(shown[id(step)], env, count, earned), step.span))
+            total = numbers.total(plus)
             lines.append(Step(_("at most {cap}: score = min({awarded}, {cap}) = {score}",
-                                cap=format_number(cap(env)), awarded=format_number(numbers.total(awarded(env))),
-                                score=format_number(score(env))), cap_span))
+                                cap=format_number(most), awarded=format_number(total),
+                                score=format_number(min(total, most))), cap_span))
             return tuple(lines)
 
         return score, explain

@@ -33,6 +33,8 @@ def format_number(value: numbers.Number) -> str:
     What is shown depends on the value alone (1.00 and 1 both show as 1), so the texts of the values an
     explanation shows again and again (points, thresholds, common scores) are kept: explaining a batch
     formats each such number once."""
+    if type(value) is not Decimal:  # a Ratio hashes as a Fraction does, which costs more than it saves
+        return _format_number(value)
     try:
         return _shown_number(value)
     except TypeError:  # a signalling NaN cannot be hashed
