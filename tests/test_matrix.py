@@ -137,3 +137,15 @@ def test_verify_finds_nothing_wrong(tmp_path):
     result = CliRunner().invoke(main, ["verify", str(tmp_path / "f.rules"), "--max-examples", "50"])
     assert result.exit_code == 0, result.output
     assert "0 problems" in result.output
+
+
+def test_a_department_no_column_covers_is_e602_naming_the_column_axis():
+    """A matrix whose columns leave a gap (90% ≤ 质量达标率 < 95% written 92% ≤ …): a department in the gap
+    fails with E602 naming the column axis, in the words the prover's E701 on it uses."""
+    text = RULES.replace("90% ≤ 质量达标率 < 95%", "92% ≤ 质量达标率 < 95%")
+    ruleset = rulecheck.loads(text)
+    for lang, said in (("en", "no column of '产出完成与质量' matches: 质量达标率 = 91%"),
+                       ("zh", "'产出完成与质量' 没有一列满足: 质量达标率 = 91%")):
+        with speaking(lang), pytest.raises(EvaluationError) as failure:
+            ruleset.evaluate({"完成率": "95%", "质量达标率": "91%"}, explain=False)
+        assert [(d.code, d.message) for d in failure.value.diagnostics] == [("E602", said)]

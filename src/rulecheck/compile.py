@@ -307,8 +307,8 @@ class Compiler:
 
     def rule_Matrix(self, rule: ast.Matrix, name, points, span):
         """The cell where the first matching row meets the first matching column."""
-        row_of = self.matrix_axis(rule.rows, rule.row_subject, name, rule.span)
-        column_of = self.matrix_axis(rule.columns, rule.column_subject, name, rule.span)
+        row_of = self.matrix_axis(rule.rows, rule.row_subject, name, rule.span, MATRIX_ROWS)
+        column_of = self.matrix_axis(rule.columns, rule.column_subject, name, rule.span, MATRIX_COLUMNS)
         cells = [[self.expr(cell) for cell in row.cells] for row in rule.rows]
 
         def score(env):
@@ -327,18 +327,17 @@ class Compiler:
 
         return score, explain
 
-    def matrix_axis(self, lines, subject, name, span) -> Callable[[dict], int]:
-        """The index of the first line of a matrix axis whose condition holds; E602 when none does, in the
-        words of a band table's, since each axis is checked as one (E701 'no band of … covers …')."""
+    def matrix_axis(self, lines, subject, name, span, texts: tuple) -> Callable[[dict], int]:
+        """The index of the first line of a matrix axis whose condition holds; E602 when none does, naming
+        the axis as the prover's findings on it do (E701 'no row of … covers …')."""
         conditions = [self.expr(line.condition) if line.condition is not None else None for line in lines]
+        message, hint = texts
 
         def index(env) -> int:
             found = first_match(conditions, env)
             if found is None:
-                raise EvalFailure(error("E602", _("no band of '{name}' matches: {subject} = {value}", name=name,
-                                                  subject=format_expr(subject),
-                                                  value=format_expr(subject, env, self.kinds)), span,
-                                        _("add an 'otherwise' row, or a row that covers this value")))
+                raise EvalFailure(error("E602", _(message, name=name, subject=format_expr(subject),
+                                                  value=format_expr(subject, env, self.kinds)), span, _(hint)))
             return found
 
         return index
@@ -604,6 +603,13 @@ def exactly(operation, left: Fn, right: Fn, zero_divisor: Callable[[dict], EvalF
             return exact_operation(a, b)
 
     return compute
+
+
+# E602 on a matrix axis: (message, hint), for its rows and for its columns.
+MATRIX_ROWS = (N_("no row of '{name}' matches: {subject} = {value}"),
+               N_("add an 'otherwise' row, or a row that covers this value"))
+MATRIX_COLUMNS = (N_("no column of '{name}' matches: {subject} = {value}"),
+                  N_("add an 'otherwise' column, or a column that covers this value"))
 
 
 @attrs.frozen
