@@ -15,6 +15,7 @@ import datetime
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
 from numbers import Integral, Rational
 
@@ -251,7 +252,7 @@ def _number(raw, kind: str) -> Decimal:
         if text.endswith("%") and number_text(text[:-1].rstrip()) is not None:
             raise FactValueError(_(PERCENTAGE_GIVEN[kind], value=shown(raw)),
                                  _("write a plain number, e.g. {example}", example=EXAMPLES[kind]), code="F505")
-        return _from_text(raw, text, _("write e.g. {example}", example=EXAMPLES[kind]), percentage=False)
+        return _from_text(raw, text, lambda: _("write e.g. {example}", example=EXAMPLES[kind]), percentage=False)
     value = exact(raw)
     if value is None:
         raise FactValueError(_("expected a number, got {value}", value=shown(raw)),
@@ -266,8 +267,8 @@ def _percent(raw, domain: Domain) -> Decimal:
     if isinstance(raw, str):
         text = _normal(raw)
         if text.endswith("%"):
-            return _hundredth(_from_text(raw, text[:-1].rstrip(), _(PERCENT_HINT), percentage=True))
-        value = _from_text(raw, text, _(PERCENT_HINT), percentage=True)
+            return _hundredth(_from_text(raw, text[:-1].rstrip(), lambda: _(PERCENT_HINT), percentage=True))
+        value = _from_text(raw, text, lambda: _(PERCENT_HINT), percentage=True)
     else:
         found = exact(raw) if not isinstance(raw, bool) else None
         if found is None:
@@ -282,8 +283,9 @@ def _percent(raw, domain: Domain) -> Decimal:
     return value
 
 
-def _from_text(raw: str, text: str, hint: str, percentage: bool) -> Decimal:
-    """The number a text writes (`text`: the text normalised); else why it is not one."""
+def _from_text(raw: str, text: str, hint: Callable[[], str], percentage: bool) -> Decimal:
+    """The number a text writes (`text`: the text normalised); else why it is not one (`hint()` says how
+    to write it: made only then, since a batch reads many numbers and gets few wrong)."""
     value = number_text(text)
     if value is not None:
         return value
@@ -292,8 +294,8 @@ def _from_text(raw: str, text: str, hint: str, percentage: bool) -> Decimal:
             message, how = explain(cut(text), shown(raw))
             raise FactValueError(message, how, code="F510")
     if percentage:
-        raise FactValueError(_("expected a percentage, got {value}", value=shown(raw)), hint)
-    raise FactValueError(_("expected a number, got {value}", value=shown(raw)), hint)
+        raise FactValueError(_("expected a percentage, got {value}", value=shown(raw)), hint())
+    raise FactValueError(_("expected a number, got {value}", value=shown(raw)), hint())
 
 
 def _normal(text: str) -> str:
