@@ -96,7 +96,17 @@ class Result:
             yield from node.walk()
 
     def leaves(self) -> list[NodeResult]:
-        return [node for _depth, node in self.walk() if node.kind == "indicator"]
+        """The leaf indicators in tree order (without a generator per node: a batch asks for them twice
+        per department)."""
+        found: list[NodeResult] = []
+        pending = list(reversed(self.nodes))
+        while pending:
+            node = pending.pop()
+            if node.children:
+                pending.extend(reversed(node.children))
+            elif node.kind == "indicator":
+                found.append(node)
+        return found
 
     def base(self) -> list[NodeResult]:
         """The top-level nodes that share the total, without the bonus and penalty blocks."""
