@@ -32,15 +32,19 @@ from fuzz_strategies import (
     Batch,
     Facts,
     FactsFile,
+    GeneratedFacts,
     RuleText,
     Table,
     corrupted_csv,
     corrupted_json_lines,
     facts_files,
+    generated_facts,
+    mangled_generated_facts,
     mangled_generated_rules,
     mangled_shipped_rules,
     odd_facts,
     tables,
+    yaml_text,
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -57,6 +61,8 @@ CASES = {  # the shipped case of each shipped rule file
     Path("rules/shenzhen/framework.rules"): RULES / "shenzhen" / "cases" / "edu-info-center-2024.yaml",
     Path("rules/shenzhen/departments/edu-info-center.rules"):
         RULES / "shenzhen" / "departments" / "cases" / "edu-info-center-2024.yaml",
+    Path("rules/hunan-yueyang/framework.rules"): RULES / "hunan-yueyang" / "cases" / "yueyang-dept-selfeval.yaml",
+    Path("rules/langfang-project/framework.rules"): RULES / "langfang-project" / "cases" / "hvac-renovation-2019.yaml",
 }
 SUMMARY = re.compile(r"(\d+) departments?: (\d+) scored, (\d+) failed")
 
@@ -180,6 +186,21 @@ def check_rule_commands(example: RuleText) -> None:
             assert run("fmt", "--check", path).exit_code == 0, "a file fmt wrote is not in canonical layout"
 
 
+def check_generated_commands(example: GeneratedFacts) -> None:
+    """check, score, explain (in both languages) and fmt on a generated framework, as written or mangled,
+    with its facts as a YAML file: exit codes 0, 1 or 2, never a traceback."""
+    with folder() as top:
+        rules, facts = top / "generated.rules", top / "facts.yaml"
+        rules.write_text(example.text, encoding="utf-8")
+        facts.write_text(yaml_text(example.values), encoding="utf-8")
+        run("check", rules)
+        run("score", rules, facts)
+        run("explain", rules, facts)
+        run("--lang", "zh", "explain", rules, facts)
+        if run("fmt", rules).exit_code == 0:
+            assert run("fmt", "--check", rules).exit_code == 0, "a file fmt wrote is not in canonical layout"
+
+
 def check_rule_verify(example: RuleText) -> None:
     with rule_tree(example) as path:
         run("verify", "--max-examples", "2", path)
@@ -201,6 +222,20 @@ def check_facts(facts: Facts) -> None:
         assert_located(exc.diagnostics, exc.sources)
         return
     assert result.total is not None and 0 <= result.total <= result.max
+
+
+def check_generated_facts(example: GeneratedFacts) -> None:
+    """Facts for a generated framework (dates, constraints, matrices …), some odd: refused with located
+    facts or scoring errors, or scored within every node's points."""
+    ruleset = rulecheck.loads(example.text, "generated.rules")
+    try:
+        result = ruleset.evaluate(example.values)
+    except (rulecheck.FactsError, rulecheck.EvaluationError) as exc:
+        assert exc.diagnostics
+        assert_located(exc.diagnostics, exc.sources)
+        return
+    for _, node in result.walk():
+        assert 0 <= node.score <= node.max, (node.name, node.score)
 
 
 def check_facts_file(file: FactsFile) -> None:
@@ -305,7 +340,9 @@ FUZZERS = {
     "generated-rules-api": Fuzzer(mangled_generated_rules, check_rule_text, 0.3),
     "rules-commands": Fuzzer(mangled_shipped_rules, check_rule_commands, 0.2, timedelta(seconds=10)),
     "rules-verify": Fuzzer(mangled_shipped_rules, check_rule_verify, 0.1, timedelta(seconds=10)),
+    "generated-commands": Fuzzer(mangled_generated_facts, check_generated_commands, 0.2, timedelta(seconds=10)),
     "facts-api": Fuzzer(odd_facts, check_facts, 1),
+    "generated-facts": Fuzzer(generated_facts, check_generated_facts, 0.5),
     "facts-files": Fuzzer(facts_files, check_facts_file, 0.3),
     "facts-tables": Fuzzer(tables, check_table, 0.2, timedelta(seconds=10)),
     "corrupted-csv": Fuzzer(corrupted_csv, check_batch, 0.2, timedelta(seconds=10)),

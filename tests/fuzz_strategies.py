@@ -8,6 +8,7 @@ that must each come out once), so the checks in fuzz_checks.py can tell a bug fr
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import re
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import attrs
 from hypothesis import strategies as st
-from strategies import rule_files
+from strategies import facts_for, rule_files
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
@@ -38,6 +39,11 @@ RULE_SNIPPETS = (
     "score", "grades:", "otherwise", "increasing in ", "decreasing in ", "from ", "to ", "above ", "below ",
     "and ", "or ", "not ", "in ", "points", "point", "count", "amount", "percent", "number", "bool",
     "grade(", "min(", "max(", "clamp(", "abs(", 'import "../framework.rules"\n', 'import "/etc/passwd"\n',
+    # the constructs of issue 12, and their Chinese notation
+    "award ", "cap ", "matrix ", " × ", "columns:", " | ", "|", "constraints:", "ceil(", "floor(", "round(",
+    ", 1%)", ", 0.1%)", ", 2)", "date", "date from 2024-01-01 to 2024-12-31", "2024-03-31", "2024-02-30",
+    "2024年3月31日", "2024年13月1日", "且", "或", "非", " 且 ", " 或 ", "非 ", "→ 6分", "分)", "≧", "≦", "＞",
+    "＜", "＝", "－＞", "＊", "／", "–", "～", "至", "80%–90%", "80–90%", "90%-100%", "bonus ", "penalty ",
     *HUGE_NUMBERS,
 )
 CSV_SNIPPETS = (b'"', b'""', b",", b",,", b"\n", b"\r", b"\r\n", b"\0", b" ", b"\t", b"\xef\xbb\xbf",
@@ -53,10 +59,15 @@ TOKEN_KINDS = (
                                      "150%", "0.0000001", "99999999999", *HUGE_NUMBERS[:4])),
     (re.compile(r"[≥≤<>=≠]|>=|<=|!="), ("≥", "≤", "<", ">", "=", "≠")),
     (re.compile(r"[+×÷−*/]"), ("+", "−", "×", "÷")),
-    (re.compile(r"\b(?:min|max|clamp|abs)\b"), ("min", "max", "clamp", "abs")),
+    (re.compile(r"\b(?:min|max|clamp|abs|ceil|floor|round)(?=[(（])"), ("min", "max", "clamp", "abs", "ceil", "floor",
+                                                                         "round")),
+    (re.compile(r"\b(?:deduct|award)\b"), ("deduct", "award")),
+    (re.compile(r"(?<=\s)(?:and|or|not|且|或|非)(?=\s)"), ("and", "or", "not", "且", "或", "非")),
+    (re.compile(r"\d{4}-\d\d-\d\d|\d{4}年\d{1,2}月\d{1,2}日"), ("2024-03-31", "2024-02-29", "2023-02-29", "2024年3月31日",
+                                                               "0001-01-01", "9999-12-31", "2024-3-31")),
     (re.compile(r"\b(?:increasing|decreasing)\b"), ("increasing", "decreasing")),
-    (re.compile(r"\b(?:count|amount|percent|number|bool|score)\b"), ("count", "amount", "percent", "number",
-                                                                     "bool", "score")),
+    (re.compile(r"\b(?:count|amount|percent|number|bool|score|date)\b"), ("count", "amount", "percent", "number",
+                                                                          "bool", "score", "date")),
     (re.compile(r"\b(?:from|to|above|below)\b"), ("from", "to", "above", "below")),
 )
 
@@ -149,11 +160,14 @@ def mangled_generated_rules() -> st.SearchStrategy[RuleText]:
 
 ODD_DECIMALS = tuple(map(Decimal, ("NaN", "-NaN", "sNaN", "Infinity", "-Infinity", "1E+999999999",
                                    "1E-999999999", "-0", "0E-1000", "123456789012345678901234567890.5")))
+DATE_TEXTS = ("2024-03-31", "2024年3月31日", "2024/3/31", "2024-02-30", "2023-02-29", "2024年13月1日", "31/3/2024",
+              "2024-03-31T08:00", "0001-01-01", "9999-12-31", "10000-01-01", "2024 年 3 月 31 日", "45382", "二〇二四年三月")
 FACT_TEXTS = ("96%", "96 %", "96％", "0.96", "1,000", "1,00", "10,339.11", "是", "否", "√", "×", "TRUE",
               "按规定公开", "未公开", "", "   ", "\0", "\u2028", "NaN", "Infinity", "-inf", "1e5", "0x10",
-              "%", "%%", "1%%", "—", "=1+1", "很高", *HUGE_NUMBERS)
+              "%", "%%", "1%%", "—", "=1+1", "很高", *DATE_TEXTS, *HUGE_NUMBERS)
 huge_integers = st.sampled_from((64, 4301, 5000)).flatmap(lambda digits: st.sampled_from((10**digits, -(10**digits) + 1)))
-scalars = (st.none() | st.booleans() | st.integers() | huge_integers
+days = st.dates() | st.datetimes() | st.sampled_from((datetime.date.min, datetime.date.max))
+scalars = (st.none() | st.booleans() | st.integers() | huge_integers | days
            | st.floats() | st.decimals() | st.sampled_from(ODD_DECIMALS) | st.sampled_from(FACT_TEXTS)
            | st.text(max_size=20) | st.text(min_size=5000, max_size=20_000, alphabet="9") | st.text(
                min_size=1, max_size=3).map(lambda s: s * 40_000))
@@ -194,6 +208,34 @@ def odd_facts() -> st.SearchStrategy[Facts]:
     return st.tuples(replaced, unknown).map(lambda parts: Facts({**base, **parts[0], **parts[1]}))
 
 
+@attrs.frozen
+class GeneratedFacts:
+    """A generated framework (tests/strategies.py: award, matrix, dates, constraints …) and facts for it,
+    some drawn inside the domains and constraints, some replaced by arbitrary values."""
+    text: str
+    values: dict
+
+    def __repr__(self) -> str:
+        return f"GeneratedFacts({self.text!r}, {shown(self.values)})"
+
+
+def generated_facts() -> st.SearchStrategy[GeneratedFacts]:
+    from rulecheck import loads
+
+    def with_facts(text: str) -> st.SearchStrategy[GeneratedFacts]:
+        ruleset = loads(text, "generated.rules")
+        names = sorted(ruleset.inputs)
+        odd = st.dictionaries(st.sampled_from(names), fact_values | st.sampled_from(DATE_TEXTS) | days, max_size=3)
+        return st.tuples(facts_for(ruleset), odd).map(lambda pair: GeneratedFacts(text, pair[0] | pair[1]))
+    return rule_files().flatmap(with_facts)
+
+
+def mangled_generated_facts() -> st.SearchStrategy[GeneratedFacts]:
+    """A generated framework and its facts, the framework as written or mangled."""
+    return generated_facts().flatmap(
+        lambda drawn: (st.just(drawn.text) | mangled(drawn.text)).map(lambda text: GeneratedFacts(text, drawn.values)))
+
+
 def json_text(value) -> str:
     """A value as JSON, Decimals as the numbers they are (NaN and Infinity as Python's json writes them)."""
     if isinstance(value, dict):
@@ -202,6 +244,8 @@ def json_text(value) -> str:
         return "[" + ", ".join(map(json_text, value)) + "]"
     if isinstance(value, bool) or value is None or isinstance(value, str | float):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, datetime.date):  # a datetime too: JSON has no dates, a file writes them as text
+        return json.dumps(value.isoformat())
     if isinstance(value, int):
         return format(Decimal(value), "f")  # str() refuses ints of more than 4,300 digits
     if value.is_nan():

@@ -8,6 +8,11 @@ declares (`rounding 2 decimals half-up`, per leaf; the total is the sum of the r
 The tests compare rulecheck with it on the shipped case, on random departments inside the declared
 domains, on departments built so that 项目完成及时性 or 预算执行率 is exactly x.xx5 before rounding (where
 any inexact division shows as a leaf 0.01 low), and on departments worked out by hand.
+
+The constructs of issue 12, which the Shenzhen framework does not use (award … per … / cap, ceil, floor
+and round, matrix tables, dates and day differences, constraints, 一票否决), are checked the same way in
+(e): on generated frameworks, whose generator (tests/strategies.py) writes beside each such rule its exact
+score in fractions, and on a framework worked out by hand.
 """
 
 from __future__ import annotations
@@ -21,6 +26,9 @@ from fractions import Fraction
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from strategies import drafts, facts_for, rounded
+
+import rulecheck
 
 F = Fraction
 HALF = F(1, 2)
@@ -668,3 +676,105 @@ def test_rulecheck_passes_the_exact_half_case_file(framework, root):
     failures = [f"{outcome.case.name}: {failure.expectation.target} expected {failure.expectation.value}, "
                 f"actual {failure.actual}" for outcome in outcomes for failure in outcome.failures]
     assert not failures, "\n".join(failures)
+
+
+# ---- (e) the constructs of issue 12 ----------------------------------------------------------------
+
+@given(st.data())
+def test_the_v2_leaves_score_as_the_reference_computes_them(data):
+    drawn = data.draw(drafts(), label="rule file")
+    ruleset = rulecheck.loads(drawn.text, "generated.rules")
+    facts = data.draw(facts_for(ruleset), label="facts")
+    result = ruleset.evaluate(facts, explain=False)
+    for name in drawn.references:
+        expected = drawn.expected(name, facts)
+        assert Fraction(result[name].score) == expected, (name, result[name].score, expected)
+
+
+@pytest.mark.parametrize(("x", "step", "mode", "expected"), [
+    (Fraction("0.125"), Fraction(1, 100), "half-up", Fraction("0.13")),
+    (Fraction("0.125"), Fraction(1, 100), "half-even", Fraction("0.12")),
+    (Fraction("0.125"), Fraction(1, 100), "half-down", Fraction("0.12")),
+    (Fraction("0.121"), Fraction(1, 100), "up", Fraction("0.13")),
+    (Fraction("0.129"), Fraction(1, 100), "down", Fraction("0.12")),
+    (Fraction(30, 31), Fraction(1, 100), "ceil", Fraction("0.97")),
+    (Fraction("0.142"), Fraction(1, 100), "ceil", Fraction("0.15")),
+    (Fraction("0.14"), Fraction(1, 100), "ceil", Fraction("0.14")),
+])
+def test_the_reference_rounds_as_the_language_says(x, step, mode, expected):
+    assert rounded(x, step, mode) == expected
+
+
+V2 = """framework "样例"
+total 30
+rounding 2 decimals half-up
+
+grades:
+    存在重大违规问题 → 差
+    ≥ 27 and not 发生安全责任事故 → 优
+    ≥ 20 → 良
+    otherwise → 差
+
+inputs:
+    培训次数: count from 0 to 100
+    完成率: percent from 0% to 200%
+    质量达标率: percent from 0% to 100%
+    调整资金: amount from 0
+    年初预算: amount above 0
+    计划完成日期: date from 2024-01-01 to 2024-12-31
+    实际完成日期: date from 2024-01-01 to 2025-06-30
+    存在重大违规问题: bool
+    发生安全责任事故: bool
+    质量达标数: count from 0
+    实际产出数: count above 0
+
+constraints:
+    质量达标数 ≤ 实际产出数 "达标数不多于产出数"
+
+let 调整调剂率: percent = 调整资金 / 年初预算
+let 延期天数 = max(实际完成日期 − 计划完成日期, 0)
+
+indicator 培训情况 (2):
+    award 0.5 per 培训次数
+    cap 2
+
+indicator 调整 (4):
+    deduct 0.1 per 1% of ceil(调整调剂率, 1%) above 10%
+    floor 0
+
+indicator 产出完成与质量 (10):
+    matrix 完成率 × 质量达标率:
+        columns: ≥ 95% | 90%–95% | < 90%
+        ≥ 100%              → 10 | 8 | 5
+        90% ≤ 完成率 < 100% → 8  | 6 | 4
+        < 90%               → 4  | 3 | 0
+
+indicator 完成及时性 (6):
+    deduct 0.5 per 延期天数
+
+indicator 质量 (8):
+    formula: round(质量达标数 / 实际产出数, 2) × 8
+"""
+V2_FACTS = {"培训次数": 3, "完成率": "96%", "质量达标率": "92%", "调整资金": Decimal(142), "年初预算": Decimal(1000),
+            "计划完成日期": "2024-03-31", "实际完成日期": "2024年4月5日", "存在重大违规问题": False,
+            "发生安全责任事故": False, "质量达标数": 7, "实际产出数": 9}
+
+
+@pytest.mark.parametrize(("changes", "scores", "total", "grade"), [
+    # 3 × 0.5 = 1.5; 14.2% counts as 15%, 5 points above 10%: 4 − 0.5 = 3.5; row 2 × column 2: 6;
+    # 2024-04-05 − 2024-03-31 = 5 days: 6 − 2.5 = 3.5; round(7/9, 2) = 0.78, × 8 = 6.24
+    ({}, {"培训情况": "1.5", "调整": "3.5", "产出完成与质量": "6", "完成及时性": "3.5", "质量": "6.24"}, "20.74", "良"),
+    # 5 trainings reach the cap; 10.3% counts as 11%: −0.1; 100% × 95%: 10; on time; 9 of 9: 8 → 29.9, 优
+    ({"培训次数": 5, "调整资金": Decimal(103), "完成率": "100%", "质量达标率": "95%", "实际完成日期": "2024-03-31",
+      "质量达标数": 9}, {"培训情况": "2", "调整": "3.9", "产出完成与质量": "10", "完成及时性": "6", "质量": "8"},
+     "29.9", "优"),
+    # the same department with a 安全责任事故 is not 优 (良), and with 重大违规问题 is 差 (一票否决)
+    ({"培训次数": 5, "调整资金": Decimal(103), "完成率": "100%", "质量达标率": "95%", "实际完成日期": "2024-03-31",
+      "质量达标数": 9, "发生安全责任事故": True}, {}, "29.9", "良"),
+    ({"培训次数": 5, "调整资金": Decimal(103), "完成率": "100%", "质量达标率": "95%", "实际完成日期": "2024-03-31",
+      "质量达标数": 9, "存在重大违规问题": True}, {}, "29.9", "差"),
+], ids=["mixed", "full", "accident", "veto"])
+def test_a_v2_framework_scores_as_worked_out_by_hand(changes, scores, total, grade):
+    result = rulecheck.loads(V2, "v2.rules").evaluate(V2_FACTS | changes, explain=False)
+    assert {name: result[name].score for name in scores} == {name: Decimal(s) for name, s in scores.items()}
+    assert (result.total, result.grade) == (Decimal(total), grade)

@@ -332,3 +332,149 @@ def test_adjacent_values_are_one_smallest_step_apart(values, expected):
     assert adjacent(Domain("count", Decimal(0)), values) == expected
     cents = [Decimal("0.99"), Decimal(1), Decimal("1.01"), Decimal("1.1")]
     assert adjacent(Domain("amount", Decimal(0)), cents) == [(cents[0], cents[1]), (cents[1], cents[2])]
+
+
+# ---- W713 and E714 on the constructs of issue 12: award, matrix, ceil/floor/round --------------------
+
+# Each file declares 3 of the 4 inputs its leaves read: the one left undeclared is suggested (W713).
+PROJECTS = """    indicator 项目完成及时性 (3):
+        increasing in 按时完成项目数
+        decreasing in 计划完成项目数
+        formula: min(按时完成项目数 / 计划完成项目数, 1) × 3
+"""
+AWARD_FORGOTTEN = """framework "培训"
+total 6
+rounding 2 decimals half-up
+inputs:
+    培训次数: count from 0 to 20 "年内组织业务培训次数"
+    培训覆盖率: percent from 0% to 100% "参训人员占在编人数的比例"
+    按时完成项目数: count from 0
+    计划完成项目数: count from 1
+group 培训与完成 (6):
+    indicator 培训情况 (3):
+        increasing in 培训次数
+        award 0.5 per 培训次数
+        award 0.1 per 1% of 培训覆盖率 above 80%
+        cap 3
+""" + PROJECTS
+MATRIX_FORGOTTEN = """framework "产出"
+total 13
+rounding 2 decimals half-up
+inputs:
+    完成率: percent from 0% to 200% "实际完成率"
+    质量达标率: percent from 0% to 100% "质量达标率"
+    按时完成项目数: count from 0
+    计划完成项目数: count from 1
+group 产出 (13):
+    indicator 产出完成与质量 (10):
+        increasing in 完成率
+        matrix 完成率 × 质量达标率:
+            columns: ≥ 95% | 90% ≤ 质量达标率 < 95% | < 90%
+            ≥ 100%              → 10 | 8 | 5
+            90% ≤ 完成率 < 100% → 8  | 6 | 4
+            < 90%               → 4  | 3 | 0
+""" + PROJECTS
+ROUNDED_FORGOTTEN = """framework "完成"
+total 6
+rounding 2 decimals half-up
+inputs:
+    按时完成项目数: count from 0
+    计划完成项目数: count from 1
+    调整资金: amount from 0
+    年初预算: amount above 0
+let 调整调剂率: percent = 调整资金 / 年初预算
+group 效率 (6):
+    indicator 项目完成及时性 (3):
+        increasing in 按时完成项目数
+        formula: round(min(按时完成项目数 / 计划完成项目数, 1), 2) × 3
+    indicator 资金调整 (3):
+        increasing in 年初预算
+        decreasing in 调整资金
+        deduct 0.1 per 1% of ceil(调整调剂率, 1%) above 10%
+        floor 0
+"""
+
+
+@pytest.mark.parametrize(("text", "line", "start", "end"), [
+    (AWARD_FORGOTTEN, 10, "the score of '培训情况' never falls as 培训覆盖率 rises (",
+     "declare 'increasing in 培训覆盖率'?"),
+    (MATRIX_FORGOTTEN, 10, "the score of '产出完成与质量' never falls as 质量达标率 rises (",
+     "declare 'increasing in 质量达标率'?"),
+    (ROUNDED_FORGOTTEN, 11, "the score of '项目完成及时性' never rises as 计划完成项目数 rises (",
+     "declare 'decreasing in 计划完成项目数'?"),
+], ids=["award", "matrix", "rounded"])
+def test_a_forgotten_direction_is_suggested_on_the_v2_rules(tmp_path, text, line, start, end):
+    path = write(tmp_path, text)
+    assert rulecheck.analyze(path).diagnostics == []
+    [found] = findings(path)
+    assert (found.code, found.span.line) == ("W713", line)
+    assert found.message.startswith(start) and found.message.endswith(end), found.message
+    before, after = assert_pair_reproduced(path, found)
+    assert (after - before) * (1 if "increasing" in end else -1) > 0
+
+
+@pytest.mark.parametrize("text", [AWARD_FORGOTTEN, MATRIX_FORGOTTEN, ROUNDED_FORGOTTEN],
+                         ids=["award", "matrix", "rounded"])
+def test_declaring_the_suggested_direction_silences_it_on_the_v2_rules(tmp_path, text):
+    [found] = findings(write(tmp_path, text, "first.rules"))
+    direction = re.search(r"declare '(.+)'\?", found.message)[1]
+    leaf = re.search(r"^(\s+)indicator " + re.escape(found.message.split("'")[1]) + r" .*\n", text, re.MULTILINE)
+    declared = text[:leaf.end()] + leaf[1] + "    " + direction + "\n" + text[leaf.end():]
+    assert findings(write(tmp_path, declared, "declared.rules")) == []
+
+
+# the '=' that should be '≥' of verify-reversed-input.rules, beside an award and a rounded rate
+AWARD_REVERSED = """framework "培训"
+total 6
+rounding 2 decimals half-up
+inputs:
+    培训次数: count from 0 to 20 "年内组织业务培训次数"
+    计划培训次数: count from 1 to 20 "年度计划培训次数"
+group 培训 (6):
+    indicator 培训情况 (6):
+        part 按次得分 (4):
+            award 0.5 per 培训次数
+            cap 4
+        part 完成计划 (2):
+            bands:
+                培训次数 = 计划培训次数 → 2
+                otherwise → 0
+"""
+ROUNDED_REVERSED = """framework "完成"
+total 6
+rounding 2 decimals half-up
+inputs:
+    按时完成项目数: count from 0 "按计划时间完成的项目数"
+    计划完成项目数: count from 1 "计划完成的项目总数"
+group 效率 (6):
+    indicator 项目完成及时性 (6):
+        part 按时完成率 (4):
+            formula: ceil(min(按时完成项目数 / 计划完成项目数, 1), 1%) × 4
+        part 全部按时完成 (2):
+            bands:
+                按时完成项目数 = 计划完成项目数 → 2
+                otherwise → 0
+"""
+
+
+@pytest.mark.parametrize(("text", "name", "start"), [
+    (AWARD_REVERSED, "培训次数", "'培训情况' scores more as 培训次数 rises ("),
+    (ROUNDED_REVERSED, "按时完成项目数", "'项目完成及时性' scores more as 按时完成项目数 rises ("),
+], ids=["award", "rounded"])
+def test_a_reversal_is_found_beside_an_award_and_a_rounded_rate(tmp_path, text, name, start):
+    path = write(tmp_path, text)
+    assert rulecheck.analyze(path).diagnostics == []
+    found = [d for d in findings(path) if d.code == "E714"]
+    assert found and found[0].span.line == 8 and found[0].message.startswith(start), [d.message for d in found]
+    assert f"when {name} rises from" in found[0].message
+    before, after = assert_pair_reproduced(path, found[0])
+    assert after < before  # doing more lowers the score
+    fixed = text.replace(" = 计划", " ≥ 计划")
+    assert [d.code for d in findings(write(tmp_path, fixed, "fixed.rules"))] == []
+
+
+def test_a_matrix_whose_points_rise_on_both_axes_has_no_reversal(tmp_path):
+    # no direction declared: neither W713 (not suggested in a file that declares none) nor E714 (none reverses)
+    undeclared = MATRIX_FORGOTTEN.replace("        increasing in 完成率\n", "").replace(
+        "        increasing in 按时完成项目数\n        decreasing in 计划完成项目数\n", "")
+    assert findings(write(tmp_path, undeclared)) == []

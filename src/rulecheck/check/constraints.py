@@ -36,6 +36,16 @@ BROKEN = {
             "'{constraint}'"),
     "!=": N_("{left} {left_value} equals {right} {right_value}: the facts break the constraint '{constraint}'"),
 }
+# The same against a number written in the constraint (完成率 ≤ 100%): the number is said once, not as a
+# name followed by its value ("greater than 100% 100%").
+BROKEN_BOUND = {
+    "<=": N_("{left} {left_value} is greater than {bound}: the facts break the constraint '{constraint}'"),
+    "<": N_("{left} {left_value} is not less than {bound}: the facts break the constraint '{constraint}'"),
+    ">=": N_("{left} {left_value} is less than {bound}: the facts break the constraint '{constraint}'"),
+    ">": N_("{left} {left_value} is not greater than {bound}: the facts break the constraint '{constraint}'"),
+    "=": N_("{left} {left_value} differs from {bound}: the facts break the constraint '{constraint}'"),
+    "!=": N_("{left} {left_value} equals {bound}: the facts break the constraint '{constraint}'"),
+}
 
 
 # ---- check ---------------------------------------------------------------------------------------
@@ -88,10 +98,15 @@ class Broken:
         """'按时完成项目数 35 is greater than 计划完成项目数 31: the facts break the constraint …'."""
         condition = compared(self.constraint)
         left, right = condition.operands[self.index], condition.operands[self.index + 1]
-        return _(BROKEN[condition.ops[self.index]], left=format_expr(left),
-                 left_value=format_value(self.left, self.kinds(left), spoken=True), right=format_expr(right),
-                 right_value=format_value(self.right, self.kinds(right), spoken=True),
-                 constraint=constraint_text(self.constraint))
+        op, values = condition.ops[self.index], (self.left, self.right)
+        if isinstance(left, ast.Number) and not isinstance(right, ast.Number):  # the bound first: turn it round
+            left, right, op, values = right, left, COMPARISONS[op].mirror, values[::-1]  # x ≤ 100%
+        shown = {"left": format_expr(left), "left_value": format_value(values[0], self.kinds(left), spoken=True),
+                 "constraint": constraint_text(self.constraint)}
+        if isinstance(right, ast.Number):
+            return _(BROKEN_BOUND[op], bound=format_expr(right), **shown)
+        return _(BROKEN[op], right=format_expr(right), right_value=format_value(values[1], self.kinds(right),
+                                                                               spoken=True), **shown)
 
     def hint(self) -> str:
         span = self.constraint.span

@@ -15,6 +15,7 @@ from ..i18n import N_, _
 from ..language import BUILTINS, FUNCTION_ALIASES
 from ..source import Span
 from ..syntax import ast
+from ..syntax.errors import joined_words_hint
 from .lets import post_order
 
 
@@ -262,7 +263,8 @@ class Resolver:
     def unknown(self, ref: ast.Ref, what: str):
         candidates = self.symbols.known_names() if what != "an input" else list(self.symbols.inputs)
         close = difflib.get_close_matches(ref.name, candidates, n=1, cutoff=0.5)
-        hint = _("did you mean '{name}'?", name=close[0]) if close else _("declare it under 'inputs:' or with 'let'")
+        hint = joined_words_hint(ref.name, candidates) or (
+            _("did you mean '{name}'?", name=close[0]) if close else _("declare it under 'inputs:' or with 'let'"))
         message = (_("unknown name '{name}': not an input", name=ref.name) if what == "an input"
                    else _("unknown name '{name}': not a declared input, derived value or grade value", name=ref.name))
         self.diagnostics.append(error("E201", message, ref.span, hint))

@@ -96,6 +96,69 @@ def thousands_error(written: str, span: Span, values: int | None = None) -> Diag
                    number=re.sub('[,，]', '', written)))
 
 
+# 且 / 或 / 非 are words, like and / or / not: a name may contain them (完整且及时, 非税收入), so written
+# without spaces they are read as part of the name. What the analyst meant is told apart by the names
+# they would join: 甲且乙 is 甲 且 乙 when 甲 and 乙 are declared names.
+JOINERS = ("且", "或")
+NEGATION = "非"
+
+
+def spaced_words(name: str, known) -> str | None:
+    """`name` written as the known names it joins with 且/或 (each perhaps after 非), with a space on
+    each side of the words: '甲且非乙' → '甲 且 非 乙'; None if it is no such join (a name of its own)."""
+    known = set(known)
+
+    def condition(text: str) -> str | None:
+        if text in known:
+            return text
+        if text.startswith(NEGATION) and len(text) > 1:
+            rest = condition(text[1:])
+            return f"{NEGATION} {rest}" if rest is not None else None
+        for index, char in enumerate(text):
+            if char in JOINERS and 0 < index < len(text) - 1:
+                left, right = condition(text[:index]), condition(text[index + 1:])
+                if left is not None and right is not None:
+                    return f"{left} {char} {right}"
+        return None
+
+    if name in known:
+        return None
+    return condition(name)
+
+
+def joined_words_hint(name: str, known) -> str | None:
+    """The hint for an unknown name that is known names run together with 且/或/非 (甲且乙), or None."""
+    spaced = spaced_words(name, known)
+    if spaced is None:
+        return None
+    return _("'{name}' reads as one name: 且, 或 and 非 (and, or, not) need a space on each side, as in "
+             "'{spaced}'", name=name, spaced=spaced)
+
+
+def _joined_before(slip: Slip) -> tuple[str, str] | None:
+    """The name before an unexpected name that ends in 且/或/非 (甲且 乙): the word it ran into, and the line's
+    text from it with the spaces put in; None for another slip."""
+    if slip.type != "NAME":
+        return None
+    before = slip.source.line(slip.line)[:slip.column - 1]
+    match = re.search(r"(\S+?)([且或])\s+$", before)
+    if match is None or not match[1][-1:].isalnum():
+        return None
+    return match[1] + match[2], f"{match[1]} {match[2]} {slip.token}"
+
+
+def _joined_message(slip: Slip) -> str:
+    joined = _joined_before(slip)
+    assert joined is not None  # the row applies only then
+    return _("unexpected {found}: '{word}' reads as one name", found=slip.found, word=joined[0])
+
+
+def _joined_hint(slip: Slip) -> str:
+    joined = _joined_before(slip)
+    assert joined is not None
+    return _("且, 或 and 非 (and, or, not) need a space on each side: write '{spaced}'", spaced=joined[1])
+
+
 def describe_found(token: Token) -> str:
     if token.type in FOUND_WORDS:
         return _(FOUND_WORDS[token.type])
@@ -340,6 +403,11 @@ TOKEN_ROWS: tuple[Row, ...] = (
     Row("E101", lambda t: str(t.token) in RULE_KEYWORDS and t.expected == {"_DEDENT"},
         lambda t: _("a second scoring rule '{rule}': an indicator has one rule", rule=str(t.token)),
         N_("to combine several rules, split the indicator into 'part NAME (points):' blocks")),
+    Row("E101", lambda t: str(t.token) in ("bonus", "penalty") and "'group'" in t.words,
+        lambda t: _("a '{keyword}' block inside a group: 加分项 and 扣分项 stand at the top level",
+                    keyword=str(t.token)),
+        N_("start the block at the beginning of the line, after the groups: its points are added to or taken from "
+           "the total")),
     Row("E101", lambda t: t.type == "NAME" and "ROUNDING_MODE" in t.expected,
         lambda t: _("unknown rounding mode '{mode}'", mode=str(t.token)), _rounding_hint),
     Row("E111", lambda t: t.thousands is not None,
@@ -355,6 +423,7 @@ TOKEN_ROWS: tuple[Row, ...] = (
         lambda t: _("missing ':' at the end of the line") if t.type == "_NL" else _("expected ':', found {found}",
                                                                                       found=t.found),
         N_("a line that opens a block ends with ':'")),
+    Row("E101", lambda t: _joined_before(t) is not None, _joined_message, _joined_hint),
     Row("E101", lambda t: "_ARROW" in t.expected and t.type != "_ARROW",
         lambda t: _("expected '→' (or '->') before the points, found {found}", found=t.found),
         N_("write each row as 'condition → points', e.g. '≥ 95% → 6'")),
