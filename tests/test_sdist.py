@@ -31,6 +31,7 @@ READ_BY_TESTS = [
     "scripts/make_workbooks.py",  # test_example_workbooks.py
     "benchmarks/make_corpus.py",  # test_batch.py: the corpus is what its generator writes
     ".pre-commit-hooks.yaml",  # test_pre_commit_hooks.py
+    "mkdocs.yml",  # test_docs_site.py builds the site
     "src/rulecheck/locale/zh/LC_MESSAGES/rulecheck.po",  # test_catalogs.py compares it with the source
     "tests/data/typed_user/user_script.py",  # test_typing.py
 ]
