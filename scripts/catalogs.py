@@ -103,6 +103,10 @@ def build() -> None:
             shipped.add(message_id, translation, context=context)
         with mo_path(lang).open("wb") as stream:
             write_mo(stream, shipped)
+    # the error-code table SARIF and JSON output describe each code by, shipped in the package since
+    # docs/ is not: made from docs/language.md's table here, where every new code's messages are built
+    from rulecheck.report.machine import write_code_table
+    write_code_table(ROOT / "docs" / "language.md")
 
 
 def translated(catalog: Catalog) -> dict:

@@ -26,7 +26,7 @@ import contextlib
 import importlib
 import inspect
 import sys
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any, NamedTuple, NoReturn
 
@@ -72,6 +72,13 @@ SUBCOMMANDS = {
     "import": Subcommand("importer", N_(
         "Read TABLE (an .xlsx with the headings 一级指标 … 分值, 指标解释, 评分标准) and write a rule-file skeleton: "
         "the tree and points, each leaf's texts as comments and a placeholder rule marked TODO.")),
+    "lsp": Subcommand("lsp", N_(
+        "Run the language server (LSP, over standard input and output) for editors: findings as you type, "
+        "verify on save, hover, completion, go to definition, rename, formatting and quick fixes.")),
+    "schema": Subcommand("schema", N_(
+        "Print a JSON Schema: 'results', of what 'score --format json' prints (a department, a failure, a batch,\n"
+        "a JSON Lines row); or 'facts RULES', of the facts RULES reads (types, domains, grade values, what is\n"
+        "required), to check facts or build an input form from.")),
     "score": Subcommand("score", N_(
         'Score one department, or many: RULES is a rule file; INPUT a YAML or JSON facts file, or a CSV\n'
         '(a row per department), a JSON Lines file (a line each) or a folder of facts files.')),
@@ -91,12 +98,12 @@ class Exit:
     CLEAN, PROBLEMS, USAGE = 0, 1, 2
 
 
-def rule_files(paths) -> list[Path]:
-    """The rule files named, with folders searched for *.rules."""
-    found = []
+def rule_files(paths, skip: Callable[[Path], bool] | None = None) -> list[Path]:
+    """The rule files named, with folders searched for *.rules (less those `skip` excludes: --exclude)."""
+    found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found.extend(sorted(path.rglob(f"*{RULE_SUFFIX}")))
+            found.extend(file for file in sorted(path.rglob(f"*{RULE_SUFFIX}")) if skip is None or not skip(file))
         else:
             found.append(path)
     return found
@@ -335,15 +342,36 @@ def quiet_option():
                   help=N_("Print only findings and errors: nothing when all is well (the exit code is the same)."))
 
 
+def machine_format_option():
+    """--format text|json|sarif of check, verify, test and diff (report/machine.py)."""
+    return option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True,
+                  help=N_("Output format: text for people; json (a versioned report, docs/cli.md) or sarif "
+                          "(SARIF 2.1.0, for code-scanning annotations) for programs, on standard output."))
+
+
+def emit(report, fmt: str) -> NoReturn:
+    """Print a machine.Report in `fmt` (json, sarif) on standard output, and exit with its exit code."""
+    from ..report.machine import emit as print_report  # the report package: only for the commands that write one
+
+    print_report(report, fmt)
+
+
+def exclude_option():
+    """--exclude GLOB of check and fmt (rulecheck.project)."""
+    return option("--exclude", "excludes", multiple=True, metavar="GLOB",
+                  help=N_("Skip the files a glob matches (tests/data/bad/**) when searching folders; may be "
+                          "given more than once, adds to [tool.rulecheck] exclude in pyproject.toml."))
+
+
 def say(message: str, quiet: bool) -> None:
     """A line on standard error that --quiet silences: a summary, a file reformatted, a verdict."""
     if not quiet:
         click.echo(message, err=True)
 
 
-def rule_files_or_exit(paths) -> list[Path]:
-    """The rule files named; exit 2 (usage) if folders hold none."""
-    files = rule_files(paths)
+def rule_files_or_exit(paths, skip: Callable[[Path], bool] | None = None) -> list[Path]:
+    """The rule files named (`rule_files`); exit 2 (usage) if folders hold none."""
+    files = rule_files(paths, skip)
     if not files:
         click.echo(_("no {suffix} files found in {paths}", suffix=RULE_SUFFIX, paths=", ".join(paths)), err=True)
         sys.exit(Exit.USAGE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -22,7 +23,7 @@ from ..diff import (
     sources_of,
 )
 from ..i18n import N_, _, ngettext
-from . import SUBCOMMANDS, Exit, fail, main, option
+from . import SUBCOMMANDS, Exit, emit, fail, machine_format_option, main, option
 
 
 @main.command("diff", help=SUBCOMMANDS["diff"].help)
@@ -36,14 +37,17 @@ from . import SUBCOMMANDS, Exit, fail, main, option
 @option("--allow-changes", is_flag=True,
         help=N_("Exit 0 even when the meaning or scores change (after a reviewer has accepted the change); "
                 "not when a version has errors."))
-@option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-        help=N_("Output format."))
+@machine_format_option()
 def diff_command(old: str, new: str, facts_paths: tuple, with_cases: bool, allow_changes: bool, fmt: str) -> None:
     try:
         versions = load_versions(old, new)
     except InputFileError as exc:
-        fail(exc)
+        if fmt == "text":
+            fail(exc)
+        emit(failure(old, new, exc, Exit.USAGE), fmt)
     except RuleFileError as exc:
+        if fmt != "text":
+            emit(failure(old, new, exc, Exit.USAGE), fmt)
         click.echo(exc.render(), err=True)
         click.echo(_("cannot compare: fix what 'rulecheck check' reports first"), err=True)
         sys.exit(Exit.USAGE)
@@ -61,8 +65,30 @@ def diff_command(old: str, new: str, facts_paths: tuple, with_cases: bool, allow
             fail(exc)
         effects, inputs = tuple(impact(*versions, departments)), corpus.labels
     diff = Diff(old, new, tuple(compare(*versions)), effects, inputs, errors)
-    click.echo(render_json(diff) if fmt == "json" else render_text(diff))
-    sys.exit(Exit.PROBLEMS if errors or (diff.needs_review and not allow_changes) else Exit.CLEAN)
+    code = Exit.PROBLEMS if errors or (diff.needs_review and not allow_changes) else Exit.CLEAN
+    if fmt != "text":
+        emit(diff_report(diff, versions, code), fmt)
+    click.echo(render_text(diff))
+    sys.exit(code)
+
+
+def failure(old: str, new: str, error, code: int):
+    """A version that cannot be read or compiled, for --format json or sarif (exit 2, as in text)."""
+    from ..report.machine import failure_report
+
+    return failure_report("diff", [old, new], error, code)
+
+
+def diff_report(diff: Diff, versions: tuple[Version, Version], code: int):
+    """The comparison for --format json (its keys as before: old, new, changes, departments, errors; then
+    those every command's report has) or sarif (the errors of the versions as results)."""
+    from ..report.machine import Report
+
+    summary = {"changes": len(diff.sections), "needs_review": diff.needs_review, "errors": len(diff.errors),
+               "departments": None if diff.effects is None else len(diff.effects),
+               "departments_changed": len(diff.changed), "departments_unscored": len(diff.unscored)}
+    return Report("diff", [diff.old, diff.new], diff.errors, summary, code, json.loads(render_json(diff)),
+                  sources_of(versions), extra_first=True)
 
 
 def report_errors(versions: tuple[Version, Version], errors: tuple) -> None:

@@ -6,10 +6,11 @@ import sys
 
 import click
 
-from ..diagnostics import RulecheckError
+from ..diagnostics import InputFileError, RulecheckError
 from ..i18n import N_, _, ngettext
+from ..project import excluded
 from ..syntax.layout import layout_file
-from . import SUBCOMMANDS, Exit, main, option, quiet_option, rule_files_or_exit, say
+from . import SUBCOMMANDS, Exit, exclude_option, fail, main, option, quiet_option, rule_files_or_exit, say
 
 
 @main.command("fmt", help=SUBCOMMANDS["fmt"].help)
@@ -17,9 +18,13 @@ from . import SUBCOMMANDS, Exit, main, option, quiet_option, rule_files_or_exit,
 @option("--check", "check_only", is_flag=True,
         help=N_("Write nothing; exit 1 if a file is not in canonical layout."))
 @option("--diff", is_flag=True, help=N_("Write nothing; print a unified diff of the changes."))
+@exclude_option()
 @quiet_option()
-def fmt_command(paths, check_only: bool, diff: bool, quiet: bool) -> None:
-    files = rule_files_or_exit(paths)
+def fmt_command(paths, check_only: bool, diff: bool, excludes: tuple[str, ...], quiet: bool) -> None:
+    try:
+        files = rule_files_or_exit(paths, excluded(excludes, paths))
+    except InputFileError as exc:  # pyproject.toml cannot be read (E013)
+        fail(exc)
     write = not (check_only or diff)
     changed = failed = 0
     for path in files:

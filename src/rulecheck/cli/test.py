@@ -29,7 +29,7 @@ from ..cases.suggest import render, suggested_base, suggestions
 from ..diagnostics import InputFileError, RulecheckError, render_all
 from ..i18n import N_, _, ngettext
 from ..report import output_error, refuse_reading_output, write_output
-from . import SUBCOMMANDS, Exit, fail, main, option, output_option, quiet_option, say
+from . import SUBCOMMANDS, Exit, emit, fail, machine_format_option, main, option, output_option, quiet_option, say
 
 INDENT = "    "
 
@@ -43,8 +43,15 @@ INDENT = "    "
         help=N_("Write the cases that would cover what no case covers yet, as a case file whose expected "
                 "scores you fill in (instead of running the cases)."))
 @output_option(N_("With --suggest: write the case file to FILE instead of standard output."))
+@machine_format_option()
 @quiet_option()
-def cases_command(rules: str, cases, show_coverage: bool, suggest: bool, output: str | None, quiet: bool) -> None:
+def cases_command(rules: str, cases, show_coverage: bool, suggest: bool, output: str | None, fmt: str,
+                  quiet: bool) -> None:
+    text = fmt == "text"
+    if suggest and not text:
+        click.echo(_("--suggest writes a case file: --format {format} is for the cases' results", format=fmt),
+                   err=True)
+        sys.exit(Exit.USAGE)
     if output is not None and not suggest:  # (`-o -` is None: standard output, where the results go anyway)
         click.echo(_("--output is for --suggest: the cases' results go to the terminal"), err=True)
         sys.exit(Exit.USAGE)
@@ -55,18 +62,22 @@ def cases_command(rules: str, cases, show_coverage: bool, suggest: bool, output:
     try:
         ruleset = load(rules)
     except RulecheckError as exc:
-        fail(exc)
+        if fmt == "text":
+            fail(exc)
+        emit(failure(rules, exc), fmt)
     found = the_case_files(rules, cases)
     if suggest:
         suggest_cases(ruleset, rules, found, output, quiet)
-    if found.problems:
+    if found.problems and text:
         click.echo(render_all(found.problems), err=True)
     results, broken, unreadable = [], 0, found.count(UNREADABLE)
+    unrun: list = list(found.problems)  # what keeps a case file from running, for --format json or sarif
     for path in found.paths:
-        shown = FileLines(str(path), quiet)
+        shown = FileLines(str(path), quiet) if text else NoLines()
         try:
             loaded = load_cases(path)
         except RulecheckError as exc:  # no case in the file can run (CaseFileError), or it cannot be read
+            unrun.extend(exc.diagnostics)
             shown.failure(["  ✗ " + (_("cannot be read") if isinstance(exc, InputFileError) else _("no case can run")),
                            textwrap.indent(exc.render(), INDENT)])
             unreadable += isinstance(exc, InputFileError)
@@ -76,10 +87,12 @@ def cases_command(rules: str, cases, show_coverage: bool, suggest: bool, output:
             outcome = run_case(ruleset, case)
             results.append(outcome)
             (shown.success if outcome.passed else shown.failure)(case_lines(outcome))
+    tally = Tally(len(found.paths), results, broken, unreadable, found.count(NAMED_TWICE))
+    if not text:
+        emit(cases_report(rules, found, results, unrun, tally), fmt)
     if show_coverage:
         for line in coverage_lines(rules, coverage(ruleset, results)):
             click.echo(line)
-    tally = Tally(len(found.paths), results, broken, unreadable, found.count(NAMED_TWICE))
     say(tally.summary(), quiet)
     sys.exit(tally.exit_code())
 
@@ -111,6 +124,61 @@ class FileLines:
     def _echo(lines: list[str]) -> None:
         for line in lines:
             click.echo(line)
+
+
+class NoLines(FileLines):
+    """What --format json or sarif prints while the cases run: nothing (the report comes at the end)."""
+
+    def __init__(self) -> None:
+        super().__init__("", quiet=True)
+
+    def success(self, lines: list[str]) -> None:
+        return None
+
+    def failure(self, lines: list[str]) -> None:
+        return None
+
+
+def failure(rules: str, error: RulecheckError):
+    """The report of a rule file that cannot be loaded, for --format json or sarif."""
+    from ..report.machine import failure_report
+
+    return failure_report("test", [rules], error)
+
+
+def cases_report(rules: str, found: CaseFiles, results: list, unrun: list, tally: Tally):
+    """The run for --format json or sarif: every case's outcome, and the findings of the cases and case
+    files (facts that cannot be read, a case file with no case that can run)."""
+    from ..report.machine import Report, finding
+
+    findings = unrun + [d for r in results for d in r.diagnostics]
+    sources = {name: source for r in results for name, source in r.sources.items()}
+    summary = {"case_files": tally.files, "cases": len(results), "passed": len(results) - tally.failed,
+               "failed": tally.failed, "files_with_no_case_that_can_run": tally.broken,
+               "unreadable": tally.unreadable, "named_twice": tally.named_twice}
+    cases = [case_record(r, finding) for r in results]
+    files = [rules, *map(str, found.paths)]
+    return Report("test", files, findings, summary, tally.exit_code(), {"cases": cases}, sources)
+
+
+def case_record(outcome: CaseResult, finding) -> dict[str, object]:
+    """A case as the JSON report lists it: where it is, whether it passed, each expectation with the
+    score or grade found, and its own findings."""
+    span = outcome.case.span
+    return {"name": outcome.case.name, "file": outcome.case.file, "line": span.line if span else None,
+            "passed": outcome.passed, "total": None if outcome.result is None else str(outcome.result.total),
+            "grade": None if outcome.result is None else outcome.result.grade,
+            "expectations": [expectation_record(c) for c in outcome.comparisons],
+            "findings": [finding(d) for d in outcome.diagnostics]}
+
+
+def expectation_record(comparison) -> dict[str, object]:
+    expected = comparison.expectation
+    difference = comparison.difference
+    return {"target": expected.target, "expected": str(expected.value), "tolerance": str(expected.tolerance),
+            "actual": None if comparison.actual is None else str(comparison.actual), "passed": comparison.passed,
+            "difference": None if difference is None else str(difference),
+            "line": expected.span.line if expected.span else None}
 
 
 def suggest_cases(ruleset, rules: str, found: CaseFiles, output: str | None, quiet: bool = False) -> None:

@@ -13,7 +13,7 @@ from ..diagnostics import InputFileError, render_all
 from ..i18n import N_, _, ngettext
 from ..syntax import ast
 from ..syntax.printer import format_number
-from . import SUBCOMMANDS, Exit, fail, main, option, quiet_option, rule_files_or_exit, say
+from . import SUBCOMMANDS, Exit, emit, fail, machine_format_option, main, option, quiet_option, rule_files_or_exit, say
 
 if TYPE_CHECKING:  # verify.py imports hypothesis: only `rulecheck verify` loads it, when it runs
     from ..verify import Outcome
@@ -25,24 +25,36 @@ if TYPE_CHECKING:  # verify.py imports hypothesis: only `rulecheck verify` loads
         help=N_("Facts tried per property before it is taken to hold."))
 @option("--seed", type=int, default=0, show_default=True,
         help=N_("Seed of the search; the same seed finds the same counterexamples."))
+@machine_format_option()
 @quiet_option()
-def verify_command(paths, max_examples: int, seed: int, quiet: bool) -> None:
+def verify_command(paths, max_examples: int, seed: int, fmt: str, quiet: bool) -> None:
     from ..verify import (
         verify,  # imports hypothesis: only this command pays for it (check stays fast)
     )
 
     files = rule_files_or_exit(paths)
     leaves = properties = proved = problems = 0
+    text = fmt == "text"
+    quiet = quiet or not text  # json, sarif: the report alone, on standard output
+    reported: list = []
+    records: list[dict[str, object]] = []
+    sources: dict = {}
     for path in files:
         try:
             analysis = analyze(path)
         except InputFileError as exc:
-            fail(exc)
-        sources = analysis.linked.sources
+            if text:
+                fail(exc)
+            reported.extend(exc.diagnostics)
+            emit(verify_report(files, reported, records, sources, (leaves, properties, proved, problems),
+                               Exit.USAGE), fmt)
+        sources.update(analysis.linked.sources)
         if not quiet:  # with --quiet, the findings below name their files
             click.echo(str(path))
         if analysis.compiled is None:  # it does not check: nothing to run
-            click.echo(render_all(analysis.diagnostics, sources))
+            reported.extend(analysis.diagnostics)
+            if text:
+                click.echo(render_all(analysis.diagnostics, sources))
             problems += sum(d.is_error for d in analysis.diagnostics)
             continue
         assert analysis.proof is not None  # what compiles is proved (api._analysis)
@@ -53,15 +65,40 @@ def verify_command(paths, max_examples: int, seed: int, quiet: bool) -> None:
             already(d, o) for d in static)]
         for line in [] if quiet else verify_lines(outcomes, analysis.proof.diagnostics):
             click.echo(line)
-        if found:
+        if found and text:
             click.echo(render_all(found, sources))
+        reported.extend(found)
+        records.extend(property_records(outcomes))
         tested = [o for o in outcomes if not o.finding]  # the findings of the walks are no properties
         leaves += len({id(o.node) for o in tested if isinstance(o.node, ast.Indicator)})
         properties += len(tested)
         proved += sum(o.proved and not o.failed for o in tested)
         problems += sum(d.is_error for d in found)  # a warning (W713) is shown, and fails nothing
+    code = Exit.PROBLEMS if problems else Exit.CLEAN
+    if not text:
+        emit(verify_report(files, reported, records, sources, (leaves, properties, proved, problems), code,
+                           max_examples, seed), fmt)
     say(verify_summary(len(files), leaves, properties, proved, problems, max_examples, seed), quiet)
-    sys.exit(Exit.PROBLEMS if problems else Exit.CLEAN)
+    sys.exit(code)
+
+
+def verify_report(files, findings, records, sources, counts, code: int, max_examples: int = 0, seed: int = 0):
+    """What verify found, for --format json or sarif: the findings, and each property tested."""
+    from ..report.machine import Report
+
+    leaves, properties, proved, problems = counts
+    summary = {"files": len(files), "leaves": leaves, "properties": properties, "proved": proved,
+               "problems": problems, "max_examples": max_examples, "seed": seed}
+    return Report("verify", [str(f) for f in files], findings, summary, code, {"properties": records}, sources)
+
+
+def property_records(outcomes) -> list[dict[str, object]]:
+    """Each property of a leaf or group (bounds, a direction) as the JSON report lists it."""
+    return [{"name": o.node.name, "kind": "indicator" if isinstance(o.node, ast.Indicator) else "group",
+             "file": o.node.span.file if o.node.span else None, "line": o.node.span.line if o.node.span else None,
+             "property": o.property, "proved": o.proved and not o.failed, "failed": o.failed,
+             "code": o.diagnostic.code if o.diagnostic is not None else None}
+            for o in outcomes if o.node is not None and not o.finding]
 
 
 def already(static, outcome) -> bool:
