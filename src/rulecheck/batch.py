@@ -335,13 +335,14 @@ class Batch:
     `fmt` (csv, json, jsonl, html, xlsx) to `output` (a file name; None for standard output) one by one,
     so that memory does not grow with the batch. Opening it reads the input's header (InputFileError if
     the input cannot be read) and refuses an `output` that is a file it reads (OutputError); `run()`
-    writes the report whole or not at all (report/output.py) and returns the Outcome."""
+    writes the report whole or not at all (report/output.py) and returns the Outcome. With `jobs` above
+    1, the departments are scored in that many worker processes (workers.py), the report the same."""
 
     def __init__(self, ruleset: Ruleset, path: str | Path, fmt: str = "csv", output: str | Path | None = None,
-                 rules: str | Path | None = None) -> None:
+                 rules: str | Path | None = None, jobs: int = 1) -> None:
         if fmt in BINARY_FORMATS and output is None:
             raise ValueError(f"--format {fmt} is written to a file: give an output")
-        self.ruleset, self.path, self.fmt, self.output = ruleset, Path(path), fmt, output
+        self.ruleset, self.path, self.fmt, self.output, self.jobs = ruleset, Path(path), fmt, output, jobs
         self.departments = read_departments(path, ruleset.inputs, ruleset.required_inputs)
         refuse_reading_output(output, files_read(ruleset, rules, path))
 
@@ -357,7 +358,7 @@ class Batch:
         said = header_says(self.ruleset, self.departments.missing)
         with open_output(self.output, encoding_of(self.fmt, self.output)) as stream:
             writer = self._writer(stream)
-            for item in score_departments(self.ruleset, self.departments):
+            for item in self._scored():
                 tally.add(item)
                 failure = _still_to_say(item, said)
                 if failure is not None:
@@ -368,6 +369,14 @@ class Batch:
             summary = tally.summary()
             writer.close(summary)
         return Outcome(summary, tuple(self.diagnostics), tuple(failures))
+
+    def _scored(self) -> Iterator[Scored]:
+        """The departments scored in input order: here, or by worker processes (whose module, and the
+        pool's, is imported only then)."""
+        if self.jobs <= 1:
+            return score_departments(self.ruleset, self.departments)
+        from .workers import score_in_workers
+        return score_in_workers(self.ruleset, self.departments, self.jobs)
 
     def _writer(self, stream):
         """The report's writer; the rows' (csv, json, jsonl) get a name column when the input has one."""

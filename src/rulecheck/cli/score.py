@@ -37,9 +37,11 @@ FIGURES = {"min": N_("min"), "lower quartile": N_("lower quartile"), "median": N
 @output_option(N_("Write to FILE instead of standard output."))
 @option("--encoding", type=click.Choice(["utf-8", "gb18030", "gbk"], case_sensitive=False),
         help=N_("The CSV's encoding  [default: detected: UTF-8, or GB18030 (GBK)]"))
+@option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+        help=N_("Score a batch in N worker processes; the report is the same  [default: the machine's cores]"))
 @quiet_option()
 def score_command(rules: str, facts: str, fmt: str | None, explain: bool, output: str | None,
-                  encoding: str | None = None, quiet: bool = False) -> None:
+                  encoding: str | None = None, jobs: int | None = None, quiet: bool = False) -> None:
     stdin = is_standard_input(facts)
     batch = not stdin and is_batch(facts)
     fmt = fmt or format_of(output) or ("csv" if batch else "table")
@@ -51,7 +53,7 @@ def score_command(rules: str, facts: str, fmt: str | None, explain: bool, output
         warn_of_findings(ruleset, rules)
         if batch:
             with csv_encoding(encoding):
-                code = score_batch(ruleset, rules, facts, fmt, output, quiet)
+                code = score_batch(ruleset, rules, facts, fmt, output, quiet, jobs)
             sys.exit(code)
         refuse_reading_output(output, files_read(ruleset, rules, facts))
         fact_set = read_facts(facts)
@@ -63,7 +65,17 @@ def score_command(rules: str, facts: str, fmt: str | None, explain: bool, output
         else:
             click.echo(content)
     except RulecheckError as exc:  # an OutputError too: exit 2
+        if fmt in ("json", "jsonl"):  # a program reading the JSON reads why there is none too
+            echo_failure(exc, [rules, facts], fmt)
         fail(exc)
+
+
+def echo_failure(error: RulecheckError, files: list[str], fmt: str) -> None:
+    """The failure as JSON on standard output (report/machine.py, `failure_report`), before `fail` prints
+    it as text on standard error and exits."""
+    from ..report.machine import failure_report, render
+
+    click.echo(render(failure_report("score", files, error), fmt))
 
 
 SUFFIX_FORMATS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".html": "html", ".htm": "html", ".json": "json",
@@ -101,11 +113,13 @@ def warn_of_findings(ruleset, rules: str) -> None:
                    err=True)
 
 
-def score_batch(ruleset, rules: str, path: str, fmt: str, output: str | None, quiet: bool = False) -> int:
-    """Score every department of a CSV, JSON Lines file or folder (batch.Batch), print what concerns the
-    whole input, then the departments that could not be scored and (unless quiet) the summary; returns
-    the exit code."""
-    batch = Batch(ruleset, path, fmt, output, rules)
+def score_batch(ruleset, rules: str, path: str, fmt: str, output: str | None, quiet: bool = False,
+                jobs: int | None = None) -> int:
+    """Score every department of a CSV, JSON Lines file or folder (batch.Batch) in `jobs` processes (None:
+    one per core), print what concerns the whole input, then the departments that could not be scored
+    and (unless quiet) the summary; returns the exit code."""
+    from ..workers import default_jobs  # the process pool's modules: only for a batch
+    batch = Batch(ruleset, path, fmt, output, rules, jobs=default_jobs() if jobs is None else jobs)
     for diagnostic in batch.diagnostics:
         click.echo(diagnostic.render(), err=True)
     with progress(path, quiet) as bar:

@@ -1,0 +1,192 @@
+"""A batch scored on every core: `rulecheck score RULES INPUT --jobs N` (batch.Batch with `jobs`).
+
+    for scored in score_in_workers(ruleset, read_departments("corpus.csv"), jobs=4):
+        ...                                    # the Scored items of score_departments, in input order
+
+The departments are read in this process (batch.py's reader: a bad row is already a Department with
+its errors), cut into chunks of CHUNK_ROWS, and each chunk is scored in a worker process by
+batch.score_departments itself, so there is one scoring path and the rows are those of `--jobs 1`.
+The workers receive the Ruleset once, when they start (it pickles by compiling its checked program
+again: api.Ruleset.__reduce__), with the language messages are made in. The results come back and are
+yielded in input order, with at most AHEAD chunks per worker in flight, so memory stays flat however
+long the input. A batch of fewer than two chunks is scored here, without a pool: starting one costs
+more than it saves.
+
+Every department in is one out. A worker process that dies (killed, out of memory) breaks the pool:
+the chunks it held are scored again one at a time in a fresh worker, and the departments of a chunk
+that kills that one too come out as failures (E040) with the reason; the rest of the batch goes on.
+Ctrl-C stops the reading here (the workers ignore it), the pool is shut down, and the report's
+temporary file is removed as for any interrupted run (report/output.py).
+
+Workers start with 'forkserver' where the platform has it, else 'spawn', never 'fork': forking a
+process that runs threads (an embedding application's) can copy a lock held by another thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import itertools
+import multiprocessing
+import os
+import pickle
+import signal
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
+
+from .batch import Department, Scored, score_departments
+from .diagnostics import error
+from .i18n import _, language, set_language
+
+if TYPE_CHECKING:
+    from .api import Ruleset
+
+__all__ = ["CHUNK_ROWS", "WORKER_STOPPED", "default_jobs", "score_in_workers"]
+
+CHUNK_ROWS = 512  # departments sent to a worker at a time: a few milliseconds of pickling, ~0.1 s of scoring
+AHEAD = 2  # chunks in flight per worker: one being scored, one waiting, so that no worker idles
+WORKER_STOPPED = "E040"
+
+_ruleset: Ruleset | None = None  # in a worker: the ruleset its initializer received
+
+
+def default_jobs() -> int:
+    """The cores this process may run on: `--jobs`'s default."""
+    counted = getattr(os, "process_cpu_count", None)  # Python 3.13+: the affinity mask, and PYTHON_CPU_COUNT
+    if counted is not None:
+        return counted() or 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def start_method() -> str:
+    """'forkserver' where it exists (POSIX), else 'spawn': never 'fork' (see the module's docstring)."""
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def score_in_workers(ruleset: Ruleset, departments: Iterable[Department], jobs: int,
+                     chunk_rows: int | None = None) -> Iterator[Scored]:
+    """What `score_departments(ruleset, departments)` yields, in the same order, scored by `jobs` worker
+    processes; here, without a pool, for one job or fewer than two chunks of departments (of
+    `chunk_rows`, by default CHUNK_ROWS, read when called)."""
+    chunk_rows = chunk_rows or CHUNK_ROWS
+    rows = iter(departments)
+    head = list(itertools.islice(rows, 2 * chunk_rows))
+    if jobs <= 1 or len(head) < 2 * chunk_rows:
+        yield from score_departments(ruleset, itertools.chain(head, rows))
+        return
+    yield from _Pool(ruleset, jobs).scored(_chunks(itertools.chain(head, rows), chunk_rows))
+
+
+def _chunks(departments: Iterator[Department], size: int) -> Iterator[list[Department]]:
+    while chunk := list(itertools.islice(departments, size)):
+        yield chunk
+
+
+class _Pool:
+    """Worker processes scoring chunks in order, started again when one of them dies."""
+
+    def __init__(self, ruleset: Ruleset, jobs: int) -> None:
+        self.ruleset, self.jobs = ruleset, jobs
+        self.executor: ProcessPoolExecutor  # started by scored(), again after a worker dies
+
+    def _executor(self, workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(start_method()),
+                                   initializer=_start_worker, initargs=(self.ruleset, language()))
+
+    def scored(self, chunks: Iterator[list[Department]]) -> Iterator[Scored]:
+        """Each chunk's Scored items in input order, AHEAD chunks per worker in flight."""
+        self.executor = self._executor(self.jobs)
+        pending: deque[tuple[list[Department], Future[bytes]]] = deque()
+        try:
+            for chunk in chunks:
+                pending.append((chunk, self.executor.submit(_score_chunk, chunk)))
+                if len(pending) >= self.jobs * AHEAD:
+                    yield from self._first(pending)
+            while pending:
+                yield from self._first(pending)
+        finally:  # also on Ctrl-C, or when the report cannot be written and the caller stops reading
+            self.executor.shutdown(cancel_futures=True)
+
+    def _first(self, pending: deque[tuple[list[Department], Future[bytes]]]) -> list[Scored]:
+        """The first pending chunk's results; when a worker died, every pending chunk's, each scored again
+        alone, and a new pool for the chunks after them."""
+        chunk, future = pending.popleft()
+        try:
+            return _unpacked(future.result())
+        except BrokenProcessPool:
+            held = [chunk, *(waiting for waiting, _future in pending)]
+            pending.clear()
+            self.executor.shutdown(cancel_futures=True)
+            scored = list(self._one_by_one(held))
+            self.executor = self._executor(self.jobs)
+            return scored
+
+    def _one_by_one(self, chunks: list[list[Department]]) -> Iterator[Scored]:
+        """The chunks a dead worker's pool held, each scored alone in one worker, so that only the chunk
+        that kills a worker again fails (E040); the worker is started again after such a chunk."""
+        executor = self._executor(1)
+        try:
+            for chunk in chunks:
+                try:
+                    yield from _unpacked(executor.submit(_score_chunk, chunk).result())
+                except BrokenProcessPool:
+                    yield from (_stopped(department) for department in chunk)
+                    executor.shutdown(cancel_futures=True)
+                    executor = self._executor(1)
+        finally:
+            executor.shutdown(cancel_futures=True)
+
+
+def _stopped(department: Department) -> Scored:
+    """A department whose worker process died while scoring its chunk, twice: a failure with the reason."""
+    diagnostic = error(WORKER_STOPPED, _("the worker process scoring this department stopped (killed, or out of "
+                                         "memory), twice"), None,
+                       _("score the batch again; if this department stops it again, score it with --jobs 1 "
+                         "to see why"), where=department.where)
+    return Scored(department.key, department.where, None, (diagnostic,), name=department.name)
+
+
+def _start_worker(ruleset: Ruleset, lang: str) -> None:
+    """In a new worker: keep the ruleset (compiled again when unpickled), speak the parent's language,
+    and leave Ctrl-C to the parent, which shuts the pool down. What the worker holds from now on (the
+    ruleset, the modules) is frozen out of the cyclic collector's passes: they never become garbage."""
+    global _ruleset
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    set_language(lang)
+    _ruleset = ruleset
+    gc.freeze()
+
+
+def _score_chunk(chunk: list[Department]) -> bytes:
+    """In a worker: the chunk scored as `--jobs 1` scores it, pickled here (see _collector_paused)."""
+    assert _ruleset is not None, "the pool's initializer gives each worker its ruleset"
+    with _collector_paused():
+        return pickle.dumps(list(score_departments(_ruleset, chunk)), pickle.HIGHEST_PROTOCOL)
+
+
+def _unpacked(data: bytes) -> list[Scored]:
+    """A chunk's results, unpickled in the thread that writes them (the pool's own thread would hold the
+    interpreter's lock against it)."""
+    with _collector_paused():
+        return pickle.loads(data)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a chunk's results are made or unpickled: a chunk
+    is some 50,000 objects that all stay alive until written, which the collector would otherwise
+    traverse again and again (measured: unpickling took four times as long). Results hold no cycles;
+    what a chunk leaves is collected when the collector runs again, after it."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
