@@ -176,9 +176,10 @@ def assert_reproduced(ruleset, diagnostic) -> None:
         scored = ruleset.evaluate(baseline(ruleset) | example_facts(diagnostic.example))[claimed[1]].score
         assert scored == Decimal(claimed[2] or 0) < Decimal(re.search(r"its (\S+) points", message)[1])
     elif code == "E701":
-        claimed = re.fullmatch(r"no (?:band|row|column) of '(.+)' covers (.+)", message)  # a matrix: row/column
+        # the same axis names the failure: a band table's band, a matrix's row or column
+        claimed = re.fullmatch(r"no (band|row|column) of '(.+)' covers (.+)", message)
         assert [(d.code, d.message, d.span) for d in failures] == \
-            [("E602", f"no band of '{claimed[1]}' matches: {claimed[2]}", diagnostic.span)]
+            [("E602", f"no {claimed[1]} of '{claimed[2]}' matches: {claimed[3]}", diagnostic.span)]
     else:  # an evaluation failure found by verify (E601, E602): scoring fails the same way
         assert [(d.code, d.message, d.span) for d in failures] == [(code, message, diagnostic.span)]
 
