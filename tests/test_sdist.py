@@ -30,6 +30,8 @@ READ_BY_TESTS = [
     "scripts/catalogs.py",  # test_catalogs.py
     "scripts/make_workbooks.py",  # test_example_workbooks.py
     "benchmarks/make_corpus.py",  # test_batch.py: the corpus is what its generator writes
+    "benchmarks/handwritten_shenzhen.py",  # test_handwritten_reference.py
+    "benchmarks/suite.py",  # test_benchmarks.py
     ".pre-commit-hooks.yaml",  # test_pre_commit_hooks.py
     "mkdocs.yml",  # test_docs_site.py builds the site
     "src/rulecheck/locale/zh/LC_MESSAGES/rulecheck.po",  # test_catalogs.py compares it with the source
