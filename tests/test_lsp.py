@@ -281,3 +281,25 @@ async def test_an_import_is_read_from_its_open_buffer(client):
     found = [d for d in client.diagnostics[uri] if d.code == "E201"]
     assert found and all("framework.rules:" in d.message and "'满意度'" in d.message for d in found)
     assert {d.range.start.line for d in found} == {0}
+
+
+@pytest.mark.asyncio
+async def test_quick_edits_are_analysed_once_the_typing_pauses(client):
+    """Three edits within the quiet period: the findings published are those of the last text, and a
+    hover sent straight after an edit sees the edited text (a pending edit is analysed for it)."""
+    text = FRAMEWORK.read_text("utf-8")
+    uri = await opened(client, FRAMEWORK)
+    typo = text.replace("bands 满意度:", "bands 满意渡:", 1)
+    for version, edited in enumerate((typo, typo + "\n", text), start=2):
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            [types.TextDocumentContentChangeWholeDocument(text=edited)]))
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert list(client.diagnostics[uri]) == []
+    renamed = text.replace("满意度", "服务满意度")
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        types.VersionedTextDocumentIdentifier(uri=uri, version=9),
+        [types.TextDocumentContentChangeWholeDocument(text=renamed)]))
+    hover = await client.text_document_hover_async(types.HoverParams(
+        types.TextDocumentIdentifier(uri), spot(renamed, "服务满意度", "bands 服务满意度")))
+    assert hover is not None and "服务满意度" in hover.contents.value

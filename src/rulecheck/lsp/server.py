@@ -23,6 +23,10 @@ from .symbols import Occurrence
 from .verifying import Verifications
 
 DEFAULT_MAX_EXAMPLES = 200  # as `rulecheck verify`
+# An edit is analysed once the analyst pauses this long (a department file takes most of a second to
+# analyse: one analysis per keystroke would queue behind the typing); a request about the document
+# (hover, completion, a quick fix…) analyses a pending edit at once.
+QUIET_SECONDS = 0.3
 
 
 class RulecheckServer(LanguageServer):
@@ -37,6 +41,8 @@ class RulecheckServer(LanguageServer):
         self.verify_findings: dict[str, list[Diagnostic]] = {}
         self.verifications = Verifications()
         self.max_examples = DEFAULT_MAX_EXAMPLES
+        self.edits: dict[str, int] = {}  # URI → edits so far, for the quiet period of each
+        self.stale: set[str] = set()  # URIs edited since their last analysis
 
     def speaking(self) -> contextlib.AbstractContextManager[None]:
         return speaking(self.lang)
@@ -60,9 +66,23 @@ class RulecheckServer(LanguageServer):
             shown = diagnostics.published(document, findings)
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(document.uri, shown))
 
+    def document(self, uri: str) -> Document | None:
+        """The analysis of the document's current text: an edit still in its quiet period is analysed now."""
+        if uri in self.stale:
+            self.analyse_edit(uri)
+        return self.documents.get(uri)
+
+    def analyse_edit(self, uri: str) -> None:
+        """The edited document, and every open document that imports it, analysed again."""
+        self.stale.discard(uri)
+        self.refresh(uri)
+        for other in list(self.documents.values()):
+            if other.uri != uri and any(other.file_uri(file) == uri for file in other.analysis.linked.sources):
+                self.refresh(other.uri)
+
     def at(self, uri: str, where: types.Position) -> tuple[Document, Occurrence | None, int] | None:
         """The document, the name at a position (if one is there), and the position's code-point index."""
-        document = self.documents.get(uri)
+        document = self.document(uri)
         if document is None:
             return None
         lines = document.lines(document.name)
@@ -92,15 +112,17 @@ def did_open(ls: RulecheckServer, params: types.DidOpenTextDocumentParams) -> No
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-def did_change(ls: RulecheckServer, params: types.DidChangeTextDocumentParams) -> None:
-    """The edited document, and every open document that imports it, analysed again; what verify found
-    is of the text before the edit: dropped."""
+async def did_change(ls: RulecheckServer, params: types.DidChangeTextDocumentParams) -> None:
+    """Once the analyst pauses, the edited document and every open document that imports it analysed
+    again (a newer edit within QUIET_SECONDS waits in its place); what verify found is of the text
+    before the edit: dropped at once."""
     uri = params.text_document.uri
     ls.verify_findings.pop(uri, None)
-    ls.refresh(uri)
-    for other in list(ls.documents.values()):
-        if other.uri != uri and any(other.file_uri(file) == uri for file in other.analysis.linked.sources):
-            ls.refresh(other.uri)
+    ls.stale.add(uri)
+    edit = ls.edits[uri] = ls.edits.get(uri, 0) + 1
+    await asyncio.sleep(QUIET_SECONDS)
+    if uri in ls.stale and ls.edits.get(uri) == edit:
+        ls.analyse_edit(uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -109,6 +131,7 @@ def did_close(ls: RulecheckServer, params: types.DidCloseTextDocumentParams) -> 
     with ls.verifications.lock:
         ls.verifications.cancel(uri)
     ls.documents.pop(uri, None)
+    ls.stale.discard(uri)
     ls.verify_findings.pop(uri, None)
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
 
@@ -117,7 +140,7 @@ def did_close(ls: RulecheckServer, params: types.DidCloseTextDocumentParams) -> 
 async def did_save(ls: RulecheckServer, params: types.DidSaveTextDocumentParams) -> None:
     """`verify` in a worker process; a newer save ends it. Its findings join check's."""
     uri = params.text_document.uri
-    document = ls.documents.get(uri) or ls.refresh(uri)
+    document = ls.document(uri) or ls.refresh(uri)
     arguments = (document.name, document.text, ls.buffers(), ls.lang, ls.max_examples)
     result = await asyncio.get_running_loop().run_in_executor(None, ls.verifications.run, uri, *arguments)
     if result is None or uri not in ls.documents:  # cancelled by a newer save, or closed meanwhile
@@ -148,7 +171,7 @@ def on_hover(ls: RulecheckServer, params: types.HoverParams) -> types.Hover | No
 
 @server.feature(types.TEXT_DOCUMENT_COMPLETION)
 def on_completion(ls: RulecheckServer, params: types.CompletionParams) -> types.CompletionList | None:
-    document = ls.documents.get(params.text_document.uri)
+    document = ls.document(params.text_document.uri)
     if document is None:
         return None
     with ls.speaking():
@@ -186,7 +209,7 @@ def on_formatting(ls: RulecheckServer, params: types.DocumentFormattingParams) -
     """The whole document in canonical layout (`rulecheck fmt`); nothing while it does not parse."""
     uri = params.text_document.uri
     text = ls.workspace.get_text_document(uri).source
-    document = ls.documents.get(uri)
+    document = ls.document(uri)
     try:
         with ls.speaking():
             canonical = layout(text, document.name if document else uri)
