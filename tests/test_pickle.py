@@ -25,13 +25,23 @@ DIAGNOSTICS = [error("E201", "unknown name 'b'", SPAN, "did you mean 'a'?"),
                error("F501", "missing fact 'a'", None, "add 'a: 1'", where="<facts>: a")]
 
 
+# what the optional extras bring (spark, dask, lsp, docs): a module needing one is left out without it
+OPTIONAL = {"pyspark", "pandas", "pyarrow", "dask", "pygls", "lsprotocol", "pygments"}
+
+
 def rulecheck_exceptions() -> list[type[BaseException]]:
     """Every exception class the package defines, found by importing each of its modules."""
     found = {}
     for module in pkgutil.walk_packages(rulecheck.__path__, "rulecheck."):
         if module.name.endswith("__main__"):  # runs the command when imported
             continue
-        for _, cls in inspect.getmembers(importlib.import_module(module.name), inspect.isclass):
+        try:
+            imported = importlib.import_module(module.name)
+        except ModuleNotFoundError as missing:  # rulecheck.spark without the spark extra, and so on
+            if missing.name is None or missing.name.split(".")[0] not in OPTIONAL:
+                raise
+            continue
+        for _, cls in inspect.getmembers(imported, inspect.isclass):
             if issubclass(cls, BaseException) and cls.__module__.startswith("rulecheck"):
                 found[f"{cls.__module__}.{cls.__qualname__}"] = cls
     return [found[name] for name in sorted(found)]
