@@ -34,6 +34,8 @@ READ_BY_TESTS = [
     "benchmarks/suite.py",  # test_benchmarks.py
     ".pre-commit-hooks.yaml",  # test_pre_commit_hooks.py
     "mkdocs.yml",  # test_docs_site.py builds the site
+    "editors/vscode/build.sh",  # test_editor_grammar.py runs the grammar tests and builds the .vsix
+    "editors/vscode/package-lock.json",  # the same packages as the checkout's
     "src/rulecheck/locale/zh/LC_MESSAGES/rulecheck.po",  # test_catalogs.py compares it with the source
     "tests/data/typed_user/user_script.py",  # test_typing.py
 ]
