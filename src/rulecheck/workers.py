@@ -104,13 +104,23 @@ class _Pool:
         pending: deque[tuple[list[Department], Future[bytes]]] = deque()
         try:
             for chunk in chunks:
-                pending.append((chunk, self.executor.submit(_score_chunk, chunk)))
+                pending.append((chunk, self._submit(chunk)))
                 if len(pending) >= self.jobs * AHEAD:
                     yield from self._first(pending)
             while pending:
                 yield from self._first(pending)
         finally:  # also on Ctrl-C, or when the report cannot be written and the caller stops reading
             self.executor.shutdown(cancel_futures=True)
+
+    def _submit(self, chunk: list[Department]) -> Future[bytes]:
+        """The chunk sent to the pool; if a worker has died meanwhile, the pool refuses it at once, and the
+        chunk waits as failed, to be scored again with the others the dead worker's pool held (_first)."""
+        try:
+            return self.executor.submit(_score_chunk, chunk)
+        except BrokenProcessPool as broken:
+            refused: Future[bytes] = Future()
+            refused.set_exception(broken)
+            return refused
 
     def _first(self, pending: deque[tuple[list[Department], Future[bytes]]]) -> list[Scored]:
         """The first pending chunk's results; when a worker died, every pending chunk's, each scored again
