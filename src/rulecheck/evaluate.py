@@ -52,8 +52,9 @@ def _evaluate(compiled: Compiled, facts: dict, all_rows: bool | None, sources) -
     added = numbers.total([n.score for n in nodes])
     assert isinstance(added, Decimal)  # a sum of rounded scores terminates
     total, uncapped = added, None
-    if capped_total(added, compiled.total_cap) != added:  # 'total 100 cap 100' lowers it
-        total, uncapped = compiled.rounding.rounded(capped_total(added, compiled.total_cap)), added
+    capped = capped_total(added, compiled.total_cap)
+    if capped != added:  # 'total 100 cap 100' lowers it
+        total, uncapped = compiled.rounding.rounded(capped), added
     env[TOTAL_KEY] = total
     index = first_match([row[0] for row in compiled.grades], env)
     grade = step = None

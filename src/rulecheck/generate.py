@@ -20,7 +20,7 @@ two paths agree on every department, and the failures keep their one implementat
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from . import numbers
@@ -219,8 +219,7 @@ class Writer:
             self.emit(depth, f"{raw} = {self.const(leaf.score)}(env)")
         score = self.fresh("s")
         self.emit(depth, f"{score} = {self.const(self.compiled.rounding.rounded)}({raw})")
-        self.emit(depth, f"if {score} < {self.const(numbers.ZERO)} or {score} > {self.const(indicator.points)}:")
-        self.emit(depth + 1, f"{self.const(out_of_range)}()")
+        self.within(score, indicator.points, depth)
         return self.result(depth, indicator.name, "indicator", indicator.points, score, "()", indicator.span, raw)
 
     def result(self, depth: int, name: str, kind: str, points, score: str, children: str, span, raw) -> str:
@@ -266,14 +265,18 @@ class Writer:
         else:
             raise Unsupported  # a matrix with computed cells: its closure
 
+    def within(self, value: str, points: Decimal, depth: int) -> None:
+        """The range test of a score (runtime.check_range's): outside [0, points], the closures report it."""
+        self.emit(depth, f"if {value} < {self.const(numbers.ZERO)} or {value} > {self.const(points)}:")
+        self.emit(depth + 1, f"{self.const(out_of_range)}()")
+
     def parts(self, indicator: ast.Indicator, target: str, depth: int) -> None:
         """A composite indicator: each part's score, range-tested, then their sum (rounded once, after)."""
         values = []
         for part in indicator.parts:
             value = self.fresh("p")
             self.rule(part.rule, value, depth, part.points)
-            self.emit(depth, f"if {value} < {self.const(numbers.ZERO)} or {value} > {self.const(part.points)}:")
-            self.emit(depth + 1, f"{self.const(out_of_range)}()")
+            self.within(value, part.points, depth)
             values.append(value)
         self.emit(depth, f"{target} = {self.const(numbers.total)}(({''.join(f'{v}, ' for v in values)}))")
 
@@ -301,30 +304,25 @@ class Writer:
 
     def axis(self, lines: tuple, index: str, depth: int) -> None:
         """The index of the first line of a matrix axis whose condition holds."""
-        for number, line in enumerate(lines):
-            if line.condition is None:
-                self.emit(depth, "else:" if number else "if True:")
-                self.emit(depth + 1, f"{index} = {number}")
-                return
-            self.emit(depth, f"{'if' if number == 0 else 'elif'} {self.expr(line.condition)}:")
-            self.emit(depth + 1, f"{index} = {number}")
-        self.emit(depth, "else:")
-        self.emit(depth + 1, f"{self.const(no_row)}()")
+        self.first_match(((line.condition, f"{index} = {number}") for number, line in enumerate(lines)), depth)
 
     def rows(self, rows: list, target: str, depth: int) -> None:
-        """First match: an if/elif chain, `otherwise` its else; no match leaves it to the closures."""
-        ends = False
-        for index, (condition, points) in enumerate(rows):
+        """A band table's points: the row that matches first."""
+        self.first_match(((condition, f"{target} = {self.expr(points)}") for condition, points in rows), depth)
+
+    def first_match(self, branches: Iterator[tuple], depth: int) -> None:
+        """First match (language.first_match) as an if/elif chain of (condition, statement) branches,
+        `otherwise` (None) its else; no match leaves the department to the closures. A lazy iterator, so
+        that nothing after `otherwise` is written."""
+        for number, (condition, statement) in enumerate(branches):
             if condition is None:
-                self.emit(depth, "else:" if index else "if True:")
-                self.emit(depth + 1, f"{target} = {self.expr(points)}")
-                ends = True
-                break
-            self.emit(depth, f"{'if' if index == 0 else 'elif'} {self.expr(condition)}:")
-            self.emit(depth + 1, f"{target} = {self.expr(points)}")
-        if not ends:
-            self.emit(depth, "else:")
-            self.emit(depth + 1, f"{self.const(no_row)}()")
+                self.emit(depth, "else:" if number else "if True:")
+                self.emit(depth + 1, statement)
+                return
+            self.emit(depth, f"{'if' if number == 0 else 'elif'} {self.expr(condition)}:")
+            self.emit(depth + 1, statement)
+        self.emit(depth, "else:")
+        self.emit(depth + 1, f"{self.const(no_row)}()")
 
     # ---- expressions -------------------------------------------------------------------------------
 
