@@ -263,8 +263,7 @@ def test_csv_text_cells_never_start_a_formula(rules, formulas, tmp_path):
 
 
 def test_a_negative_score_stays_a_number_and_a_minus_text_is_neutralised():
-    leaf = attrs.make_class("Leaf", ["name", "score"])("得分", Decimal("-1.5"))
-    result = attrs.make_class("R", ["total", "grade", "leaves"])(Decimal("-1.5"), "-差", lambda: [leaf])
+    result = attrs.make_class("R", ["total", "grade", "leaf_scores"])(Decimal("-1.5"), "-差", lambda: (Decimal("-1.5"),))
     stream = io.StringIO()
     writer = RowWriter(stream, "csv", ["得分"])
     writer.write(Scored("-D1", "x.csv:2", result))

@@ -9,6 +9,7 @@ quotes, backslashes and newlines, which never reach the generated source.
 
 from __future__ import annotations
 
+import pickle
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from rulecheck.diagnostics import EvaluationError, FactsError
 from rulecheck.evaluate import _evaluate, evaluate
 from rulecheck.generate import FAILURES, Fallback, specialise
 from rulecheck.inputs.tables import read_departments
+from rulecheck.results import Result
 
 ROOT = Path(__file__).resolve().parents[1]
 FRAMEWORKS = sorted(ROOT.glob("rules/*/framework.rules")) + sorted((ROOT / "tests/data/good").glob("*.rules"))
@@ -37,8 +39,9 @@ def same(generated, reference) -> None:
     """Equal results, and equal in what equality leaves out: unrounded scores, the uncapped total."""
     assert generated == reference
     assert generated.uncapped == reference.uncapped and generated.total_cap == reference.total_cap
-    assert [(n.name, n.kind, n.max, n.score, n.unrounded, n.span) for _, n in generated.walk()] == [
-        (n.name, n.kind, n.max, n.score, n.unrounded, n.span) for _, n in reference.walk()]
+    assert [(n.name, n.kind, n.max, str(n.score), n.unrounded, n.span) for _, n in generated.walk()] == [
+        (n.name, n.kind, n.max, str(n.score), n.unrounded, n.span) for _, n in reference.walk()]
+    assert generated.leaf_scores() == reference.leaf_scores() == tuple(n.score for n in reference.leaves())
     assert str(generated.total) == str(reference.total)  # the same digits, not only an equal number
 
 
@@ -124,6 +127,58 @@ def test_a_chain_computes_every_operand_as_the_closures_do():
         specialise(ruleset.compiled)(facts)
 
 
+def test_a_derived_value_no_rule_reads_on_this_department_may_fail():
+    """The generated function computes every derived value first; a department whose unread value cannot
+    be computed (q = b / c, c = 0, read only by the second row) is scored by the closures, which compute
+    a value when a rule reads it."""
+    ruleset = rulecheck.loads(
+        'framework "f"\ntotal 6\nrounding 2 decimals\ninputs:\n    a: number from -5 to 5\n    b: count from 0\n'
+        "    c: count from 0\nlet q = b / c\nindicator x (6):\n    bands:\n        a ≥ 1 → 6\n        q ≥ 1 → 3\n"
+        "        otherwise → 0\n")
+    facts = ruleset.validate({"a": 2, "b": 1, "c": 0})
+    with pytest.raises(FAILURES):
+        specialise(ruleset.compiled)(facts)
+    same(evaluate(ruleset.compiled, facts, explain=False), closures(ruleset, facts))
+    assert evaluate(ruleset.compiled, facts, explain=False).total == 6
+
+
+def test_a_band_row_leaves_out_what_the_rows_above_it_tell():
+    """'90% ≤ x < 95%' after '≥ 95%' tests 90% ≤ x alone, and the last row of a table that covers every
+    value is its else; the scores on and beside every boundary are the closures'."""
+    ruleset = rulecheck.loads(
+        'framework "f"\ntotal 6\nrounding 2 decimals\ninputs:\n    x: percent from 0% to 100%\n'
+        "indicator i (6):\n    bands x:\n        ≥ 95% → 6\n        90% ≤ x < 95% → 4\n        80% ≤ x < 90% → 2\n"
+        "        < 80% → 1\n")
+    scores = specialise(ruleset.compiled)
+    assert scores.source.count("<") == 2 and scores.source.count(">=") == 1 and "else:" in scores.source
+    for text in ("1", "0.95", "0.9499999", "0.9", "0.8999", "0.8", "0.7999", "0"):
+        facts = ruleset.validate({"x": Decimal(text)})
+        same(scores(facts), closures(ruleset, facts))
+
+
+def grown(result: Result) -> bool:
+    try:
+        object.__getattribute__(result, "nodes")
+    except AttributeError:
+        return False
+    return True
+
+
+def test_a_flat_result_grows_its_tree_when_read_and_pickles_flat():
+    ruleset = rulecheck.load(ROOT / "rules/shenzhen/framework.rules")
+    facts = ruleset.validate(next(case_facts(ROOT / "rules/shenzhen/framework.rules"))[1])
+    result = evaluate(ruleset.compiled, facts, explain=False)
+    assert not grown(result)  # scores only: the tree is not built …
+    sent = pickle.dumps(result)
+    assert result.leaf_scores() == tuple(n.score for n in closures(ruleset, facts).leaves())
+    assert not grown(result)
+    same(result, closures(ruleset, facts))  # … until it is read
+    assert grown(result)
+    received = pickle.loads(sent)
+    assert not grown(received) and len(sent) < len(pickle.dumps(closures(ruleset, facts)))
+    same(received, closures(ruleset, facts))
+
+
 NASTY = ['a"b', "a'b", "a\\b", 'x"""y', "{k}", "a\nb", "\\n", "'''"]
 
 
@@ -153,7 +208,7 @@ def test_the_source_reads_each_constant_by_a_mangled_name():
     ruleset = rulecheck.load(ROOT / "rules/shenzhen/framework.rules")
     source = specialise(ruleset.compiled).source
     assert "满意度" not in source and "部门决策" not in source and "95%" not in source
-    assert "\ndef scores(facts):\n" in source
+    assert source.startswith("def scores(facts):\n")
 
 
 def test_evaluate_uses_the_generated_function_once_made():

@@ -285,11 +285,10 @@ class Tally:
         return scored
 
     def _add_leaves(self, result: Result) -> None:
-        for index, node in enumerate(result.leaves()):  # the tree's leaves, in the order of self.leaves
-            total = numbers.add(self.sums[index], node.score)
-            assert isinstance(total, Decimal)  # a sum of decimals terminates
-            self.sums[index] = total
-            if node.score < node.max:
+        # the tree's leaves, in the order of self.leaves (a sum of decimals terminates: one C call each)
+        for index, (score, (_name, points)) in enumerate(zip(result.leaf_scores(), self.leaves)):
+            self.sums[index] = numbers.EXACT.add(self.sums[index], score)
+            if score < points:
                 self.losing[index] += 1
 
     def indicators(self) -> tuple[Losses, ...]:

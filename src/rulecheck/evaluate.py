@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from . import numbers
 from .compile import Compiled, CompiledGroup
 from .diagnostics import EvaluationError
-from .generate import scores_function
+from .generate import child_points, scores_function
 from .i18n import _, language, speaking
 from .language import COMPARISONS, first_match
 from .results import NodeResult, Result, Step
@@ -34,7 +34,7 @@ def evaluate(compiled: Compiled, facts: dict, *, explain: bool = True, all_rows:
     that matched too)."""
     if not explain:
         try:  # the generated function scores the department, unless scoring fails somewhere
-            return scores_function(compiled)(facts)
+            return (compiled.specialised.get("scores") or scores_function(compiled))(facts)
         except Exception:  # then the closures score it again and report the failure as they always have
             return _evaluate(compiled, facts, None, sources)
     with speaking(language()):  # the language found once: each line's _() then reads it directly
@@ -77,10 +77,6 @@ def total_of(compiled: Compiled, scores: Mapping[int, numbers.Number]) -> number
             return block_score(item.group.kind, item.group.points, children)
         return numbers.total([score(child) for child in item.children])
     return capped_total(numbers.total([score(item) for item in compiled.nodes]), compiled.total_cap)
-
-
-def child_points(item) -> Decimal:
-    return item.group.points if type(item) is CompiledGroup else item.indicator.points
 
 
 def grade_step(total: Decimal, band: ast.GradeBand, above=()) -> Step:

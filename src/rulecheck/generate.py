@@ -26,7 +26,7 @@ from decimal import Decimal
 from . import numbers
 from .compile import Compiled, CompiledGroup, CompiledLeaf, literal
 from .language import ARITHMETIC, BUILTINS, COMPARISONS
-from .results import NodeResult, Result
+from .results import Result, Shape
 from .runtime import TOTAL_KEY, Env, EvalFailure, block_score, capped_total
 from .syntax import ast
 
@@ -34,6 +34,10 @@ from .syntax import ast
 # round): measured with callgrind on the Shenzhen case, calling decimal's context directly and sending
 # a fraction to the leaf's closure cost more than it saved, as real departments' ratios (30 ÷ 31) are
 # fractions. A comparison is Python's own operator, which the language's comparisons are.
+
+
+NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+MIRRORED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 
 class Unsupported(Exception):
@@ -64,6 +68,15 @@ def out_of_range() -> None:
 
 def no_row() -> None:
     raise Fallback
+
+
+# A field of a Result set by its slot's own setter: one call into C (Result is frozen)
+SETTERS = {name: Result.__dict__[name].__set__ for name in ("total", "grade", "uncapped", "_flat")}
+
+
+def child_points(item) -> Decimal:
+    """A compiled node's points."""
+    return item.group.points if type(item) is CompiledGroup else item.indicator.points
 
 
 def scores_function(compiled: Compiled) -> Callable[[dict], Result]:
@@ -106,6 +119,11 @@ class Writer:
         self._named: dict[object, str] = {}
         self.lines: list[str] = []
         self.counter = 0
+        self.inputs: dict[str, str] = {}  # input name → the local it is read into, at the top
+        self.lets: dict[str, str] = {}  # derived value name → its local, computed at the top
+        self.reading: list[set[str]] = []  # the derived values each let being written reads
+        self.needs_env = False  # a closure is called: the function makes the Env it reads
+        self.total: str | None = None  # the local holding the total, while the grades are written
 
     # ---- names -------------------------------------------------------------------------------------
 
@@ -126,16 +144,23 @@ class Writer:
     def emit(self, depth: int, line: str) -> None:
         self.lines.append("    " * depth + line)
 
+    def closure(self, function) -> str:
+        """A compiled closure called on the department's Env (which the function then makes)."""
+        self.needs_env = True
+        return f"{self.const(function)}(env)"
+
     # ---- the function ------------------------------------------------------------------------------
 
     def function(self) -> str:
+        """`scores(facts)`: the inputs read into locals, the derived values computed, each leaf and group
+        scored into locals in tree order, the total and the grade, and a flat Result (results.Shape)."""
         compiled = self.compiled
-        lets = self.lets()
         self.emit(0, "def scores(facts):")
-        self.emit(1, f"env = {self.const(Env)}(facts, {lets})")
-        tops = [self.node(item, 1) for item in compiled.nodes]
-        total = self.fresh("t")
-        self.emit(1, f"{total} = {self.const(numbers.total)}(({''.join(f'{n}.score, ' for n in tops)}))")
+        top = len(self.lines)
+        leaves: list[tuple[str, str]] = []  # (score, unrounded) locals of the leaves, in tree order
+        groups: list[str] = []
+        scored = [self.node(item, leaves, groups) for item in compiled.nodes]
+        total = self.sum([score for score, _entry in scored], 1)
         if compiled.total_cap is not None:
             capped = self.fresh("t")
             self.emit(1, f"{capped} = {self.const(capped_total)}({total}, {self.const(compiled.total_cap)})")
@@ -143,110 +168,157 @@ class Writer:
             self.emit(2, f"uncapped, {total} = {total}, {self.const(compiled.rounding.rounded)}({capped})")
             self.emit(1, "else:")
             self.emit(2, "uncapped = None")
-        else:
-            self.emit(1, "uncapped = None")
-        self.emit(1, f"env[{self.const(TOTAL_KEY)}] = {total}")
-        self.emit(1, "grade = None")
-        for index, (condition, grade, _band) in enumerate(compiled.grades):
-            keyword = "if" if index == 0 else "elif"
-            test = "True" if condition is None else f"{self.const(condition)}(env)"
-            self.emit(1, f"{keyword} {test}:")
-            self.emit(2, f"grade = {self.const(grade)}")
-        self.emit(1, f"return {self.const(Result)}({self.const(compiled.name)}, {total}, "
-                     f"{self.const(compiled.total)}, grade, ({''.join(f'{n}, ' for n in tops)}), None, "
-                     f"uncapped=uncapped, total_cap={self.const(compiled.total_cap)})")
+        self.grades(total)
+        shape = Shape(compiled.name, compiled.total, compiled.total_cap, tuple(entry for _score, entry in scored))
+        flat = (f"({self.const(shape)}, ({''.join(f'{s}, ' for s, _r in leaves)}), "
+                f"({''.join(f'{r}, ' for _s, r in leaves)}), ({''.join(f'{g}, ' for g in groups)}))")
+        self.emit(1, f"result = {self.const(object.__new__)}({self.const(Result)})")
+        for field, value in (("total", total), ("grade", "grade"), ("_flat", flat)):  # the rest: from the Shape
+            self.emit(1, f"{self.const(SETTERS[field])}(result, {value})")
+        if compiled.total_cap is not None:
+            self.emit(1, "if uncapped is not None:")
+            self.emit(2, f"{self.const(SETTERS['uncapped'])}(result, uncapped)")
+        self.emit(1, "return result")
+        self.lines[top:top] = self.prologue()
         return "\n".join(self.lines) + "\n"
 
-    def lets(self) -> str:
-        """A function per derived value, computed when a rule first reads it, as runtime.Env computes
-        the closures (a long chain of lets that would go too deep fails, and the closures, which compute
-        a chain without recursion, score the department). Returns the name of the dict of them."""
-        functions = {}
-        for name, closure in self.compiled.lets.items():
-            expr = self.compiled.let_exprs.get(name)
-            function = self.fresh("_let")
-            self.emit(0, f"def {function}(env):")
-            self.emit(1, "facts = env  # the Env holds the facts too")
-            written = len(self.lines)
+    def grades(self, total: str) -> None:
+        """`grade` by the first `grades:` row whose condition holds, the conditions written out where
+        they can be (the total is the local `total`), else their closures on the Env."""
+        self.total = total
+        tests = []
+        for condition, _grade, band in self.compiled.grades:
+            if condition is None:
+                tests.append("True")
+                continue
             try:
-                self.emit(1, f"return {self.expr(expr) if expr is not None else self.unsupported()}")
+                tests.append(self.expr(band.condition))
             except Unsupported:
-                del self.lines[written:]
-                self.emit(1, f"return {self.const(closure)}(env)")
-            functions[name] = function
-        table = self.fresh("_lets")
-        self.emit(0, f"{table} = {{{''.join(f'{self.const(name)}: {f}, ' for name, f in functions.items())}}}")
-        return table
+                tests.append(self.closure(condition))
+        self.total = None
+        if self.needs_env:
+            self.emit(1, f"env[{self.const(TOTAL_KEY)}] = {total}")
+        self.emit(1, "grade = None")
+        for index, (test, (_condition, grade, _band)) in enumerate(zip(tests, self.compiled.grades)):
+            self.emit(1, f"{'if' if index == 0 else 'elif'} {test}:")
+            self.emit(2, f"grade = {self.const(grade)}")
+
+    def prologue(self) -> list[str]:
+        """The function's first lines: the Env when a closure needs it, each input the rules read in a
+        local, and each derived value they read computed into a local, the values it reads first (a
+        derived value a department cannot compute makes the function fail, and the closures, which
+        compute one only when a rule reads it, score that department)."""
+        body, self.lines = self.lines, []
+        computed: list[str] = []  # the lets' lines, each after those of the lets it reads
+        done: set[str] = set()
+
+        def compute(name: str, reading: frozenset) -> None:
+            if name in done:
+                return
+            if name in reading:
+                raise Unsupported  # a cycle, which the checker refuses: never written out
+            expr = self.compiled.let_exprs.get(name)
+            self.reading.append(set())
+            try:
+                text = self.expr(expr) if expr is not None else self.unsupported()
+            except Unsupported:
+                text = f"env[{self.const(name)}]"  # the Env computes it with its closures
+                self.needs_env = True
+            for read in sorted(self.reading.pop()):
+                compute(read, reading | {name})
+            done.add(name)
+            computed.append(f"    {self.lets[name]} = {text}")
+
+        for name in list(self.lets):  # (the lets they read are computed first, by compute)
+            compute(name, frozenset())
+        self.lines = body
+        env = [f"    env = {self.const(Env)}(facts, {self.const(self.compiled.lets)})"] if self.needs_env else []
+        inputs = [f"    {local} = facts[{self.const(name)}]" for name, local in self.inputs.items()]
+        return env + inputs + computed
+
+    def sum(self, values: list[str], depth: int) -> str:
+        """A local holding the exact sum of rounded scores (decimals: one C addition each, which raises
+        where a sum would round, leaving the department to the closures)."""
+        total = self.fresh("t")
+        # 0 + a + b + …, as numbers.total adds; the 0 changes nothing a score of 0 or more decimals shows
+        start = not values or self.compiled.rounding.decimals < 0
+        text = self.const(numbers.ZERO) if start else values[0]
+        for value in values if start else values[1:]:
+            text = f"{self.const(numbers.EXACT.add)}({text}, {value})"
+        self.emit(depth, f"{total} = {text}")
+        return total
 
     @staticmethod
     def unsupported() -> str:
         raise Unsupported
 
-    def node(self, item, depth: int) -> str:
-        """Lines that build the node's result; the name of the variable holding it."""
+    def node(self, item, leaves: list, groups: list) -> tuple[str, tuple]:
+        """Lines that score the node into a local; (the local, its results.Shape entry)."""
         if type(item) is CompiledGroup:
-            return self.group(item, depth)
-        return self.leaf(item, depth)
+            return self.group(item, leaves, groups)
+        return self.leaf(item, leaves)
 
-    def group(self, item: CompiledGroup, depth: int) -> str:
+    def group(self, item: CompiledGroup, leaves: list, groups: list) -> tuple[str, tuple]:
         group = item.group
-        children = [self.node(child, depth) for child in item.children]
-        listed = "".join(f"{c}, " for c in children)
-        score = self.fresh("g")
+        position = len(groups)
+        groups.append("")  # its place, in tree order (a group comes before its children)
+        children = [self.node(child, leaves, groups) for child in item.children]
         if group.is_block:
-            pairs = "".join(f"({c}.score, {c}.max), " for c in children)
-            self.emit(depth, f"{score} = {self.const(self.compiled.rounding.rounded)}({self.const(block_score)}("
-                             f"{self.const(group.kind)}, {self.const(group.points)}, ({pairs})))")
-            kind = group.kind
+            score = self.fresh("g")
+            pairs = "".join(f"({c}, {self.const(child_points(child))}), "
+                            for (c, _entry), child in zip(children, item.children))
+            self.emit(1, f"{score} = {self.const(self.compiled.rounding.rounded)}({self.const(block_score)}("
+                         f"{self.const(group.kind)}, {self.const(group.points)}, ({pairs})))")
         else:
-            self.emit(depth, f"{score} = {self.const(numbers.total)}(({''.join(f'{c}.score, ' for c in children)}))")
-            kind = "group"
-        return self.result(depth, group.name, kind, group.points, score, f"({listed})", group.span, None)
+            score = self.sum([c for c, _entry in children], 1)
+        groups[position] = score
+        return score, (position, group.name, group.kind if group.is_block else "group", group.points, group.span,
+                       tuple(entry for _c, entry in children))
 
-    def leaf(self, leaf: CompiledLeaf, depth: int) -> str:
+    def leaf(self, leaf: CompiledLeaf, leaves: list) -> tuple[str, tuple]:
         indicator = leaf.indicator
-        raw = self.fresh("r")
+        raw, score = self.fresh("r"), self.fresh("s")
         written = len(self.lines)
+        rounded = False  # whether the rule's lines set the score too (a band table of numbers)
         try:
             if indicator.rule is None and not indicator.parts:
                 raise Unsupported
             if indicator.parts:
-                self.parts(indicator, raw, depth)
+                self.parts(indicator, raw, 1)
             else:
-                self.rule(indicator.rule, raw, depth, indicator.points)
+                rounded = self.rule(indicator.rule, raw, 1, indicator.points, score)
         except Unsupported:  # the leaf's own closure computes its raw score
             del self.lines[written:]
-            self.emit(depth, f"{raw} = {self.const(leaf.score)}(env)")
-        score = self.fresh("s")
-        self.emit(depth, f"{score} = {self.const(self.compiled.rounding.rounded)}({raw})")
-        self.within(score, indicator.points, depth)
-        return self.result(depth, indicator.name, "indicator", indicator.points, score, "()", indicator.span, raw)
-
-    def result(self, depth: int, name: str, kind: str, points, score: str, children: str, span, raw) -> str:
-        """A NodeResult built in place (its fields in order, as attrs' __init__ would set them)."""
-        node = self.fresh("n")
-        fields = (f"'name': {self.const(name)}, 'kind': {self.const(kind)}, 'max': {self.const(points)}, "
-                  f"'score': {score}, 'children': {children}, 'explanation': (), 'span': {self.const(span)}, "
-                  f"'unrounded': {raw if raw is not None else 'None'}")
-        self.emit(depth, f"{node} = {self.const(object.__new__)}({self.const(NodeResult)})")
-        self.emit(depth, f"{node}.__dict__.update({{{fields}}})")
-        return node
+            self.emit(1, f"{raw} = {self.closure(leaf.score)}")
+        if not rounded:
+            self.emit(1, f"{score} = {self.const(self.compiled.rounding.rounded)}({raw})")
+            self.within(score, indicator.points, 1)
+        position = len(leaves)
+        leaves.append((score, raw))
+        return score, (position, indicator.name, indicator.points, indicator.span)
 
     # ---- rules -------------------------------------------------------------------------------------
 
-    def rule(self, rule, target: str, depth: int, points: Decimal) -> None:
-        """Lines that set `target` to the raw score of the rule of an indicator or part of `points`."""
+    def rule(self, rule, target: str, depth: int, points: Decimal, score: str | None = None) -> bool:
+        """Lines that set `target` to the raw score of the rule of an indicator or part of `points`; and
+        `score` to the leaf's rounded score, range-tested, where that is known when writing (a band table
+        of numbers): then True."""
         if isinstance(rule, ast.Formula):
             self.emit(depth, f"{target} = {self.expr(rule.expr)}")
         elif isinstance(rule, ast.Assessed):
-            self.emit(depth, f"{target} = env[{self.const(rule.input.name)}]")
+            self.emit(depth, f"{target} = {self.expr(rule.input)}")
         elif isinstance(rule, ast.Bands):
+            if score is not None and all(literal(band.points) is not None for band in rule.bands):
+                self.first_match(((band.condition, *self.scored(target, band.points.value, score, points))
+                                  for band in rule.bands), depth)
+                return True
             self.rows([(band.condition, band.points) for band in rule.bands], target, depth)
         elif isinstance(rule, ast.Checklist):
             self.emit(depth, f"{target} = {self.const(numbers.ZERO)}")
             for item in rule.items:
                 self.emit(depth, f"if {self.expr(item.condition)}:")
-                self.emit(depth + 1, f"{target} = {self.const(numbers.add)}({target}, {self.expr(item.points)})")
+                add = numbers.EXACT.add if literal(item.points) is not None else numbers.add  # decimals: in C
+                self.emit(depth + 1, f"{target} = {self.const(add)}({target}, {self.expr(item.points)})")
         elif isinstance(rule, ast.Deduction):
             taken = self.per_unit(rule.steps, depth)
             floor = self.expr(rule.floor) if rule.floor is not None else self.const(numbers.ZERO)
@@ -264,6 +336,15 @@ class Writer:
             self.emit(depth, f"{target} = {self.const(cells)}[{row}][{column}]")
         else:
             raise Unsupported  # a matrix with computed cells: its closure
+        return False
+
+    def scored(self, raw: str, value: Decimal, score: str, points: Decimal) -> tuple[str, ...]:
+        """The statements of a band row of `value` points: the raw score and the rounded one, both
+        constants, or the fallback where the rounded score is out of range."""
+        rounded = self.compiled.rounding.rounded(value)
+        if rounded < 0 or rounded > points:
+            return (f"{self.const(out_of_range)}()",)
+        return (f"{raw} = {self.const(value)}", f"{score} = {self.const(rounded)}")
 
     def within(self, value: str, points: Decimal, depth: int) -> None:
         """The range test of a score (runtime.check_range's): outside [0, points], the closures report it."""
@@ -311,18 +392,34 @@ class Writer:
         self.first_match(((condition, f"{target} = {self.expr(points)}") for condition, points in rows), depth)
 
     def first_match(self, branches: Iterator[tuple], depth: int) -> None:
-        """First match (language.first_match) as an if/elif chain of (condition, statement) branches,
+        """First match (language.first_match) as an if/elif chain of (condition, statements…) branches,
         `otherwise` (None) its else; no match leaves the department to the closures. A lazy iterator, so
         that nothing after `otherwise` is written."""
-        for number, (condition, statement) in enumerate(branches):
-            if condition is None:
+        self.known = set()
+        for number, (condition, *statements) in enumerate(branches):
+            test = "True" if condition is None else self.expr(condition)
+            if test == "True":
                 self.emit(depth, "else:" if number else "if True:")
+                for statement in statements:
+                    self.emit(depth + 1, statement)
+                break
+            self.emit(depth, f"{'if' if number == 0 else 'elif'} {test}:")
+            for statement in statements:
                 self.emit(depth + 1, statement)
-                return
-            self.emit(depth, f"{'if' if number == 0 else 'elif'} {self.expr(condition)}:")
-            self.emit(depth + 1, statement)
-        self.emit(depth, "else:")
-        self.emit(depth + 1, f"{self.const(no_row)}()")
+            self.learn(condition)
+        else:
+            self.emit(depth, "else:")
+            self.emit(depth + 1, f"{self.const(no_row)}()")
+        self.known = set()
+
+    def learn(self, condition) -> None:
+        """What the next rows may take as true: a row that is one comparison of simple operands failed,
+        so its negation holds (x ≥ 95% failed: x < 95%, in both directions). The rows' comparisons then
+        leave out what is known (the row '90% ≤ x < 95%' after '≥ 95%' tests 90% ≤ x alone)."""
+        if type(condition) is ast.Compare and self.single is not None:
+            left, symbol, right = self.single
+            negated = NEGATED[symbol]
+            self.known |= {(left, negated, right), (right, MIRRORED[negated], left)}
 
     # ---- expressions -------------------------------------------------------------------------------
 
@@ -332,13 +429,13 @@ class Writer:
         if kind is ast.Number:
             return self.const(expr.value)
         if kind is ast.Ref:
-            # an input straight from the facts (a plain dict reads quicker than the Env around it)
-            place = "env" if expr.name in self.compiled.lets else "facts"
-            return f"{place}[{self.const(expr.name)}]"
+            return self.local(expr.name)
         if kind is ast.GradeValue:
             return self.const(expr.value)
         if kind is ast.TotalScore:
-            return f"env[{self.const(TOTAL_KEY)}]"
+            if self.total is None:
+                raise Unsupported  # the total is read by the grades alone
+            return self.total
         if kind is ast.Negate:
             return f"{self.const(numbers.negate)}({self.expr(expr.operand)})"
         if kind is ast.Not:
@@ -359,19 +456,39 @@ class Writer:
         """A (chained) comparison. The closures compute every operand before they compare; Python's
         chain stops at the first comparison that fails, so where a later operand could fail (a let, a
         division), the operands are computed first, into a tuple, and then compared."""
+        self.single = None
         operands = [self.expr(o) for o in expr.operands]
         symbols = ["==" if op == "=" else op for op in expr.ops]  # the language's own, but for =
         if len(operands) == 2 or all(self.cannot_fail(o) for o in expr.operands[2:]):
-            text = operands[0] + "".join(f" {s} {o}" for s, o in zip(symbols, operands[1:]))
-            return f"({text})"
+            simple = [self.cannot_fail(o) for o in expr.operands]
+            pairs = [(left, symbol, right) for left, symbol, right in zip(operands, symbols, operands[1:])]
+            kept = [pair for pair, a, b in zip(pairs, simple, simple[1:]) if not (a and b and pair in self.known)]
+            self.single = kept[0] if len(kept) == 1 else None
+            if len(kept) == len(pairs):
+                return "(" + operands[0] + "".join(f" {s} {o}" for s, o in zip(symbols, operands[1:])) + ")"
+            return "(" + " and ".join(" ".join(pair) for pair in kept) + ")" if kept else "True"
         values = self.fresh("c")
         compared = "".join(f" {s} {values}[{i + 1}]" for i, s in enumerate(symbols))
         return f"(({values} := ({''.join(f'{o}, ' for o in operands)})) and {values}[0]{compared})"
 
+    known: set[tuple[str, str, str]] = set()  # comparisons known to hold, within a band table's rows
+    single: tuple[str, str, str] | None = None  # the one comparison the last comparison written tests
+
     def cannot_fail(self, expr) -> bool:
-        """A number, a grade value, the total, or an input: reading it cannot fail."""
-        if isinstance(expr, ast.Ref):
-            return expr.name not in self.compiled.lets
-        return isinstance(expr, (ast.Number, ast.GradeValue, ast.TotalScore))
+        """A number, a grade value, the total, an input or a derived value (locals computed at the top):
+        reading it cannot fail."""
+        return isinstance(expr, (ast.Ref, ast.Number, ast.GradeValue, ast.TotalScore))
+
+    def local(self, name: str) -> str:
+        """The local an input or derived value is read by (prologue() writes how it gets its value)."""
+        if name in self.compiled.lets:
+            if self.reading:
+                self.reading[-1].add(name)
+            if name not in self.lets:
+                self.lets[name] = self.fresh("l")
+            return self.lets[name]
+        if name not in self.inputs:
+            self.inputs[name] = self.fresh("x")
+        return self.inputs[name]
 
 

@@ -78,8 +78,48 @@ class NodeResult:
 
 
 @attrs.frozen
+class Shape:
+    """A framework's result tree without the scores: what a Result of the generated scores-only function
+    (generate.py) grows its nodes from, the first time they are read, and the Result's fields that are
+    the framework's. Each entry is a leaf's (position among the leaves, name, points, span) or a group's
+    (position among the groups, name, kind, points, span, its children's entries), the top-level ones in
+    order."""
+    framework: str
+    max: Decimal
+    total_cap: Decimal | None
+    entries: tuple
+
+    def grow(self, leaves: tuple, raws: tuple, groups: tuple) -> tuple[NodeResult, ...]:
+        """The top-level NodeResults of these scores (leaves' and groups' in tree order, the leaves'
+        unrounded ones)."""
+        def node(entry) -> NodeResult:
+            grown = _new(NodeResult)
+            if len(entry) == 4:
+                position, name, points, span = entry
+                grown.__dict__.update({"name": name, "kind": "indicator", "max": points, "score": leaves[position],
+                                       "children": (), "explanation": (), "span": span, "unrounded": raws[position]})
+            else:
+                position, name, kind, points, span, children = entry
+                grown.__dict__.update({"name": name, "kind": kind, "max": points, "score": groups[position],
+                                       "children": tuple([node(child) for child in children]), "explanation": (),
+                                       "span": span, "unrounded": None})
+            return grown
+        return tuple([node(entry) for entry in self.entries])
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+@attrs.frozen
 class Result:
-    """A department's scores: the total, its grade, and the indicator tree."""
+    """A department's scores: the total, its grade, and the indicator tree.
+
+    A Result of scores only (evaluate(…, explain=False)) is made by the generated function (generate.py)
+    with its total, its grade and its scores flat (`_flat`: the Shape, the leaves' scores, their unrounded
+    values, the groups' scores); its other fields are read from the Shape, and `nodes` grown from the
+    scores, the first time each is read. So a batch that writes a row of scores reads `leaf_scores()` and
+    never builds the tree, and a worker process sends back the flat scores alone."""
     framework: str
     total: Decimal
     max: Decimal
@@ -90,6 +130,34 @@ class Result:
     # under 'total N cap C', the sum of the top-level scores when the cap lowered it (else None)
     uncapped: Decimal | None = attrs.field(default=None, eq=False, repr=False)
     total_cap: Decimal | None = attrs.field(default=None, eq=False, repr=False)  # C of 'total N cap C'
+    _flat: tuple | None = attrs.field(default=None, init=False, eq=False, repr=False)
+
+    def __getattr__(self, name: str):
+        """A field of a flat Result not set yet, from its Shape and scores, kept once found (only a field
+        that is not set comes here)."""
+        if name not in FROM_SHAPE:
+            raise AttributeError(name)
+        shape, leaves, raws, groups = self._flat
+        if name == "nodes":
+            value = shape.grow(leaves, raws, groups)
+        else:
+            value = getattr(shape, name) if name in ("framework", "max", "total_cap") else None
+        _set(self, name, value)
+        return value
+
+    def __reduce__(self):
+        """Pickled by the fields that are set: a flat Result flat (a batch's workers send thousands; the
+        Shape goes once per pickle)."""
+        fields = {name: getattr(self, name) for name in SLOTS if _is_set(self, name)}
+        if fields.get("_flat") is not None:
+            fields.pop("nodes", None)
+        return (_unpickled, (type(self), fields))
+
+    def leaf_scores(self) -> tuple[Decimal, ...]:
+        """The leaves' scores in tree order (the order of `leaves()`), without growing the tree."""
+        if self._flat is not None:
+            return self._flat[1]
+        return tuple([node.score for node in self.leaves()])
 
     def walk(self) -> Iterator[tuple[int, NodeResult]]:
         for node in self.nodes:
@@ -128,6 +196,25 @@ class Result:
         if self.uncapped is not None:  # 'total 100 cap 100' lowered the total from this
             data["uncapped_total"] = str(self.uncapped)
         return data
+
+
+FROM_SHAPE = frozenset({"framework", "max", "nodes", "grade_step", "uncapped", "total_cap"})
+SLOTS = tuple(field.name for field in attrs.fields(Result))
+
+
+def _is_set(result: Result, name: str) -> bool:
+    try:
+        object.__getattribute__(result, name)
+    except AttributeError:
+        return False
+    return True
+
+
+def _unpickled(cls: type, fields: dict) -> Result:
+    result = _new(cls)
+    for name, value in fields.items():
+        _set(result, name, value)
+    return result
 
 
 def added_up(nodes: Iterable[NodeResult], total: Decimal) -> str:

@@ -32,8 +32,8 @@ def row(scored, leaves: list[str], names: bool = False) -> dict:
     head = {"key": scored.key, **({"name": scored.name} if names else {})}
     if scored.result is None:
         return {**head, **dict.fromkeys(leaves), "total": None, "grade": None, "error": scored.reasons()}
-    scores = {node.name: str(node.score) for node in scored.result.leaves()}
-    return {**head, **{name: scores[name] for name in leaves}, "total": str(scored.result.total),
+    # the result's leaves are in the order of `leaves` (batch.leaf_names: the tree's)
+    return {**head, **dict(zip(leaves, map(str, scored.result.leaf_scores()))), "total": str(scored.result.total),
             "grade": scored.result.grade, "error": None}
 
 
