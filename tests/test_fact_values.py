@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 import rulecheck
 from rulecheck.cli import main
 from rulecheck.inputs.facts import FactValueError, convert
+from rulecheck.inputs.fast import fast_reader
+from rulecheck.inputs.facts import NAME_FIELDS, FactSet, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 FRAMEWORK = ROOT / "rules" / "shenzhen" / "framework.rules"
@@ -178,6 +180,47 @@ def test_convert_raises_only_fact_value_errors(small, name, raw):
         convert(raw, small.inputs[name])
     except FactValueError as problem:
         assert problem.code.startswith("F5") and len(str(problem)) < 300
+
+
+CELLS = st.one_of(  # what a cell may hold: the texts a reader's direct path reads, and its near misses
+    st.from_regex(r"-?(0|[1-9][0-9]{0,22})(\.[0-9]{0,22})?%?", fullmatch=True),
+    st.sampled_from(["是", "否", "true", "True", " 是", "按规定公开", " 按规定公开", "未公开 ", "-0", "-0%", "0.0",
+                     "1.5", "3.0", "200%", "201%", "-1%", "0", "01", "1,000", "１２", "5%"]),
+)
+
+
+CSV_FACTS = {"进度": "97.29%", "满意度": "96%", "比率": "0.5", "人数": "5", "金额": "10339.11", "合规": "是",
+             "公开": "按规定公开", "名称": "教育局"}
+
+
+def typed(facts: dict) -> dict:
+    return {name: (type(value), str(value)) for name, value in facts.items()}
+
+
+def general(small, facts: dict):
+    try:
+        return typed(validate(FactSet("f.csv:2", facts), small.inputs, small.required_inputs, small.compiled.constraints))
+    except rulecheck.FactsError as problem:
+        return [d.code for d in problem.diagnostics]
+
+
+def test_the_fast_reader_takes_cells_written_the_usual_way(small):
+    fast = fast_reader(small.inputs, small.required_inputs, NAME_FIELDS)
+    assert typed(fast(CSV_FACTS)) == general(small, CSV_FACTS)
+    assert fast({**CSV_FACTS, "未知": "1"}) is None and fast({k: v for k, v in CSV_FACTS.items() if k != "进度"}) is None
+
+
+@given(name=st.sampled_from(sorted(FACTS) + ["备注数"]), raw=st.one_of(CELLS, ANYTHING))
+def test_the_fast_reader_gives_what_validate_gives(small, name, raw):
+    """inputs/fast.py reads common cells directly: where it gives facts, the general validate gives the
+    same values to the digit; where it cannot, it gives None (or raises, which validate catches)."""
+    facts = {**CSV_FACTS, name: raw}
+    try:
+        quick = fast_reader(small.inputs, small.required_inputs, NAME_FIELDS)(facts)
+    except Exception:
+        quick = None
+    if quick is not None:
+        assert typed(quick) == general(small, facts)
 
 
 # ---- rulecheck explain and a batch -----------------------------------------------------------------

@@ -100,7 +100,13 @@ class Ruleset:
         """The facts as exact values; raises FactsError naming every bad or missing fact, and every
         constraint of the rule file (`constraints:`) the facts break."""
         from .inputs.facts import validate
-        return validate(facts, self.inputs, self.compiled.required, self.compiled.constraints)
+        made = self.compiled.specialised  # the inputs, and the reader written for them, made once
+        if "reader" not in made:
+            from .inputs.fast import fast_reader
+            from .inputs.facts import NAME_FIELDS
+            made["inputs"] = self.inputs
+            made["reader"] = fast_reader(made["inputs"], self.compiled.required, NAME_FIELDS)
+        return validate(facts, made["inputs"], self.compiled.required, self.compiled.constraints, made["reader"])
 
     def evaluate(self, facts: FactSet | Mapping[str, object], *, explain: bool = True,
                  all_rows: bool = False) -> Result:

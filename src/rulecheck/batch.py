@@ -15,6 +15,7 @@ names (`read_departments`, `Department`, …) are re-exported here, where docs/b
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -265,6 +266,7 @@ class Tally:
         self.totals: list[Decimal] = []
         self.grades: dict[str, int] = dict.fromkeys((band.grade for band in ruleset.program.grades), 0)
         self.leaves = [(leaf.indicator.name, leaf.indicator.points) for leaf in iter_leaves(ruleset.compiled.nodes)]
+        self.points = [points for _name, points in self.leaves]
         self.sums: list[Decimal] = [Decimal(0)] * len(self.leaves)
         self.losing = [0] * len(self.leaves)
         # a bonus not earned is no point lost: the leaves of bonus blocks stay out of the losses
@@ -285,11 +287,11 @@ class Tally:
         return scored
 
     def _add_leaves(self, result: Result) -> None:
-        # the tree's leaves, in the order of self.leaves (a sum of decimals terminates: one C call each)
-        for index, (score, (_name, points)) in enumerate(zip(result.leaf_scores(), self.leaves)):
-            self.sums[index] = numbers.EXACT.add(self.sums[index], score)
-            if score < points:
-                self.losing[index] += 1
+        """Each leaf's score added to its sum, and to its count of departments losing points if below
+        its points: the leaves in the order of self.leaves, each sum of decimals exact (one C call each)."""
+        scores = result.leaf_scores()
+        self.sums = list(map(numbers.EXACT.add, self.sums, scores))
+        self.losing = list(map(operator.add, self.losing, map(operator.lt, scores, self.points)))
 
     def indicators(self) -> tuple[Losses, ...]:
         """Each leaf's Losses, where departments lose most first; none if no department was scored (or

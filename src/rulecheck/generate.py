@@ -4,13 +4,14 @@
 scores alone pays there for a call per operand and per operator, a loop per band table and a walk of the
 tree per department. Here the checked tree is written out once as the straight-line source of one
 function (as attrs writes `__init__` and Jinja writes templates): each band table an if/elif chain, each
-arithmetic operation one call of the exact operation, each leaf rounded and range-tested inline, each
-group a sum of its children, each result node built in place.
+arithmetic operation one call of the exact operation, each input read into a local once and each
+derived value computed once, each leaf rounded and range-tested inline (a band table of numbers rounded
+when written), each group a sum of its children, and the scores returned flat in a Result
+(results.Shape grows the tree when it is read).
 
-Rule text never reaches the generated source. Every name, number, string and function the rules use
-is passed in the function's namespace as a constant (`_k12`); the source holds only Python syntax and
-the identifiers written here. tests/test_generate.py feeds names with quotes, backslashes and newlines
-through it.
+Rule text never reaches the generated source (codegen.py): every name, number, string and function the
+rules use is passed in the function's namespace as a constant (`_k12`). tests/test_generate.py feeds
+names with quotes, backslashes and newlines through it.
 
 The generated function handles the department that scores: any failure on the way (a zero divisor, a
 row that matches nothing, a score out of range, a value too large) raises, and evaluate.py then scores
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from . import numbers
+from .codegen import Code
 from .compile import Compiled, CompiledGroup, CompiledLeaf, literal
 from .language import ARITHMETIC, BUILTINS, COMPARISONS
 from .results import Result, Shape
@@ -70,6 +72,8 @@ def no_row() -> None:
     raise Fallback
 
 
+EXACT_ADD = numbers.EXACT.add  # a + b of two decimals in one C call, raising Inexact where it would round
+
 # A field of a Result set by its slot's own setter: one call into C (Result is frozen)
 SETTERS = {name: Result.__dict__[name].__set__ for name in ("total", "grade", "uncapped", "_flat")}
 
@@ -100,49 +104,21 @@ def specialise(compiled: Compiled) -> Callable[[dict], Result]:
     """The scores-only evaluation of a compiled framework: facts (validated) → Result, as
     evaluate(compiled, facts, explain=False) gives it; raises on any department whose scoring fails."""
     writer = Writer(compiled)
-    source = writer.function()
-    namespace = dict(writer.constants)
-    code = compile(source, f"<rulecheck scores of {len(writer.constants)} constants>", "exec")
-    exec(code, namespace)  # the source is ours alone: see the module's docstring
-    function = namespace["scores"]
-    assert callable(function)
-    function.source = source  # type: ignore[attr-defined]  # for a developer who reads it, and the tests
-    return function
+    writer.write()
+    return writer.function("scores", "scores")
 
 
-class Writer:
+class Writer(Code):
     """Writes the source of `scores(facts)` for one compiled framework."""
 
     def __init__(self, compiled: Compiled):
+        super().__init__()
         self.compiled = compiled
-        self.constants: dict[str, object] = {}
-        self._named: dict[object, str] = {}
-        self.lines: list[str] = []
-        self.counter = 0
         self.inputs: dict[str, str] = {}  # input name → the local it is read into, at the top
         self.lets: dict[str, str] = {}  # derived value name → its local, computed at the top
         self.reading: list[set[str]] = []  # the derived values each let being written reads
         self.needs_env = False  # a closure is called: the function makes the Env it reads
         self.total: str | None = None  # the local holding the total, while the grades are written
-
-    # ---- names -------------------------------------------------------------------------------------
-
-    def const(self, value) -> str:
-        """The name the generated code reads `value` by. Equal numbers written differently (1 and 1.0)
-        stay apart, since they print differently."""
-        key = (type(value), str(value)) if isinstance(value, (str, Decimal, int, bool)) else (type(value), id(value))
-        if key not in self._named:
-            name = f"_k{len(self.constants)}"
-            self._named[key] = name
-            self.constants[name] = value
-        return self._named[key]
-
-    def fresh(self, prefix: str) -> str:
-        self.counter += 1
-        return f"{prefix}{self.counter}"
-
-    def emit(self, depth: int, line: str) -> None:
-        self.lines.append("    " * depth + line)
 
     def closure(self, function) -> str:
         """A compiled closure called on the department's Env (which the function then makes)."""
@@ -151,7 +127,7 @@ class Writer:
 
     # ---- the function ------------------------------------------------------------------------------
 
-    def function(self) -> str:
+    def write(self) -> None:
         """`scores(facts)`: the inputs read into locals, the derived values computed, each leaf and group
         scored into locals in tree order, the total and the grade, and a flat Result (results.Shape)."""
         compiled = self.compiled
@@ -180,7 +156,6 @@ class Writer:
             self.emit(2, f"{self.const(SETTERS['uncapped'])}(result, uncapped)")
         self.emit(1, "return result")
         self.lines[top:top] = self.prologue()
-        return "\n".join(self.lines) + "\n"
 
     def grades(self, total: str) -> None:
         """`grade` by the first `grades:` row whose condition holds, the conditions written out where
@@ -244,7 +219,7 @@ class Writer:
         start = not values or self.compiled.rounding.decimals < 0
         text = self.const(numbers.ZERO) if start else values[0]
         for value in values if start else values[1:]:
-            text = f"{self.const(numbers.EXACT.add)}({text}, {value})"
+            text = f"{self.const(EXACT_ADD)}({text}, {value})"
         self.emit(depth, f"{total} = {text}")
         return total
 
@@ -317,7 +292,7 @@ class Writer:
             self.emit(depth, f"{target} = {self.const(numbers.ZERO)}")
             for item in rule.items:
                 self.emit(depth, f"if {self.expr(item.condition)}:")
-                add = numbers.EXACT.add if literal(item.points) is not None else numbers.add  # decimals: in C
+                add = EXACT_ADD if literal(item.points) is not None else numbers.add  # decimals: in C
                 self.emit(depth + 1, f"{target} = {self.const(add)}({target}, {self.expr(item.points)})")
         elif isinstance(rule, ast.Deduction):
             taken = self.per_unit(rule.steps, depth)

@@ -346,8 +346,8 @@ def _name_cell(cells: list[str], name_index: int | None) -> str | None:
 def _row_department(key: str, where: str, cells: list[str], facts_columns: list[tuple[int, str]],
                     name: str | None) -> Department:
     """A row's department: each read column's cell, stripped, as a fact; a blank cell is a missing fact."""
-    return Department(key, where, {column: cells[index].strip() for index, column in facts_columns
-                                   if cells[index].strip()}, name=name)
+    return Department(key, where, {column: cell for index, column in facts_columns
+                                   if (cell := cells[index].strip())}, name=name)
 
 
 def read_rows(columns: Sequence[str], rows: Iterable[Sequence[str | None]], inputs: Iterable[str] | None = None,

@@ -173,6 +173,12 @@ def convert(raw, decl: ast.InputDecl):
     return value
 
 
+# A number written as most cells write one: digits, at most one point, a minus, no leading zero, at most
+# 20 digits either side (so within MAX_DIGITS), ASCII (so NFKC leaves it as it is): what inputs/fast.py
+# reads directly, as Decimal(text), which is what convert makes of it.
+SIMPLE_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,19})(?:\.[0-9]{1,20})?")
+
+
 def _refuse_unread(raw) -> None:
     if isinstance(raw, Unread) and (raw.code != "F502" or raw.message):
         raise FactValueError(raw.message or _("{value} is not a value", value=raw.shown), raw.hint, code=raw.code)
@@ -267,7 +273,7 @@ def _percent(raw, domain: Domain) -> Decimal:
     if isinstance(raw, str):
         text = _normal(raw)
         if text.endswith("%"):
-            return _hundredth(_from_text(raw, text[:-1].rstrip(), lambda: _(PERCENT_HINT), percentage=True))
+            return hundredth(_from_text(raw, text[:-1].rstrip(), lambda: _(PERCENT_HINT), percentage=True))
         value = _from_text(raw, text, lambda: _(PERCENT_HINT), percentage=True)
     else:
         found = exact(raw) if not isinstance(raw, bool) else None
@@ -279,7 +285,7 @@ def _percent(raw, domain: Domain) -> Decimal:
         raise FactValueError(
             _("the bare number {number} is ambiguous for a percentage", number=shown_value),
             _('write "{number}%" for {number} percent, or the fraction {fraction}; a bare number is read as a '
-              'fraction of 1', number=shown_value, fraction=format_number(_hundredth(value))), code="F505")
+              'fraction of 1', number=shown_value, fraction=format_number(hundredth(value))), code="F505")
     return value
 
 
@@ -370,7 +376,7 @@ def _too_long(raw) -> FactValueError:
                           code="F511")
 
 
-def _hundredth(value: Decimal) -> Decimal:
+def hundredth(value: Decimal) -> Decimal:
     """value / 100, exactly: a decimal's hundredth always terminates, so it is a Decimal, never a Ratio."""
     result = numbers.divide(value, Decimal(100))
     assert isinstance(result, Decimal)

@@ -56,10 +56,12 @@ class RowWriter:
     def write(self, scored) -> None:
         if self.fmt == "csv":
             values = row(scored, self.leaves, self.names)
+            carriage_return = False  # (only a text cell can hold one: scores are numbers)
             for name in TEXT_COLUMNS:
                 if name in values:
-                    values[name] = safe_cell(values[name])
-            self._write_csv(list(values.values()))
+                    cell = values[name] = safe_cell(values[name])
+                    carriage_return = carriage_return or (isinstance(cell, str) and "\r" in cell)
+            (self.quoted if carriage_return else self.csv).writerow(list(values.values()))
         else:
             values = row(scored, self.leaves, self.names or scored.name is not None)
             text = json.dumps(values, ensure_ascii=False)

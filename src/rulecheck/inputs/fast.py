@@ -1,0 +1,109 @@
+"""A batch's facts read by one function written for the ruleset's inputs: validate's fast path.
+
+facts.validate converts each fact by its input's reader (values.reader) and reports every problem. A
+batch's departments are mostly right and written alike (CSV cells of plain digits, 是 / 否, a grade's
+value), so the inputs are written out once as straight-line Python (codegen.py): each input looked up,
+converted inline the way its reader's direct path converts it (the same value to the digit: a plain
+number's Decimal, a percentage's hundredth, a bool word's value, a grade's text), tested against its
+domain, into the facts that scoring reads. Whatever that path does not take (a missing required input,
+an unknown fact, a value outside its domain, any other form of a value, a constraint broken) gives None,
+and validate reads that department the general way, which says what is wrong exactly as it always has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+
+from ..codegen import Code
+from ..domains import domain_of
+from ..syntax import ast
+from . import values
+
+ABSENT = object()  # what the written function's lookups give for a fact not given
+
+
+def fast_reader(inputs: Mapping[str, ast.InputDecl], required: Iterable[str],
+                name_fields: Iterable[str]) -> Callable[[Mapping], dict | None]:
+    """`read(facts)`: the converted facts of a department's raw ones (name → value), or None for the
+    general path. `required`: the inputs the rules read (absent: None); `name_fields`: keys that are not
+    facts (a department's display name), which the rule file declares no input of."""
+    writer = Writer()
+    writer.write(inputs, set(required), [name for name in name_fields if name not in inputs])
+    return writer.function("read", "facts reader")
+
+
+class Writer(Code):
+    def write(self, inputs: Mapping[str, ast.InputDecl], required: set[str], name_fields: list[str]) -> None:
+        self.emit(0, "def read(facts):")
+        self.emit(1, "env = {}")
+        self.emit(1, "given = 0")
+        for name, decl in inputs.items():
+            raw = self.fresh("x")
+            self.emit(1, f"{raw} = facts.get({self.const(name)}, {self.const(ABSENT)})")
+            self.emit(1, f"if {raw} is {self.const(ABSENT)}:")
+            self.emit(2, "return None" if name in required else "pass")
+            self.emit(1, "else:")
+            self.emit(2, "given += 1")
+            self.convert(decl, raw, f"env[{self.const(name)}]")
+        for name in name_fields:
+            self.emit(1, f"if {self.const(name)} in facts:")
+            self.emit(2, "given += 1")
+        self.emit(1, "return env if given == len(facts) else None  # else an unknown fact: said by validate")
+
+    def convert(self, decl: ast.InputDecl, raw: str, target: str) -> None:
+        """Lines (at depth 2) that set `target` to the fact's value, or return None."""
+        kind = decl.type.kind
+        if kind == "bool":
+            words = {**dict.fromkeys(values.TRUE_WORDS, True), **dict.fromkeys(values.FALSE_WORDS, False)}
+            value = self.fresh("b")
+            self.emit(2, f"{value} = {self.const(words)}.get({raw}) if type({raw}) is str else None")
+            self.emit(2, f"if {value} is None:")
+            self.emit(3, "return None")
+            self.emit(2, f"{target} = {value}")
+            return
+        if kind == "grade":
+            allowed = frozenset(value for value in decl.type.values if value == value.strip() and value)
+            self.emit(2, f"if type({raw}) is not str or {raw} not in {self.const(allowed)}:")
+            self.emit(3, "return None")
+            self.emit(2, f"{target} = {raw}")
+            return
+        if kind == "date":
+            self.emit(2, "return None")  # dates are read the general way
+            return
+        self.number(decl, raw, target)
+
+    def number(self, decl: ast.InputDecl, raw: str, target: str) -> None:
+        simple, number = self.const(values.SIMPLE_NUMBER.fullmatch), self.const(Decimal)
+        value = self.fresh("v")
+        self.emit(2, f"if type({raw}) is not str:")
+        self.emit(3, "return None")
+        if decl.type.kind == "percent":
+            text = self.fresh("t")
+            self.emit(2, f"if {raw}[-1:] == '%':")
+            self.emit(3, f"{text} = {raw}[:-1]")
+            self.emit(3, f"if not {simple}({text}):")
+            self.emit(4, "return None")
+            self.emit(3, f"{value} = {self.const(values.hundredth)}({number}({text}))")
+            self.emit(2, f"elif {simple}({raw}):")
+            self.emit(3, f"{value} = {number}({raw})")
+            self.emit(3, f"if abs({value}) > 1:")
+            self.emit(4, "return None  # ambiguous unless the domain declares it")
+            self.emit(2, "else:")
+            self.emit(3, "return None")
+        else:
+            self.emit(2, f"if not {simple}({raw}):")
+            self.emit(3, "return None")
+            self.emit(2, f"{value} = {number}({raw})")
+        tests = []
+        domain = domain_of(decl)
+        if domain.low is not None:
+            tests.append(f"{value} {'<=' if domain.low_exclusive else '<'} {self.const(domain.low)}")
+        if domain.high is not None:
+            tests.append(f"{value} > {self.const(domain.high)}")
+        if decl.type.kind == "count":
+            tests.append(f"{value} != {value}.to_integral_value()")
+        if tests:
+            self.emit(2, f"if {' or '.join(tests)}:")
+            self.emit(3, "return None")
+        self.emit(2, f"{target} = {value}")
