@@ -24,6 +24,8 @@ from rulecheck.cases.files import load_cases
 from rulecheck.diagnostics import EvaluationError, FactsError
 from rulecheck.evaluate import _evaluate, evaluate
 from rulecheck.generate import FAILURES, Fallback, specialise
+from rulecheck.inputs.fast import fast_reader
+from rulecheck.inputs.facts import NAME_FIELDS
 from rulecheck.inputs.tables import read_departments
 from rulecheck.results import Result
 
@@ -202,6 +204,9 @@ def test_names_and_texts_never_reach_the_source():
     assert [n.name for n in result.nodes] == ['a\n"""b', "x'''\\y"]
     assert result.total == Decimal(2) and result.framework == 'f"\n\\'
     assert closures(ruleset, facts).total == Decimal(2)
+    reader = fast_reader(ruleset.inputs, ruleset.required_inputs, NAME_FIELDS)  # the facts' written reader too
+    assert not any(name in reader.source for name in ["a'b\\c", "x{y}", "乙'丙", "甲"])
+    assert reader({"a'b\\c": "是", "x{y}": "乙'丙"}) == facts
 
 
 def test_the_source_reads_each_constant_by_a_mangled_name():
