@@ -158,6 +158,16 @@ def test_a_band_row_leaves_out_what_the_rows_above_it_tell():
         same(scores(facts), closures(ruleset, facts))
 
 
+def test_a_framework_of_hundreds_of_top_level_indicators_is_written_out():
+    """A sum of 300 scores is one call, not 300 nested ones (which Python refuses to compile)."""
+    leaves = "".join(f"indicator i{n} (1):\n    bands x:\n        ≥ 50% → 1\n        otherwise → 0.5\n" for n in range(300))
+    ruleset = rulecheck.loads('framework "f"\ntotal 300\nrounding 2 decimals\ninputs:\n    x: percent from 0% to 100%\n'
+                              + leaves)
+    facts = ruleset.validate({"x": "40%"})
+    same(specialise(ruleset.compiled)(facts), closures(ruleset, facts))
+    assert specialise(ruleset.compiled)(facts).total == 150
+
+
 def grown(result: Result) -> bool:
     try:
         object.__getattribute__(result, "nodes")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from functools import reduce
 
 from . import numbers
 from .codegen import Code
@@ -72,6 +73,7 @@ def no_row() -> None:
     raise Fallback
 
 
+NESTED_SUM = 8  # the most terms a sum is written with as nested additions (one reduce() call beyond)
 EXACT_ADD = numbers.EXACT.add  # a + b of two decimals in one C call, raising Inexact where it would round
 
 # A field of a Result set by its slot's own setter: one call into C (Result is frozen)
@@ -217,8 +219,12 @@ class Writer(Code):
         total = self.fresh("t")
         # 0 + a + b + …, as numbers.total adds; the 0 changes nothing a score of 0 or more decimals shows
         start = not values or self.compiled.rounding.decimals < 0
-        text = self.const(numbers.ZERO) if start else values[0]
-        for value in values if start else values[1:]:
+        terms = [self.const(numbers.ZERO)] * start + values
+        if len(terms) > NESTED_SUM:  # a long sum in one call (Python refuses calls nested 200 deep)
+            self.emit(depth, f"{total} = {self.const(reduce)}({self.const(EXACT_ADD)}, ({''.join(f'{t}, ' for t in terms)}))")
+            return total
+        text = terms[0]
+        for value in terms[1:]:
             text = f"{self.const(EXACT_ADD)}({text}, {value})"
         self.emit(depth, f"{total} = {text}")
         return total
