@@ -8,9 +8,10 @@ output, and with --json the same figures as JSON.
 How it measures, so that a busy machine does not decide the ratios: each comparison runs its two sides in
 turn (A B A B …, after a warm-up run of each), so that a busy moment falls on both, and compares the
 medians. Per-call figures are in-process (`time.perf_counter`); batch figures are whole commands, the
-interpreter's start included, and their peak memory is the command's own `ru_maxrss` (os.wait4, from a
-small launcher: see LAUNCHER). The growth with rows runs each size once (a million departments take many
-minutes): its slopes are the least steady figures of the table.
+interpreter's start included (its bytecode kept, as an installed wheel keeps it), and their peak memory
+is the command's own `ru_maxrss` (os.wait4, from a small launcher: see LAUNCHER). The growth with rows
+runs each size once (a million departments take many minutes): its slopes are the least steady figures
+of the table.
 
 The references: benchmarks/handwritten_shenzhen.py, the Shenzhen framework scored by hand with Decimal
 and Fraction (its scores are rulecheck's, tests/test_handwritten_reference.py checks it), and three rule
@@ -24,11 +25,13 @@ Speed is measured here, never asserted in tests.
 from __future__ import annotations
 
 import argparse
+import atexit
 import functools
 import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -146,11 +149,18 @@ sys.exit(os.waitstatus_to_exitcode(status))
 """
 
 
+# The commands see the machine as an installed wheel does (startup.py's environment): bytecode written
+# and read, in a folder of this run's, not compiled again at every start.
+PYCACHE = tempfile.mkdtemp(prefix="rulecheck-suite-pycache-")
+atexit.register(shutil.rmtree, PYCACHE, True)
+COMMAND_ENV = startup.environment(PYCACHE, None)
+
+
 def run_command(command: Sequence[str]) -> Run:
     """One run of a command: wall-clock seconds and peak resident memory, both taken by LAUNCHER; a failing
     run stops the suite with its error."""
     done = subprocess.run([sys.executable, "-c", LAUNCHER, *map(str, command)], capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ, "RULECHECK_LANG": "en"})
+                          cwd=ROOT, env=COMMAND_ENV)
     if done.returncode != 0:
         sys.exit(f"{' '.join(map(str, command))} exited {done.returncode}:\n{done.stderr}")
     seconds, peak = done.stdout.split()

@@ -221,7 +221,8 @@ class Writer(Code):
         start = not values or self.compiled.rounding.decimals < 0
         terms = [self.const(numbers.ZERO)] * start + values
         if len(terms) > NESTED_SUM:  # a long sum in one call (Python refuses calls nested 200 deep)
-            self.emit(depth, f"{total} = {self.const(reduce)}({self.const(EXACT_ADD)}, ({''.join(f'{t}, ' for t in terms)}))")
+            listed = "".join(f"{term}, " for term in terms)
+            self.emit(depth, f"{total} = {self.const(reduce)}({self.const(EXACT_ADD)}, ({listed}))")
             return total
         text = terms[0]
         for value in terms[1:]:
@@ -289,9 +290,10 @@ class Writer(Code):
         elif isinstance(rule, ast.Assessed):
             self.emit(depth, f"{target} = {self.expr(rule.input)}")
         elif isinstance(rule, ast.Bands):
-            if score is not None and all(literal(band.points) is not None for band in rule.bands):
-                self.first_match(((band.condition, *self.scored(target, band.points.value, score, points))
-                                  for band in rule.bands), depth)
+            values = [literal(band.points) for band in rule.bands]
+            if score is not None and all(value is not None for value in values):
+                self.first_match(((band.condition, *self.scored(target, value, score, points))
+                                  for band, value in zip(rule.bands, values) if value is not None), depth)
                 return True
             self.rows([(band.condition, band.points) for band in rule.bands], target, depth)
         elif isinstance(rule, ast.Checklist):

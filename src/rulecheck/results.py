@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -132,18 +133,20 @@ class Result:
     total_cap: Decimal | None = attrs.field(default=None, eq=False, repr=False)  # C of 'total N cap C'
     _flat: tuple | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
-    def __getattr__(self, name: str):
-        """A field of a flat Result not set yet, from its Shape and scores, kept once found (only a field
-        that is not set comes here)."""
-        if name not in FROM_SHAPE:
-            raise AttributeError(name)
-        shape, leaves, raws, groups = self._flat
-        if name == "nodes":
-            value = shape.grow(leaves, raws, groups)
-        else:
-            value = getattr(shape, name) if name in ("framework", "max", "total_cap") else None
-        _set(self, name, value)
-        return value
+    if not TYPE_CHECKING:  # (a type checker sees the fields alone: a misspelt one stays an error)
+        def __getattr__(self, name: str):
+            """A field of a flat Result not set yet, from its Shape and scores, kept once found (only a field
+            that is not set comes here)."""
+            if name not in FROM_SHAPE:
+                raise AttributeError(name)
+            assert self._flat is not None  # a Result made whole has every field set
+            shape, leaves, raws, groups = self._flat
+            if name == "nodes":
+                value = shape.grow(leaves, raws, groups)
+            else:
+                value = getattr(shape, name) if name in ("framework", "max", "total_cap") else None
+            _set(self, name, value)
+            return value
 
     def __reduce__(self):
         """Pickled by the fields that are set: a flat Result flat (a batch's workers send thousands; the
@@ -210,8 +213,8 @@ def _is_set(result: Result, name: str) -> bool:
     return True
 
 
-def _unpickled(cls: type, fields: dict) -> Result:
-    result = _new(cls)
+def _unpickled(cls: type[Result], fields: dict) -> Result:
+    result: Result = _new(cls)
     for name, value in fields.items():
         _set(result, name, value)
     return result
