@@ -151,7 +151,8 @@ class Writer(Code):
         flat = (f"({self.const(shape)}, ({''.join(f'{s}, ' for s, _r in leaves)}), "
                 f"({''.join(f'{r}, ' for _s, r in leaves)}), ({''.join(f'{g}, ' for g in groups)}))")
         self.emit(1, f"result = {self.const(object.__new__)}({self.const(Result)})")
-        for field, value in (("total", total), ("grade", "grade"), ("_flat", flat)):  # the rest: from the Shape
+        fields = [("total", total), ("grade", "grade"), ("_flat", flat)]  # the others: from the Shape
+        for field, value in fields if compiled.grades else fields[::2]:  # no grades: grade None, from it too
             self.emit(1, f"{self.const(SETTERS[field])}(result, {value})")
         if compiled.total_cap is not None:
             self.emit(1, "if uncapped is not None:")

@@ -201,7 +201,7 @@ class Result:
         return data
 
 
-FROM_SHAPE = frozenset({"framework", "max", "nodes", "grade_step", "uncapped", "total_cap"})
+FROM_SHAPE = frozenset({"framework", "max", "grade", "nodes", "grade_step", "uncapped", "total_cap"})
 SLOTS = tuple(field.name for field in attrs.fields(Result))
 
 
