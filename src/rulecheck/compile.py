@@ -31,7 +31,7 @@ from .language import (
     first_match,
 )
 from .results import Step
-from .runtime import TOTAL_KEY, EvalFailure, Rounding, check_range
+from .runtime import TOTAL_KEY, EvalFailure, Explaining, Rounding, check_range
 from .syntax import ast
 from .syntax.printer import (
     OP_SYMBOLS,
@@ -42,12 +42,14 @@ from .syntax.printer import (
     format_name,
     format_number,
     format_value,
+    prefilled,
 )
 
 ZERO, ONE = numbers.ZERO, numbers.ONE
 Fn = Callable[[dict], object]
-# explain(env, all_rows): the Steps of a score; with all_rows, a band table lists its rows after the
-# one that matched too, as text only (scoring did not read them, so neither does the explanation)
+# explain(env, all_rows, raw): the Steps of the score `raw` scoring gave (env a runtime.Explaining); with
+# all_rows, a band table lists its rows after the one that matched too, as text only (scoring did not read
+# them, so neither does the explanation)
 Explain = Callable[..., tuple]
 
 
@@ -81,6 +83,8 @@ class Compiled:
     # what generate.py writes for this framework, the first time it is needed ("scores": the function)
     specialised: dict = attrs.field(factory=dict, eq=False, repr=False)
     let_exprs: dict = attrs.field(factory=dict, eq=False, repr=False)  # name → the let's expression
+    # the lines of the grades and the rounding in explanations, made once per language (evaluate.explained_line)
+    explained: dict = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
 
 def compile_program(checked: Checked) -> Compiled:
@@ -122,15 +126,15 @@ def iter_leaves(nodes):
 class Compiler:
     checked: Checked
     kinds: dict = attrs.field(init=False)  # name → how its values are shown (input kind, percent, number)
-    let_texts: dict = attrs.field(init=False, factory=dict)  # let name → (its name, its formula) as shown
-    # the derived values a rule's expressions read, in the order `where` shows them, by the expressions' ids
-    where_names: dict = attrs.field(init=False, factory=dict)
+    where_lines: dict = attrs.field(init=False, factory=dict)  # (let name, indent) → its `where` step
     templates: dict = attrs.field(init=False, factory=dict)  # id(expr) → its printer.expr_template
+    # what the explanation lines of the rule being compiled start with: "  " for a part's (node, composite)
+    indent: str = attrs.field(init=False, default="")
 
     def __attrs_post_init__(self):
         self.kinds = self.checked.display_kinds()
 
-    def template(self, expr) -> Callable[[dict], str]:
+    def template(self, expr) -> Callable[..., str]:
         """format_expr(expr, env, kinds) laid out once: the text an explanation fills with the values."""
         found = self.templates.get(id(expr))
         if found is None:
@@ -147,7 +151,11 @@ class Compiler:
         if isinstance(item, ast.Group):
             return CompiledGroup(item, tuple(self.node(c) for c in item.children))
         if item.parts:
-            parts = [(p, *self.rule(p.name, p.points, p.rule, p.span)) for p in item.parts]
+            self.indent = "  "  # a part's lines are shown under its heading, indented
+            try:
+                parts = [(p, *self.rule(p.name, p.points, p.rule, p.span)) for p in item.parts]
+            finally:
+                self.indent = ""
             score, explain = self.composite(item, parts)
         else:
             score, explain = self.rule(item.name, item.points, item.rule, item.span)
@@ -171,55 +179,79 @@ class Compiler:
                 if value < 0 or value > most:  # the test of check_range, without a call per part
                     check_range(value, most, part.name, part.span)
                 values.append(value)
+            if type(env) is Explaining:  # its explanation shows each part's score: kept, not computed again
+                env.parts = values
             return numbers.total(values)
 
-        heads = [(format_name(part.name), format_number(part.points)) for part, _score, _explain in parts]
+        def texts() -> tuple:
+            """Each part's heading, its score to fill in, and the line of the parts' sum."""
+            heads = [prefilled(_("part {name} ({points}): {score}"), ("score",), name=format_name(part.name),
+                               points=format_number(part.points)) for part, _score, _explain in parts]
+            return heads, prefilled(_("sum of parts = {score}"), ("score",))
+        phrases = Phrases(texts)
 
-        def explain(env, all_rows=False):  # after scoring succeeded: each part's score computed once
-            lines, values = [], []
-            for (part, part_score, part_explain), (shown_name, shown_points) in zip(parts, heads):
-                values.append(part_score(env))
-                lines.append(Step(_("part {name} ({points}): {score}", name=shown_name, points=shown_points,
-                                    score=format_number(values[-1])), part.span))
-                lines.extend(line.indented() for line in part_explain(env, all_rows))
-            lines.append(Step(_("sum of parts = {score}", score=format_number(numbers.total(values))),
-                              indicator.span))
+        def explain(env, all_rows, raw):  # right after scoring succeeded, which kept the parts' scores
+            heads, sum_line = phrases[env.language]
+            lines = []
+            for (part, _score, part_explain), head, value in zip(parts, heads, env.parts):
+                lines.append(new_step(head.format(format_number(value)), part.span))
+                lines.extend(part_explain(env, all_rows, value))  # indented already
+            lines.append(new_step(sum_line.format(format_number(raw)), indicator.span))
             return tuple(lines)
 
         return score, explain
 
     def rule(self, name, points, rule, span=None):
-        """The score and explain closures of the rule of an indicator or part, declared at `span`."""
+        """The score and explain closures of the rule of an indicator or part, declared at `span`.
+        explain(env, all_rows, raw) is given the rule's score, `raw`, as scoring computed it."""
         return ast.visit(self, "rule", rule, name, points, span)
 
     # ---- rules ------------------------------------------------------------------------------------
 
-    def where(self, exprs, env) -> list[Step]:
-        """'where X = …' steps for the derived values the rule reads, innermost first, each at its let."""
-        key = tuple(map(id, exprs))  # the rule's expressions live as long as the compiled framework
-        names = self.where_names.get(key)
-        if names is None:
-            reads, seen = self.checked.reads, set[str]()
-            names = self.where_names[key] = [name for expr in exprs for name in post_order(
-                lets_read(expr, reads.lets), reads.reads.__getitem__, seen)]
-        lets = self.checked.reads.lets
-        return [self.where_step(lets[name], env) for name in names]
+    def where(self, exprs) -> Callable[[Explaining], list[Step]]:
+        """The 'where X = …' steps of the derived values `exprs` read, innermost first, each at its let:
+        which values those are is found the first time the rule is explained."""
+        lines: list | None = None
+        indent = self.indent
 
-    def where_step(self, let: ast.Let, env) -> Step:
-        name, text = self.let_texts.get(let.name) or self.let_texts.setdefault(
-            let.name, (format_name(let.name), format_expr(let.expr)))  # the let's text, made once
-        calculation = (f"{text} = {self.template(let.expr)(env)} = "
-                       f"{format_value(env[let.name], self.kinds.get(let.name), spoken=True)}")
-        return Step(_("where {name} = {calculation}", name=name, calculation=calculation), let.span)
+        def where(env) -> list[Step]:
+            nonlocal lines
+            if lines is None:
+                reads, seen = self.checked.reads, set[str]()
+                lines = [self.where_line(reads.lets[name], indent) for expr in exprs for name in post_order(
+                    lets_read(expr, reads.lets), reads.reads.__getitem__, seen)]
+            return [line(env) for line in lines] if lines else []
+
+        return where
+
+    def where_line(self, let: ast.Let, indent: str) -> Callable[[Explaining], Step]:
+        """The step 'where X = formula = its values = value' of a derived value, made once per let (and
+        indent)."""
+        found = self.where_lines.get((let.name, indent))
+        if found is not None:
+            return found
+        name, kind, span, text = let.name, self.kinds.get(let.name), let.span, format_expr(let.expr)
+        fill = self.template(let.expr)
+        phrases = Phrases(lambda: indent + prefilled(_("where {name} = {calculation}"), ("calculation",),
+                                                     name=format_name(name)))
+
+        def line(env) -> Step:
+            value = shown_value(env, name, kind)
+            return new_step(phrases[env.language].format(f"{text} = {fill(env, env.shown)} = {value}"), span)
+
+        self.where_lines[let.name, indent] = line
+        return line
 
     def rule_Formula(self, rule: ast.Formula, name, points, span):
         score = self.expr(rule.expr)
-        text = format_expr(rule.expr)  # the rule's text, shown once per explanation: written once
+        text = self.indent + format_expr(rule.expr)  # the rule's text, shown once per explanation: written once
+        where = self.where([rule.expr])
 
-        def explain(env, all_rows=False):
-            return tuple(self.where([rule.expr], env)) + (
-                Step(f"{text} = {self.template(rule.expr)(env)} = "
-                     f"{format_number(score(env))}", rule.span),)
+        def explain(env, all_rows, raw):
+            lines = where(env)
+            lines.append(new_step(f"{text} = {self.template(rule.expr)(env, env.shown)} = {format_number(raw)}",
+                                  rule.span))
+            return tuple(lines)
 
         return score, explain
 
@@ -227,13 +259,15 @@ class Compiler:
         name = rule.input.name
         decl = self.checked.symbols.inputs[name]
         shown_name, low, high = format_name(name), format_literal(decl.low), format_literal(decl.high)
+        indent = self.indent
+        phrases = Phrases(lambda: indent + prefilled(_("assessed score {name} = {score} (range {low} to {high})"),
+                                                     ("score",), name=shown_name, low=low, high=high))
 
         def score(env):
             return env[name]
 
-        def explain(env, all_rows=False):
-            return (Step(_("assessed score {name} = {score} (range {low} to {high})", name=shown_name,
-                           score=format_number(env[name]), low=low, high=high), rule.span),)
+        def explain(env, all_rows, raw):
+            return (new_step(phrases[env.language].format(format_number(raw)), rule.span),)
 
         return score, explain
 
@@ -266,41 +300,61 @@ class Compiler:
         rows = [BandRow.of(band, subject) for band in rule.bands]
         matched_condition = [self.matched_condition(band.condition, subject) if subject is not None else None
                              for band in rule.bands]
+        # only what scoring read: rows after the match may need values that cannot be computed
+        wheres = [self.where(rule_conditions(rule, index + 1)) for index in range(len(rule.bands))]
+        indent = self.indent
 
-        def matched(index, env) -> str:
+        def texts() -> tuple:
+            """Each row's lines: passed (its condition did not hold; the Step itself when the table has a
+            subject), matched (the row that gave the score), and not tried (a Step)."""
+            passed: list = []  # a template, a Step, or None for an otherwise row
+            matched, untried = [], []
+            for index, (row, band) in enumerate(zip(rows, rule.bands)):
+                number = index + 1
+                if band.condition is None:  # an otherwise row is never passed
+                    passed.append(None)
+                    matched.append(prefilled(_("band {number}: otherwise → {points}   matched"), ("points",),
+                                             number=number))
+                elif subject is None:
+                    passed.append(indent + prefilled(_("band {number}: {row}   [{filled}]   no"), ("filled",),
+                                                     number=number, row=row.text()))
+                    matched.append(prefilled(_("band {number}: {condition} → {points}   [{filled}]   matched"),
+                                             ("points", "filled"), number=number, condition=row.condition))
+                else:
+                    passed.append(Step(indent + _("band {number}: {row}   no", number=number, row=row.text()),
+                                       band.span))
+                    matched.append(prefilled(_("band {number}: {condition} → {points}   matched"),
+                                             ("points", "condition"), number=number))
+                untried.append(Step(indent + _("band {number}: {row}   not tried", number=number, row=row.text()),
+                                    band.span))
+            return passed, [indent + text for text in matched], untried
+        phrases = Phrases(texts)
+
+        def matched(index, env, raw, text: str) -> Step:
             """The row that gave the score, as a sentence with the values it compared."""
             row, band = rows[index], rule.bands[index]
-            points = row.points if literal(band.points) is not None else (
-                f"{row.points} = {format_number(row_points[index](env))}")
+            points = row.points if row_values[index] is not None else f"{row.points} = {format_number(raw)}"
             if band.condition is None:
-                return _("band {number}: otherwise → {points}   matched", number=index + 1, points=points)
+                return new_step(text.format(points), band.span)
             if subject is None:
-                return _("band {number}: {condition} → {points}   [{filled}]   matched", number=index + 1,
-                         condition=row.condition, points=points,
-                         filled=self.template(band.condition)(env))
-            return _("band {number}: {condition} → {points}   matched", number=index + 1,
-                     condition=matched_condition[index](env), points=points)
+                return new_step(text.format(points, self.template(band.condition)(env, env.shown)), band.span)
+            return new_step(text.format(points, matched_condition[index](env)), band.span)
 
-        def passed(index, env) -> str:
-            """A row tried before the one that matched, whose condition did not hold."""
-            band = rule.bands[index]
-            if subject is None:
-                return _("band {number}: {row}   [{filled}]   no", number=index + 1, row=rows[index].text(),
-                         filled=self.template(band.condition)(env))
-            return _("band {number}: {row}   no", number=index + 1, row=rows[index].text())
-
-        def explain(env, all_rows=False):
+        def explain(env, all_rows, raw):
+            passed, matched_texts, untried = phrases[env.language]
             chosen = matching(env)
-            # only what scoring read: rows after the match may need values that cannot be computed
-            lines = self.where(rule_conditions(rule, chosen + 1), env)
+            lines = wheres[chosen](env)
             if subject is not None:
-                lines.append(Step(show_subject(env), rule.span))
-            for index in range(chosen):
-                lines.append(Step(passed(index, env), rule.bands[index].span))
-            lines.append(Step(matched(chosen, env), rule.bands[chosen].span))
+                lines.append(new_step(indent + show_subject(env), rule.span))
+                lines.extend(passed[:chosen])
+            else:  # the values each row compared
+                for index in range(chosen):
+                    band = rule.bands[index]
+                    lines.append(new_step(passed[index].format(self.template(band.condition)(env, env.shown)),
+                                          band.span))
+            lines.append(matched(chosen, env, raw, matched_texts[chosen]))
             if all_rows:
-                lines.extend(Step(_("band {number}: {row}   not tried", number=index + 1, row=rows[index].text()),
-                                  rule.bands[index].span) for index in range(chosen + 1, len(rule.bands)))
+                lines.extend(untried[chosen + 1:])
             return tuple(lines)
 
         return score, explain
@@ -310,19 +364,22 @@ class Compiler:
         row_of = self.matrix_axis(rule.rows, rule.row_subject, name, rule.span, MATRIX_ROWS)
         column_of = self.matrix_axis(rule.columns, rule.column_subject, name, rule.span, MATRIX_COLUMNS)
         cells = [[self.expr(cell) for cell in row.cells] for row in rule.rows]
+        where = self.where([rule.row_subject, rule.column_subject])
+        indent = self.indent
 
         def score(env):
             return cells[row_of(env)][column_of(env)](env)
 
-        def explain(env, all_rows=False):
+        def explain(env, all_rows, raw):
             row, column = row_of(env), column_of(env)
-            lines = self.where([rule.row_subject, rule.column_subject], env)
-            lines.append(Step(_("{row_subject} {row_value} falls in row {row}, {column_subject} {column_value} in "
-                                "column {column}: {points} points", row_subject=format_expr(rule.row_subject),
-                                row_value=self.template(rule.row_subject)(env), row=row + 1,
-                                column_subject=format_expr(rule.column_subject),
-                                column_value=self.template(rule.column_subject)(env), column=column + 1,
-                                points=format_number(score(env))), rule.rows[row].span))
+            lines = where(env)
+            text = _("{row_subject} {row_value} falls in row {row}, {column_subject} {column_value} in column "
+                     "{column}: {points} points", row_subject=format_expr(rule.row_subject),
+                     row_value=self.template(rule.row_subject)(env, env.shown), row=row + 1,
+                     column_subject=format_expr(rule.column_subject),
+                     column_value=self.template(rule.column_subject)(env, env.shown), column=column + 1,
+                     points=format_number(raw))
+            lines.append(Step(indent + text, rule.rows[row].span))
             return tuple(lines)
 
         return score, explain
@@ -355,99 +412,154 @@ class Compiler:
                 return numbers.total([points(env) for condition, points, _ in items if condition(env)])
 
         shown_items = [(format_expr(item.condition), is_plain_bool(item.condition)) for item in rule.items]
+        where = self.where([i.condition for i in rule.items])
+        indent = self.indent
 
-        def explain(env, all_rows=False):
-            lines = self.where([i.condition for i in rule.items], env)
-            for (condition, points, item), (shown, plain) in zip(items, shown_items):
-                filled = shown if plain else self.template(item.condition)(env)
-                text = (checklist_item(shown, format_number(points(env)), filled) if condition(env)
-                        else checklist_item(shown, None, filled))
-                lines.append(Step(text, item.span))
-            lines.append(Step(_("points earned: {points}", points=format_number(score(env))), rule.span))
+        def texts() -> list:
+            """Each item's lines (checklist_lines), and its Steps (missed, met) when they show no value, the
+            same for every department (a yes/no condition; met: points written as a number), else None."""
+            made = []
+            for (_condition, value), (shown, plain), item in zip(numbered, shown_items, rule.items):
+                lines = tuple(tuple(indent + text for text in pair) for pair in checklist_lines(shown))
+                missed = Step(lines[False][False].format("", shown), item.span) if plain else None
+                met = (Step(lines[True][False].format(format_number(value), shown), item.span)
+                       if plain and value is not None else None)
+                made.append((lines, (missed, met)))
+            return made
+        phrases = Phrases(texts)
+        earned = Phrases(lambda: indent + prefilled(_("points earned: {points}"), ("points",)))
+
+        def explain(env, all_rows, raw):
+            lines = where(env)
+            for (condition, points, item), (shown, plain), (item_lines, steps) in zip(items, shown_items,
+                                                                                   phrases[env.language]):
+                met = condition(env)
+                if steps[met] is not None:  # the same line for every department
+                    lines.append(steps[met])
+                    continue
+                filled = shown if plain else self.template(item.condition)(env, env.shown)
+                text = item_lines[met][filled != shown].format(format_number(points(env)) if met else "", filled)
+                lines.append(new_step(text, item.span))
+            lines.append(new_step(earned[env.language].format(format_number(raw)), rule.span))
             return tuple(lines)
 
         return score, explain
 
-    def per_unit_steps(self, lines: tuple) -> tuple[list, dict, Callable[[dict], list]]:
+    def per_unit_steps(self, lines: tuple) -> tuple[list, list]:
         """The compiled lines of a deduction or an award rule (AMOUNT per [UNIT of] QUANTITY [above|below
-        THRESHOLD]), their explanation texts by line, and the points each line gives for an env."""
+        THRESHOLD]), and how each shows its value (the quantity, and what it computes)."""
         steps = [(self.expr(step.amount), self.expr(step.quantity),
                   self.expr(step.unit) if step.unit is not None else (lambda env: ONE),
                   self.expr(step.threshold) if step.threshold is not None else None, step) for step in lines]
-        shown = {id(step): ((step.direction, unit_kind(step)), self.filled(step.quantity), deduct_texts(step))
-                 for step in lines}
-
-        def amounts(env):
-            return [numbers.multiply(amount(env), counted_units(env, quantity, unit, threshold, step))
-                    for amount, quantity, unit, threshold, step in steps]
-
-        return steps, shown, amounts
+        return steps, [self.filled(step.quantity) for step in lines]
 
     def rule_Deduction(self, rule: ast.Deduction, name, points, span):
-        steps, shown, deducted = self.per_unit_steps(rule.steps)
+        steps, values = self.per_unit_steps(rule.steps)
         floor = self.expr(rule.floor) if rule.floor is not None else (lambda env: ZERO)
         floor_span = rule.floor.span if rule.floor is not None else rule.span
+
+        def deducted(env):
+            return [numbers.multiply(amount(env), counted_units(env, quantity, unit, threshold, step))
+                    for amount, quantity, unit, threshold, step in steps]
 
         def score(env):
             return max(numbers.subtract(points, numbers.total(deducted(env))), floor(env))
 
-        def explain(env, all_rows=False):
-            lines = self.where([e for s in rule.steps for e in (s.quantity, s.threshold) if e is not None], env)
-            lines.append(Step(_("start at {points}", points=format_number(points)), span))
-            minus, floor_value = deducted(env), floor(env)  # each computed once for the lines below
-            for (_amount, quantity, unit, threshold, step), taken in zip(steps, minus):
+        where = self.where([e for s in rule.steps for e in (s.quantity, s.threshold) if e is not None])
+        indent = self.indent
+
+        def texts() -> tuple:
+            """The first line, each deduct line's texts (per_unit_texts), the line of the floor."""
+            shown = format_number(points)
+            return (Step(indent + _("start at {points}", points=shown), span),
+                    [per_unit_texts(step, DEDUCT_LINES, "deducted", DEDUCT_NOT_PASSED, indent) for step in rule.steps],
+                    indent + prefilled(_("floor {floor}: score = max({points} − {deducted}, {floor}) = {score}"),
+                                       ("floor", "deducted", "score"), points=shown))
+        phrases = Phrases(texts)
+
+        def explain(env, all_rows, raw):
+            start, line_texts, floor_line = phrases[env.language]
+            lines = where(env)
+            lines.append(start)
+            floor_value = floor(env)
+            minus = []
+            for (amount, quantity, unit, threshold, step), (line, not_passed), value in zip(steps, line_texts, values):
                 count = counted_units(env, quantity, unit, threshold, step)
-                lines.append(Step(deduct_line(shown[id(step)], env, count, taken), step.span))
-            total = numbers.total(minus)
-            lines.append(Step(_("floor {floor}: score = max({points} − {deducted}, {floor}) = {score}",
-                                floor=format_number(floor_value), points=format_number(points),
-                                deducted=format_number(total),
-                                score=format_number(max(numbers.subtract(points, total), floor_value))), floor_span))
+                minus.append(numbers.multiply(amount(env), count))
+                text = (not_passed.format(value(env)) if count == 0 and not_passed is not None
+                        else line.format(value(env), format_number(count), format_number(minus[-1])))
+                lines.append(new_step(text, step.span))
+            lines.append(new_step(floor_line.format(format_number(floor_value), format_number(numbers.total(minus)),
+                                                    format_number(raw)), floor_span))
             return tuple(lines)
 
         return score, explain
 
     def rule_Awards(self, rule: ast.Awards, name, points, span):
         """min(Σ amount × units, cap): "每…得 X 分, 最高 Y 分", the cap the points unless declared."""
-        steps, shown, awarded = self.per_unit_steps(rule.steps)
+        steps, values = self.per_unit_steps(rule.steps)
         cap = self.expr(rule.cap) if rule.cap is not None else (lambda env: points)
         cap_span = rule.cap.span if rule.cap is not None else rule.span
+
+        def awarded(env):
+            return [numbers.multiply(amount(env), counted_units(env, quantity, unit, threshold, step))
+                    for amount, quantity, unit, threshold, step in steps]
 
         def score(env):
             return min(numbers.total(awarded(env)), cap(env))
 
-        def explain(env, all_rows=False):
-            lines = self.where([e for s in rule.steps for e in (s.quantity, s.threshold) if e is not None], env)
-            plus, most = awarded(env), cap(env)  # each computed once for the lines below
-            for (_amount, quantity, unit, threshold, step), earned in zip(steps, plus):
+        where = self.where([e for s in rule.steps for e in (s.quantity, s.threshold) if e is not None])
+        indent = self.indent
+
+        def texts() -> tuple:
+            """Each award line's texts (per_unit_texts), the line of the cap."""
+            return ([per_unit_texts(step, AWARD_LINES, "awarded", None, indent)[0] for step in rule.steps],
+                    indent + prefilled(_("at most {cap}: score = min({awarded}, {cap}) = {score}"),
+                                       ("cap", "awarded", "score")))
+        phrases = Phrases(texts)
+
+        def explain(env, all_rows, raw):
+            line_texts, cap_line = phrases[env.language]
+            lines = where(env)
+            most, plus = cap(env), []
+            for (amount, quantity, unit, threshold, step), line, value in zip(steps, line_texts, values):
                 count = counted_units(env, quantity, unit, threshold, step)
-                lines.append(Step(award_line(shown[id(step)], env, count, earned), step.span))
-            total = numbers.total(plus)
-            lines.append(Step(_("at most {cap}: score = min({awarded}, {cap}) = {score}",
-                                cap=format_number(most), awarded=format_number(total),
-                                score=format_number(min(total, most))), cap_span))
+                plus.append(numbers.multiply(amount(env), count))
+                text = line.format(value(env), format_number(count), format_number(plus[-1]))
+                lines.append(new_step(text, step.span))
+            lines.append(new_step(cap_line.format(format_number(most), format_number(numbers.total(plus)),
+                                                  format_number(raw)), cap_span))
             return tuple(lines)
 
         return score, explain
 
-    def shown(self, expr) -> Callable[[dict], str]:
+    def shown(self, expr) -> Callable[[Explaining], str]:
         """'expr = its values', and '= result' when the expression computes something (a ÷ b = 3 ÷ 4 = 75%)."""
-        text, values = format_expr(expr), self.filled(expr)
+        text = format_expr(expr)
+        if isinstance(expr, ast.Ref):  # '满意度 = 96%': the value as every line shows it
+            name, kind, before = expr.name, self.kinds.get(expr.name), f"{text} = "
+            return lambda env: before + shown_value(env, name, kind) if name in env else f"{text} = {text}"
+        values = self.filled(expr)
         return lambda env: f"{text} = {values(env)}"
 
-    def filled(self, expr) -> Callable[[dict], str]:
+    def filled(self, expr) -> Callable[[Explaining], str]:
         """The expression with its values in, and '= result' when it computes something (3 ÷ 4 = 75%)."""
         value = self.expr(expr)
         computed = not isinstance(expr, (ast.Ref, ast.Number, ast.GradeValue))
-        kind = self.display_kind(expr)
+        kind = self.display_kind(expr) if computed else None
+        template = None  # laid out the first time it is shown
 
         def fill(env):
-            line = self.template(expr)(env)
-            return line + (f" = {format_value(value(env), kind, spoken=True)}" if computed else "")
+            nonlocal template
+            if template is None:
+                template = self.template(expr)
+            if not computed:
+                return template(env, env.shown)
+            return f"{template(env, env.shown)} = {format_value(value(env), kind, spoken=True)}"
 
         return fill
 
-    def matched_condition(self, condition, subject) -> Callable[[dict], str]:
+    def matched_condition(self, condition, subject) -> Callable[[Explaining], str]:
         """A band row's condition as it held, the subject's value beside its name: '满意度 96% ≥ 95%',
         '90% ≤ 满意度 93% < 95%' (a computed subject by its value alone, shown on the line above)."""
         if not isinstance(condition, ast.Compare) or subject not in condition.operands:
@@ -460,10 +572,21 @@ class Compiler:
         named = format_expr(subject) + " " if isinstance(subject, ast.Ref) else ""
         pieces = [None if operand == subject else format_expr(operand) for operand in condition.operands]
         symbols = [OP_SYMBOLS[op] for op in condition.ops]
+        # a name shown as its other lines show it: its text is formatted once per department
+        alike = isinstance(subject, ast.Ref) and shown_alike(kind, self.kinds.get(subject.name))
+        name = subject.name if alike else None
+
+        def shown(env) -> str:
+            return shown_value(env, name, kind) if name is not None else format_value(value(env), kind, spoken=True)
+
+        if len(pieces) == 2 and pieces.count(None) == 1:  # one comparison ('满意度 96% ≥ 95%'): laid out once
+            first, second = pieces
+            before = named if first is None else f"{first} {symbols[0]} {named}"
+            after = f" {symbols[0]} {second}" if first is None else ""
+            return lambda env: before + shown(env) + after
 
         def show(env):
-            shown = named + format_value(value(env), kind, spoken=True)
-            texts = [shown if piece is None else piece for piece in pieces]
+            texts = [named + shown(env) if piece is None else piece for piece in pieces]
             return " ".join([texts[0], *(f"{symbol} {text}" for symbol, text in zip(symbols, texts[1:]))])
 
         return show
@@ -631,16 +754,15 @@ class BandRow:
         return f"{self.condition} → {self.points}"
 
 
-def checklist_item(item: str, points: str | None, filled: str) -> str:
-    """'✓ item → +points' for an item met (points None: not met, '✗ item → +0'), with the values its
-    condition compared in […] when they differ from its text."""
-    if points is None and filled == item:
-        return _("✗ {item} → +0", item=item)
-    if points is None:
-        return _("✗ {item} → +0   [{filled}]", item=item, filled=filled)
-    if filled == item:
-        return _("✓ {item} → +{points}", item=item, points=points)
-    return _("✓ {item} → +{points}   [{filled}]", item=item, points=points, filled=filled)
+def checklist_lines(item: str) -> tuple[tuple[str, str], tuple[str, str]]:
+    """A checklist item's lines in the current language, by [met][shown with values], its points and the
+    values its condition compared to fill in ({0}, {1}: printer.prefilled): '✗ item → +0' for an item
+    missed, '✓ item → +points' for an item met, with the values in […] when they differ from its text."""
+    slots = ("points", "filled")
+    return ((prefilled(_("✗ {item} → +0"), slots, item=item),
+             prefilled(_("✗ {item} → +0   [{filled}]"), slots, item=item)),
+            (prefilled(_("✓ {item} → +{points}"), slots, item=item),
+             prefilled(_("✓ {item} → +{points}   [{filled}]"), slots, item=item)))
 
 
 # The line of a deduction, by (direction, unit kind): each says the rule's deduct line, the quantity's
@@ -721,20 +843,16 @@ def counted_units(env, quantity, unit, threshold, step: ast.Deduct | ast.Award):
     return numbers.divide(value, size)
 
 
-def award_line(shown: tuple, env, count, plus) -> str:
-    """An award line's step: the value it counts, the units and the points they earn."""
-    key, value, texts = shown
-    return _(AWARD_LINES[key], value=value(env), units=format_number(count), awarded=format_number(plus), **texts)
-
-
-def deduct_line(shown: tuple, env, count, minus) -> str:
-    """A deduct line's step: the value it counts, the units and the points taken off; or, when the
-    value does not pass the line's threshold (no units), that it does not."""
-    key, value, texts = shown
-    if count == 0 and key in DEDUCT_NOT_PASSED:
-        return _(DEDUCT_NOT_PASSED[key], value=value(env), **texts)
-    return _(DEDUCT_LINES[key], value=value(env), units=format_number(count), deducted=format_number(minus),
-             **texts)
+def per_unit_texts(step: ast.Deduct | ast.Award, lines: dict, counted: str, not_passed: dict | None = None,
+                   indent: str = "") -> tuple[str, str | None]:
+    """A deduct or award line's texts in the current language, its rule text filled in (printer.prefilled):
+    the line with the value, the units and the points (`counted`: deducted, awarded) to fill in, and, for a
+    deduct line with a threshold (`not_passed`), the line of a value that does not pass it, else None."""
+    key, texts = (step.direction, unit_kind(step)), deduct_texts(step)
+    line = indent + prefilled(_(lines[key]), ("value", "units", counted), **texts)
+    if not_passed is None or key not in not_passed:
+        return line, None
+    return line, indent + prefilled(_(not_passed[key]), ("value",), **texts)
 
 
 def unit_kind(step: ast.Deduct | ast.Award) -> str:
@@ -772,3 +890,45 @@ def rule_conditions(rule: ast.Bands, rows: int) -> list:
 
 def is_plain_bool(expr) -> bool:
     return isinstance(expr, ast.Ref) or (isinstance(expr, ast.Not) and isinstance(expr.operand, ast.Ref))
+
+
+class Phrases(dict):
+    """The texts of one rule's explanation by language (`phrases[language]`), made by `make` (in the
+    current language, with _()) the first time the rule is explained in it: a batch explains every
+    department with the same rule text, so only the values are filled in per department."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[], object]):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, language: str):
+        made = self[language] = self.make()
+        return made
+
+
+_new_str = str.__new__
+
+
+def new_step(text: str, span) -> Step:
+    """Step(text, span), without the call of Step.__new__: an explanation makes dozens per department."""
+    step = _new_str(Step, text)
+    step.span = span
+    return step
+
+
+def shown_value(env: Explaining, name: str, kind: str | None) -> str:
+    """env[name] as an explanation shows it (kind: its display kind), formatted once per department."""
+    text = env.shown.get(name)
+    if text is None:
+        text = env.shown[name] = format_value(env[name], kind, spoken=True)
+    return text
+
+
+SHOWN_KINDS = ("percent", "date")  # the kinds format_value shows otherwise than as a plain number
+
+
+def shown_alike(kind: str | None, other: str | None) -> bool:
+    """Whether format_value shows every value alike with either kind (None, 'number', 'count': a number)."""
+    return (kind if kind in SHOWN_KINDS else None) == (other if other in SHOWN_KINDS else None)

@@ -16,6 +16,7 @@ from .runtime import (
     TOTAL_KEY,
     Env,
     EvalFailure,
+    Explaining,
     Rounding,
     block_score,
     capped_total,
@@ -23,7 +24,7 @@ from .runtime import (
     scoring_failure,
 )
 from .syntax import ast
-from .syntax.printer import format_expr, format_grade_condition, format_number, split_grade_condition
+from .syntax.printer import format_expr, format_grade_condition, format_number, prefilled, split_grade_condition
 
 ZERO = numbers.ZERO
 
@@ -43,9 +44,9 @@ def evaluate(compiled: Compiled, facts: dict, *, explain: bool = True, all_rows:
 
 def _evaluate(compiled: Compiled, facts: dict, all_rows: bool | None, sources) -> Result:
     """The result; `all_rows` None for scores only, else explained (rows after the match too if True)."""
-    env = Env(facts, compiled.lets)
+    env = Env(facts, compiled.lets) if all_rows is None else Explaining(facts, compiled.lets, language())
     failures: list = []
-    explainer = (lambda leaf: leaf.explain(env, all_rows)) if all_rows is not None else None
+    explainer = (lambda leaf, raw: leaf.explain(env, all_rows, raw)) if all_rows is not None else None
     nodes = tuple([_node(item, env, compiled, explainer, failures) for item in compiled.nodes])
     if failures:
         raise EvaluationError(failures, sources)
@@ -60,7 +61,8 @@ def _evaluate(compiled: Compiled, facts: dict, all_rows: bool | None, sources) -
     grade = step = None
     if index is not None:
         _condition, grade, band = compiled.grades[index]
-        step = grade_step(total, band, [row for _, _, row in compiled.grades[:index]]) if explainer else None
+        step = grade_step(total, band, [row for _, _, row in compiled.grades[:index]],
+                          explained_line(compiled, index, language())) if explainer else None
     return Result(compiled.name, total, compiled.total, grade, nodes, step, uncapped=uncapped,
                   total_cap=compiled.total_cap)
 
@@ -79,11 +81,11 @@ def total_of(compiled: Compiled, scores: Mapping[int, numbers.Number]) -> number
     return capped_total(numbers.total([score(item) for item in compiled.nodes]), compiled.total_cap)
 
 
-def grade_step(total: Decimal, band: ast.GradeBand, above=()) -> Step:
+def grade_step(total: Decimal, band: ast.GradeBand, above=(), line: str | None = None) -> Step:
     """The `grades:` row that gave the grade, and the row above it a condition on the inputs refused
     though the total met its threshold: 'grade: 95 matches ≥ 80 → 良; not 优: not 发生安全责任事故 does not
-    hold' (why a department with 95 points is not 优)."""
-    step = matched_grade_step(total, band)
+    hold' (why a department with 95 points is not 优). `line`: the row's grade_line, if made already."""
+    step = Step((line or grade_line(band)).format(total), band.span)
     refused = next((row for row in above if refused_by_inputs(total, row)), None)
     if refused is None:
         return step
@@ -103,16 +105,28 @@ def refused_by_inputs(total: Decimal, row: ast.GradeBand) -> bool:
     return bool(COMPARISONS[total_part.ops[0]].apply(total, total_part.operands[1].value))
 
 
-def matched_grade_step(total: Decimal, band: ast.GradeBand) -> Step:
-    """The `grades:` row that gave the grade: 'grade: 97.83 matches ≥ 90 → 优'."""
+def grade_line(band: ast.GradeBand) -> str:
+    """The line of the `grades:` row that gave the grade ('grade: 97.83 matches ≥ 90 → 优') in the current
+    language, with the total to fill in ({0}: printer.prefilled)."""
     if band.condition is None:
-        return Step(_("grade: {total} matches otherwise → {grade}", total=total, grade=band.grade), band.span)
+        return prefilled(_("grade: {total} matches otherwise → {grade}"), ("total",), grade=band.grade)
     total_part, _inputs = split_grade_condition(band.condition)
     if total_part is None:
-        return Step(_("grade: {condition} is true → {grade} (veto)", condition=format_expr(band.condition),
-                      grade=band.grade), band.span)
-    return Step(_("grade: {total} matches {condition} → {grade}", total=total, grade=band.grade,
-                  condition=format_grade_condition(band.condition)), band.span)
+        return prefilled(_("grade: {condition} is true → {grade} (veto)"), condition=format_expr(band.condition),
+                         grade=band.grade)
+    return prefilled(_("grade: {total} matches {condition} → {grade}"), ("total",), grade=band.grade,
+                     condition=format_grade_condition(band.condition))
+
+
+def explained_line(compiled: Compiled, row: int | None, language: str) -> str:
+    """In `language`, made once per language: the grade_line of the `grades:` row `row`, or (None) the
+    rounding_line of the framework's rounding."""
+    key = (language, row)
+    line = compiled.explained.get(key)
+    if line is None:
+        line = compiled.explained[key] = (rounding_line(compiled.rounding) if row is None
+                                          else grade_line(compiled.grades[row][2]))
+    return line
 
 
 def _node(item, env, compiled: Compiled, explainer, failures: list) -> NodeResult:
@@ -134,12 +148,12 @@ def _node(item, env, compiled: Compiled, explainer, failures: list) -> NodeResul
         score = compiled.rounding.leaf(raw, indicator)
         if score < ZERO or score > indicator.points:  # the test of check_range, without a call per leaf
             check_range(score, indicator.points, indicator.name, indicator.span)
-        lines = explainer(item) if explainer else ()
+        lines = explainer(item, raw) if explainer else ()
     except (EvalFailure, ArithmeticError) as exc:
         failures.append(scoring_failure(exc, indicator))
         return NodeResult(indicator.name, "indicator", indicator.points, numbers.ZERO, (), (), indicator.span)
     if explainer and raw != score:
-        lines += (rounding_step(raw, score, compiled.rounding),)
+        lines += (rounding_step(raw, score, compiled.rounding, explained_line(compiled, None, env.language)),)
     return NodeResult(indicator.name, "indicator", indicator.points, score, (), lines, indicator.span, raw)
 
 
@@ -167,9 +181,14 @@ def block_step(block: ast.Group, children: tuple, score: Decimal) -> Step:
                 block.span)
 
 
-def rounding_step(raw, score: Decimal, rounding: Rounding) -> Step:
-    """'4.52005 rounded to 4.52', naming the mode when it is not the usual half-up."""
+def rounding_step(raw, score: Decimal, rounding: Rounding, line: str | None = None) -> Step:
+    """'4.52005 rounded to 4.52', naming the mode when it is not the usual half-up. `line`: the
+    rounding_line, if made already."""
+    return Step((line or rounding_line(rounding)).format(format_number(raw), score), rounding.span)
+
+
+def rounding_line(rounding: Rounding) -> str:
+    """rounding_step's line in the current language, the raw score and the score to fill in ({0}, {1})."""
     if rounding.mode == ROUND_HALF_UP:
-        return Step(_("{raw} rounded to {score}", raw=format_number(raw), score=score), rounding.span)
-    return Step(_("{raw} rounded {mode} to {score}", raw=format_number(raw), score=score,
-                  mode=rounding.keyword()), rounding.span)
+        return prefilled(_("{raw} rounded to {score}"), ("raw", "score"))
+    return prefilled(_("{raw} rounded {mode} to {score}"), ("raw", "score"), mode=rounding.keyword())

@@ -52,6 +52,21 @@ class Env(dict):
         return value
 
 
+class Explaining(Env):
+    """The Env of a department being explained: also the language the explanation speaks (its texts are
+    prepared once per language) and each name's value as shown, formatted once per department (a ratio
+    shows in its `where` line, in its band table's subject line and in the row that matched), and the
+    scores of the parts of the composite indicator scored last (its explanation shows them)."""
+
+    __slots__ = ("language", "shown", "parts")
+
+    def __init__(self, facts: dict, lets: dict, language: str):
+        super().__init__(facts, lets)
+        self.language = language
+        self.shown: dict[str, str] = {}
+        self.parts: list = []
+
+
 @overload
 def attempt(score: Callable[[Env], T], facts: dict, lets: dict, node: None = None) -> T | None: ...
 @overload

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TypeGuard
@@ -66,14 +67,31 @@ def _format_number(value: numbers.Number) -> str:
 _shown_number = functools.lru_cache(maxsize=4096)(_format_number)
 
 
-def _format_ratio(value: numbers.Ratio) -> str:
-    shown = numbers.round_to(value, SHOWN_DECIMALS, ROUND_HALF_EVEN)
-    if shown.is_zero() or shown.adjusted() >= LARGEST_SHOWN_DIGITS:  # 3.333333E-10…, 3.333333E+25…
-        return str(numbers.approximate(value, SHOWN_DECIMALS + 1)) + "…"
-    return format(shown.normalize(numbers.QUANTIZE), "f") + "…"
+SHOWN_SCALE = 10 ** SHOWN_DECIMALS
+LARGEST_SHOWN = 10 ** (LARGEST_SHOWN_DIGITS + SHOWN_DECIMALS)  # a value shown to 6 places from 10²¹ up: 1.5E+30…
+
+
+def _format_ratio(value: numbers.Ratio, scale: int = 1) -> str:
+    """`value` × `scale` (100 for a percentage) rounded half-even to 6 places, with '…': by integer
+    arithmetic, as the digits are (an explanation shows a ratio or two per line of derived values)."""
+    shown, twice = divmod(value.numerator * scale * SHOWN_SCALE, value.denominator)
+    twice *= 2  # twice the remainder, against the denominator: above half, or half and odd, rounds up
+    if twice > value.denominator or (twice == value.denominator and shown & 1):
+        shown += 1
+    if not shown or abs(shown) >= LARGEST_SHOWN:  # 3.333333E-10…, 3.333333E+25…
+        scaled = numbers.multiply(value, Decimal(scale)) if scale != 1 else value
+        return str(numbers.approximate(scaled, SHOWN_DECIMALS + 1)) + "…"
+    whole, decimals = divmod(abs(shown), SHOWN_SCALE)
+    sign = "-" if shown < 0 else ""
+    return f"{sign}{whole}.{decimals:06d}".rstrip("0").rstrip(".") + "…"
 
 
 def format_percent(value: numbers.Number) -> str:
+    if type(value) is numbers.Ratio:  # never terminates, in percent either
+        return _format_ratio(value, 100) + "%"
+    if type(value) is Decimal and value.is_finite() and value.adjusted() < LARGEST_SHOWN_DIGITS:
+        # × 100 exactly, by the exponent (what is shown depends on the value alone, not on its zeros)
+        return format_number(value.scaleb(2, numbers.QUANTIZE)) + "%"
     return format_number(numbers.multiply(value, Decimal(100))) + "%"
 
 
@@ -81,6 +99,8 @@ def format_value(value, kind: str | None = None, spoken: bool = False) -> str:
     """A fact or computed value; kind 'percent' shows 0.9729 as 97.29%. A boolean is `true`/`false` as
     facts files and rule text write it, or with `spoken` (an explanation) the word of the current
     language (是/否 in Chinese)."""
+    if type(value) is Decimal and kind != "date":  # most values an explanation shows: a number
+        return format_percent(value) if kind == "percent" else format_number(value)
     if isinstance(value, bool):
         if spoken:
             # TRANSLATORS: a yes/no fact or value in an explanation: 是 / 否
@@ -149,10 +169,12 @@ def _shown_values(values, kinds: dict) -> Callable[[str], str | None]:
 SLOT = "\ufdd0"  # a noncharacter, never in rule text: marks where a value goes in an expression's template
 
 
-def expr_template(expr, kinds: dict) -> Callable[[Mapping], str]:
+def expr_template(expr, kinds: dict) -> Callable[..., str]:
     """format_expr(expr, ·, kinds) as a function of the values alone: the expression's text is laid out
     once, and only the values are filled in at each call (an explanation shows the same formula for
-    every department). Gives exactly what format_expr gives."""
+    every department). Gives exactly what format_expr gives. `shown`, when given, keeps each name's
+    value as shown (name → text, for values shown with `kinds`), so that the lines of one department's
+    explanation format each value once."""
     names: list[str] = []
 
     def slot(name: str) -> str:
@@ -164,12 +186,45 @@ def expr_template(expr, kinds: dict) -> Callable[[Mapping], str]:
     shown_names = [format_name(name) for name in names]
     first, rest = pieces[0], list(zip(names, shown_names, [kinds.get(name) for name in names], pieces[1:]))
 
-    def fill(values: Mapping) -> str:
+    def fill(values: Mapping, shown: dict | None = None) -> str:
         text = first
-        for name, shown, kind, after in rest:
-            text += (format_value(values[name], kind, spoken=True) if name in values else shown) + after
+        for name, shown_name, kind, after in rest:
+            if name not in values:  # a derived value not computed: its name
+                text += shown_name + after
+            elif shown is None:
+                text += format_value(values[name], kind, spoken=True) + after
+            else:
+                value = shown.get(name)
+                if value is None:
+                    value = shown[name] = format_value(values[name], kind, spoken=True)
+                text += value + after
         return text
     return fill
+
+
+# {value!r}, {value!s}, {value!a}: the conversions str.format applies
+CONVERSIONS: dict[str, Callable[[object], str]] = {"r": repr, "s": str, "a": ascii}
+
+
+def prefilled(template: str, slots: tuple[str, ...] = (), **fields: object) -> str:
+    """A translated message with its `fields` filled in once and its `slots` left as positional
+    placeholders ({0}, {1}, … in the order of `slots`, wherever the translation puts them): what
+    `template.format(**fields, **slot_values)` gives is then `prefilled(…).format(*slot_values)`, for an
+    explanation line whose rule text is the same for every department and whose values are not."""
+    def escaped(text: str) -> str:
+        return text.replace("{", "{{").replace("}", "}}")
+    text = ""
+    for literal, field, spec, conversion in string.Formatter().parse(template):
+        text += escaped(literal)
+        if field is None:
+            continue
+        if field in fields:
+            value = CONVERSIONS[conversion](fields[field]) if conversion else fields[field]
+            text += escaped(format(value, spec or ""))
+        else:
+            text += ("{" + str(slots.index(field)) + ("!" + conversion if conversion else "")
+                     + (":" + spec if spec else "") + "}")
+    return text
 
 
 def format_source(expr, level: int = 0) -> str:
