@@ -451,7 +451,7 @@ def test_a_progress_bar_only_at_a_terminal_and_on_long_runs(tmp_path, monkeypatc
 # ---- the summary ----------------------------------------------------------------------------------
 
 def summary_of(totals: list[str], failed: int = 0, maximum: str = "100") -> Summary:
-    return Summary(len(totals) + failed, failed, (), tuple(sorted(Decimal(t) for t in totals)), Decimal(maximum))
+    return Summary.of_totals(len(totals) + failed, failed, (), [Decimal(t) for t in totals], Decimal(maximum))
 
 
 def test_summary_figures_on_a_small_known_set():

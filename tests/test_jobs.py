@@ -22,6 +22,7 @@ import rulecheck
 from rulecheck import workers
 from rulecheck.batch import Batch, Department, read_departments, score_departments
 from rulecheck.cli import main
+from rulecheck.report.rows import RowFormat
 
 ROOT = Path(__file__).resolve().parents[1]
 FRAMEWORK = ROOT / "rules/shenzhen/framework.rules"
@@ -41,12 +42,12 @@ def small_chunks(monkeypatch):
 def pools(monkeypatch) -> list[int]:
     """How many times a pool of workers scored a batch (the test's batch did go through workers)."""
     started: list[int] = []
-    scored = workers._Pool.scored
+    done = workers._Pool.done
 
     def counting(self, chunks):
         started.append(self.jobs)
-        return scored(self, chunks)
-    monkeypatch.setattr(workers._Pool, "scored", counting)
+        return done(self, chunks)
+    monkeypatch.setattr(workers._Pool, "done", counting)
     return started
 
 
@@ -104,6 +105,20 @@ def test_the_corpus_gives_the_same_report_whatever_the_jobs(fmt, tmp_path, pools
     assert pools == [2, 3]
     assert done[1][0] == 0
     assert done[2] == done[1] and done[3] == done[1]
+
+
+@pytest.mark.parametrize("fmt", ("csv", "json", "jsonl"))
+def test_a_report_of_rows_is_made_by_the_workers(fmt, tmp_path, pools, monkeypatch):
+    """This process writes the rows the workers made (and adds up their chunks' counts): were it to make
+    a row itself, this RowFormat.text would fail the run."""
+    expected = runs(FRAMEWORK, bad_corpus(tmp_path), fmt, tmp_path)[1]
+
+    def refused(self, scored):
+        raise AssertionError("a row made by the parent process")
+    monkeypatch.setattr(RowFormat, "text", refused)
+    output = tmp_path / f"parent.{fmt}"
+    result = score(FRAMEWORK, bad_corpus(tmp_path), "--format", fmt, "-o", output, "--jobs", 2)
+    assert (result.exit_code, result.stderr, output.read_bytes()) == expected and pools[-1] == 2
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -184,10 +199,10 @@ def test_ctrl_c_leaves_no_report(tmp_path):
     output = tmp_path / "scores.csv"
     count = 0
 
-    def interrupt(_steps):
+    def interrupt(steps):  # (a chunk at a time, as the workers' rows come back)
         nonlocal count
-        count += 1
-        if count == 30:
+        count += steps
+        if count >= 30:
             raise KeyboardInterrupt
     with pytest.raises(KeyboardInterrupt):
         Batch(ruleset, CORPUS, "csv", output, jobs=2).run(interrupt)

@@ -50,8 +50,8 @@ if TYPE_CHECKING:  # for a type alone, importing batch need not load the api (an
     from .api import Ruleset
 
 __all__ = ["BATCH_FORMATS", "CASE_SUFFIX", "FACTS_SUFFIXES", "ID_COLUMN", "Batch", "Department", "Departments",
-           "Losses", "Outcome", "RowWriter", "Scored", "Summary", "Tally", "columns", "count_rows", "exact_text",
-           "facts_files", "files_read", "is_batch", "leaf_names", "read_departments", "row",
+           "Losses", "Outcome", "RowWriter", "Scored", "Summary", "Tally", "TotalCounts", "columns", "count_rows",
+           "exact_text", "facts_files", "files_read", "is_batch", "leaf_names", "read_departments", "row",
            "score_departments", "summarize"]
 
 BATCH_FORMATS = ROW_FORMATS  # csv, json, jsonl: a row per department as data
@@ -175,35 +175,59 @@ class Losses:
 @attrs.frozen
 class Summary:
     """What a batch came to: how many departments, each grade's count, the distribution of totals, and
-    per leaf indicator where the departments lost points (`indicators`, where they lose most first)."""
+    per leaf indicator where the departments lost points (`indicators`, where they lose most first).
+    The totals are held as counts (`counts`), so that a summary of a million departments is as small as
+    one of a hundred: totals are rounded, so few are distinct. `Summary.of_totals` makes one from a
+    list of totals."""
     departments: int
     failed: int
     grades: tuple[tuple[str, int], ...]  # (grade name, count), in the order the framework lists them
-    totals: tuple[Decimal, ...]  # the scored departments' totals, sorted
+    counts: tuple[tuple[Decimal, int], ...]  # the sorted totals in runs: (total, how many in a row), see TotalCounts
     max: Decimal
     indicators: tuple[Losses, ...] = ()  # sorted by Losses.sort_key; none when no department was scored
 
+    @classmethod
+    def of_totals(cls, departments: int, failed: int, grades: tuple[tuple[str, int], ...],
+                  totals: Iterable[Decimal], max: Decimal, indicators: tuple[Losses, ...] = ()) -> Summary:
+        """The summary of the scored departments' `totals`, in any order."""
+        return cls(departments, failed, grades, merged_runs((total, 1) for total in sorted(totals)), max, indicators)
+
+    @property
+    def totals(self) -> tuple[Decimal, ...]:
+        """The scored departments' totals, sorted. Built on each call from `counts`: a tuple of one
+        reference (8 bytes) a scored department, the totals themselves shared."""
+        return tuple(total for total, count in self.counts for _ in range(count))
+
     @property
     def scored(self) -> int:
-        return len(self.totals)
+        return sum(count for _total, count in self.counts)
 
     def quantile(self, fraction: Decimal) -> Decimal:
         """Linear interpolation between the closest ranks (Excel's QUARTILE.INC), exact."""
         # exact, whatever the caller's context: ranks × a quarter and the totals' steps always terminate
-        position = numbers.multiply(Decimal(self.scored - 1), fraction)
+        scored = self.scored
+        position = numbers.multiply(Decimal(scored - 1), fraction)
         assert isinstance(position, Decimal)
         below = int(position)
-        above = min(below + 1, self.scored - 1)
-        low, high = self.totals[below], self.totals[above]
+        low, high = self._total_at(below), self._total_at(min(below + 1, scored - 1))
         between = numbers.multiply(numbers.subtract(high, low), numbers.subtract(position, Decimal(below)))
         value = numbers.add(low, between)
         assert isinstance(value, Decimal)
         return self._tidy(value)
 
+    def _total_at(self, rank: int) -> Decimal:
+        """The total at `rank` (from 0) of the sorted totals."""
+        for total, count in self.counts:
+            if rank < count:
+                return total
+            rank -= count
+        raise IndexError(rank)
+
     @property
     def mean(self) -> Decimal:
         """The mean total, rounded half-up to the totals' decimals."""
-        mean = numbers.divide(numbers.total(self.totals), Decimal(self.scored))
+        added = numbers.total([numbers.multiply(total, Decimal(count)) for total, count in self.counts])
+        mean = numbers.divide(added, Decimal(self.scored))
         exponent = self._quantum.as_tuple().exponent
         assert isinstance(exponent, int)  # a power of ten is finite
         return numbers.round_to(mean, -exponent, ROUND_HALF_UP)
@@ -211,7 +235,7 @@ class Summary:
     @property
     def _quantum(self) -> Decimal:
         # a total is finite, so its exponent is an int (typeshed also allows the letters of NaN and infinity)
-        return Decimal(1).scaleb(min(total.as_tuple().exponent for total in self.totals))  # type: ignore[arg-type]
+        return Decimal(1).scaleb(min(total.as_tuple().exponent for total, _count in self.counts))  # type: ignore[arg-type]
 
     def _tidy(self, value: Decimal) -> Decimal:
         """A value with the totals' decimals when that is exact (97.8300 → 97.83), else as it is."""
@@ -220,22 +244,22 @@ class Summary:
 
     def figures(self) -> dict[str, Decimal]:
         """min, lower quartile, median, upper quartile, max and mean of the totals (empty if none)."""
-        if not self.totals:
+        if not self.counts:
             return {}
-        return {"min": self.totals[0], "lower quartile": self.quantile(Decimal("0.25")),
+        return {"min": self.counts[0][0], "lower quartile": self.quantile(Decimal("0.25")),
                 "median": self.quantile(Decimal("0.5")), "upper quartile": self.quantile(Decimal("0.75")),
-                "max": self.totals[-1], "mean": self.mean}
+                "max": self.counts[-1][0], "mean": self.mean}
 
     def histogram(self) -> list[tuple[Decimal, Decimal, int]]:
         """(low, high, count): the totals in bins of a round width (1, 2, 5, 10… points), from below the
         lowest total to the maximum, at most 20 bins; each holds low ≤ total < high, the last one its
         high end too. Finer than fixed 10-point bins, where a typical year's totals all fall in 90–100.
         The summary on the terminal, the HTML page and the workbook all show these bins."""
-        if not self.totals:
+        if not self.counts:
             return []
         maximum = self.max
         for step in HISTOGRAM_STEPS:
-            low = (self.totals[0] // step) * step
+            low = (self.counts[0][0] // step) * step
             if (maximum - low) / step <= MOST_BINS:
                 break
         edges: list[tuple[Decimal, Decimal]] = []  # each bin's low and high
@@ -243,8 +267,8 @@ class Summary:
             edges.append((low, min(low + step, maximum)))
             low += step
         counts = [0] * len(edges)
-        for total in self.totals:
-            counts[min(max(int((total - edges[0][0]) // step), 0), len(edges) - 1)] += 1
+        for total, count in self.counts:
+            counts[min(max(int((total - edges[0][0]) // step), 0), len(edges) - 1)] += count
         return [(bottom, top, count) for (bottom, top), count in zip(edges, counts)]
 
     def to_dict(self) -> dict[str, object]:
@@ -256,14 +280,82 @@ class Summary:
                 "indicators": [losses.to_dict() for losses in self.indicators]}
 
 
+def merged_runs(runs: Iterable[tuple[Decimal, int]]) -> tuple[tuple[Decimal, int], ...]:
+    """(total, count) runs with each pair of neighbours that hold the same total, written the same way
+    (100 and 100.00 are not), made one."""
+    merged: list[tuple[Decimal, int]] = []
+    for total, count in runs:
+        if merged and str(merged[-1][0]) == str(total):
+            merged[-1] = (total, merged[-1][1] + count)
+        else:
+            merged.append((total, count))
+    return tuple(merged)
+
+
+class TotalCounts:
+    """The scored departments' totals, counted: how many departments have each total as it is written
+    (100 apart from 100.00: the figures show a total as written), the first of the lowest totals and the
+    last of the highest. This is all Summary needs to give the figures and histogram of the sorted list
+    of totals exactly, in memory that grows with the distinct totals, not with the departments (totals
+    rounded to 2 decimals between 0 and 100: at most 10,001 of them)."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}  # a total's text → how many departments have it
+        self.lowest: Decimal | None = None  # the first department's of the lowest totals
+        self.highest: Decimal | None = None  # the last department's of the highest totals
+        self.scored = 0
+
+    def add(self, total: Decimal) -> None:
+        text = str(total)
+        self.counts[text] = self.counts.get(text, 0) + 1
+        self.scored += 1
+        if self.lowest is None or self.highest is None:
+            self.lowest = self.highest = total
+        elif total < self.lowest:
+            self.lowest = total
+        elif total >= self.highest:
+            self.highest = total
+
+    def merge(self, later: TotalCounts) -> None:
+        """The totals of departments after these counted in too (a chunk scored in a worker process)."""
+        for text, count in later.counts.items():
+            self.counts[text] = self.counts.get(text, 0) + count
+        self.scored += later.scored
+        if later.lowest is None or later.highest is None:
+            return
+        if self.lowest is None or self.highest is None:
+            self.lowest, self.highest = later.lowest, later.highest
+            return
+        if later.lowest < self.lowest:  # as add() keeps them: the first of the lowest, the last of the highest
+            self.lowest = later.lowest
+        if later.highest >= self.highest:
+            self.highest = later.highest
+
+    def runs(self) -> tuple[tuple[Decimal, int], ...]:
+        """The totals sorted, as (total, count) runs (Summary.counts): what sorting the list of totals
+        gives, with the same first and last total, but for the order of equal totals written differently
+        in between (which no figure depends on)."""
+        if self.lowest is None or self.highest is None:
+            return ()
+        if self.scored == 1:
+            return ((self.lowest, 1),)
+        between = dict(self.counts)  # the totals but the lowest and the highest, which end the runs
+        between[str(self.lowest)] -= 1
+        between[str(self.highest)] -= 1
+        middle = sorted(((Decimal(text), count) for text, count in between.items() if count),
+                        key=operator.itemgetter(0))
+        return merged_runs([(self.lowest, 1), *middle, (self.highest, 1)])
+
+
 class Tally:
-    """Counts departments as they are scored, keeping only their totals and grades, and per leaf
-    indicator the sum of the scores and how many lost points on it: no department is kept."""
+    """Counts departments as they are scored, keeping only the counts of their totals (TotalCounts) and
+    grades, and per leaf indicator the sum of the scores and how many lost points on it: no department is
+    kept."""
 
     def __init__(self, ruleset: Ruleset) -> None:
         self.max = ruleset.compiled.total
         self.departments = self.failed = 0
-        self.totals: list[Decimal] = []
+        self.totals = TotalCounts()
         self.grades: dict[str, int] = dict.fromkeys((band.grade for band in ruleset.program.grades), 0)
         self.leaves = [(leaf.indicator.name, leaf.indicator.points) for leaf in iter_leaves(ruleset.compiled.nodes)]
         self.points = [points for _name, points in self.leaves]
@@ -277,7 +369,7 @@ class Tally:
     def add(self, scored: Scored) -> Scored:
         self.departments += 1
         if scored.result is not None:
-            self.totals.append(scored.result.total)
+            self.totals.add(scored.result.total)
             grade = scored.result.grade
             if grade is not None:
                 self.grades[grade] = self.grades.get(grade, 0) + 1
@@ -293,10 +385,21 @@ class Tally:
         self.sums = list(map(numbers.EXACT.add, self.sums, scores))
         self.losing = list(map(operator.add, self.losing, map(operator.lt, scores, self.points)))
 
+    def merge(self, later: Tally) -> None:
+        """The departments another Tally counted, after these (a chunk scored in a worker process), counted
+        in: the same summary as had this Tally counted them itself."""
+        self.departments += later.departments
+        self.failed += later.failed
+        self.totals.merge(later.totals)
+        for grade, count in later.grades.items():
+            self.grades[grade] = self.grades.get(grade, 0) + count
+        self.sums = list(map(numbers.EXACT.add, self.sums, later.sums))
+        self.losing = list(map(operator.add, self.losing, later.losing))
+
     def indicators(self) -> tuple[Losses, ...]:
         """Each leaf's Losses, where departments lose most first; none if no department was scored (or
         for a leaf of no points, which nothing can be lost on)."""
-        scored = len(self.totals)
+        scored = self.totals.scored
         if not scored:
             return ()
         losses = [Losses(name, points, order, scored, total, losing) for order, ((name, points), total, losing)
@@ -304,7 +407,7 @@ class Tally:
         return tuple(sorted(losses, key=Losses.sort_key))
 
     def summary(self) -> Summary:
-        return Summary(self.departments, self.failed, tuple(self.grades.items()), tuple(sorted(self.totals)),
+        return Summary(self.departments, self.failed, tuple(self.grades.items()), self.totals.runs(),
                        self.max, self.indicators())
 
 
@@ -359,14 +462,17 @@ class Batch:
         said = header_says(self.ruleset, self.departments.missing)
         with open_output(self.output, encoding_of(self.fmt, self.output)) as stream:
             writer = self._writer(stream)
-            for item in self._scored():
-                tally.add(item)
-                failure = _still_to_say(item, said)
-                if failure is not None:
-                    failures.append(failure)
-                writer.write(item)
-                if progress is not None:
-                    progress(1)
+            if self.jobs > 1 and self.fmt in ROW_FORMATS:
+                self._rows_in_workers(writer, tally, failures, said, progress)
+            else:
+                for item in self._scored():
+                    tally.add(item)
+                    failure = _still_to_say(item, said)
+                    if failure is not None:
+                        failures.append(failure)
+                    writer.write(item)
+                    if progress is not None:
+                        progress(1)
             summary = tally.summary()
             writer.close(summary)
         return Outcome(summary, tuple(self.diagnostics), tuple(failures))
@@ -378,6 +484,21 @@ class Batch:
             return score_departments(self.ruleset, self.departments)
         from .workers import score_in_workers
         return score_in_workers(self.ruleset, self.departments, self.jobs)
+
+    def _rows_in_workers(self, writer: RowWriter, tally: Tally, failures: list[Scored], said: set[str],
+                         progress: Callable[[int], object] | None) -> None:
+        """A report of rows, its departments scored by worker processes that also make each row's text and
+        count their chunk's summary: this process reads, writes what comes back and adds the counts up."""
+        from .workers import rows_in_workers
+        for chunk in rows_in_workers(self.ruleset, self.departments, self.jobs, self.fmt, leaf_names(self.ruleset),
+                                     self.departments.names):
+            tally.merge(chunk.tally)
+            failures.extend(failure for failure in (_still_to_say(item, said) for item in chunk.failures)
+                            if failure is not None)
+            for text in chunk.texts:
+                writer.write_text(text)
+            if progress is not None:
+                progress(len(chunk.texts))
 
     def _writer(self, stream):
         """The report's writer; the rows' (csv, json, jsonl) get a name column when the input has one."""

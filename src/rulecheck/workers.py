@@ -2,10 +2,16 @@
 
     for scored in score_in_workers(ruleset, read_departments("corpus.csv"), jobs=4):
         ...                                    # the Scored items of score_departments, in input order
+    for chunk in rows_in_workers(ruleset, departments, 4, "csv", leaves, names=False):
+        ...                                    # Rows: each department's CSV line, the chunk's Tally
 
 The departments are read in this process (batch.py's reader: a bad row is already a Department with
 its errors), cut into chunks of CHUNK_ROWS, and each chunk is scored in a worker process by
 batch.score_departments itself, so there is one scoring path and the rows are those of `--jobs 1`.
+For a report of rows (csv, json, jsonl: what `rulecheck score` writes most), the worker also makes each
+department's row (report/rows.RowFormat) and counts the chunk's summary (batch.Tally), and sends back
+those texts and counts, not the results: this process then only reads, writes and adds up, so that the
+workers, not it, set the pace.
 The workers receive the Ruleset once, when they start (it pickles by compiling its checked program
 again: api.Ruleset.__reduce__), with the language messages are made in. The results come back and are
 yielded in input order, with at most AHEAD chunks per worker in flight, so memory stays flat however
@@ -37,20 +43,44 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
-from .batch import Department, Scored, score_departments
+import attrs
+
+from .batch import Department, Scored, Tally, score_departments
 from .diagnostics import error
 from .i18n import _, language, set_language
+from .report.rows import RowFormat
 
 if TYPE_CHECKING:
     from .api import Ruleset
 
-__all__ = ["CHUNK_ROWS", "WORKER_STOPPED", "default_jobs", "score_in_workers"]
+__all__ = ["CHUNK_ROWS", "WORKER_STOPPED", "Rows", "default_jobs", "rows_in_workers", "score_in_workers"]
 
 CHUNK_ROWS = 512  # departments sent to a worker at a time: a few milliseconds of pickling, ~0.1 s of scoring
 AHEAD = 2  # chunks in flight per worker: one being scored, one waiting, so that no worker idles
 WORKER_STOPPED = "E040"
 
 _ruleset: Ruleset | None = None  # in a worker: the ruleset its initializer received
+_form: RowFormat | None = None  # in a worker: the rows it makes, for a report of rows
+
+
+@attrs.frozen
+class Rows:
+    """A chunk of departments scored for a report of rows: each department's row as RowFormat makes it,
+    in input order, what they add to the summary, and those that could not be scored."""
+    texts: list[str]
+    tally: Tally
+    failures: list[Scored]
+
+
+def rows_of(ruleset: Ruleset, scored: Iterable[Scored], form: RowFormat) -> Rows:
+    """The Rows of scored departments: in a worker, and here for a batch too short for a pool."""
+    tally, texts, failures = Tally(ruleset), [], []
+    for item in scored:
+        tally.add(item)
+        texts.append(form.text(item))
+        if not item.ok:
+            failures.append(item)
+    return Rows(texts, tally, failures)
 
 
 def default_jobs() -> int:
@@ -79,7 +109,23 @@ def score_in_workers(ruleset: Ruleset, departments: Iterable[Department], jobs: 
     if jobs <= 1 or len(head) < 2 * chunk_rows:
         yield from score_departments(ruleset, itertools.chain(head, rows))
         return
-    yield from _Pool(ruleset, jobs).scored(_chunks(itertools.chain(head, rows), chunk_rows))
+    for scored in _Pool(ruleset, jobs).done(_chunks(itertools.chain(head, rows), chunk_rows)):
+        yield from scored
+
+
+def rows_in_workers(ruleset: Ruleset, departments: Iterable[Department], jobs: int, fmt: str, leaves: list[str],
+                    names: bool = False, chunk_rows: int | None = None) -> Iterator[Rows]:
+    """The Rows of each chunk of `departments`, in order, for a report in `fmt` (csv, json, jsonl) of
+    `leaves` (with a name column if `names`): made by `jobs` worker processes, or here, in one Rows, for
+    one job or fewer than two chunks."""
+    chunk_rows = chunk_rows or CHUNK_ROWS
+    rows = iter(departments)
+    head = list(itertools.islice(rows, 2 * chunk_rows))
+    form = (fmt, leaves, names)
+    if jobs <= 1 or len(head) < 2 * chunk_rows:
+        yield rows_of(ruleset, score_departments(ruleset, itertools.chain(head, rows)), RowFormat(*form))
+        return
+    yield from _Pool(ruleset, jobs, form).done(_chunks(itertools.chain(head, rows), chunk_rows))
 
 
 def _chunks(departments: Iterator[Department], size: int) -> Iterator[list[Department]]:
@@ -88,18 +134,19 @@ def _chunks(departments: Iterator[Department], size: int) -> Iterator[list[Depar
 
 
 class _Pool:
-    """Worker processes scoring chunks in order, started again when one of them dies."""
+    """Worker processes scoring chunks in order, started again when one of them dies. Each chunk comes
+    back as its list of Scored items, or, with a `form` of rows (RowFormat's arguments), as its Rows."""
 
-    def __init__(self, ruleset: Ruleset, jobs: int) -> None:
-        self.ruleset, self.jobs = ruleset, jobs
-        self.executor: ProcessPoolExecutor  # started by scored(), again after a worker dies
+    def __init__(self, ruleset: Ruleset, jobs: int, form: tuple | None = None) -> None:
+        self.ruleset, self.jobs, self.form = ruleset, jobs, form
+        self.executor: ProcessPoolExecutor  # started by done(), again after a worker dies
 
     def _executor(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(start_method()),
-                                   initializer=_start_worker, initargs=(self.ruleset, language()))
+                                   initializer=_start_worker, initargs=(self.ruleset, language(), self.form))
 
-    def scored(self, chunks: Iterator[list[Department]]) -> Iterator[Scored]:
-        """Each chunk's Scored items in input order, AHEAD chunks per worker in flight."""
+    def done(self, chunks: Iterator[list[Department]]) -> Iterator:
+        """Each chunk's results in input order, AHEAD chunks per worker in flight."""
         self.executor = self._executor(self.jobs)
         pending: deque[tuple[list[Department], Future[bytes]]] = deque()
         try:
@@ -122,12 +169,12 @@ class _Pool:
             refused.set_exception(broken)
             return refused
 
-    def _first(self, pending: deque[tuple[list[Department], Future[bytes]]]) -> list[Scored]:
-        """The first pending chunk's results; when a worker died, every pending chunk's, each scored again
-        alone, and a new pool for the chunks after them."""
+    def _first(self, pending: deque[tuple[list[Department], Future[bytes]]]) -> list:
+        """The first pending chunk's results, as a list of one; when a worker died, every pending chunk's,
+        each scored again alone, and a new pool for the chunks after them."""
         chunk, future = pending.popleft()
         try:
-            return _unpacked(future.result())
+            return [_unpacked(future.result())]
         except BrokenProcessPool:
             held = [chunk, *(waiting for waiting, _future in pending)]
             pending.clear()
@@ -136,16 +183,17 @@ class _Pool:
             self.executor = self._executor(self.jobs)
             return scored
 
-    def _one_by_one(self, chunks: list[list[Department]]) -> Iterator[Scored]:
+    def _one_by_one(self, chunks: list[list[Department]]) -> Iterator:
         """The chunks a dead worker's pool held, each scored alone in one worker, so that only the chunk
         that kills a worker again fails (E040); the worker is started again after such a chunk."""
         executor = self._executor(1)
         try:
             for chunk in chunks:
                 try:
-                    yield from _unpacked(executor.submit(_score_chunk, chunk).result())
+                    yield _unpacked(executor.submit(_score_chunk, chunk).result())
                 except BrokenProcessPool:
-                    yield from (_stopped(department) for department in chunk)
+                    stopped = [_stopped(department) for department in chunk]
+                    yield stopped if self.form is None else rows_of(self.ruleset, stopped, RowFormat(*self.form))
                     executor.shutdown(cancel_futures=True)
                     executor = self._executor(1)
         finally:
@@ -161,25 +209,30 @@ def _stopped(department: Department) -> Scored:
     return Scored(department.key, department.where, None, (diagnostic,), name=department.name)
 
 
-def _start_worker(ruleset: Ruleset, lang: str) -> None:
-    """In a new worker: keep the ruleset (compiled again when unpickled), speak the parent's language,
-    and leave Ctrl-C to the parent, which shuts the pool down. What the worker holds from now on (the
-    ruleset, the modules) is frozen out of the cyclic collector's passes: they never become garbage."""
-    global _ruleset
+def _start_worker(ruleset: Ruleset, lang: str, form: tuple | None = None) -> None:
+    """In a new worker: keep the ruleset (compiled again when unpickled) and the rows to make, speak the
+    parent's language, and leave Ctrl-C to the parent, which shuts the pool down. What the worker holds
+    from now on (the ruleset, the modules) is frozen out of the cyclic collector's passes: they never
+    become garbage."""
+    global _ruleset, _form
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     set_language(lang)
     _ruleset = ruleset
+    _form = RowFormat(*form) if form is not None else None
     gc.freeze()
 
 
 def _score_chunk(chunk: list[Department]) -> bytes:
-    """In a worker: the chunk scored as `--jobs 1` scores it, pickled here (see _collector_paused)."""
+    """In a worker: the chunk scored as `--jobs 1` scores it (and its Rows made, for a report of rows),
+    pickled here (see _collector_paused)."""
     assert _ruleset is not None, "the pool's initializer gives each worker its ruleset"
     with _collector_paused():
-        return pickle.dumps(list(score_departments(_ruleset, chunk)), pickle.HIGHEST_PROTOCOL)
+        scored = score_departments(_ruleset, chunk)
+        done = list(scored) if _form is None else rows_of(_ruleset, scored, _form)
+        return pickle.dumps(done, pickle.HIGHEST_PROTOCOL)
 
 
-def _unpacked(data: bytes) -> list[Scored]:
+def _unpacked(data: bytes):
     """A chunk's results, unpickled in the thread that writes them (the pool's own thread would hold the
     interpreter's lock against it)."""
     with _collector_paused():

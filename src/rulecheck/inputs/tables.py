@@ -21,6 +21,7 @@ import difflib
 import itertools
 import json
 import os
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -316,12 +317,65 @@ def _check_header(columns: list[str], inputs, where_of: Callable[[int], str]) ->
     return Header(diagnostics, used, id_index, name_index)
 
 
+EMPTY = -1  # a free slot of SeenIds' table
+
+
+class SeenIds:
+    """The ids of the departments read so far, each with the line (or sheet row) it was first at, so
+    that a repeated id is found, exactly, in a batch of any size: the one thing a batch keeps per
+    department. A dict of the ids would take some 125 bytes an id (the str, an int for its line, the
+    dict's slot); here an id takes about 50 (docs/scale.md): its UTF-8 text in one bytearray, and in
+    arrays of 8-byte numbers its hash, its line, where its text ends, and two to four slots of an
+    open-addressing table that finds it by its hash. Two ids that share a hash are told apart by their
+    text, so a repeat is never mistaken."""
+
+    def __init__(self) -> None:
+        self._text = bytearray()  # every id's UTF-8 text, one after the other
+        self._ends = array("Q")  # where each id's text ends in _text, in the order they came
+        self._lines = array("Q")  # each id's line
+        self._hashes = array("q")  # each id's hash (of its text)
+        self._slots = array("q", [EMPTY]) * 8  # an id's index at the slot of its hash (or after it), else EMPTY
+
+    def first_line(self, key: str, line: int) -> int | None:
+        """The line `key` was first at, if it was seen; else None, and `key` is kept as first at `line`."""
+        text = key.encode("utf-8", "surrogatepass")  # any str, even one with a lone surrogate
+        digest = hash(text)
+        mask = len(self._slots) - 1
+        slot = digest & mask
+        while (index := self._slots[slot]) != EMPTY:
+            if self._hashes[index] == digest and self._text_of(index) == text:
+                return self._lines[index]
+            slot = (slot + 1) & mask
+        self._slots[slot] = len(self._lines)
+        self._text += text
+        self._ends.append(len(self._text))
+        self._lines.append(line)
+        self._hashes.append(digest)
+        if 2 * len(self._lines) > len(self._slots):  # at most half full, so that a search stops soon
+            self._grow()
+        return None
+
+    def _text_of(self, index: int) -> bytearray:
+        return self._text[self._ends[index - 1] if index else 0:self._ends[index]]
+
+    def _grow(self) -> None:
+        """Twice the slots, every id put back at the slot of its hash (or the first free one after it)."""
+        slots = array("q", [EMPTY]) * (2 * len(self._slots))
+        mask = len(slots) - 1
+        for index, digest in enumerate(self._hashes):
+            slot = digest & mask
+            while slots[slot] != EMPTY:
+                slot = (slot + 1) & mask
+            slots[slot] = index
+        self._slots = slots
+
+
 def _csv_rows(path: Path, records: Records, header: Header) -> Iterator[Department]:
     """One Department per record; blank rows are skipped, a row whose id was seen before is an error.
     Without an id column a row's key is its line number; with one, a row without an id is 'line 7'."""
     id_index, name_index = header.id_index, header.name_index
     facts_columns = [(index, name) for index, name in header.used.items() if index != id_index]
-    ids: dict[str, int] = {}
+    ids = SeenIds()
     for record in records:
         where, cells = f"{path}:{record.line}", record.cells
         if record.problem is None and not any(cell.strip() for cell in cells):
@@ -330,11 +384,10 @@ def _csv_rows(path: Path, records: Records, header: Header) -> Iterator[Departme
         name = _name_cell(cells, name_index)
         if record.problem is not None:
             yield attrs.evolve(_unreadable(path, key, where, record.problem, records), name=name)
-        elif key in ids:
-            yield _bad_row(key, where, _("the id '{key}' is also the id of line {line}", key=key, line=ids[key]),
+        elif (first := ids.first_line(key, record.line)) is not None:
+            yield _bad_row(key, where, _("the id '{key}' is also the id of line {line}", key=key, line=first),
                            _("give each department its own id"), code="F509", name=name)
         else:
-            ids[key] = record.line
             yield _row_department(key, where, cells, facts_columns, name)
 
 
@@ -447,7 +500,7 @@ def _sheet_rows(sheet: Sheet, rows, header: Header, width: int) -> Iterator[Depa
     Without an id column a row's key is 'row 7'."""
     id_index, name_index = header.id_index, header.name_index
     facts_columns = [(index, name) for index, name in header.used.items() if index != id_index]
-    ids: dict[str, int] = {}
+    ids = SeenIds()
     try:
         for number, cells in rows:
             if all(blank(cell) for cell in cells):
@@ -461,11 +514,10 @@ def _sheet_rows(sheet: Sheet, rows, header: Header, width: int) -> Iterator[Depa
                 yield _bad_row(key, where, _("the cell {place} is outside the header's columns: its column has no "
                                              "name", place=sheet.place(number, extra + 1)),
                                _("name the column in the header row, or delete the cell"), name=name)
-            elif key in ids:
-                yield _bad_row(key, where, _("the id '{key}' is also the id of row {row}", key=key, row=ids[key]),
+            elif (first := ids.first_line(key, number)) is not None:
+                yield _bad_row(key, where, _("the id '{key}' is also the id of row {row}", key=key, row=first),
                                _("give each department its own id"), code="F509", name=name)
             else:
-                ids[key] = number
                 facts: dict[str, object] = {}
                 spans: dict[str, Span] = {}
                 for index, column in facts_columns:
@@ -481,19 +533,15 @@ def _sheet_rows(sheet: Sheet, rows, header: Header, width: int) -> Iterator[Depa
 
 def _read_json_lines(path: Path, stream: IO[bytes]) -> Iterator[Department]:
     """One Department per non-blank line, each a JSON object of facts with an optional "id"."""
-    ids: dict[str, int] = {}
+    ids = SeenIds()
     for line in physical_lines(stream, path):
         department = _json_line(path, line)
         if department is None:
             continue
-        if not department.errors:
-            if department.key in ids:
-                department = _bad_row(department.key, department.where,
-                                      _("the id '{key}' is also the id of line {line}", key=department.key,
-                                        line=ids[department.key]), _("give each department its own id"),
-                                      code="F509", name=department.name)
-            else:
-                ids[department.key] = line.number
+        if not department.errors and (first := ids.first_line(department.key, line.number)) is not None:
+            department = _bad_row(department.key, department.where,
+                                  _("the id '{key}' is also the id of line {line}", key=department.key, line=first),
+                                  _("give each department its own id"), code="F509", name=department.name)
         yield department
 
 

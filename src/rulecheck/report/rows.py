@@ -11,6 +11,7 @@ one (a 名称/name column); a JSON row has a "name" field then, or whenever its 
 from __future__ import annotations
 
 import csv
+import io
 import json
 from typing import IO
 
@@ -37,23 +38,26 @@ def row(scored, leaves: list[str], names: bool = False) -> dict:
             "grade": scored.result.grade, "error": None}
 
 
-class RowWriter:
-    """Writes rows as CSV (an empty cell for None), JSON Lines, or one JSON object
-    {"departments": [row, …], "summary": {…}}; with `names`, each row has the department's name."""
+class RowFormat:
+    """A department's row as the text of one row format: what RowWriter writes, and what a worker process
+    makes for it to write (workers.py: the text is made where the department is scored)."""
 
-    def __init__(self, stream: IO[str], fmt: str, leaves: list[str], names: bool = False):
-        self.stream, self.fmt, self.leaves, self.names = stream, fmt, leaves, names
-        self.rows = 0
+    def __init__(self, fmt: str, leaves: list[str], names: bool = False):
+        self.fmt, self.leaves, self.names = fmt, leaves, names
         if fmt == "csv":
-            self.csv = csv.writer(stream, lineterminator="\n")
+            self.buffer = io.StringIO()
+            self.csv = csv.writer(self.buffer, lineterminator="\n")
             # the csv module quotes a cell with a line feed, not one with a lone carriage return, which
             # readers take for a line end: a row with one is written with every cell quoted
-            self.quoted = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
-            self._write_csv([safe_text(name) for name in columns(leaves, names)])
-        elif fmt == "json":
-            stream.write('{"departments": [')
+            self.quoted = csv.writer(self.buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
 
-    def write(self, scored) -> None:
+    def header(self) -> str:
+        """The CSV's header line."""
+        cells = [safe_text(name) for name in columns(self.leaves, self.names)]
+        return self._csv(cells, any("\r" in cell for cell in cells))
+
+    def text(self, scored) -> str:
+        """The department's row: a CSV line, a JSON Lines line, or a JSON object (without the separator)."""
         if self.fmt == "csv":
             values = row(scored, self.leaves, self.names)
             carriage_return = False  # (only a text cell can hold one: scores are numbers)
@@ -61,16 +65,38 @@ class RowWriter:
                 if name in values:
                     cell = values[name] = safe_cell(values[name])
                     carriage_return = carriage_return or (isinstance(cell, str) and "\r" in cell)
-            (self.quoted if carriage_return else self.csv).writerow(list(values.values()))
-        else:
-            values = row(scored, self.leaves, self.names or scored.name is not None)
-            text = json.dumps(values, ensure_ascii=False)
-            self.stream.write(text + "\n" if self.fmt == "jsonl" else ("\n  " if not self.rows else ",\n  ") + text)
-        self.rows += 1
+            return self._csv(list(values.values()), carriage_return)
+        text = json.dumps(row(scored, self.leaves, self.names or scored.name is not None), ensure_ascii=False)
+        return text + "\n" if self.fmt == "jsonl" else text
 
-    def _write_csv(self, cells: list) -> None:
-        carriage_return = any(isinstance(cell, str) and "\r" in cell for cell in cells)
+    def _csv(self, cells: list, carriage_return: bool) -> str:
         (self.quoted if carriage_return else self.csv).writerow(cells)
+        text = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return text
+
+
+class RowWriter:
+    """Writes rows as CSV (an empty cell for None), JSON Lines, or one JSON object
+    {"departments": [row, …], "summary": {…}}; with `names`, each row has the department's name."""
+
+    def __init__(self, stream: IO[str], fmt: str, leaves: list[str], names: bool = False):
+        self.stream, self.fmt = stream, fmt
+        self.format = RowFormat(fmt, leaves, names)
+        self.rows = 0
+        if fmt == "csv":
+            stream.write(self.format.header())
+        elif fmt == "json":
+            stream.write('{"departments": [')
+
+    def write(self, scored) -> None:
+        self.write_text(self.format.text(scored))
+
+    def write_text(self, text: str) -> None:
+        """A row made by RowFormat.text (here, or in a worker process)."""
+        self.stream.write(("\n  " if not self.rows else ",\n  ") + text if self.fmt == "json" else text)
+        self.rows += 1
 
     def close(self, summary) -> None:
         if self.fmt == "json":
