@@ -14,9 +14,8 @@ from hypothesis import strategies as st
 
 import rulecheck
 from rulecheck.cli import main
-from rulecheck.inputs.facts import FactValueError, convert
+from rulecheck.inputs.facts import NAME_FIELDS, FactSet, FactValueError, convert, validate
 from rulecheck.inputs.fast import fast_reader
-from rulecheck.inputs.facts import NAME_FIELDS, FactSet, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 FRAMEWORK = ROOT / "rules" / "shenzhen" / "framework.rules"

@@ -24,8 +24,8 @@ from rulecheck.cases.files import load_cases
 from rulecheck.diagnostics import EvaluationError, FactsError
 from rulecheck.evaluate import _evaluate, evaluate
 from rulecheck.generate import FAILURES, Fallback, specialise
-from rulecheck.inputs.fast import fast_reader
 from rulecheck.inputs.facts import NAME_FIELDS
+from rulecheck.inputs.fast import fast_reader
 from rulecheck.inputs.tables import read_departments
 from rulecheck.results import Result
 

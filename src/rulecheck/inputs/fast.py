@@ -20,7 +20,7 @@ from ..domains import domain_of
 from ..syntax import ast
 from . import values
 
-ABSENT = object()  # what the written function's lookups give for a fact not given
+BOOL_WORDS = {**dict.fromkeys(values.TRUE_WORDS, True), **dict.fromkeys(values.FALSE_WORDS, False)}
 
 
 def fast_reader(inputs: Mapping[str, ast.InputDecl], required: Iterable[str],
@@ -36,28 +36,26 @@ def fast_reader(inputs: Mapping[str, ast.InputDecl], required: Iterable[str],
 class Writer(Code):
     def write(self, inputs: Mapping[str, ast.InputDecl], required: set[str], name_fields: list[str]) -> None:
         self.emit(0, "def read(facts):")
+        known = frozenset(inputs) | frozenset(name_fields)
+        self.emit(1, f"if not facts.keys() <= {self.const(known)}:")
+        self.emit(2, "return None  # an unknown fact: said by validate")
+        self.emit(1, "get = facts.get")
         self.emit(1, "env = {}")
-        self.emit(1, "given = 0")
         for name, decl in inputs.items():
             raw = self.fresh("x")
-            self.emit(1, f"{raw} = facts.get({self.const(name)}, {self.const(ABSENT)})")
-            self.emit(1, f"if {raw} is {self.const(ABSENT)}:")
+            self.emit(1, f"{raw} = get({self.const(name)})")
+            self.emit(1, f"if {raw} is None:")  # not given, or None: missing either way
             self.emit(2, "return None" if name in required else "pass")
             self.emit(1, "else:")
-            self.emit(2, "given += 1")
             self.convert(decl, raw, f"env[{self.const(name)}]")
-        for name in name_fields:
-            self.emit(1, f"if {self.const(name)} in facts:")
-            self.emit(2, "given += 1")
-        self.emit(1, "return env if given == len(facts) else None  # else an unknown fact: said by validate")
+        self.emit(1, "return env")
 
     def convert(self, decl: ast.InputDecl, raw: str, target: str) -> None:
         """Lines (at depth 2) that set `target` to the fact's value, or return None."""
         kind = decl.type.kind
         if kind == "bool":
-            words = {**dict.fromkeys(values.TRUE_WORDS, True), **dict.fromkeys(values.FALSE_WORDS, False)}
             value = self.fresh("b")
-            self.emit(2, f"{value} = {self.const(words)}.get({raw}) if type({raw}) is str else None")
+            self.emit(2, f"{value} = {self.const(BOOL_WORDS)}.get({raw}) if type({raw}) is str else None")
             self.emit(2, f"if {value} is None:")
             self.emit(3, "return None")
             self.emit(2, f"{target} = {value}")
