@@ -180,7 +180,7 @@ class Compiler:
                     check_range(value, most, part.name, part.span)
                 values.append(value)
             if type(env) is Explaining:  # its explanation shows each part's score: kept, not computed again
-                env.parts = (indicator, values)
+                env.parts = values
             return numbers.total(values)
 
         def texts() -> tuple:
@@ -190,13 +190,10 @@ class Compiler:
             return heads, prefilled(_("sum of parts = {score}"), ("score",))
         phrases = Phrases(texts)
 
-        def explain(env, all_rows, raw):  # after scoring succeeded, which kept the parts' scores if it ran here
+        def explain(env, all_rows, raw):  # right after scoring succeeded, which kept the parts' scores
             heads, sum_line = phrases[env.language]
-            scored, values = env.parts or (None, None)
-            if scored is not indicator:  # scored by the generated function (evaluate._scored_leaves)
-                values = [part_score(env) for _part, _most, part_score in scorers]
             lines = []
-            for (part, _score, part_explain), head, value in zip(parts, heads, values):
+            for (part, _score, part_explain), head, value in zip(parts, heads, env.parts):
                 lines.append(new_step(head.format(format_number(value)), part.span))
                 lines.extend(part_explain(env, all_rows, value))  # indented already
             lines.append(new_step(sum_line.format(format_number(raw)), indicator.span))

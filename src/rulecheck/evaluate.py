@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
 from . import numbers
@@ -47,8 +47,7 @@ def _evaluate(compiled: Compiled, facts: dict, all_rows: bool | None, sources) -
     env = Env(facts, compiled.lets) if all_rows is None else Explaining(facts, compiled.lets, language())
     failures: list = []
     explainer = (lambda leaf, raw: leaf.explain(env, all_rows, raw)) if all_rows is not None else None
-    known = _scored_leaves(compiled, facts) if explainer else None
-    nodes = tuple([_node(item, env, compiled, explainer, failures, known) for item in compiled.nodes])
+    nodes = tuple([_node(item, env, compiled, explainer, failures) for item in compiled.nodes])
     if failures:
         raise EvaluationError(failures, sources)
     added = numbers.total([n.score for n in nodes])
@@ -130,21 +129,11 @@ def explained_line(compiled: Compiled, row: int | None, language: str) -> str:
     return line
 
 
-def _scored_leaves(compiled: Compiled, facts: dict) -> Iterator[tuple[numbers.Number, Decimal]] | None:
-    """Each leaf's (unrounded, rounded) score in tree order, as the generated function scores them (an
-    explanation then only says how); None where it fails, and the closures score the department."""
-    try:
-        return iter((compiled.specialised.get("scores") or scores_function(compiled))(facts).scored_leaves())
-    except Exception:
-        return None
-
-
-def _node(item, env, compiled: Compiled, explainer, failures: list, known=None) -> NodeResult:
-    """The node's result; `explainer` (None for scores only) gives a leaf's explanation; `known` (an
-    iterator of the leaves' scores, or None) what _scored_leaves found."""
+def _node(item, env, compiled: Compiled, explainer, failures: list) -> NodeResult:
+    """The node's result; `explainer` (None for scores only) gives a leaf's explanation."""
     if type(item) is CompiledGroup:
         group = item.group
-        children = tuple([_node(c, env, compiled, explainer, failures, known) for c in item.children])
+        children = tuple([_node(c, env, compiled, explainer, failures) for c in item.children])
         if group.is_block:
             block = compiled.rounding.rounded(block_score(group.kind, group.points,
                                                           [(c.score, c.max) for c in children]))
@@ -155,13 +144,10 @@ def _node(item, env, compiled: Compiled, explainer, failures: list, known=None) 
         return NodeResult(group.name, "group", group.points, score, children, (), group.span)
     indicator = item.indicator
     try:
-        if known is not None:
-            raw, score = next(known)
-        else:
-            raw = item.score(env)
-            score = compiled.rounding.leaf(raw, indicator)
-            if score < ZERO or score > indicator.points:  # the test of check_range, without a call per leaf
-                check_range(score, indicator.points, indicator.name, indicator.span)
+        raw = item.score(env)
+        score = compiled.rounding.leaf(raw, indicator)
+        if score < ZERO or score > indicator.points:  # the test of check_range, without a call per leaf
+            check_range(score, indicator.points, indicator.name, indicator.span)
         lines = explainer(item, raw) if explainer else ()
     except (EvalFailure, ArithmeticError) as exc:
         failures.append(scoring_failure(exc, indicator))

@@ -156,12 +156,6 @@ class Result:
             fields.pop("nodes", None)
         return (_unpickled, (type(self), fields))
 
-    def scored_leaves(self) -> list[tuple[Number | None, Decimal]]:
-        """Each leaf's (unrounded, rounded) score, in tree order."""
-        if self._flat is not None:
-            return list(zip(self._flat[2], self._flat[1]))
-        return [(node.unrounded, node.score) for node in self.leaves()]
-
     def leaf_scores(self) -> tuple[Decimal, ...]:
         """The leaves' scores in tree order (the order of `leaves()`), without growing the tree."""
         if self._flat is not None:

@@ -56,8 +56,7 @@ class Explaining(Env):
     """The Env of a department being explained: also the language the explanation speaks (its texts are
     prepared once per language) and each name's value as shown, formatted once per department (a ratio
     shows in its `where` line, in its band table's subject line and in the row that matched), and the
-    scores of the parts of the composite indicator scored last, if it was scored here (its explanation
-    shows them): (the indicator, the scores)."""
+    scores of the parts of the composite indicator scored last (its explanation shows them)."""
 
     __slots__ = ("language", "shown", "parts")
 
@@ -65,7 +64,7 @@ class Explaining(Env):
         super().__init__(facts, lets)
         self.language = language
         self.shown: dict[str, str] = {}
-        self.parts: tuple = ()
+        self.parts: list = []
 
 
 @overload
