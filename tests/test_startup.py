@@ -1,6 +1,8 @@
 """Fast start (issue 13 point 4): the parser's tables cached on disk (syntax/lark_cache.py), the subcommands
-and the package's public names imported only when used. What is tested is the behaviour (what is cached
-where, what is imported when, that nothing breaks without a cache); the time itself is measured by
+and the package's public names imported only when used, no garbage collection while a command is
+imported, one equality/hash/repr shared by the syntax tree's classes, each rule's value proved once.
+What is tested is the behaviour (what is cached where, what is imported when, that nothing breaks
+without a cache, that nodes compare and show as attrs would); the time itself is measured by
 benchmarks/startup.py, never asserted here."""
 
 from __future__ import annotations
@@ -10,14 +12,19 @@ import os
 import subprocess
 import sys
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 from click.testing import CliRunner
 from lark import Lark
 
+from rulecheck.api import analyze
 from rulecheck.cli import SUBCOMMANDS, main
-from rulecheck.syntax import lark_cache
+from rulecheck.link import link_file, link_source
+from rulecheck.source import Source, Span
+from rulecheck.syntax import ast, lark_cache
 from rulecheck.syntax.grammar import grammar_text, lark_parser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -211,3 +218,209 @@ def test_the_public_names_are_the_objects_of_their_modules():
     assert rulecheck.api is api  # a submodule, as after `import rulecheck.api`
     with pytest.raises(AttributeError, match="no attribute 'lod'"):
         rulecheck.lod  # noqa: B018  (the attribute access is what is tested)
+
+
+def test_check_reads_the_grammar_without_importlib_resources():
+    """The grammar is read from the package's folder: importlib.resources and the zipfile module it
+    imports are left to a package imported from a zip."""
+    imported = json.loads(python(f"""
+        import contextlib, json, sys
+        from rulecheck.cli import main
+        with contextlib.suppress(SystemExit):
+            main(["check", {str(FRAMEWORK)!r}], prog_name="rulecheck")
+        print(json.dumps(sorted(m for m in ("zipfile", "importlib.resources") if m in sys.modules)))
+    """))
+    assert imported == []
+
+
+def test_the_grammar_is_read_beside_the_package_as_a_wheel_installs_it(tmp_path, monkeypatch):
+    from rulecheck.syntax import grammar
+
+    package = tmp_path / "site-packages" / "rulecheck"
+    (package / "syntax").mkdir(parents=True)
+    (package / "grammar").mkdir()
+    (package / "grammar" / "rulecheck.lark").write_text("start: WORD\n", encoding="utf-8")
+    monkeypatch.setattr(grammar, "__file__", str(package / "syntax" / "grammar.py"))
+    assert grammar.grammar_text() == "start: WORD\n"
+
+
+def test_a_package_in_a_zip_reads_the_grammar_through_importlib_resources(tmp_path, monkeypatch):
+    from importlib import resources
+
+    from rulecheck.syntax import grammar
+
+    class Packaged:  # what resources.files gives for a package in a zip, as far as grammar_text uses it
+        def joinpath(self, name: str) -> Packaged:
+            assert name == "grammar/rulecheck.lark"
+            return self
+
+        def read_text(self, encoding: str) -> str:
+            return "start: ZIPPED\n"
+
+    monkeypatch.setattr(grammar, "__file__", str(tmp_path / "rulecheck.zip" / "rulecheck" / "syntax" / "grammar.py"))
+    monkeypatch.setattr(resources, "files", lambda package: Packaged())
+    assert grammar.grammar_text() == "start: ZIPPED\n"
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_command_is_imported_without_collecting_garbage_and_collection_resumes(enabled):
+    """While a command's modules are imported the collector is off (they make objects that live as long
+    as the process); they are then frozen out of later collections, and the collector is as it was."""
+    shown = json.loads(python(f"""
+        import contextlib, gc, importlib, json
+        {"" if enabled else "gc.disable()"}
+        from rulecheck.cli import main
+        real, seen = importlib.import_module, []
+
+        def importing(name):
+            seen.append([name, gc.isenabled()])
+            return real(name)
+
+        importlib.import_module = importing
+        with contextlib.suppress(SystemExit):
+            main(["check", {str(FRAMEWORK)!r}], prog_name="rulecheck")
+        command = [enabled for name, enabled in seen if name == "rulecheck.cli.check"]
+        print(json.dumps([command, gc.isenabled(), gc.get_freeze_count() > 0]))
+    """))
+    assert shown == [[False], enabled, True]
+
+
+TWINS: dict[type, type] = {}
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_click_is_imported_without_collecting_garbage(enabled):
+    """rulecheck.cli pauses the collector while it imports click (what every command pays first), then
+    leaves it as it was."""
+    shown = json.loads(python(f"""
+        import gc, json, sys
+        {"" if enabled else "gc.disable()"}
+        seen = []
+
+        class Spy:  # a finder that only notes whether the collector runs when click is looked for
+            def find_spec(self, name, path=None, target=None):
+                if name == "click":
+                    seen.append(gc.isenabled())
+                return None
+
+        sys.meta_path.insert(0, Spy())
+        import rulecheck.cli
+        print(json.dumps([seen, gc.isenabled()]))
+    """))
+    assert shown == [[False], enabled]
+
+
+def test_check_analyses_each_file_without_collecting_garbage_meanwhile(monkeypatch):
+    """The collector is off while check analyses a file (it makes some hundred thousand objects), and on
+    again between files, so that a folder of many files frees each one's garbage."""
+    import gc
+
+    from rulecheck.cli import check as check_module
+
+    during: list[bool] = []
+
+    def analyze(path):
+        during.append(gc.isenabled())
+        return real(path)
+
+    real = check_module.analyze
+    monkeypatch.setattr(check_module, "analyze", analyze)
+    assert gc.isenabled()
+    result = CliRunner().invoke(main, ["check", str(FRAMEWORK), str(FRAMEWORK)], prog_name="rulecheck")
+    assert result.exit_code == 0, result.output
+    assert during == [False, False] and gc.isenabled()
+
+
+def attrs_twin(cls: type) -> type:
+    """A class with `cls`'s fields whose equality, hash and repr attrs writes itself, as it did for every
+    syntax-tree class before they shared ast.SyntaxNode's (one per class, as equality wants the same class)."""
+    if cls not in TWINS:
+        fields = {f.name: attrs.field(eq=f.eq, repr=f.repr) for f in attrs.fields(cls)}
+        TWINS[cls] = attrs.make_class(cls.__name__, fields, frozen=True)
+    return TWINS[cls]
+
+
+def twin_of(node):
+    return attrs_twin(type(node))(*(getattr(node, f.name) for f in attrs.fields(type(node))))
+
+
+def every_node(value):
+    """The syntax-tree nodes inside `value` (itself included), depth first."""
+    if isinstance(value, ast.SyntaxNode):
+        yield value
+        for f in attrs.fields(type(value)):
+            yield from every_node(getattr(value, f.name))
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from every_node(item)
+
+
+def test_the_syntax_tree_classes_share_one_equality_hash_and_repr():
+    """No syntax-tree class has code of its own for them (attrs compiled it for each at import)."""
+    classes = [c for c in vars(ast).values() if isinstance(c, type) and attrs.has(c) and c.__module__ == ast.__name__]
+    assert len(classes) > 30
+    for cls in classes:
+        assert issubclass(cls, ast.SyntaxNode), cls
+        assert (cls.__eq__, cls.__hash__, cls.__repr__) == \
+            (ast.SyntaxNode.__eq__, ast.SyntaxNode.__hash__, ast.SyntaxNode.__repr__), cls
+
+
+def test_syntax_tree_nodes_compare_hash_and_show_as_attrs_would():
+    program = link_file(FRAMEWORK).program
+    moved = link_source(Source(str(FRAMEWORK), "\n\n" + FRAMEWORK.read_text(encoding="utf-8"))).program
+    assert program is not None and moved is not None
+    nodes, others = list(every_node(program)), list(every_node(moved))
+    assert len(nodes) == len(others) > 500 and len({type(n) for n in nodes}) > 20
+    for node, other in zip(nodes, others):  # the same node, written two lines lower
+        assert repr(node) == repr(twin_of(node))
+        assert node == other and hash(node) == hash(other)
+        assert getattr(node, "span", None) is None or node.span != other.span
+        assert (node == other) == (twin_of(node) == twin_of(other))
+    first, second = nodes[0:2]
+    assert (first == second) is (twin_of(first) == twin_of(second)) is False
+    assert first.__eq__(0) is NotImplemented
+
+
+def test_nodes_of_two_classes_with_the_same_fields_are_never_equal():
+    amount, quantity = ast.Number(Decimal(1)), ast.Ref("次数")
+    deduct, award = ast.Deduct(amount, quantity), ast.Award(amount, quantity)
+    assert deduct != award and deduct == ast.Deduct(amount, quantity, span=Span("f", 1, 1, 1, 2))
+    assert repr(deduct) == "Deduct(amount=Number(value=Decimal('1'), is_percent=False, is_date=False), " \
+                           "quantity=Ref(name='次数'), unit=None, threshold=None, direction=None)"
+    assert repr(award).startswith("Award(")
+
+
+def test_the_prover_works_out_each_rules_value_once(monkeypatch):
+    """Its bounds, the indicator's value and the test for full marks each ask for a rule's value."""
+    import rulecheck.prove as prove_module
+
+    analysis = analyze(FRAMEWORK)
+    assert analysis.checked is not None and analysis.compiled is not None
+    asked: list = []
+
+    def counted(rule, points, intervals):
+        asked.append(id(rule))
+        return real(rule, points, intervals)
+
+    real = prove_module.rule_value
+    monkeypatch.setattr(prove_module, "rule_value", counted)
+    proof = prove_module.prove(analysis.checked, analysis.compiled)
+    assert len(asked) == len(set(asked)) > 20
+    assert proof == analysis.proof
+
+
+def test_the_transformer_binds_its_methods_once_and_builds_the_same_tree():
+    """ToAst binds the methods lark calls per node when it is made (lark would wrap them anew at each
+    node); the tree is the one lark's own lookups build, spans included."""
+    from rulecheck.syntax import parser
+
+    text = FRAMEWORK.read_text(encoding="utf-8")
+    tree = parser.lark_parser().parse(parser.normalized_text(Source(str(FRAMEWORK), text)))
+    bound, looked_up = parser.ToAst(str(FRAMEWORK), text), parser.ToAst(str(FRAMEWORK), text)
+    assert len(parser.CALLBACKS) > 50 and all(name in vars(bound) for name in parser.CALLBACKS)
+    for name in parser.CALLBACKS:
+        del looked_up.__dict__[name]
+    mine, lark_s = bound.transform(tree), looked_up.transform(tree)
+    assert mine == lark_s and repr(mine) == repr(lark_s)
+    assert [n.span for n in every_node(mine) if hasattr(n, "span")] == \
+        [n.span for n in every_node(lark_s) if hasattr(n, "span")]

@@ -13,6 +13,7 @@ from ..project import excluded
 from . import (
     SUBCOMMANDS,
     Exit,
+    collector_paused,
     emit,
     exclude_option,
     fail,
@@ -40,7 +41,8 @@ def check_command(paths, strict: bool, excludes: tuple[str, ...], fmt: str, quie
     sources: dict = {}
     for path in files:
         try:
-            analysis = analyze(path)
+            with collector_paused(freeze=False):
+                analysis = analyze(path)
         except InputFileError as exc:
             if fmt == "text":
                 fail(exc)

@@ -103,6 +103,7 @@ class Prover:
     findings: list = attrs.field(factory=list)
     divisions: set = attrs.field(factory=set)  # spans of the zero divisors reported (E504)
     unreached: list = attrs.field(factory=list)  # (indicator, reach.Rule, rounding): to test for full marks
+    rule_values: dict = attrs.field(factory=dict)  # (id(rule), points) → (rule, its Value): rule_value
 
     def __attrs_post_init__(self):
         self.intervals = Intervals.of_program(self.checked)
@@ -121,7 +122,7 @@ class Prover:
                     self.findings += bands.check_matrix(name, rule, directed=bool(indicator.directions))
                 bounded &= self.bounds(leaf, name, points, rule)
                 self.reach(leaf, name, points, rule)
-            values[id(indicator)] = (indicator_value(indicator, self.intervals), bounded)
+            values[id(indicator)] = (indicator_value(indicator, self.intervals, self.rule_value), bounded)
         for scored in scored_nodes(self.compiled):
             parts = [values[id(leaf.indicator)] for leaf in scored.leaves]
             value = parts[0][0]
@@ -135,8 +136,19 @@ class Prover:
 
     # ---- bounds ---------------------------------------------------------------------------------
 
+    def rule_value(self, rule, points: Decimal, intervals: Intervals) -> Value:
+        """rule_value(rule, points, intervals), worked out once per rule of the program's intervals: the
+        bounds, the indicator's value and the test for full marks each ask for it (a fifth of the proof)."""
+        if intervals is not self.intervals:
+            return rule_value(rule, points, intervals)
+        key = (id(rule), points)
+        found = self.rule_values.get(key)
+        if found is None or found[0] is not rule:  # kept beside its rule, so that an id is never taken for another's
+            found = self.rule_values[key] = (rule, rule_value(rule, points, intervals))
+        return found[1]
+
     def bounds(self, leaf, name: str, points: Decimal, rule) -> bool:
-        value = rule_value(rule, points, self.intervals)
+        value = self.rule_value(rule, points, self.intervals)
         if value.low >= 0 and value.high <= points:
             return True
         whole = not leaf.indicator.parts
@@ -202,7 +214,7 @@ class Prover:
         for indicator, target, finish in self.unreached:
             if any(d.is_error and indicator.span.covers(d.span) for d in self.findings):
                 continue
-            value = rule_value(target.rule, target.points, self.intervals)
+            value = self.rule_value(target.rule, target.points, self.intervals)
             unreached = reach.full_marks(target, value, finish, self.compiled.kinds)
             if unreached is not None:
                 self.findings.append(unreached)

@@ -34,10 +34,12 @@ def rule_value(rule: ast.Rule, points: Decimal, intervals: Intervals) -> Value:
     return RULE_VALUES[type(rule)](rule, points, intervals)
 
 
-def indicator_value(indicator: ast.Indicator, intervals: Intervals) -> Value:
+def indicator_value(indicator: ast.Indicator, intervals: Intervals,
+                    value: Callable[[ast.Rule, Decimal, Intervals], Value] = rule_value) -> Value:
+    """The sum of the values of the indicator's rules, each as `value` gives it (the prover's remembers them)."""
     total = const(ZERO)
     for _, points, rule in ast.indicator_rules(indicator):
-        total = add(total, rule_value(rule, points, intervals))
+        total = add(total, value(rule, points, intervals))
     return total
 
 

@@ -6,6 +6,7 @@ same thing compare equal however they are laid out.
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
@@ -22,11 +23,74 @@ def _span() -> Any:
     return field(default=None, eq=False, repr=False)
 
 
+class SyntaxNode:
+    """What every node shares: equality, hashing and repr as attrs would write them (the fields it
+    compares or shows, in order; another class is never equal), but written once here instead of
+    generated and compiled for each of the classes below: attrs compiling them took ~8 ms of every
+    `rulecheck check` (issue 13). The classes say `@attrs.frozen(eq=False, repr=False)` so that attrs
+    leaves these in place; attrs still writes each class's `__init__`."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        for name in _compared(self.__class__):
+            if not getattr(self, name) == getattr(other, name):
+                return False
+        return True
+
+    def __hash__(self) -> int:
+        cls = self.__class__
+        return hash((cls.__qualname__, *[getattr(self, name) for name in _compared(cls)]))
+
+    def __repr__(self) -> str:
+        if id(self) in _REPRING.shown:  # a node that holds itself (none does): as attrs, '...'
+            return "..."
+        _REPRING.shown.add(id(self))
+        try:
+            shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _shown(self.__class__))
+            return f"{self.__class__.__qualname__.rsplit('>.', 1)[-1]}({shown})"
+        finally:
+            _REPRING.shown.discard(id(self))
+
+
+class _Repring(threading.local):
+    """The nodes whose repr is being written on this thread (attrs keeps the same guard)."""
+
+    def __init__(self) -> None:
+        self.shown: set[int] = set()
+
+
+_REPRING = _Repring()
+
+
+_FIELDS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # class → (_compared, _shown)
+
+
+def _fields(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The names of the fields equality and hashing look at (not the span), and of those repr shows, in
+    their order; read from attrs once per class."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        fields = attrs.fields(cls)
+        found = _FIELDS[cls] = (tuple(f.name for f in fields if f.eq), tuple(f.name for f in fields if f.repr))
+    return found
+
+
+def _compared(cls: type) -> tuple[str, ...]:
+    return _fields(cls)[0]
+
+
+def _shown(cls: type) -> tuple[str, ...]:
+    return _fields(cls)[1]
+
+
 
 # ---- expressions ---------------------------------------------------------------------------------
 
-@attrs.frozen
-class Number:
+@attrs.frozen(eq=False, repr=False)
+class Number(SyntaxNode):
     """A literal; a percent literal (95%) holds its fraction (0.95) and keeps how it was written; a date
     literal (2024-03-31) holds its day number (rulecheck.dates)."""
     value: Decimal
@@ -35,29 +99,29 @@ class Number:
     is_date: bool = False
 
 
-@attrs.frozen
-class Ref:
+@attrs.frozen(eq=False, repr=False)
+class Ref(SyntaxNode):
     """A name: an input, a derived value, or (after resolution) a grade value."""
     name: str
     span: Span | None = _span()
 
 
-@attrs.frozen
-class GradeValue:
+@attrs.frozen(eq=False, repr=False)
+class GradeValue(SyntaxNode):
     """One of a grade input's named values, e.g. 按规定公开 (made by name resolution)."""
     grade: str
     value: str
     span: Span | None = _span()
 
 
-@attrs.frozen
-class Negate:
+@attrs.frozen(eq=False, repr=False)
+class Negate(SyntaxNode):
     operand: Expr
     span: Span | None = _span()
 
 
-@attrs.frozen
-class Binary:
+@attrs.frozen(eq=False, repr=False)
+class Binary(SyntaxNode):
     """Arithmetic: op is one of + - * /."""
     op: str
     left: Expr
@@ -65,38 +129,38 @@ class Binary:
     span: Span | None = _span()
 
 
-@attrs.frozen
-class Compare:
+@attrs.frozen(eq=False, repr=False)
+class Compare(SyntaxNode):
     """A comparison, possibly chained (90% ≤ x < 95%); ops are >= <= > < = !=."""
     operands: tuple[Expr, ...]
     ops: tuple[str, ...]
     span: Span | None = _span()
 
 
-@attrs.frozen
-class BoolOp:
+@attrs.frozen(eq=False, repr=False)
+class BoolOp(SyntaxNode):
     """and / or over two or more operands."""
     op: str
     operands: tuple[Expr, ...]
     span: Span | None = _span()
 
 
-@attrs.frozen
-class Not:
+@attrs.frozen(eq=False, repr=False)
+class Not(SyntaxNode):
     operand: Expr
     span: Span | None = _span()
 
 
-@attrs.frozen
-class Call:
+@attrs.frozen(eq=False, repr=False)
+class Call(SyntaxNode):
     """A built-in function: min, max, sum, average, clamp, abs."""
     function: str
     args: tuple[Expr, ...]
     span: Span | None = _span()
 
 
-@attrs.frozen
-class TotalScore:
+@attrs.frozen(eq=False, repr=False)
+class TotalScore(SyntaxNode):
     """The framework's total score, compared by the rows of `grades:`."""
     span: Span | None = _span()
 
@@ -106,8 +170,8 @@ Expr = Number | Ref | GradeValue | TotalScore | Negate | Binary | Compare | Bool
 
 # ---- declarations --------------------------------------------------------------------------------
 
-@attrs.frozen
-class TypeSpec:
+@attrs.frozen(eq=False, repr=False)
+class TypeSpec(SyntaxNode):
     """An input's type: number, count, amount, percent, date, bool, score, or grade with its values."""
     kind: str
     values: tuple[str, ...] = ()
@@ -116,8 +180,8 @@ class TypeSpec:
     value_spans: tuple[Span | None, ...] | None = _span()
 
 
-@attrs.frozen
-class InputDecl:
+@attrs.frozen(eq=False, repr=False)
+class InputDecl(SyntaxNode):
     name: str
     type: TypeSpec
     low: Number | None = None
@@ -127,8 +191,8 @@ class InputDecl:
     low_exclusive: bool = False  # 'above LOW': the value must be greater than LOW
 
 
-@attrs.frozen
-class Let:
+@attrs.frozen(eq=False, repr=False)
+class Let(SyntaxNode):
     """A derived value, computed once per evaluation and reused by several rules."""
     name: str
     expr: Expr
@@ -137,8 +201,8 @@ class Let:
     span: Span | None = _span()
 
 
-@attrs.frozen
-class Constraint:
+@attrs.frozen(eq=False, repr=False)
+class Constraint(SyntaxNode):
     """A fact that must hold between inputs or derived values (按时完成项目数 ≤ 计划完成项目数): written
     once under `constraints:`, it refuses a department whose facts break it (F517) instead of scoring
     it, and lets the prover and `verify` leave impossible departments out."""
@@ -149,21 +213,21 @@ class Constraint:
 
 # ---- scoring rules -------------------------------------------------------------------------------
 
-@attrs.frozen
-class Formula:
+@attrs.frozen(eq=False, repr=False)
+class Formula(SyntaxNode):
     expr: Expr
     span: Span | None = _span()
 
 
-@attrs.frozen
-class Assessed:
+@attrs.frozen(eq=False, repr=False)
+class Assessed(SyntaxNode):
     """The score an evaluator gave, read from a `score` input."""
     input: Ref
     span: Span | None = _span()
 
 
-@attrs.frozen
-class Band:
+@attrs.frozen(eq=False, repr=False)
+class Band(SyntaxNode):
     """One row of a band table; condition None means `otherwise`."""
     condition: Expr | None
     points: Expr
@@ -173,16 +237,16 @@ class Band:
     partial: bool = field(default=False, eq=False, repr=False)
 
 
-@attrs.frozen
-class Bands:
+@attrs.frozen(eq=False, repr=False)
+class Bands(SyntaxNode):
     """First matching band wins; `subject` is the value the rows compare (None if each row says)."""
     subject: Expr | None
     bands: tuple[Band, ...]
     span: Span | None = _span()
 
 
-@attrs.frozen
-class MatrixLine:
+@attrs.frozen(eq=False, repr=False)
+class MatrixLine(SyntaxNode):
     """A column of a matrix (its condition on the column subject, no cells), or a row (its condition on
     the row subject and one cell of points per column); condition None means `otherwise`."""
     condition: Expr | None
@@ -191,8 +255,8 @@ class MatrixLine:
     partial: bool = field(default=False, eq=False, repr=False)  # as Band.partial
 
 
-@attrs.frozen
-class Matrix:
+@attrs.frozen(eq=False, repr=False)
+class Matrix(SyntaxNode):
     """Points by two inputs' tiers: the first row whose condition holds, the first column whose condition
     holds, the cell where they cross. Each axis is a band table, so the slices below let the band
     analysis (gaps, overlaps, directions) run on it unchanged."""
@@ -213,22 +277,22 @@ class Matrix:
                                                 for c, cell in zip(self.columns, self.rows[row].cells)), self.span)
 
 
-@attrs.frozen
-class ChecklistItem:
+@attrs.frozen(eq=False, repr=False)
+class ChecklistItem(SyntaxNode):
     condition: Expr
     points: Expr
     span: Span | None = _span()
 
 
-@attrs.frozen
-class Checklist:
+@attrs.frozen(eq=False, repr=False)
+class Checklist(SyntaxNode):
     """Every item whose condition holds earns its points."""
     items: tuple[ChecklistItem, ...]
     span: Span | None = _span()
 
 
-@attrs.frozen
-class PerUnit:
+@attrs.frozen(eq=False, repr=False)
+class PerUnit(SyntaxNode):
     """AMOUNT per [UNIT of] QUANTITY [above|below THRESHOLD]: points for each unit of a quantity, the
     shape a deduct line and an award line share (each is its own class, so neither is taken for the other)."""
     amount: Expr
@@ -239,27 +303,27 @@ class PerUnit:
     span: Span | None = _span()
 
 
-@attrs.frozen
+@attrs.frozen(eq=False, repr=False)
 class Deduct(PerUnit):
     """deduct AMOUNT per [UNIT of] QUANTITY [above|below THRESHOLD]: points taken off per unit."""
 
 
-@attrs.frozen
-class Deduction:
+@attrs.frozen(eq=False, repr=False)
+class Deduction(SyntaxNode):
     """Start at the maximum, subtract each deduction, never below the floor (0 unless declared)."""
     steps: tuple[Deduct, ...]
     floor: Expr | None = None
     span: Span | None = _span()
 
 
-@attrs.frozen
+@attrs.frozen(eq=False, repr=False)
 class Award(PerUnit):
     """award AMOUNT per [UNIT of] QUANTITY [above|below THRESHOLD]: a deduct line's dual, points earned
     per unit ("每培训 1 次得 0.5 分")."""
 
 
-@attrs.frozen
-class Awards:
+@attrs.frozen(eq=False, repr=False)
+class Awards(SyntaxNode):
     """Start at 0, add each award, never above the cap (the points unless declared: "最高 2 分")."""
     steps: tuple[Award, ...]
     cap: Expr | None = None
@@ -269,16 +333,16 @@ class Awards:
 Rule = Formula | Assessed | Bands | Checklist | Deduction | Awards | Matrix
 
 
-@attrs.frozen
-class Direction:
+@attrs.frozen(eq=False, repr=False)
+class Direction(SyntaxNode):
     """A declared direction: the score of a leaf or group is increasing (or decreasing) in an input."""
     direction: str
     input: Ref
     span: Span | None = _span()
 
 
-@attrs.frozen
-class Part:
+@attrs.frozen(eq=False, repr=False)
+class Part(SyntaxNode):
     """A named part of a composite indicator, with its own points and rule."""
     name: str
     points: Decimal
@@ -286,8 +350,8 @@ class Part:
     span: Span | None = _span()
 
 
-@attrs.frozen
-class Indicator:
+@attrs.frozen(eq=False, repr=False)
+class Indicator(SyntaxNode):
     """A leaf of the tree: its maximum points and either one rule or several parts."""
     name: str
     points: Decimal
@@ -297,8 +361,8 @@ class Indicator:
     span: Span | None = _span()
 
 
-@attrs.frozen
-class Group:
+@attrs.frozen(eq=False, repr=False)
+class Group(SyntaxNode):
     name: str
     points: Decimal
     children: tuple[Node, ...]
@@ -317,8 +381,8 @@ class Group:
 Node = Indicator | Group
 
 
-@attrs.frozen
-class Extend:
+@attrs.frozen(eq=False, repr=False)
+class Extend(SyntaxNode):
     """Attach indicators under a group (or turn a leaf into a group) of an imported framework."""
     target: str
     children: tuple[Node, ...]
@@ -327,41 +391,41 @@ class Extend:
 
 # ---- the file ------------------------------------------------------------------------------------
 
-@attrs.frozen
-class GradeBand:
+@attrs.frozen(eq=False, repr=False)
+class GradeBand(SyntaxNode):
     condition: Expr | None
     grade: str
     span: Span | None = _span()
 
 
-@attrs.frozen
-class Rounding:
+@attrs.frozen(eq=False, repr=False)
+class Rounding(SyntaxNode):
     decimals: int
     mode: str = "half-up"
     span: Span | None = _span()
 
 
-@attrs.frozen
-class Import:
+@attrs.frozen(eq=False, repr=False)
+class Import(SyntaxNode):
     path: str
     span: Span | None = _span()
 
 
-@attrs.frozen
-class Setting(Generic[V]):
+@attrs.frozen(eq=False, repr=False)
+class Setting(SyntaxNode, Generic[V]):
     """A header line: its value and where it was written, so duplicates can be reported."""
     value: V
     span: Span | None = _span()
 
 
-@attrs.frozen
+@attrs.frozen(eq=False, repr=False)
 class Total(Setting[Decimal]):
     """'total 100', and the cap of 'total 100 cap 100' (总分最高 100 分: bonus points stop there)."""
     cap: Decimal | None = None
 
 
-@attrs.frozen
-class Program:
+@attrs.frozen(eq=False, repr=False)
+class Program(SyntaxNode):
     """One rule file as written, or (after linking) a framework with its imports merged in."""
     file: str
     name: Setting[str] | None = None

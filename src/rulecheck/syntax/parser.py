@@ -137,6 +137,10 @@ class ToAst(Transformer):
         self.lines = text.split("\n")
         self.diagnostics: list[Diagnostic] = []
         self.statements: list = []  # the top-level statements as written, filled by `start`
+        # lark makes a new v_args wrapper of a method each time the method is looked up, so at every node
+        # of the tree (a third of the transform); the very objects it would make, made once here instead
+        for name in CALLBACKS:
+            self.__dict__[name] = getattr(self, name)
 
     def _span(self, meta) -> Span | None:
         if getattr(meta, "empty", True):
@@ -610,6 +614,10 @@ class RangeCondition:
 
     def on(self, subject: ast.Expr) -> ast.Compare:
         return ast.Compare((self.low, subject, self.high), ("<=", "<"), self.span)
+
+
+# ToAst's methods lark calls for the tree's nodes (v_args wraps them), bound per transformer in __init__.
+CALLBACKS = tuple(name for name, method in vars(ToAst).items() if hasattr(method, "visit_wrapper"))
 
 
 # The two ends of a RANGE token (grammar/rulecheck.lark), each with its unit ('%', '分' or none).
