@@ -2,8 +2,9 @@
 `--jobs 1` byte for byte (a workbook: every part of it but the time it was written), every department
 in one out, in input order, with the same exit code and messages, in the language of the command.
 
-The pool only takes batches of at least two chunks: the tests make chunks of a few departments
-(workers.CHUNK_ROWS), so that the 80 departments of the sample corpus go through several workers."""
+The pool only takes batches of at least workers.POOL_CHUNKS chunks: the tests make chunks of a few
+departments (workers.CHUNK_ROWS) and let two of them take one (workers.POOL_CHUNKS), so that the 80
+departments of the sample corpus go through several workers."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ CHUNK = 7  # departments per chunk in these tests: 80 departments are 12 chunks
 @pytest.fixture(autouse=True)
 def small_chunks(monkeypatch):
     monkeypatch.setattr(workers, "CHUNK_ROWS", CHUNK)
+    monkeypatch.setattr(workers, "POOL_CHUNKS", 2)
 
 
 @pytest.fixture
@@ -207,6 +209,14 @@ def test_ctrl_c_leaves_no_report(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         Batch(ruleset, CORPUS, "csv", output, jobs=2).run(interrupt)
     assert list(tmp_path.iterdir()) == []  # neither the report nor its temporary file
+
+
+def test_a_batch_is_scored_on_every_core_by_default(tmp_path, pools):
+    output = tmp_path / "s.csv"
+    assert score(FRAMEWORK, CORPUS, "-o", output, "-q").exit_code == 0
+    cores = workers.default_jobs()
+    assert pools == ([cores] if cores > 1 else [])
+    assert output.read_bytes() == runs(FRAMEWORK, CORPUS, "csv", tmp_path)[1][2]
 
 
 def test_jobs_must_be_a_positive_number(tmp_path):

@@ -15,8 +15,8 @@ workers, not it, set the pace.
 The workers receive the Ruleset once, when they start (it pickles by compiling its checked program
 again: api.Ruleset.__reduce__), with the language messages are made in. The results come back and are
 yielded in input order, with at most AHEAD chunks per worker in flight, so memory stays flat however
-long the input. A batch of fewer than two chunks is scored here, without a pool: starting one costs
-more than it saves.
+long the input. A batch of fewer than POOL_CHUNKS chunks is scored here, without a pool: starting one
+costs more than it saves.
 
 Every department in is one out. A worker process that dies (killed, out of memory) breaks the pool:
 the chunks it held are scored again one at a time in a fresh worker, and the departments of a chunk
@@ -57,6 +57,9 @@ __all__ = ["CHUNK_ROWS", "WORKER_STOPPED", "Rows", "default_jobs", "rows_in_work
 
 CHUNK_ROWS = 512  # departments sent to a worker at a time: a few milliseconds of pickling, ~0.1 s of scoring
 AHEAD = 2  # chunks in flight per worker: one being scored, one waiting, so that no worker idles
+# A batch of fewer chunks is scored without a pool: starting one (each worker compiles the ruleset) took
+# 0.6–1 s on the project's 2-core machine, and --jobs 2 broke even with --jobs 1 at about 5,000 departments
+POOL_CHUNKS = 8
 WORKER_STOPPED = "E040"
 
 _ruleset: Ruleset | None = None  # in a worker: the ruleset its initializer received
@@ -101,12 +104,12 @@ def start_method() -> str:
 def score_in_workers(ruleset: Ruleset, departments: Iterable[Department], jobs: int,
                      chunk_rows: int | None = None) -> Iterator[Scored]:
     """What `score_departments(ruleset, departments)` yields, in the same order, scored by `jobs` worker
-    processes; here, without a pool, for one job or fewer than two chunks of departments (of
+    processes; here, without a pool, for one job or fewer than POOL_CHUNKS chunks of departments (of
     `chunk_rows`, by default CHUNK_ROWS, read when called)."""
     chunk_rows = chunk_rows or CHUNK_ROWS
     rows = iter(departments)
-    head = list(itertools.islice(rows, 2 * chunk_rows))
-    if jobs <= 1 or len(head) < 2 * chunk_rows:
+    head = list(itertools.islice(rows, POOL_CHUNKS * chunk_rows))
+    if jobs <= 1 or len(head) < POOL_CHUNKS * chunk_rows:
         yield from score_departments(ruleset, itertools.chain(head, rows))
         return
     for scored in _Pool(ruleset, jobs).done(_chunks(itertools.chain(head, rows), chunk_rows)):
@@ -117,12 +120,12 @@ def rows_in_workers(ruleset: Ruleset, departments: Iterable[Department], jobs: i
                     names: bool = False, chunk_rows: int | None = None) -> Iterator[Rows]:
     """The Rows of each chunk of `departments`, in order, for a report in `fmt` (csv, json, jsonl) of
     `leaves` (with a name column if `names`): made by `jobs` worker processes, or here, in one Rows, for
-    one job or fewer than two chunks."""
+    one job or fewer than POOL_CHUNKS chunks."""
     chunk_rows = chunk_rows or CHUNK_ROWS
     rows = iter(departments)
-    head = list(itertools.islice(rows, 2 * chunk_rows))
+    head = list(itertools.islice(rows, POOL_CHUNKS * chunk_rows))
     form = (fmt, leaves, names)
-    if jobs <= 1 or len(head) < 2 * chunk_rows:
+    if jobs <= 1 or len(head) < POOL_CHUNKS * chunk_rows:
         yield rows_of(ruleset, score_departments(ruleset, itertools.chain(head, rows)), RowFormat(*form))
         return
     yield from _Pool(ruleset, jobs, form).done(_chunks(itertools.chain(head, rows), chunk_rows))

@@ -38,7 +38,7 @@ FIGURES = {"min": N_("min"), "lower quartile": N_("lower quartile"), "median": N
 @option("--encoding", type=click.Choice(["utf-8", "gb18030", "gbk"], case_sensitive=False),
         help=N_("The CSV's encoding  [default: detected: UTF-8, or GB18030 (GBK)]"))
 @option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
-        help=N_("Score a batch in N worker processes; the report is the same  [default: 1]"))
+        help=N_("Score a batch in N worker processes; the report is the same  [default: the cores]"))
 @quiet_option()
 def score_command(rules: str, facts: str, fmt: str | None, explain: bool, output: str | None,
                   encoding: str | None = None, jobs: int | None = None, quiet: bool = False) -> None:
@@ -116,10 +116,13 @@ def warn_of_findings(ruleset, rules: str) -> None:
 def score_batch(ruleset, rules: str, path: str, fmt: str, output: str | None, quiet: bool = False,
                 jobs: int | None = None) -> int:
     """Score every department of a CSV, JSON Lines file or folder (batch.Batch) in `jobs` processes (None:
-    one, since measured on 2 cores a pool is slower: a result costs more to send back than to compute),
+    one per core; a batch too short to gain from a pool is scored in this one, workers.POOL_CHUNKS),
     print what concerns the whole input, then the departments that could not be scored and (unless
     quiet) the summary; returns the exit code."""
-    batch = Batch(ruleset, path, fmt, output, rules, jobs=1 if jobs is None else jobs)
+    if jobs is None:
+        from ..workers import default_jobs
+        jobs = default_jobs()
+    batch = Batch(ruleset, path, fmt, output, rules, jobs=jobs)
     for diagnostic in batch.diagnostics:
         click.echo(diagnostic.render(), err=True)
     with progress(path, quiet) as bar:
