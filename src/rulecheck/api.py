@@ -102,8 +102,8 @@ class Ruleset:
         from .inputs.facts import validate
         made = self.compiled.specialised  # the inputs, and the reader written for them, made once
         if "reader" not in made:
-            from .inputs.fast import fast_reader
             from .inputs.facts import NAME_FIELDS
+            from .inputs.fast import fast_reader
             made["inputs"] = self.inputs
             made["reader"] = fast_reader(made["inputs"], self.compiled.required, NAME_FIELDS)
         return validate(facts, made["inputs"], self.compiled.required, self.compiled.constraints, made["reader"])
