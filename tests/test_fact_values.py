@@ -206,6 +206,9 @@ def general(small, facts: dict):
 def test_the_fast_reader_takes_cells_written_the_usual_way(small):
     fast = fast_reader(small.inputs, small.required_inputs, NAME_FIELDS)
     assert typed(fast(CSV_FACTS)) == general(small, CSV_FACTS)
+    assert typed(fast(CSV_FACTS)) == general(small, CSV_FACTS)  # the texts it remembers: the same values
+    for _ in range(2):  # a value refused is not remembered
+        assert fast({**CSV_FACTS, "人数": "-1"}) is None and fast({**CSV_FACTS, "人数": "1.5"}) is None
     assert fast({**CSV_FACTS, "未知": "1"}) is None and fast({k: v for k, v in CSV_FACTS.items() if k != "进度"}) is None
 
 

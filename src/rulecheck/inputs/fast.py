@@ -15,11 +15,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 
+from .. import numbers
 from ..codegen import Code
 from ..domains import domain_of
 from ..syntax import ast
 from . import values
 
+HUNDRED = Decimal(100)
+NOT_TEXT = object()  # a fact's value that is not a text (the API's Decimal, a YAML number): the general way
+# the most texts remembered per input, with their values: a bounded table whatever the batch's size
+KNOWN_TEXTS = 1024
 BOOL_WORDS = {**dict.fromkeys(values.TRUE_WORDS, True), **dict.fromkeys(values.FALSE_WORDS, False)}
 
 
@@ -72,27 +77,32 @@ class Writer(Code):
         self.number(decl, raw, target)
 
     def number(self, decl: ast.InputDecl, raw: str, target: str) -> None:
+        """A number's value, from the texts already read for this input (KNOWN_TEXTS of them: a count,
+        a score or a percentage takes few distinct values) or converted as values.convert converts a plain
+        number: Decimal(text), a percentage's hundredth (exact: at most 40 digits, within EXACT's
+        precision), then the domain's test."""
         simple, number = self.const(values.SIMPLE_NUMBER.fullmatch), self.const(Decimal)
+        known: dict[str, Decimal] = {}
         value = self.fresh("v")
-        self.emit(2, f"if type({raw}) is not str:")
-        self.emit(3, "return None")
+        self.emit(2, f"{value} = {self.const(known)}.get({raw}) if type({raw}) is str else {self.const(NOT_TEXT)}")
+        self.emit(2, f"if {value} is None:")
         if decl.type.kind == "percent":
             text = self.fresh("t")
-            self.emit(2, f"if {raw}[-1:] == '%':")
-            self.emit(3, f"{text} = {raw}[:-1]")
-            self.emit(3, f"if not {simple}({text}):")
+            self.emit(3, f"if {raw}[-1:] == '%':")
+            self.emit(4, f"{text} = {raw}[:-1]")
+            self.emit(4, f"if not {simple}({text}):")
+            self.emit(5, "return None")
+            self.emit(4, f"{value} = {self.const(numbers.EXACT.divide)}({number}({text}), {self.const(HUNDRED)})")
+            self.emit(3, f"elif {simple}({raw}):")
+            self.emit(4, f"{value} = {number}({raw})")
+            self.emit(4, f"if abs({value}) > 1:")
+            self.emit(5, "return None  # ambiguous unless the domain declares it")
+            self.emit(3, "else:")
             self.emit(4, "return None")
-            self.emit(3, f"{value} = {self.const(values.hundredth)}({number}({text}))")
-            self.emit(2, f"elif {simple}({raw}):")
-            self.emit(3, f"{value} = {number}({raw})")
-            self.emit(3, f"if abs({value}) > 1:")
-            self.emit(4, "return None  # ambiguous unless the domain declares it")
-            self.emit(2, "else:")
-            self.emit(3, "return None")
         else:
-            self.emit(2, f"if not {simple}({raw}):")
-            self.emit(3, "return None")
-            self.emit(2, f"{value} = {number}({raw})")
+            self.emit(3, f"if not {simple}({raw}):")
+            self.emit(4, "return None")
+            self.emit(3, f"{value} = {number}({raw})")
         tests = []
         domain = domain_of(decl)
         if domain.low is not None:
@@ -102,6 +112,10 @@ class Writer(Code):
         if decl.type.kind == "count":
             tests.append(f"{value} != {value}.to_integral_value()")
         if tests:
-            self.emit(2, f"if {' or '.join(tests)}:")
-            self.emit(3, "return None")
+            self.emit(3, f"if {' or '.join(tests)}:")
+            self.emit(4, "return None")
+        self.emit(3, f"if len({self.const(known)}) < {KNOWN_TEXTS}:")
+        self.emit(4, f"{self.const(known)}[{raw}] = {value}")
+        self.emit(2, f"elif {value} is {self.const(NOT_TEXT)}:")
+        self.emit(3, "return None  # a value of another type: read the general way")
         self.emit(2, f"{target} = {value}")
