@@ -163,14 +163,14 @@ def test_a_full_disk_is_a_message_and_the_old_report_is_kept(rules, batch, tmp_p
 def test_an_interrupted_run_leaves_the_old_report(rules, batch, tmp_path, monkeypatch):
     target = tmp_path / "scores.csv"
     target.write_text("the report of last year\n", encoding="utf-8")
-    original = RowWriter.write
+    original = RowWriter.write_text  # (what writes every row, made here or by a worker process)
 
-    def interrupted(self, item):
+    def interrupted(self, text):
         if self.rows == 2:
             raise KeyboardInterrupt
-        original(self, item)
+        original(self, text)
 
-    monkeypatch.setattr(RowWriter, "write", interrupted)
+    monkeypatch.setattr(RowWriter, "write_text", interrupted)
     result = score(rules, batch, "--output", target)
     assert result.exit_code == 1 and "Aborted" in result.stderr  # click's answer to Ctrl-C
     assert target.read_text(encoding="utf-8") == "the report of last year\n"

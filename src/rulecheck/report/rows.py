@@ -59,15 +59,24 @@ class RowFormat:
     def text(self, scored) -> str:
         """The department's row: a CSV line, a JSON Lines line, or a JSON object (without the separator)."""
         if self.fmt == "csv":
-            values = row(scored, self.leaves, self.names)
-            carriage_return = False  # (only a text cell can hold one: scores are numbers)
-            for name in TEXT_COLUMNS:
-                if name in values:
-                    cell = values[name] = safe_cell(values[name])
-                    carriage_return = carriage_return or (isinstance(cell, str) and "\r" in cell)
-            return self._csv(list(values.values()), carriage_return)
+            return self._csv_row(scored)
         text = json.dumps(row(scored, self.leaves, self.names or scored.name is not None), ensure_ascii=False)
         return text + "\n" if self.fmt == "jsonl" else text
+
+    def _csv_row(self, scored) -> str:
+        """The cells `row` gives, in its order, straight into a list, the text ones made safe (safe_cell)
+        and tested for a carriage return (only they can hold one: scores are numbers)."""
+        texts = [safe_cell(scored.key), *([safe_cell(scored.name)] if self.names else [])]
+        result = scored.result
+        if result is None:
+            error = safe_cell(scored.reasons())
+            cells = [*texts, *[None] * len(self.leaves), None, None, error]
+            texts.append(error)
+        else:
+            grade = safe_cell(result.grade)
+            cells = [*texts, *map(str, result.leaf_scores()), str(result.total), grade, None]
+            texts.append(grade)
+        return self._csv(cells, any(type(text) is str and "\r" in text for text in texts))
 
     def _csv(self, cells: list, carriage_return: bool) -> str:
         (self.quoted if carriage_return else self.csv).writerow(cells)
