@@ -18,6 +18,8 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
+from functools import reduce
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,6 +58,7 @@ __all__ = ["BATCH_FORMATS", "CASE_SUFFIX", "FACTS_SUFFIXES", "ID_COLUMN", "Batch
 
 BATCH_FORMATS = ROW_FORMATS  # csv, json, jsonl: a row per department as data
 MOST_BINS = 20
+PENDING = 256  # departments whose leaf scores a Tally adds up at once
 HISTOGRAM_STEPS = tuple(Decimal(step).scaleb(power) for power in range(-2, 7) for step in (1, 2, 5))
 
 
@@ -359,6 +362,7 @@ class Tally:
         self.grades: dict[str, int] = dict.fromkeys((band.grade for band in ruleset.program.grades), 0)
         self.leaves = [(leaf.indicator.name, leaf.indicator.points) for leaf in iter_leaves(ruleset.compiled.nodes)]
         self.points = [points for _name, points in self.leaves]
+        self.pending: list[tuple[Decimal, ...]] = []  # leaf scores not added up yet (_add_leaves)
         self.sums: list[Decimal] = [Decimal(0)] * len(self.leaves)
         self.losing = [0] * len(self.leaves)
         # a bonus not earned is no point lost: the leaves of bonus blocks stay out of the losses
@@ -379,15 +383,27 @@ class Tally:
         return scored
 
     def _add_leaves(self, result: Result) -> None:
-        """Each leaf's score added to its sum, and to its count of departments losing points if below
-        its points: the leaves in the order of self.leaves, each sum of decimals exact (one C call each)."""
-        scores = result.leaf_scores()
-        self.sums = list(map(numbers.EXACT.add, self.sums, scores))
-        self.losing = list(map(operator.add, self.losing, map(operator.lt, scores, self.points)))
+        """The department's leaf scores kept until PENDING of them are added up at once (_added_up)."""
+        self.pending.append(result.leaf_scores())
+        if len(self.pending) >= PENDING:
+            self._added_up()
+
+    def _added_up(self) -> None:
+        """The pending departments' leaf scores added, leaf by leaf, to its sum (exact: one C call a score)
+        and to its count of departments losing points (those below its points)."""
+        if not self.pending:
+            return
+        columns = list(zip(*self.pending))
+        self.pending.clear()
+        self.sums = [reduce(numbers.EXACT.add, column, start) for start, column in zip(self.sums, columns)]
+        self.losing = [losing + sum(map(operator.lt, column, repeat(points)))
+                       for losing, column, points in zip(self.losing, columns, self.points)]
 
     def merge(self, later: Tally) -> None:
         """The departments another Tally counted, after these (a chunk scored in a worker process), counted
         in: the same summary as had this Tally counted them itself."""
+        self._added_up()
+        later._added_up()
         self.departments += later.departments
         self.failed += later.failed
         self.totals.merge(later.totals)
@@ -399,6 +415,7 @@ class Tally:
     def indicators(self) -> tuple[Losses, ...]:
         """Each leaf's Losses, where departments lose most first; none if no department was scored (or
         for a leaf of no points, which nothing can be lost on)."""
+        self._added_up()
         scored = self.totals.scored
         if not scored:
             return ()
