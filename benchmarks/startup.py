@@ -9,11 +9,11 @@ asserted in tests.
 
 The runs see the machine as an installed wheel does: bytecode is written and read (an install compiles
 it; PYTHONDONTWRITEBYTECODE is dropped and the .pyc files go to a temporary PYTHONPYCACHEPREFIX, not
-into the checkout), and the parser's tables come from the cache the warm-up run fills
-(rulecheck/syntax/lark_cache.py). `--src DIR` measures another source tree through PYTHONPATH, e.g.
-the last commit: `git archive HEAD | tar -x -C /tmp/before` then `--src /tmp/before/src`; `--baseline
-DIR` measures DIR too, its runs interleaved with this tree's, so that a before/after comparison holds
-on a machine others are using.
+into the checkout); the parser's tables ship in the package, in the standalone parser
+(rulecheck/syntax/standalone.py, written by scripts/standalone_parser.py). `--src DIR` measures another
+source tree through PYTHONPATH, e.g. the last commit: `git archive HEAD | tar -x -C /tmp/before` then
+`--src /tmp/before/src`; `--baseline DIR` measures DIR too, its runs interleaved with this tree's, so
+that a before/after comparison holds on a machine others are using.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ Times = dict[str, list[list[tuple[float, float]]]]  # tree → per command (as c
 
 def measure(runs: int, trees: dict[str, dict[str, str]]) -> Times:
     """Each tree's times of each command, every command of every tree run in turn `runs` times after a
-    warm-up run of each (which writes the bytecode and the parser's cache). A command the baseline does
+    warm-up run of each (which writes the bytecode). A command the baseline does
     not have (`python -m rulecheck` before there was one) has no times; a command of this tree that
     fails stops the benchmark."""
     measured = commands()

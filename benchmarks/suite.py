@@ -500,7 +500,7 @@ def leaves_row(sizes: Sizes, folder: Path) -> Row:
 
 
 def check_row(sizes: Sizes) -> Row:
-    """startup.py's commands and environment (bytecode kept, the parser's cache warm), run interleaved:
+    """startup.py's commands and environment (bytecode kept), run interleaved:
     `rulecheck check framework.rules` beside `python -c pass`."""
     wanted = ("python -c pass", "rulecheck check framework.rules")
     commands = {label: command for label, command, _goal, _limit in startup.commands() if label in wanted}

@@ -1,12 +1,13 @@
-"""Fast start (issue 13 point 4): the parser's tables cached on disk (syntax/lark_cache.py), the subcommands
+"""Fast start (issue 13 point 4): the parser generated standalone (syntax/standalone.py), the subcommands
 and the package's public names imported only when used, no garbage collection while a command is
 imported, one equality/hash/repr shared by the syntax tree's classes, each rule's value proved once.
-What is tested is the behaviour (what is cached where, what is imported when, that nothing breaks
-without a cache, that nodes compare and show as attrs would); the time itself is measured by
-benchmarks/startup.py, never asserted here."""
+What is tested is the behaviour (that the parser is lark's own and up to date, what is imported when,
+that nodes compare and show as attrs would); the time itself is measured by benchmarks/startup.py,
+never asserted here."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -16,25 +17,25 @@ from decimal import Decimal
 from pathlib import Path
 
 import attrs
+import lark
+import lark.indenter
 import pytest
 from click.testing import CliRunner
-from lark import Lark
 
 from rulecheck.api import analyze
 from rulecheck.cli import SUBCOMMANDS, main
 from rulecheck.link import link_file, link_source
 from rulecheck.source import Source, Span
-from rulecheck.syntax import ast, lark_cache
-from rulecheck.syntax.grammar import grammar_text, lark_parser
+from rulecheck.syntax import ast, parser
+from rulecheck.syntax.grammar import RuleIndenter, grammar_text, lark_parser
 
 ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = importlib.util.spec_from_file_location("standalone_parser", ROOT / "scripts/standalone_parser.py")
+assert SCRIPT is not None and SCRIPT.loader is not None
+standalone_parser = importlib.util.module_from_spec(SCRIPT)
+SCRIPT.loader.exec_module(standalone_parser)
 FRAMEWORK = ROOT / "rules/shenzhen/framework.rules"
-SMALL_GRAMMAR = 'start: WORD+\n%import common.CNAME -> WORD\n%ignore " "\n'
-OPTIONS = {"parser": "lalr", "start": "start"}
-
-
-def entries(folder: Path) -> list[str]:
-    return sorted(path.name for path in folder.iterdir())
+RULE_FILES = sorted(path for folder in ("rules", "tests/data") for path in (ROOT / folder).rglob("*.rules"))
 
 
 def python(code: str, **env: str) -> str:
@@ -44,113 +45,75 @@ def python(code: str, **env: str) -> str:
     return completed.stdout
 
 
-class NoBuild(Lark):
-    """A Lark that cannot be built from a grammar, only loaded: proves a parser came from the cache."""
-
-    def __init__(self, *args, **kwargs):
-        raise AssertionError("the parser was built, not loaded from the cache")
-
-
-def test_a_parser_built_once_is_loaded_from_the_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("RULECHECK_CACHE_DIR", str(tmp_path))
-    built = lark_cache.cached_lark(SMALL_GRAMMAR, **OPTIONS)
-    assert len(entries(tmp_path)) == 1 and entries(tmp_path)[0].endswith(lark_cache.ENTRY_SUFFIX)  # no leftovers
-    monkeypatch.setattr(lark_cache, "Lark", NoBuild)
-    loaded = lark_cache.cached_lark(SMALL_GRAMMAR, **OPTIONS)
-    assert loaded.parse("a b c") == built.parse("a b c")
+def test_the_standalone_parser_is_what_the_script_generates_from_the_grammar(tmp_path):
+    """standalone.py is regenerated from grammar/rulecheck.lark and lark whenever either changes: a stale
+    one would parse an older grammar. (Another lark writes another file: the test after this one still
+    compares what the parsers do.)"""
+    committed = (ROOT / "src/rulecheck/syntax/standalone.py").read_bytes()
+    if f"with lark {lark.__version__}:".encode() not in committed.split(b"\n", 4)[2]:
+        pytest.skip(f"standalone.py was generated with another lark than this {lark.__version__}")
+    regenerated = tmp_path / "standalone.py"
+    subprocess.run([sys.executable, str(ROOT / "scripts/standalone_parser.py"), "--output", str(regenerated)],
+                   check=True, env={key: value for key, value in os.environ.items() if key != "PYTHONHASHSEED"})
+    assert regenerated.read_bytes() == committed, \
+        "grammar/rulecheck.lark or lark changed: run scripts/standalone_parser.py"
 
 
-def test_the_cached_rulecheck_parser_parses_as_the_built_one(tmp_path, monkeypatch):
-    monkeypatch.setenv("RULECHECK_CACHE_DIR", str(tmp_path))
-    text = FRAMEWORK.read_text(encoding="utf-8")
-    options = lark_parser().options.options  # as grammar.lark_parser gives them
-    wanted = {name: options[name] for name in ("parser", "propagate_positions", "maybe_placeholders", "start")}
-    wanted["postlex"] = type(options["postlex"])()
-    built = lark_cache.cached_lark(grammar_text(), **wanted)
-    loaded = lark_cache.load_entry(tmp_path / entries(tmp_path)[0], wanted)
-    assert loaded is not None
-    assert loaded.options.propagate_positions and isinstance(loaded.options.postlex, type(options["postlex"]))
-    mine, theirs = loaded.parse(text), built.parse(text)
-    assert mine == theirs
-    assert [(t.meta.line, t.meta.column) for t in mine.iter_subtrees()] == \
-        [(t.meta.line, t.meta.column) for t in theirs.iter_subtrees()]
+def lark_s_own_parser() -> lark.Lark:
+    """The parser lark builds from the grammar with the script's options and an Indenter of grammar's settings."""
+    settings = {name: getattr(RuleIndenter, name) for name in
+                ("NL_type", "OPEN_PAREN_types", "CLOSE_PAREN_types", "INDENT_type", "DEDENT_type", "tab_len")}
+    indenter = type("RuleIndenter", (lark.indenter.Indenter,), settings)
+    return lark.Lark(grammar_text(), postlex=indenter(), **standalone_parser.OPTIONS)
 
 
-def test_the_cache_is_data_not_code(tmp_path, monkeypatch):
-    """An entry is JSON: a file planted in the cache folder (a CI cache another job wrote) can make no
-    code run, as a pickle would."""
-    monkeypatch.setenv("RULECHECK_CACHE_DIR", str(tmp_path))
-    lark_cache.cached_lark(SMALL_GRAMMAR, **OPTIONS)
-    saved = json.loads((tmp_path / entries(tmp_path)[0]).read_text(encoding="utf-8"))
-    assert set(saved) == {"data", "memo"}
+def outcome(made, text: str):
+    """A parse as plain data: every node's rule and position, every token's type, text and position; or the
+    error's class, position, expected terminals and token, as the syntax-error messages use them."""
+    def dump(node):
+        if isinstance(node, str):  # a token
+            return (node.type, str(node), node.line, node.column, node.end_line, node.end_column)
+        if node is None:  # maybe_placeholders
+            return None
+        meta = node.meta
+        position = (meta.line, meta.column, meta.end_line, meta.end_column) if not meta.empty else None
+        return (node.data, position, [dump(child) for child in node.children])
+
+    try:
+        return dump(made.parse(text))
+    except Exception as exc:
+        shown = [type(exc).__name__] + [str(getattr(exc, name, None)) for name in
+                                       ("line", "column", "pos_in_stream", "token", "char")]
+        token = getattr(exc, "token", None)
+        expected = getattr(exc, "expected", None) or getattr(exc, "allowed", None)
+        accepts = getattr(exc, "accepts", None)
+        return (shown, getattr(token, "type", None), sorted(expected or ()), sorted(accepts or ()))
 
 
-def test_another_grammar_or_other_options_get_another_entry(tmp_path, monkeypatch):
-    monkeypatch.setenv("RULECHECK_CACHE_DIR", str(tmp_path))
-    first = lark_cache.entry_path(SMALL_GRAMMAR, OPTIONS)
-    assert lark_cache.entry_path(SMALL_GRAMMAR + "// a comment\n", OPTIONS) != first
-    assert lark_cache.entry_path(SMALL_GRAMMAR, {**OPTIONS, "maybe_placeholders": False}) != first
-    # given again at each load, these do not change the tables
-    assert lark_cache.entry_path(SMALL_GRAMMAR, {**OPTIONS, "propagate_positions": True}) == first
-    assert lark_cache.entry_path(SMALL_GRAMMAR, dict(reversed(OPTIONS.items()))) == first
+def test_the_standalone_parser_parses_every_rule_file_as_lark_itself():
+    """Trees, positions and syntax errors (what is expected where) are lark's own, on every rule file
+    shipped or tested, the broken and bad ones included."""
+    mine, lark_s = lark_parser(), lark_s_own_parser()
+    assert len(RULE_FILES) > 100
+    failed = 0
+    for path in RULE_FILES:
+        text = parser.normalized_text(Source(str(path), path.read_text(encoding="utf-8")))
+        theirs = outcome(lark_s, text)
+        assert outcome(mine, text) == theirs, path
+        failed += isinstance(theirs[0], list)
+    assert 10 < failed < len(RULE_FILES)
 
 
-def test_the_entry_of_the_real_parser_has_the_same_name_in_every_process():
-    """The key describes the Indenter by its settings, never by an address that changes from run to run."""
-    code = """
-        from rulecheck.syntax import grammar, lark_cache
-        print(lark_cache.tables_key(grammar.grammar_text(), {"postlex": grammar.RuleIndenter()}))
-    """
-    assert python(code) == python(code)
-
-
-@pytest.mark.parametrize("unusable", ["under-a-file", "empty"])
-def test_without_a_usable_cache_folder_the_parser_is_built_silently(tmp_path, monkeypatch, unusable):
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a folder")
-    folder = str(blocker / "cache") if unusable == "under-a-file" else ""  # mkdir fails; or: no cache at all
-    monkeypatch.setenv("RULECHECK_CACHE_DIR", folder)
-    parser = lark_cache.cached_lark(SMALL_GRAMMAR, **OPTIONS)
-    assert parser.parse("a b").children == ["a", "b"]
-    assert entries(tmp_path) == ["a-file"]
-
-
-def test_a_read_only_cache_folder_is_no_error(tmp_path, monkeypatch):
-    """A folder that cannot be written (as a read-only site-packages or home): the write fails, the
-    parser is still returned, nothing is left behind."""
-    monkeypatch.setenv("RULECHECK_CACHE_DIR", str(tmp_path))
-
-    def refuse(*args, **kwargs):
-        raise PermissionError(13, "Permission denied")
-
-    monkeypatch.setattr(os, "replace", refuse)  # root writes through chmod: refuse the rename instead
-    parser = lark_cache.cached_lark(SMALL_GRAMMAR, **OPTIONS)
-    assert parser.parse("a").children == ["a"]
-    assert entries(tmp_path) == []
-
-
-def test_a_damaged_entry_is_rebuilt_and_replaced(tmp_path, monkeypatch):
-    monkeypatch.setenv("RULECHECK_CACHE_DIR", str(tmp_path))
-    entry = lark_cache.entry_path(SMALL_GRAMMAR, OPTIONS)
-    assert entry is not None
-    entry.write_text('{"data": {"rules": [', encoding="utf-8")  # half an entry
-    assert lark_cache.cached_lark(SMALL_GRAMMAR, **OPTIONS).parse("a").children == ["a"]
-    assert lark_cache.load_entry(entry, OPTIONS) is not None  # replaced by a whole one
-
-
-def test_processes_starting_at_once_share_one_whole_entry(tmp_path):
-    code = f"""
-        from rulecheck.syntax.grammar import lark_parser
-        tree = lark_parser().parse(open({str(FRAMEWORK)!r}, encoding="utf-8").read())
-        print(len(tree.children))
-    """
-    env = {**os.environ, "RULECHECK_CACHE_DIR": str(tmp_path)}
-    runs = [subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], stdout=subprocess.PIPE, text=True,
-                             env=env) for _ in range(4)]
-    outputs = [run.communicate()[0] for run in runs]
-    assert [run.returncode for run in runs] == [0] * 4
-    assert len(set(outputs)) == 1
-    assert len(entries(tmp_path)) == 1 and entries(tmp_path)[0].endswith(lark_cache.ENTRY_SUFFIX)
+def test_checking_a_file_imports_no_lark():
+    imported = json.loads(python(f"""
+        import contextlib, io, json, sys
+        from rulecheck.cli import main
+        with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()) as shown:
+            main(["check", {str(FRAMEWORK)!r}, {str(ROOT / "tests/data/bad")!r}], prog_name="rulecheck")
+        assert "error[E105]: bad number" in shown.getvalue()  # a syntax error's message was made too
+        print(json.dumps(sorted(m for m in sys.modules if m == "lark" or m.startswith("lark."))))
+    """))
+    assert imported == []
 
 
 def test_the_group_lists_every_command_without_importing_any():
@@ -412,8 +375,6 @@ def test_the_prover_works_out_each_rules_value_once(monkeypatch):
 def test_the_transformer_binds_its_methods_once_and_builds_the_same_tree():
     """ToAst binds the methods lark calls per node when it is made (lark would wrap them anew at each
     node); the tree is the one lark's own lookups build, spans included."""
-    from rulecheck.syntax import parser
-
     text = FRAMEWORK.read_text(encoding="utf-8")
     tree = parser.lark_parser().parse(parser.normalized_text(Source(str(FRAMEWORK), text)))
     bound, looked_up = parser.ToAst(str(FRAMEWORK), text), parser.ToAst(str(FRAMEWORK), text)

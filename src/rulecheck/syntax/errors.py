@@ -18,19 +18,13 @@ import re
 from collections.abc import Callable
 
 import attrs
-from lark import Token
-from lark.exceptions import (
-    UnexpectedCharacters,
-    UnexpectedEOF,
-    UnexpectedInput,
-    UnexpectedToken,
-)
 
 from ..diagnostics import Diagnostic, error
 from ..i18n import N_, _
 from ..language import ROUNDING_MODES
 from ..source import Source, Span
 from .grammar import KEYWORDS, lark_parser
+from .standalone import Token, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 TOKEN_WORDS = {
     "_COLON": "':'", "_ARROW": "'→'", "_LPAR": "'('", "_RPAR": "')'", "_COMMA": "','",

@@ -1,21 +1,21 @@
-"""The grammar: grammar/rulecheck.lark (shipped inside the package), its keywords, and the one cached
-LALR parser with the Indenter that turns indentation into blocks."""
+"""The grammar: grammar/rulecheck.lark (shipped inside the package), its keywords, and the one LALR
+parser with the Indenter that turns indentation into blocks. The parser is standalone.py, which
+scripts/standalone_parser.py generates from the grammar with lark's standalone generator: lark's parser
+code and the grammar's tables in one module, so that parsing a file needs neither lark's import nor
+its table building or loading (a fifth of `rulecheck check` when they were loaded from a cache)."""
 
 from __future__ import annotations
 
 import functools
 from pathlib import Path
 
-from lark import Lark
-from lark.indenter import Indenter
-
-from .lark_cache import cached_lark
+from . import standalone
 
 KEYWORDS = ("import", "framework", "total", "rounding", "grades", "inputs", "let", "constraints", "group",
             "bonus", "penalty", "indicator", "extend", "part", "formula", "assessed", "bands", "checklist", "deduct",
             "floor", "award", "cap", "increasing", "decreasing")
 
-class RuleIndenter(Indenter):
+class RuleIndenter(standalone.Indenter):
     NL_type = "_NL"
     OPEN_PAREN_types = ["_LPAR"]
     CLOSE_PAREN_types = ["_RPAR"]
@@ -38,7 +38,6 @@ def grammar_text() -> str:
 
 
 @functools.cache
-def lark_parser() -> Lark:
-    """The parser, its tables loaded from the user's cache when this grammar was built before (lark_cache.py)."""
-    return cached_lark(grammar_text(), parser="lalr", postlex=RuleIndenter(), propagate_positions=True,
-                       maybe_placeholders=True, start="start")
+def lark_parser() -> standalone.Lark:
+    """The parser (its options are scripts/standalone_parser.py's), with the Indenter, made once."""
+    return standalone.Lark_StandAlone(postlex=RuleIndenter())

@@ -13,12 +13,6 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import attrs
-from lark import Token, Transformer, Tree, v_args
-from lark.exceptions import (
-    UnexpectedInput,
-    VisitError,
-)
-from lark.indenter import DedentError
 
 from .. import dates, numbers
 from ..diagnostics import Diagnostic, error, printable
@@ -28,6 +22,7 @@ from ..source import Source, Span
 from . import ast
 from .errors import indentation_error, syntax_error, thousands_error
 from .grammar import lark_parser
+from .standalone import DedentError, Token, Transformer, Tree, UnexpectedInput, VisitError, v_args
 
 # An operator is known by its grammar terminal, whichever of its signs was written (≥, >=, ≧, ＞＝ …: the
 # grammar lists them); the ops themselves are language.py's.
