@@ -42,7 +42,9 @@ def rulecheck_exceptions() -> list[type[BaseException]]:
                 raise
             continue
         for _, cls in inspect.getmembers(imported, inspect.isclass):
-            if issubclass(cls, BaseException) and cls.__module__.startswith("rulecheck"):
+            # (not lark's, in the generated parser: they become diagnostics where a file is parsed)
+            if issubclass(cls, BaseException) and cls.__module__.startswith("rulecheck") \
+                    and cls.__module__ != "rulecheck.syntax.standalone":
                 found[f"{cls.__module__}.{cls.__qualname__}"] = cls
     return [found[name] for name in sorted(found)]
 

@@ -58,11 +58,27 @@ FAILURES = (Fallback, EvalFailure, ArithmeticError, RecursionError)
 
 
 def divide(a, b):
-    """a ÷ b on two decimals (Inexact or TypeError as for the other operations); a zero divisor leaves
-    the department to the closures, which say which divisor it was."""
+    """a ÷ b by a divisor read from the facts, whose quotient mostly does not terminate (numbers.quotient);
+    a zero divisor leaves the department to the closures, which say which divisor it was."""
     if b == 0:
         raise Fallback
-    return numbers.divide(a, b)
+    return numbers.quotient(a, b)
+
+
+def dividing_by(divisor: Decimal) -> Callable:
+    """The exact division by a constant divisor (not 0, so never the closures' to report): decimal's own
+    first where every quotient by it terminates (÷ 100, ÷ 0.25: its numerator has no prime but 2 and 5),
+    whole numbers first where most do not (÷ 3)."""
+    numerator = abs(divisor.as_integer_ratio()[0])
+    numerator >>= (numerator & -numerator).bit_length() - 1
+    while numerator % 5 == 0:
+        numerator //= 5
+    return numbers.divide if numerator == 1 else numbers.quotient
+
+
+def zero_divisor() -> None:
+    """A divisor that is 0 (an input or derived value, tested where it is read): the closures report it."""
+    raise Fallback
 
 
 def out_of_range() -> None:
@@ -274,7 +290,7 @@ class Writer(Code):
             del self.lines[written:]
             self.emit(1, f"{raw} = {self.closure(leaf.score)}")
         if not rounded:
-            self.emit(1, f"{score} = {self.const(self.compiled.rounding.rounded)}({raw})")
+            self.round(raw, score, 1)
             self.within(score, indicator.points, 1)
         position = len(leaves)
         leaves.append((score, raw))
@@ -321,6 +337,17 @@ class Writer(Code):
         else:
             raise Unsupported  # a matrix with computed cells: its closure
         return False
+
+    def round(self, raw: str, score: str, depth: int) -> None:
+        """`score` = the raw score rounded as the rule file declares (Rounding.rounded): a decimal by its
+        quantize() written inline (a call less per leaf), a Ratio by the rounding function; never −0."""
+        rounding = self.compiled.rounding
+        quantize = (f"{raw}.quantize({self.const(numbers.ONE.scaleb(-rounding.decimals))}, "
+                    f"{self.const(rounding.mode)}, {self.const(numbers.QUANTIZE)})")
+        self.emit(depth, f"{score} = {quantize} if type({raw}) is {self.const(Decimal)} "
+                         f"else {self.const(rounding.rounded)}({raw})")
+        self.emit(depth, f"if not {score}:")
+        self.emit(depth + 1, f"{score} = {score}.copy_abs()")
 
     def scored(self, raw: str, value: Decimal, score: str, points: Decimal) -> tuple[str, ...]:
         """The statements of a band row of `value` points: the raw score and the rounded one, both
@@ -426,8 +453,12 @@ class Writer(Code):
             return f"(not {self.expr(expr.operand)})"
         if kind is ast.BoolOp and expr.op in ("and", "or"):  # from the left, stopping as the closures stop
             return "(" + f" {expr.op} ".join(self.expr(o) for o in expr.operands) + ")"
+        if kind is ast.Binary and expr.op == "/" and type(expr.right) is ast.Ref:  # ÷ an input or let: a local
+            dividend, divisor = self.expr(expr.left), self.local(expr.right.name)
+            return (f"({self.const(numbers.quotient)}({dividend}, {divisor}) if {divisor} "
+                    f"else {self.const(zero_divisor)}())")  # divide(), a call less
         if kind is ast.Binary and expr.op in ARITHMETIC:
-            operation = divide if expr.op == "/" else ARITHMETIC[expr.op].apply
+            operation = self.division(expr.right) if expr.op == "/" else ARITHMETIC[expr.op].apply
             return f"{self.const(operation)}({self.expr(expr.left)}, {self.expr(expr.right)})"
         if kind is ast.Compare and all(op in COMPARISONS for op in expr.ops):
             return self.comparison(expr)
@@ -435,6 +466,12 @@ class Writer(Code):
             arguments = "".join(f"{self.expr(a)}, " for a in expr.args)
             return f"{self.const(BUILTINS[expr.function].apply)}(({arguments}))"
         raise Unsupported
+
+    def division(self, divisor) -> Callable:
+        """The division written for a divisor: by a constant other than 0, its own (dividing_by); else
+        one that leaves a zero divisor to the closures."""
+        value = literal(divisor)
+        return dividing_by(value) if type(value) is Decimal and value.is_finite() and value != 0 else divide
 
     def comparison(self, expr: ast.Compare) -> str:
         """A (chained) comparison. The closures compute every operand before they compare; Python's

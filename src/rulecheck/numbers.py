@@ -35,6 +35,7 @@ from decimal import (
 from fractions import Fraction
 from functools import cache, partial, reduce
 from math import gcd
+from operator import eq, ge, gt, le, lt
 from typing import final
 
 # Quotients that terminate within 40 significant digits stay decimals; anything longer, and any
@@ -54,6 +55,22 @@ INF = Decimal("Infinity")
 # The rounding modes a rule file can declare (`rounding 2 decimals half-up`), as decimal's constants.
 ROUNDING_MODES = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN, "half-down": ROUND_HALF_DOWN,
                   "up": ROUND_UP, "down": ROUND_DOWN}
+
+
+def _comparison(test: Callable[[int, int], bool]):
+    """A Ratio's comparison operator: with a finite Decimal (a threshold, a fact), p/q by cross-multiplying
+    whole numbers in place (both denominators are positive), the commonest case; else by _compare."""
+    def compare(self, other):
+        if type(other) is Decimal:
+            try:
+                p, q = other.as_integer_ratio()
+            except (OverflowError, ValueError):
+                pass
+            else:
+                return test(self.numerator * q, p * self.denominator)
+        found = self._compare(other)
+        return NotImplemented if found is None else test(found, 0)
+    return compare
 
 
 @final  # never subclassed: `type(x) is Ratio` is the test for one, here and in callers
@@ -119,25 +136,11 @@ class Ratio:
         difference = self.numerator * q - p * self.denominator
         return (difference > 0) - (difference < 0)
 
-    def __lt__(self, other):
-        found = self._compare(other)
-        return NotImplemented if found is None else found < 0
-
-    def __le__(self, other):
-        found = self._compare(other)
-        return NotImplemented if found is None else found <= 0
-
-    def __gt__(self, other):
-        found = self._compare(other)
-        return NotImplemented if found is None else found > 0
-
-    def __ge__(self, other):
-        found = self._compare(other)
-        return NotImplemented if found is None else found >= 0
-
-    def __eq__(self, other):
-        found = self._compare(other)
-        return NotImplemented if found is None else found == 0
+    __lt__ = _comparison(lt)
+    __le__ = _comparison(le)
+    __gt__ = _comparison(gt)
+    __ge__ = _comparison(ge)
+    __eq__ = _comparison(eq)
 
     def __hash__(self):
         return hash(Fraction(self.numerator, self.denominator))
@@ -168,6 +171,7 @@ def _ratio(numerator: int, denominator: int) -> Ratio:
 # The fraction path holds whole numbers of this many digits at most: a value past 10^±10000 is out of all
 # proportion to a score (and would cost time and memory to expand), so it raises Overflow (E604).
 LARGEST_EXPONENT = 10_000
+_LARGEST = LARGEST_EXPONENT  # (short, for the tests written inline: two comparisons, quicker than `in range`)
 
 
 def _parts(value) -> tuple[int, int]:
@@ -189,9 +193,9 @@ def _number(numerator: int, denominator: int) -> Number:
     if denominator == 1:
         return Decimal(numerator)
     # it terminates iff the denominator divides a power of ten, 10^bits being one large enough (a
-    # power computed outright is quicker than pow's modular one for the denominators of scores)
+    # power from the table is quicker than pow's modular one for the denominators of scores)
     bits = denominator.bit_length()
-    if (10 ** bits % denominator if bits <= _SMALL_BITS else pow(10, bits, denominator)):
+    if (_POWERS_OF_TEN[bits] % denominator if bits <= _SMALL_BITS else pow(10, bits, denominator)):
         ratio = _new(Ratio)  # _ratio(numerator, denominator), without the call
         ratio.numerator, ratio.denominator = numerator, denominator
         return ratio
@@ -206,6 +210,7 @@ def _number(numerator: int, denominator: int) -> Number:
 
 _new = object.__new__
 _SMALL_BITS = 256
+_POWERS_OF_TEN = tuple(10 ** bits for bits in range(_SMALL_BITS + 1))  # 10^bits, built once
 
 
 def _beside_infinity(operation, a, b) -> Number:
@@ -229,9 +234,11 @@ Operation = Callable[[Number, Number], Number]
 def _on_fractions(decimal_operation, a: Number, b: Number) -> Number:
     """a ∘ b on whole numbers, a/b ∘ c/d, in one call, ∘ being the one decimal_operation (_add …)
     computes: the exact path of the four operations, for a Ratio and where the decimal one would round."""
-    try:
-        n1, d1 = (a.numerator, a.denominator) if type(a) is Ratio else _parts(a)
-        n2, d2 = (b.numerator, b.denominator) if type(b) is Ratio else _parts(b)
+    try:  # (a decimal within _parts' bounds read in place: a call less)
+        n1, d1 = (a.numerator, a.denominator) if type(a) is Ratio else (
+            a.as_integer_ratio() if type(a) is Decimal and -_LARGEST <= a.adjusted() <= _LARGEST else _parts(a))
+        n2, d2 = (b.numerator, b.denominator) if type(b) is Ratio else (
+            b.as_integer_ratio() if type(b) is Decimal and -_LARGEST <= b.adjusted() <= _LARGEST else _parts(b))
     except (OverflowError, ValueError):
         return _beside_infinity(decimal_operation, a, b)
     if decimal_operation is _add:
@@ -267,6 +274,29 @@ add = _exactly(_add, add_exact, "a + b, exactly.")
 subtract = _exactly(_subtract, subtract_exact, "a − b, exactly.")
 multiply = _exactly(_multiply, multiply_exact, "a × b, exactly.")
 divide = _exactly(_divide, divide_exact, "a ÷ b, exactly (b ≠ 0: a zero divisor is the caller's to report).")
+
+def quotient(a: Number, b: Number) -> Number:
+    """a ÷ b, exactly, the same value as `divide` gives, for a divisor read from the facts (30 ÷ 31), where
+    the quotient mostly does not terminate: two decimals are divided as whole numbers first, so that a
+    quotient that does not terminate costs no Inexact raised and caught; one that does is then divided
+    by decimal's own division, whose digits (and exponent) `divide` gives."""
+    if type(a) is Decimal is type(b) and b:
+        try:
+            if -_LARGEST <= a.adjusted() <= _LARGEST and -_LARGEST <= b.adjusted() <= _LARGEST:
+                n1, d1 = a.as_integer_ratio()
+                n2, d2 = b.as_integer_ratio()
+                numerator, denominator = (n1 * d2, d1 * n2) if n2 > 0 else (-n1 * d2, -d1 * n2)
+                common = gcd(numerator, denominator)
+                denominator //= common
+                bits = denominator.bit_length()  # the test of _number: does 10^bits divide by it?
+                if (_POWERS_OF_TEN[bits] % denominator if bits <= _SMALL_BITS else pow(10, bits, denominator)):
+                    ratio = _new(Ratio)
+                    ratio.numerator, ratio.denominator = numerator // common, denominator
+                    return ratio
+        except (OverflowError, ValueError):  # ±∞ or NaN: divide says what that gives
+            pass
+    return divide(a, b)
+
 
 # Each operation's two paths, for compiled closures that inline the choice between them (one Python
 # call less per operation): operation → (decimal operation in EXACT, operation on fractions).
