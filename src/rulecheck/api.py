@@ -99,14 +99,15 @@ class Ruleset:
     def validate(self, facts: FactSet | Mapping[str, object]) -> dict[str, object]:
         """The facts as exact values; raises FactsError naming every bad or missing fact, and every
         constraint of the rule file (`constraints:`) the facts break."""
-        from .inputs.facts import validate
-        made = self.compiled.specialised  # the inputs, and the reader written for them, made once
-        if "reader" not in made:
-            from .inputs.facts import NAME_FIELDS
+        reading = self.compiled.specialised.get("reading")
+        if reading is None:  # validate, the inputs and the reader written for them: found once (a batch's)
+            from .inputs.facts import NAME_FIELDS, validate
             from .inputs.fast import fast_reader
-            made["inputs"] = self.inputs
-            made["reader"] = fast_reader(made["inputs"], self.compiled.required, NAME_FIELDS)
-        return validate(facts, made["inputs"], self.compiled.required, self.compiled.constraints, made["reader"])
+            inputs = self.inputs
+            reading = self.compiled.specialised["reading"] = (
+                validate, inputs, fast_reader(inputs, self.compiled.required, NAME_FIELDS))
+        validate, inputs, reader = reading
+        return validate(facts, inputs, self.compiled.required, self.compiled.constraints, reader)
 
     def evaluate(self, facts: FactSet | Mapping[str, object], *, explain: bool = True,
                  all_rows: bool = False) -> Result:
