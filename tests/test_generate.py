@@ -115,13 +115,15 @@ def test_a_failing_department_is_reported_as_the_closures_report_it():
     assert [d.code for d in fast.value.diagnostics] == [d.code for d in slow.value.diagnostics] == ["E601"]
 
 
+# a band table over a and the quotient q = b / c, whose rows the tests below write
+QUOTIENT_BANDS = ('framework "f"\ntotal 6\nrounding 2 decimals\ninputs:\n    a: number from -5 to 5\n'
+                  "    b: count from 0\n    c: count from 0\nlet q = b / c\nindicator x (6):\n    bands:\n")
+
+
 def test_a_chain_computes_every_operand_as_the_closures_do():
     """`0 ≤ a < b / c` with c = 0 fails in the closures even when 0 ≤ a is false, since they compute
     every operand first; the generated chain must not score that department."""
-    ruleset = rulecheck.loads(
-        'framework "f"\ntotal 6\nrounding 2 decimals\ninputs:\n    a: number from -5 to 5\n    b: count from 0\n'
-        "    c: count from 0\nlet q = b / c\nindicator x (6):\n    bands:\n        1 ≤ a < q → 6\n"
-        "        otherwise → 0\n")
+    ruleset = rulecheck.loads(QUOTIENT_BANDS + "        1 ≤ a < q → 6\n        otherwise → 0\n")
     facts = ruleset.validate({"a": 0, "b": 1, "c": 0})
     with pytest.raises(EvaluationError):
         closures(ruleset, facts)
@@ -133,10 +135,7 @@ def test_a_derived_value_no_rule_reads_on_this_department_may_fail():
     """The generated function computes every derived value first; a department whose unread value cannot
     be computed (q = b / c, c = 0, read only by the second row) is scored by the closures, which compute
     a value when a rule reads it."""
-    ruleset = rulecheck.loads(
-        'framework "f"\ntotal 6\nrounding 2 decimals\ninputs:\n    a: number from -5 to 5\n    b: count from 0\n'
-        "    c: count from 0\nlet q = b / c\nindicator x (6):\n    bands:\n        a ≥ 1 → 6\n        q ≥ 1 → 3\n"
-        "        otherwise → 0\n")
+    ruleset = rulecheck.loads(QUOTIENT_BANDS + "        a ≥ 1 → 6\n        q ≥ 1 → 3\n        otherwise → 0\n")
     facts = ruleset.validate({"a": 2, "b": 1, "c": 0})
     with pytest.raises(FAILURES):
         specialise(ruleset.compiled)(facts)
