@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
-from typing import IO
+from typing import IO, NamedTuple
 
 import attrs
 
@@ -98,34 +98,105 @@ def physical_lines(stream: IO[bytes], path, encoding: str | None = "utf-8") -> G
     With `encoding` None, the first line that is not ASCII decides it (UTF-8 if it is UTF-8, else
     GB18030 if it is that). A read that fails half-way (a disk error) is an InputFileError, never taken
     for a write error."""
+    number = 0
+    for line in decoded_lines(stream, path, encoding):
+        number += 1
+        yield Line(number, line) if isinstance(line, str) else line
+
+
+def decoded_lines(stream: IO[bytes], path, encoding: str | None = "utf-8") -> Generator[str | Line, None, None]:
+    """physical_lines' lines, each the str of its text, or a Line if it is not text in the encoding: the
+    lines a CSV is read from, their numbers counted by the reader (a Line for each costs more than
+    splitting the line). A block of lines ended by \\n or \\r\\n is decoded and split at once; one that
+    holds a lone \\r, that is not text in the encoding or decides it, line by line as before."""
     with stream:
         number = 0
-        for chunk in _chunks(stream, path):
-            for raw in chunk.splitlines(keepends=True) if b"\r" in chunk else (chunk,):
-                number += 1
-                if encoding is None and not raw.isascii():
-                    encoding = "utf-8" if _decodes(raw, "utf-8") or not _decodes(raw, "gb18030") else "gb18030"
-                used = encoding or "utf-8"
-                try:
-                    text = raw.decode("utf-8-sig" if number == 1 and used == "utf-8" else used)
-                except UnicodeDecodeError:
-                    yield Line(number, None, raw, used)
-                else:
-                    if number == 1:
-                        text = text.removeprefix("\ufeff")
-                    yield Line(number, text.rstrip("\r\n"), encoding=used)
+        for block in _blocks(stream, path):
+            if number == 0:  # the first line, which may start with a byte-order mark, on its own
+                end = _first_line_end(block)
+                first, encoding = _decoded_one_by_one(block[:end], number, encoding)
+                number += len(first)
+                yield from first
+                block = block[end:]
+            lines: list[str] | list[str | Line] | None = None
+            if encoding is not None or block.isascii():
+                lines = _decoded_at_once(block, encoding or "ascii")
+            if lines is None:
+                lines, encoding = _decoded_one_by_one(block, number, encoding)
+            number += len(lines)
+            yield from lines
 
 
-def _chunks(stream: IO[bytes], path) -> Iterator[bytes]:
+def _first_line_end(block: bytes) -> int:
+    """Where the block's first line ends, after its line end (\\n, \\r\\n or a lone \\r)."""
+    ends = [index for index in (block.find(b"\n"), block.find(b"\r")) if index >= 0]
+    if not ends:
+        return len(block)
+    end = min(ends)
+    return end + 2 if block.startswith(b"\r\n", end) else end + 1
+
+
+def _decoded_at_once(block: bytes, encoding: str) -> list[str] | None:
+    """A block's lines, if its line ends are \\n or \\r\\n and it is all text in `encoding`; else None.
+    Splitting the decoded text at \\n splits it as its bytes: no character of UTF-8, GB18030 or GBK holds
+    the byte of \\n or \\r."""
+    if b"\r" in block:
+        block = block.replace(b"\r\n", b"\n")
+        if b"\r" in block:
+            return None
+    try:
+        text = block.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # after the last line end
+    return lines
+
+
+def _decoded_one_by_one(block: bytes, number: int, encoding: str | None) -> tuple[list[str | Line], str | None]:
+    """A block's lines decoded one at a time (the line before the block is `number`), each a str or, if it
+    is not text in the encoding, a Line; and the encoding, decided by the first line that is not ASCII
+    when `encoding` is None."""
+    lines: list[str | Line] = []
+    for raw in block.splitlines(keepends=True):
+        number += 1
+        if encoding is None and not raw.isascii():
+            encoding = "utf-8" if _decodes(raw, "utf-8") or not _decodes(raw, "gb18030") else "gb18030"
+        used = encoding or "utf-8"
+        try:
+            text = raw.decode("utf-8-sig" if number == 1 and used == "utf-8" else used)
+        except UnicodeDecodeError:
+            lines.append(Line(number, None, raw, used))
+        else:
+            if number == 1:
+                text = text.removeprefix("\ufeff")
+            lines.append(text.rstrip("\r\n"))
+    return lines, encoding
+
+
+BLOCK = 1 << 18  # the bytes read at a time
+
+
+def _blocks(stream: IO[bytes], path) -> Iterator[bytes]:
+    """The stream's bytes in blocks of whole lines: each ends with a \\n, but the last."""
+    parts: list[bytes] = []
     while True:
         try:
-            chunk = stream.readline()
+            chunk = stream.read(BLOCK)
         except OSError as exc:
             raise InputFileError.single("E002", _("cannot read {path}: {reason}", path=path,
                                                   reason=exc.strerror or exc), path) from None
         if not chunk:
+            if parts:
+                yield b"".join(parts)
             return
-        yield chunk
+        end = chunk.rfind(b"\n") + 1
+        if not end:
+            parts.append(chunk)  # a line longer than a block
+            continue
+        yield b"".join([*parts, chunk[:end]]) if parts else chunk[:end]
+        parts = [chunk[end:]] if end < len(chunk) else []
 
 
 def not_utf8(raw: bytes) -> str:
@@ -173,29 +244,69 @@ class Problem:
     text: str | None = None  # the line it is on, to show under the message
 
 
-@attrs.frozen
-class Record:
-    """The cells of one record, or the problem that stops it (with the cells read before it)."""
+def _splits(text: str) -> bool:
+    """Whether a line's cells are its text split at the commas, as the csv module reads them: it holds no
+    quote, no NUL, and no cell longer than a cell may be."""
+    return '"' not in text and "\0" not in text and len(text) <= CELL_LIMIT
+
+
+class Record(NamedTuple):
+    """The cells of one record, or the problem that stops it (with the cells read before it). A tuple,
+    as one is made for every row of a batch."""
     line: int  # the physical line it starts on
     cells: list[str]
     lines: int = 1  # the physical lines it takes
     problem: Problem | None = None
+    plain: bool = False  # every cell filled in and none holding a blank (its line has none): as it is once stripped
 
 
 class Records(Iterator[Record]):
-    """The records of a stream of physical lines. `columns` (the header's names, set once the header is
-    read) fixes the number of cells; `may_span(index)` says which cells may hold line breaks."""
+    """The records of a stream of physical lines (each a str, or a Line if it is not text: decoded_lines),
+    numbered from 1. `columns` (the header's names, set once the header is read) fixes the number of
+    cells; `may_span(index)` says which cells may hold line breaks."""
 
-    def __init__(self, lines: Iterator[Line]):
+    def __init__(self, lines: Iterator[str | Line]):
         self._lines = lines
-        self._ahead: deque[Line] = deque()
-        self.columns: list[str] | None = None
+        self._number = 0  # the lines taken from `lines`
+        self._ahead: deque[Line] = deque()  # lines taken but not yet part of a record
+        self._width = -1  # the header's cells, once it is read
+        self._columns: list[str] | None = None
         self.may_span: Callable[[int], bool] = lambda index: False
 
+    @property
+    def columns(self) -> list[str] | None:
+        return self._columns
+
+    @columns.setter
+    def columns(self, columns: list[str] | None) -> None:
+        self._columns = columns
+        self._width = -1 if columns is None else len(columns)
+
     def __next__(self) -> Record:
-        first = self._line(0)
-        if first is None:
-            raise StopIteration
+        """The next record. A line without a quote, a NUL or an over-long cell, as most are, is split at its
+        commas here; any other is parsed cell by cell (_parse)."""
+        if self._ahead:
+            return self._parsed(self._ahead[0])
+        line = next(self._lines)
+        self._number += 1
+        if line.__class__ is not str:
+            self._ahead.append(line)  # type: ignore[arg-type]
+            return self._parsed(line)  # type: ignore[arg-type]
+        if not _splits(line):
+            self._ahead.append(first := Line(self._number, line))
+            return self._parsed(first)
+        return self._split(self._number, line)
+
+    def _split(self, number: int, text: str) -> Record:
+        """The record of a line that _splits: its cells, or its problem if they are too many or too few."""
+        cells = text.split(",")
+        plain = text.split(None, 1) == [text] and ",," not in text and text[0] != "," and text[-1] != ","
+        record = Record(number, cells, 1, None, plain)
+        return record if len(cells) == self._width else self._counted(record)
+
+    def _parsed(self, first: Line) -> Record:
+        """The record that starts at `first`, the first line read ahead, its lines then dropped (only the
+        first if it has a problem: the lines after it are records of their own)."""
         record = self._parse(first)
         for _line in range(record.lines if record.problem is None else 1):
             self._ahead.popleft()
@@ -207,7 +318,8 @@ class Records(Iterator[Record]):
             line = next(self._lines, None)
             if line is None:
                 return None
-            self._ahead.append(line)
+            self._number += 1
+            self._ahead.append(Line(self._number, line) if line.__class__ is str else line)  # type: ignore[arg-type]
         return self._ahead[offset]
 
     def _parse(self, first: Line) -> Record:
@@ -215,9 +327,8 @@ class Records(Iterator[Record]):
             return Record(first.number, [], problem=Problem(
                 "F508", undecodable("row", first.raw, first.encoding), undecodable_hint(first),
                 first.number))
-        text = first.text
-        if '"' not in text and "\0" not in text and len(text) <= CELL_LIMIT:
-            return self._counted(Record(first.number, text.split(",")))
+        if _splits(first.text):
+            return self._split(first.number, first.text)
         return _Parser(self, first).record()
 
     def _counted(self, record: Record) -> Record:
@@ -238,7 +349,7 @@ class Records(Iterator[Record]):
                                    "this row has {count} cells, the header has {header}", count,
                                    count=count, header=header)
                 hint = _(COUNT_HINT)
-            return attrs.evolve(record, problem=Problem("F508", message, hint, record.line))
+            return record._replace(problem=Problem("F508", message, hint, record.line))
         return record
 
     def cell_name(self, index: int) -> str:
