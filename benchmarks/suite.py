@@ -1,8 +1,8 @@
 """Issue 13's speed table, measured on this machine: every row against its reference, with the ratio and the goal.
 
-Run: python benchmarks/suite.py [--quick] [--no-engines] [--json FILE]. The full run takes about half an
-hour on 2 busy cores (it scores a million departments); `--quick` uses small sizes and finishes in under a
-minute, as a smoke test (tests/test_benchmarks.py runs it). The result is a Markdown table on standard
+Run: python benchmarks/suite.py [--quick] [--no-engines] [--json FILE]. The full run takes about 8 minutes
+on 2 cores (it scores a million departments); `--quick` uses small sizes and finishes in under a minute,
+as a smoke test (tests/test_benchmarks.py runs it). The result is a Markdown table on standard
 output, and with --json the same figures as JSON.
 
 How it measures, so that a busy machine does not decide the ratios: each comparison runs its two sides in
