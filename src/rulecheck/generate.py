@@ -76,16 +76,9 @@ def dividing_by(divisor: Decimal) -> Callable:
     return numbers.divide if numerator == 1 else numbers.quotient
 
 
-def zero_divisor() -> None:
-    """A divisor that is 0 (an input or derived value, tested where it is read): the closures report it."""
-    raise Fallback
-
-
-def out_of_range() -> None:
-    raise Fallback
-
-
-def no_row() -> None:
+def fallback() -> None:
+    """Where the closures report a failure (a score out of range, a row that matches nothing, a divisor
+    read as 0): the department is theirs to score."""
     raise Fallback
 
 
@@ -137,6 +130,8 @@ class Writer(Code):
         self.reading: list[set[str]] = []  # the derived values each let being written reads
         self.needs_env = False  # a closure is called: the function makes the Env it reads
         self.total: str | None = None  # the local holding the total, while the grades are written
+        self.known: set[tuple[str, str, str]] = set()  # comparisons known to hold, within a table's rows
+        self.single: tuple[str, str, str] | None = None  # the one comparison the last one written tests
 
     def closure(self, function) -> str:
         """A compiled closure called on the department's Env (which the function then makes)."""
@@ -354,13 +349,13 @@ class Writer(Code):
         constants, or the fallback where the rounded score is out of range."""
         rounded = self.compiled.rounding.rounded(value)
         if rounded < 0 or rounded > points:
-            return (f"{self.const(out_of_range)}()",)
+            return (f"{self.const(fallback)}()",)
         return (f"{raw} = {self.const(value)}", f"{score} = {self.const(rounded)}")
 
     def within(self, value: str, points: Decimal, depth: int) -> None:
         """The range test of a score (runtime.check_range's): outside [0, points], the closures report it."""
         self.emit(depth, f"if {value} < {self.const(numbers.ZERO)} or {value} > {self.const(points)}:")
-        self.emit(depth + 1, f"{self.const(out_of_range)}()")
+        self.emit(depth + 1, f"{self.const(fallback)}()")
 
     def parts(self, indicator: ast.Indicator, target: str, depth: int) -> None:
         """A composite indicator: each part's score, range-tested, then their sum (rounded once, after)."""
@@ -420,7 +415,7 @@ class Writer(Code):
             self.learn(condition)
         else:
             self.emit(depth, "else:")
-            self.emit(depth + 1, f"{self.const(no_row)}()")
+            self.emit(depth + 1, f"{self.const(fallback)}()")
         self.known = set()
 
     def learn(self, condition) -> None:
@@ -456,7 +451,7 @@ class Writer(Code):
         if kind is ast.Binary and expr.op == "/" and type(expr.right) is ast.Ref:  # ÷ an input or let: a local
             dividend, divisor = self.expr(expr.left), self.local(expr.right.name)
             return (f"({self.const(numbers.quotient)}({dividend}, {divisor}) if {divisor} "
-                    f"else {self.const(zero_divisor)}())")  # divide(), a call less
+                    f"else {self.const(fallback)}())")  # divide(), a call less
         if kind is ast.Binary and expr.op in ARITHMETIC:
             operation = self.division(expr.right) if expr.op == "/" else ARITHMETIC[expr.op].apply
             return f"{self.const(operation)}({self.expr(expr.left)}, {self.expr(expr.right)})"
@@ -491,9 +486,6 @@ class Writer(Code):
         values = self.fresh("c")
         compared = "".join(f" {s} {values}[{i + 1}]" for i, s in enumerate(symbols))
         return f"(({values} := ({''.join(f'{o}, ' for o in operands)})) and {values}[0]{compared})"
-
-    known: set[tuple[str, str, str]] = set()  # comparisons known to hold, within a band table's rows
-    single: tuple[str, str, str] | None = None  # the one comparison the last comparison written tests
 
     def cannot_fail(self, expr) -> bool:
         """A number, a grade value, the total, an input or a derived value (locals computed at the top):
