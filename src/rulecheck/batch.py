@@ -473,7 +473,8 @@ class Batch:
         return self.departments.diagnostics
 
     def run(self, progress: Callable[[int], object] | None = None) -> Outcome:
-        """Score and write every department; `progress(1)` after each."""
+        """Score and write every department; `progress(n)` after each n written (one at a time, or a
+        worker's chunk)."""
         tally = Tally(self.ruleset)
         failures: list[Scored] = []
         said = header_says(self.ruleset, self.departments.missing)

@@ -106,29 +106,35 @@ def score_in_workers(ruleset: Ruleset, departments: Iterable[Department], jobs: 
     """What `score_departments(ruleset, departments)` yields, in the same order, scored by `jobs` worker
     processes; here, without a pool, for one job or fewer than POOL_CHUNKS chunks of departments (of
     `chunk_rows`, by default CHUNK_ROWS, read when called)."""
-    chunk_rows = chunk_rows or CHUNK_ROWS
-    rows = iter(departments)
-    head = list(itertools.islice(rows, POOL_CHUNKS * chunk_rows))
-    if jobs <= 1 or len(head) < POOL_CHUNKS * chunk_rows:
-        yield from score_departments(ruleset, itertools.chain(head, rows))
-        return
-    for scored in _Pool(ruleset, jobs).done(_chunks(itertools.chain(head, rows), chunk_rows)):
+    chunks, pooled = _split(departments, jobs, chunk_rows)
+    done = _Pool(ruleset, jobs).done(chunks) if pooled else (score_departments(ruleset, chunk) for chunk in chunks)
+    for scored in done:
         yield from scored
 
 
 def rows_in_workers(ruleset: Ruleset, departments: Iterable[Department], jobs: int, fmt: str, leaves: list[str],
                     names: bool = False, chunk_rows: int | None = None) -> Iterator[Rows]:
     """The Rows of each chunk of `departments`, in order, for a report in `fmt` (csv, json, jsonl) of
-    `leaves` (with a name column if `names`): made by `jobs` worker processes, or here, in one Rows, for
-    one job or fewer than POOL_CHUNKS chunks."""
+    `leaves` (with a name column if `names`): made by `jobs` worker processes, or here, for one job or
+    fewer than POOL_CHUNKS chunks."""
+    chunks, pooled = _split(departments, jobs, chunk_rows)
+    form = (fmt, leaves, names)
+    if pooled:
+        yield from _Pool(ruleset, jobs, form).done(chunks)
+        return
+    here = RowFormat(*form)
+    for chunk in chunks:
+        yield rows_of(ruleset, score_departments(ruleset, chunk), here)
+
+
+def _split(departments: Iterable[Department], jobs: int,
+           chunk_rows: int | None) -> tuple[Iterator[list[Department]], bool]:
+    """The departments in chunks of `chunk_rows` (by default CHUNK_ROWS, read now), and whether they take
+    a pool: more than one job, and at least POOL_CHUNKS chunks (the first ones read to know)."""
     chunk_rows = chunk_rows or CHUNK_ROWS
     rows = iter(departments)
     head = list(itertools.islice(rows, POOL_CHUNKS * chunk_rows))
-    form = (fmt, leaves, names)
-    if jobs <= 1 or len(head) < POOL_CHUNKS * chunk_rows:
-        yield rows_of(ruleset, score_departments(ruleset, itertools.chain(head, rows)), RowFormat(*form))
-        return
-    yield from _Pool(ruleset, jobs, form).done(_chunks(itertools.chain(head, rows), chunk_rows))
+    return _chunks(itertools.chain(head, rows), chunk_rows), jobs > 1 and len(head) == POOL_CHUNKS * chunk_rows
 
 
 def _chunks(departments: Iterator[Department], size: int) -> Iterator[list[Department]]:
