@@ -212,6 +212,18 @@ def test_the_fast_reader_takes_cells_written_the_usual_way(small):
     assert fast({**CSV_FACTS, "未知": "1"}) is None and fast({k: v for k, v in CSV_FACTS.items() if k != "进度"}) is None
 
 
+def test_the_fast_reader_reads_a_date_as_convert_does():
+    ruleset = rulecheck.loads('framework "f"\ntotal 1\nrounding 2 decimals\ninputs:\n    完成日期: date\n'
+                              "indicator 按期 (1):\n    bands:\n        完成日期 ≤ 2024-03-31 → 1\n"
+                              "        otherwise → 0\n")
+    fast = fast_reader(ruleset.inputs, ruleset.required_inputs, NAME_FIELDS)
+    for text in ("2024-03-31", "2024年3月31日", "2024-04-01"):
+        assert typed(fast({"完成日期": text})) == general(ruleset, {"完成日期": text})
+    with pytest.raises(FactValueError):  # no such day: validate then reads the department the general way
+        fast({"完成日期": "2024-02-30"})
+    assert general(ruleset, {"完成日期": "2024-02-30"}) == ["F502"]
+
+
 @given(name=st.sampled_from(sorted(FACTS) + ["备注数"]), raw=st.one_of(CELLS, ANYTHING))
 def test_the_fast_reader_gives_what_validate_gives(small, name, raw):
     """inputs/fast.py reads common cells directly: where it gives facts, the general validate gives the

@@ -1,13 +1,14 @@
 """A batch's facts read by one function written for the ruleset's inputs: validate's fast path.
 
-facts.validate converts each fact by its input's reader (values.reader) and reports every problem. A
-batch's departments are mostly right and written alike (CSV cells of plain digits, 是 / 否, a grade's
-value), so the inputs are written out once as straight-line Python (codegen.py): each input looked up,
-converted inline the way its reader's direct path converts it (the same value to the digit: a plain
-number's Decimal, a percentage's hundredth, a bool word's value, a grade's text), tested against its
-domain, into the facts that scoring reads. Whatever that path does not take (a missing required input,
-an unknown fact, a value outside its domain, any other form of a value, a constraint broken) gives None,
-and validate reads that department the general way, which says what is wrong exactly as it always has.
+facts.validate converts each fact by values.convert, the one definition of values, and reports every
+problem. A batch's departments are mostly right and written alike (CSV cells of plain digits, 是 / 否, a
+grade's value), so the inputs are written out once as straight-line Python (codegen.py): each input
+looked up, those usual forms converted inline as convert converts them (the same value to the digit: a
+plain number's Decimal, a percentage's hundredth, a bool word's value, a grade's text) and tested against
+the domain, a date by convert itself, into the facts that scoring reads. Whatever that path does not
+take (a missing required input, an unknown fact, a value outside its domain, any other form of a value, a
+constraint broken) gives None (or raises), and validate reads that department the general way, which
+says what is wrong exactly as it always has.
 """
 
 from __future__ import annotations
@@ -71,8 +72,8 @@ class Writer(Code):
             self.emit(3, "return None")
             self.emit(2, f"{target} = {raw}")
             return
-        if kind == "date":
-            self.emit(2, "return None")  # dates are read the general way
+        if kind == "date":  # few, and in many forms (2024-03-31, 2024年3月31日): convert's own reading
+            self.emit(2, f"{target} = {self.const(values.convert)}({raw}, {self.const(decl)})")
             return
         self.number(decl, raw, target)
 
