@@ -30,7 +30,7 @@ from .language import (
     ROUNDING_MODES,
     first_match,
 )
-from .results import Step
+from .results import Step, new_step
 from .runtime import TOTAL_KEY, EvalFailure, Explaining, Rounding, check_range
 from .syntax import ast
 from .syntax.printer import (
@@ -906,16 +906,6 @@ class Phrases(dict):
     def __missing__(self, language: str):
         made = self[language] = self.make()
         return made
-
-
-_new_str = str.__new__
-
-
-def new_step(text: str, span) -> Step:
-    """Step(text, span), without the call of Step.__new__: an explanation makes dozens per department."""
-    step = _new_str(Step, text)
-    step.span = span
-    return step
 
 
 def shown_value(env: Explaining, name: str, kind: str | None) -> str:

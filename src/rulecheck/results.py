@@ -41,6 +41,16 @@ class Step(str):
         return f"{self.span.file}:{self.span.line}" if self.span is not None else None
 
 
+_new_str = str.__new__
+
+
+def new_step(text: str, span: Span | None) -> Step:
+    """Step(text, span), without the call of Step.__new__: an explanation makes dozens per department."""
+    step = _new_str(Step, text)
+    step.span = span
+    return step
+
+
 # Frozen without slots: attrs then fills the instance's __dict__ directly, which builds a node in about
 # two thirds of the time (a department makes one per group and leaf; benchmarks/bench.py measures it).
 @attrs.frozen(slots=False)
