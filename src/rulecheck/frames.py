@@ -3,7 +3,7 @@ department) scored into the rows `rulecheck score RULES corpus.csv` writes, and 
 the processes that score the parts.
 
 The rows are read by inputs/tables.read_rows (the CSV reader's own header and cell rules) and scored by
-batch.score_departments, and each comes out as report/rows.row makes it: a department that cannot be
+batch.score_departments, and each comes out as report/rows.cells makes it: a department that cannot be
 scored keeps its row, with its key and why in `error`. Every score is text ("4.52", "1/3"), never a
 double. This module needs pandas, which the spark and dask extras install; pandas is imported only when
 a part is scored.
@@ -24,8 +24,8 @@ from .batch import leaf_names, score_departments
 from .diagnostics import Diagnostic
 from .i18n import _, language, speaking
 from .inputs.tables import ID_NAMES, id_column, read_rows
+from .report.rows import cells as row_cells
 from .report.rows import columns as output_columns
-from .report.rows import row
 
 if TYPE_CHECKING:
     from .api import Ruleset
@@ -85,7 +85,7 @@ def score_frame(frame: Any, ruleset: Ruleset, plan: Plan) -> Any:
     cells = ([_text(cell) for cell in record] for record in frame.itertuples(index=False, name=None))
     with speaking(plan.language):
         departments = read_rows(plan.inputs, cells, ruleset.inputs, origin=ORIGIN)
-        rows = [list(row(scored, list(plan.leaves), plan.names).values())
+        rows = [row_cells(scored, list(plan.leaves), plan.names)
                 for scored in score_departments(ruleset, departments)]
     return pandas.DataFrame(rows, columns=list(plan.output), dtype=object)
 

@@ -26,16 +26,21 @@ def columns(leaves: list[str], names: bool = False) -> list[str]:
     return ["key", *(["name"] if names else []), *leaves, "total", "grade", "error"]
 
 
-def row(scored, leaves: list[str], names: bool = False) -> dict:
-    """The department's row (`scored` a batch.Scored): key, name (with `names`, None if it has none),
-    each leaf's score, total, grade and error, None where there is none. Scores are text, so that 4.52
-    stays exactly 4.52."""
-    head = {"key": scored.key, **({"name": scored.name} if names else {})}
-    if scored.result is None:
-        return {**head, **dict.fromkeys(leaves), "total": None, "grade": None, "error": scored.reasons()}
+def cells(scored, leaves: list[str], names: bool = False) -> list:
+    """The department's row as values in the order of `columns` (`scored` a batch.Scored): key, name
+    (with `names`, None if it has none), each leaf's score, total, grade and error, None where there is
+    none. Scores are text, so that 4.52 stays exactly 4.52."""
+    head = [scored.key, *([scored.name] if names else [])]
+    result = scored.result
+    if result is None:
+        return [*head, *[None] * len(leaves), None, None, scored.reasons()]
     # the result's leaves are in the order of `leaves` (batch.leaf_names: the tree's)
-    return {**head, **dict(zip(leaves, map(str, scored.result.leaf_scores()))), "total": str(scored.result.total),
-            "grade": scored.result.grade, "error": None}
+    return [*head, *map(str, result.leaf_scores()), str(result.total), result.grade, None]
+
+
+def row(scored, leaves: list[str], names: bool = False) -> dict:
+    """The department's row (`cells`) by column name."""
+    return dict(zip(columns(leaves, names), cells(scored, leaves, names)))
 
 
 class RowFormat:
@@ -44,6 +49,7 @@ class RowFormat:
 
     def __init__(self, fmt: str, leaves: list[str], names: bool = False):
         self.fmt, self.leaves, self.names = fmt, leaves, names
+        self.texts = (0, 1, -2, -1) if names else (0, -2, -1)  # the text cells' places: key, name, grade, error
         if fmt == "csv":
             self.buffer = io.StringIO()
             self.csv = csv.writer(self.buffer, lineterminator="\n")
@@ -64,19 +70,14 @@ class RowFormat:
         return text + "\n" if self.fmt == "jsonl" else text
 
     def _csv_row(self, scored) -> str:
-        """The cells `row` gives, in its order, straight into a list, the text ones made safe (safe_cell)
-        and tested for a carriage return (only they can hold one: scores are numbers)."""
-        texts = [safe_cell(scored.key), *([safe_cell(scored.name)] if self.names else [])]
-        result = scored.result
-        if result is None:
-            error = safe_cell(scored.reasons())
-            cells = [*texts, *[None] * len(self.leaves), None, None, error]
-            texts.append(error)
-        else:
-            grade = safe_cell(result.grade)
-            cells = [*texts, *map(str, result.leaf_scores()), str(result.total), grade, None]
-            texts.append(grade)
-        return self._csv(cells, any(type(text) is str and "\r" in text for text in texts))
+        """The row's cells, the text ones (key, name, grade, error) made safe (safe_cell) and tested for a
+        carriage return (only they can hold one: scores are numbers)."""
+        values = cells(scored, self.leaves, self.names)
+        carriage_return = False
+        for position in self.texts:
+            text = values[position] = safe_cell(values[position])
+            carriage_return = carriage_return or (type(text) is str and "\r" in text)
+        return self._csv(values, carriage_return)
 
     def _csv(self, cells: list, carriage_return: bool) -> str:
         (self.quoted if carriage_return else self.csv).writerow(cells)
