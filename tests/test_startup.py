@@ -1,15 +1,20 @@
-"""Fast start (issue 13 point 4): the parser generated standalone (syntax/standalone.py), the subcommands
-and the package's public names imported only when used, no garbage collection while a command is
-imported, one equality/hash/repr shared by the syntax tree's classes, each rule's value proved once.
+"""Fast start (issue 13 point 4): the parser generated standalone (syntax/standalone.py), built once and
+pickled there with its lexers' patterns compiled, the subcommands and the package's public names imported
+only when used (check imports neither scoring nor the formatter), no garbage collection while a command
+is imported nor of check's last file when the process ends with it, one equality/hash/repr shared by the
+syntax tree's classes (tests/test_records.py: and most others), each rule's value proved once.
 What is tested is the behaviour (that the parser is lark's own and up to date, what is imported when,
 that nodes compare and show as attrs would); the time itself is measured by benchmarks/startup.py,
 never asserted here."""
 
 from __future__ import annotations
 
+import _sre
 import importlib.util
 import json
 import os
+import pickle
+import re
 import subprocess
 import sys
 import textwrap
@@ -26,7 +31,7 @@ from rulecheck.api import analyze
 from rulecheck.cli import SUBCOMMANDS, main
 from rulecheck.link import link_file, link_source
 from rulecheck.source import Source, Span
-from rulecheck.syntax import ast, parser
+from rulecheck.syntax import ast, parser, standalone
 from rulecheck.syntax.grammar import RuleIndenter, grammar_text, lark_parser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,11 +52,13 @@ def python(code: str, **env: str) -> str:
 
 def test_the_standalone_parser_is_what_the_script_generates_from_the_grammar(tmp_path):
     """standalone.py is regenerated from grammar/rulecheck.lark and lark whenever either changes: a stale
-    one would parse an older grammar. (Another lark writes another file: the test after this one still
-    compares what the parsers do.)"""
+    one would parse an older grammar. (Another lark, or another Python, whose regular-expression engine
+    the lexers' compiled patterns are for, writes another file: the tests after this one still compare
+    what the parsers do.)"""
     committed = (ROOT / "src/rulecheck/syntax/standalone.py").read_bytes()
-    if f"with lark {lark.__version__}:".encode() not in committed.split(b"\n", 4)[2]:
-        pytest.skip(f"standalone.py was generated with another lark than this {lark.__version__}")
+    python = "{}.{}".format(*sys.version_info[:2])
+    if f"with lark {lark.__version__} and Python {python}:".encode() not in committed.split(b"\n", 4)[2]:
+        pytest.skip(f"standalone.py was generated with another lark or Python than this {lark.__version__}, {python}")
     regenerated = tmp_path / "standalone.py"
     subprocess.run([sys.executable, str(ROOT / "scripts/standalone_parser.py"), "--output", str(regenerated)],
                    check=True, env={key: value for key, value in os.environ.items() if key != "PYTHONHASHSEED"})
@@ -104,6 +111,67 @@ def test_the_standalone_parser_parses_every_rule_file_as_lark_itself():
     assert 10 < failed < len(RULE_FILES)
 
 
+def this_engine_wrote_the_lexers_patterns() -> bool:
+    return standalone.COMPILED_BY == (*sys.version_info[:2], _sre.MAGIC, _sre.CODESIZE)
+
+
+def test_the_lexers_patterns_compiled_by_the_script_are_what_re_compiles():
+    """What the engine is handed for each pattern is re's own (patterns compare equal only with the same
+    code, flags and pattern)."""
+    if not this_engine_wrote_the_lexers_patterns():
+        pytest.skip("standalone.py's patterns were compiled for another Python's regular-expression engine")
+    written = pickle.loads(standalone.REGEXES)
+    assert len(written) > 50
+    for (pattern, flags), arguments in written.items():
+        assert _sre.compile(pattern, *arguments) == re.compile(pattern, flags), pattern
+
+
+def test_under_another_engine_the_lexers_compile_their_patterns_with_re(monkeypatch):
+    """A Python whose engine did not write REGEXES (another version) parses as lark does, with re."""
+    monkeypatch.setattr(standalone, "COMPILED_BY", (2, 7, 0, 0))
+    compiled: list[str] = []
+    real = re.compile
+    monkeypatch.setattr(re, "compile", lambda pattern, flags=0: compiled.append(pattern) or real(pattern, flags))
+    mine = standalone.load_parser(RuleIndenter())
+    texts = [parser.normalized_text(Source(str(path), path.read_text(encoding="utf-8")))
+             for path in [FRAMEWORK, *sorted((ROOT / "tests/data/bad").glob("*.rules"))]]
+    parsed = [outcome(mine, text) for text in texts]
+    monkeypatch.undo()
+    regexes = mine.parser.lexer.lexer.root_lexer.re  # what the lexers take for re (standalone._Regexes)
+    assert regexes.written == {} and regexes.compiled
+    assert set(compiled) >= {pattern for pattern, flags in regexes.compiled}
+    lark_s = lark_s_own_parser()
+    assert parsed == [outcome(lark_s, text) for text in texts]
+
+
+def test_checking_a_file_compiles_none_of_the_lexers_patterns():
+    if not this_engine_wrote_the_lexers_patterns():
+        pytest.skip("standalone.py's patterns were compiled for another Python's regular-expression engine")
+    compiled = json.loads(python(f"""
+        import contextlib, json, pickle, re._compiler
+        from rulecheck.cli import main
+        from rulecheck.syntax import standalone
+        real, seen = re._compiler.compile, []
+        re._compiler.compile = lambda pattern, flags=0: seen.append(pattern) or real(pattern, flags)
+        with contextlib.suppress(SystemExit):
+            main(["check", {str(FRAMEWORK)!r}], prog_name="rulecheck")
+        print(json.dumps(sorted(set(seen) & {{p for p, f in pickle.loads(standalone.REGEXES)}})))
+    """))
+    assert compiled == []
+
+def test_lark_s_logger_is_made_when_first_used_as_lark_makes_it():
+    shown = json.loads(python("""
+        import json, sys
+        from rulecheck.syntax import standalone
+        before = "logging" in sys.modules
+        standalone.logger.debug("not shown")
+        import logging
+        made = logging.getLogger("lark")
+        print(json.dumps([before, standalone.logger is made, made.level == logging.CRITICAL,
+                          [type(handler).__name__ for handler in made.handlers]]))
+    """))
+    assert shown == [False, True, True, ["StreamHandler"]]
+
 def test_checking_a_file_imports_no_lark():
     imported = json.loads(python(f"""
         import contextlib, io, json, sys
@@ -115,6 +183,20 @@ def test_checking_a_file_imports_no_lark():
     """))
     assert imported == []
 
+
+
+def test_checking_a_file_imports_neither_scoring_nor_the_formatter():
+    """check analyses (analysis.py) and never scores a department (api.py's Ruleset: evaluate, generate)
+    nor lays a file out (syntax.layout: only a line that holds TODO is read for its comment)."""
+    imported = json.loads(python(f"""
+        import contextlib, io, json, sys
+        from rulecheck.cli import main
+        with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):
+            main(["check", {str(FRAMEWORK)!r}, {str(ROOT / "tests/data/bad")!r}], prog_name="rulecheck")
+        print(json.dumps(sorted(m for m in ("rulecheck.api", "rulecheck.evaluate", "rulecheck.generate",
+                                            "rulecheck.syntax.layout", "rulecheck.atomic") if m in sys.modules)))
+    """))
+    assert imported == []
 
 def test_the_group_lists_every_command_without_importing_any():
     shown = json.loads(python("""
@@ -293,6 +375,29 @@ def test_check_analyses_each_file_without_collecting_garbage_meanwhile(monkeypat
     assert result.exit_code == 0, result.output
     assert during == [False, False] and gc.isenabled()
 
+
+
+@pytest.mark.parametrize("entry", ["run", "main"])
+def test_the_last_file_is_frozen_not_collected_when_the_process_ends_with_the_command(entry):
+    """As the program (cli.run, which ends the process), check freezes the objects of its last file
+    instead of collecting them (the exit frees them); called in a process that goes on (cli.main), it
+    leaves every file's garbage to the collector."""
+    frozen = python(f"""
+        import contextlib, sys
+        from rulecheck import cli
+        from rulecheck.cli import check
+        real = cli.collector_paused
+
+        def noting(freeze=True):
+            print(freeze, flush=True)
+            return real(freeze)
+
+        check.collector_paused = noting
+        sys.argv = ["rulecheck", "check", "-q", {str(FRAMEWORK)!r}, {str(FRAMEWORK)!r}]
+        with contextlib.suppress(SystemExit):
+            cli.{entry}()
+    """)
+    assert frozen.split() == (["False", "True"] if entry == "run" else ["False", "False"])
 
 def attrs_twin(cls: type) -> type:
     """A class with `cls`'s fields whose equality, hash and repr attrs writes itself, as it did for every

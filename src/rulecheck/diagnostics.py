@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 import attrs
 
 from .i18n import _
+from .records import Record
 from .source import Source, Span
 
 
@@ -35,8 +36,8 @@ def printable(text: str) -> str:
     return text.translate(CONTROL_PICTURES)
 
 
-@attrs.frozen
-class Diagnostic:
+@attrs.frozen(eq=False, repr=False)
+class Diagnostic(Record):
     """A finding: what is wrong (code, message), where (span, or a facts path), and how to fix it."""
 
     code: str

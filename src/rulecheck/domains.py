@@ -8,11 +8,12 @@ from decimal import Decimal
 
 import attrs
 
+from .records import Record
 from .syntax import ast
 
 
-@attrs.frozen
-class Domain:
+@attrs.frozen(eq=False, repr=False)
+class Domain(Record):
     kind: str
     low: Decimal | None = None  # None: unbounded
     high: Decimal | None = None

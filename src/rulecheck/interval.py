@@ -15,10 +15,11 @@ import attrs
 
 from . import numbers
 from .numbers import INF, ONE, ZERO, Number
+from .records import Record
 
 
-@attrs.frozen
-class Value:
+@attrs.frozen(eq=False, repr=False)
+class Value(Record):
     low: Number
     high: Number
     # input name → +1 (never falls as it rises), -1 (never rises), None (unknown); absent: not read

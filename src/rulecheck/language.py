@@ -20,13 +20,14 @@ import attrs
 from . import interval, numbers
 from .interval import Value
 from .numbers import Decimal, Number
+from .records import Record
 from .syntax import ast
 
 # ---- arithmetic ------------------------------------------------------------------------------------
 
 
-@attrs.frozen
-class Arithmetic:
+@attrs.frozen(eq=False, repr=False)
+class Arithmetic(Record):
     """A binary arithmetic operator: how it is written, shown, typed and computed."""
     op: str  # as the syntax tree holds it: + - * /
     spellings: tuple[str, ...]  # what the parser accepts
@@ -54,8 +55,8 @@ ARITHMETIC: dict[str, Arithmetic] = {a.op: a for a in (
 # ---- comparisons -----------------------------------------------------------------------------------
 
 
-@attrs.frozen
-class Comparison:
+@attrs.frozen(eq=False, repr=False)
+class Comparison(Record):
     """A comparison operator; `relations` are those of '<', '=', '>' between its operands it holds for,
     from which the band analysis, the prover and the mirror image all follow."""
     op: str  # >= <= > < = !=
@@ -93,8 +94,8 @@ PRECEDENCE = {"or": 1, "and": 2, "not": 3, "compare": 4, "neg": 7, "atom": 8} | 
     a.op: a.precedence for a in ARITHMETIC.values()}
 
 
-@attrs.frozen
-class Connective:
+@attrs.frozen(eq=False, repr=False)
+class Connective(Record):
     """and / or: true when all / any operands are."""
     op: str
     apply: Callable  # over an iterable of truth values, lazily
@@ -110,8 +111,8 @@ CONNECTIVES: dict[str, Connective] = {c.op: c for c in (
 # ---- built-in functions ----------------------------------------------------------------------------
 
 
-@attrs.frozen
-class Builtin:
+@attrs.frozen(eq=False, repr=False)
+class Builtin(Record):
     """A built-in function: its arity, how to write it, its unit rule, its exact value and its interval."""
     name: str
     low: int  # fewest arguments

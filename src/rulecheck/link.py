@@ -11,7 +11,6 @@ merged once: importing it a second time (by two paths, or through two files) is 
 
 from __future__ import annotations
 
-import difflib
 import os
 from pathlib import Path
 
@@ -19,13 +18,14 @@ import attrs
 
 from .diagnostics import Diagnostic, error
 from .i18n import _
+from .records import MutableRecord
 from .source import ReadError, Source, Span, is_absolute, project_root, read_source
 from .syntax import ast
 from .syntax.parser import parse
 
 
-@attrs.define
-class Linked:
+@attrs.define(eq=False, repr=False)
+class Linked(MutableRecord):
     """The merged program (None if a file failed to parse) and every source read on the way."""
     program: ast.Program | None
     sources: dict[str, Source]
@@ -212,6 +212,8 @@ def apply_extend(nodes: tuple, ext: ast.Extend, diagnostics: list[Diagnostic]) -
     extended = visit(nodes)
     if not found:
         names = [n.name for n, __ in ast.iter_nodes(nodes)]
+        import difflib  # a suggestion's: a clean check never imports difflib
+
         close = difflib.get_close_matches(ext.target, names, n=1, cutoff=0.4)
         diagnostics.append(error("E206", _("there is no group or indicator '{target}' to extend", target=ext.target),
                                  ext.span, _("did you mean '{name}'?", name=close[0]) if close

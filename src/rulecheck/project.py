@@ -19,6 +19,7 @@ import attrs
 
 from .diagnostics import InputFileError
 from .i18n import _
+from .records import Record
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -29,8 +30,8 @@ PYPROJECT = "pyproject.toml"
 INSIDE = "\x00"  # a name no file has: a folder whose every file a pattern excludes excludes it
 
 
-@attrs.frozen
-class Exclusion:
+@attrs.frozen(eq=False, repr=False)
+class Exclusion(Record):
     """Glob patterns, each with the folder it is relative to."""
     patterns: tuple[tuple[Path, str], ...] = ()
 

@@ -18,14 +18,15 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 import attrs
 
 from .i18n import N_, _
+from .records import Record
 
 # The largest rule or facts file read: the Shenzhen framework is 40 KB; a file above this is not one.
 MAX_BYTES = 1 << 20  # 1 MiB
 SHOWN = 240  # the most characters of a line an excerpt shows
 
 
-@attrs.frozen
-class Span:
+@attrs.frozen(eq=False, repr=False)
+class Span(Record):
     """A range in a named file; lines and columns count from 1, the end is exclusive."""
 
     file: str
@@ -51,8 +52,8 @@ def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-@attrs.frozen
-class Source:
+@attrs.frozen(eq=False, repr=False)
+class Source(Record):
     r"""The text of one rule or facts file, with the name used in messages; its lines end with '\n'."""
 
     name: str

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import attrs
 
+from ..records import MutableRecord
 from ..syntax import ast
 from .constraints import check_constraints
 from .lets import LetReads, ordered_lets
@@ -17,8 +18,8 @@ from .usage import check_usage
 from .weights import check_weights
 
 
-@attrs.define
-class Checked:
+@attrs.define(eq=False, repr=False)
+class Checked(MutableRecord):
     """A program whose names are resolved, with its symbols, derived-value types and findings, and
     what each derived value reads (found once, for every pass that follows a let reference)."""
     program: ast.Program

@@ -16,6 +16,7 @@ import attrs
 from ..diagnostics import Diagnostic, error
 from ..i18n import N_, _
 from ..language import COMPARISONS
+from ..records import Record
 from ..runtime import Env, EvalFailure
 from ..syntax import ast
 from ..syntax.printer import format_expr, format_value
@@ -84,8 +85,8 @@ def constraint_text(constraint: ast.Constraint) -> str:
 
 # ---- facts ---------------------------------------------------------------------------------------
 
-@attrs.frozen
-class Broken:
+@attrs.frozen(eq=False, repr=False)
+class Broken(Record):
     """A constraint one department's facts break: the first two operands that do not compare as declared."""
     constraint: ast.Constraint
     index: int  # operands[index] OP operands[index + 1] fails
@@ -115,8 +116,8 @@ class Broken:
                  "allows such a department)", place=place)
 
 
-@attrs.frozen
-class CompiledConstraint:
+@attrs.frozen(eq=False, repr=False)
+class CompiledConstraint(Record):
     """A constraint ready to test on validated facts (Decimal, bool or grade values by input name)."""
     constraint: ast.Constraint
     inputs: tuple  # the inputs it reads (through derived values too), in the order it names them

@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 
 import attrs
 
+from ..records import Record
 from ..syntax import ast
 
 
@@ -74,8 +75,8 @@ def _numbers(e) -> tuple:
     return (e.value,) if isinstance(e, ast.Number) else ()
 
 
-@attrs.frozen
-class LetReads:
+@attrs.frozen(eq=False, repr=False)
+class LetReads(Record):
     """What each derived value reads through the lets it reads, found once per let, innermost first."""
     lets: Mapping[str, ast.Let]
     reads: Mapping[str, tuple]  # let → the lets it names directly, in the order written

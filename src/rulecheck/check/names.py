@@ -6,21 +6,20 @@ the comparison `预算公开情况 = 按规定公开`) and the table of declared
 
 from __future__ import annotations
 
-import difflib
-
 import attrs
 
 from ..diagnostics import Diagnostic, error
 from ..i18n import N_, _
 from ..language import BUILTINS, FUNCTION_ALIASES
+from ..records import MutableRecord
 from ..source import Span
 from ..syntax import ast
 from ..syntax.errors import joined_words_hint
 from .lets import post_order
 
 
-@attrs.define
-class Symbols:
+@attrs.define(eq=False, repr=False)
+class Symbols(MutableRecord):
     """The names a framework declares."""
     inputs: dict = attrs.Factory(dict)
     lets: dict = attrs.Factory(dict)
@@ -130,8 +129,8 @@ def resolve(program: ast.Program) -> tuple[ast.Program, Symbols, list[Diagnostic
     return attrs.evolve(program, lets=lets, nodes=nodes, grades=grades), symbols, diagnostics
 
 
-@attrs.define
-class Resolver:
+@attrs.define(eq=False, repr=False)
+class Resolver(MutableRecord):
     symbols: Symbols
     diagnostics: list
 
@@ -218,6 +217,8 @@ class Resolver:
         if isinstance(expr, ast.Call):
             name = FUNCTION_ALIASES.get(expr.function, expr.function)
             if name not in BUILTINS:
+                import difflib  # a suggestion's: a clean check never imports difflib
+
                 close = difflib.get_close_matches(expr.function, list(BUILTINS), n=1)
                 span = expr.span and attrs.evolve(expr.span, end_line=expr.span.line,
                                                   end_column=expr.span.column + len(expr.function))
@@ -251,6 +252,8 @@ class Resolver:
                             name=ref.name)))
         elif grade is not None:
             values = self.symbols.inputs[grade].type.values
+            import difflib  # a suggestion's: a clean check never imports difflib
+
             close = difflib.get_close_matches(ref.name, values, n=1, cutoff=0.4)
             self.diagnostics.append(error(
                 "E207", _("'{name}' is not a value of the grade '{grade}'", name=ref.name, grade=grade), ref.span,
@@ -262,6 +265,8 @@ class Resolver:
 
     def unknown(self, ref: ast.Ref, what: str):
         candidates = self.symbols.known_names() if what != "an input" else list(self.symbols.inputs)
+        import difflib  # a suggestion's: a clean check never imports difflib
+
         close = difflib.get_close_matches(ref.name, candidates, n=1, cutoff=0.5)
         hint = joined_words_hint(ref.name, candidates) or (
             _("did you mean '{name}'?", name=close[0]) if close else _("declare it under 'inputs:' or with 'let'"))

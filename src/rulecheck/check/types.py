@@ -19,6 +19,7 @@ from ..diagnostics import Diagnostic, error
 from ..domains import domain_of
 from ..i18n import N_, _, ngettext
 from ..language import ARITHMETIC, BUILTINS, COMPARISONS, ROUNDING_FUNCTIONS
+from ..records import MutableRecord, Record
 from ..syntax import ast
 from ..syntax.printer import format_expr, format_number
 from .lets import ordered_lets
@@ -99,8 +100,8 @@ def unit_hint(units: set, what: str) -> str:
     return _("make both sides the same kind of quantity, e.g. divide a count by a count to get a ratio")
 
 
-@attrs.frozen
-class Type:
+@attrs.frozen(eq=False, repr=False)
+class Type(Record):
     kind: str  # "number", "bool", "grade", or "error" (already reported)
     unit: str | None = None
     grade: str | None = None
@@ -174,8 +175,8 @@ def bare_above_one(expr) -> bool:
     return value is not None and abs(value) > 1
 
 
-@attrs.define
-class TypeChecker:
+@attrs.define(eq=False, repr=False)
+class TypeChecker(MutableRecord):
     symbols: Symbols
     diagnostics: list
     let_types: dict = attrs.Factory(dict)

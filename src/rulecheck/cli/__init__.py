@@ -22,25 +22,29 @@ put back afterwards; the process-wide gettext domain is left alone.
 
 from __future__ import annotations
 
-import contextlib
 import gc
-import importlib
-import inspect
-import sys
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
-from pathlib import Path
-from typing import Any, NamedTuple, NoReturn
 
-# No garbage collection while click and the modules every command shares are imported, as while a
-# command's own are (collector_paused, which also freezes them); the collector is then as it was.
+# No garbage collection while click and the modules every command shares are imported (the standard
+# library's among them: inspect, pathlib), as while a command's own are (collector_paused): what they
+# make is then frozen out of later collections (else the first one walked it all again), and the
+# collector is as it was.
 _COLLECTING = gc.isenabled()
 gc.disable()
 try:
+    import contextlib
+    import importlib
+    import inspect
+    import sys
+    from collections.abc import Callable, Iterator, Mapping, MutableMapping
+    from pathlib import Path
+    from typing import Any, NamedTuple, NoReturn
+
     import click
 
     from ..diagnostics import InputFileError, RulecheckError
     from ..i18n import LANGUAGES, N_, LanguageError, _, ngettext, normalize, set_language, speaking
 finally:
+    gc.freeze()
     if _COLLECTING:
         gc.enable()
 
@@ -408,9 +412,20 @@ def rule_files_or_exit(paths, skip: Callable[[Path], bool] | None = None) -> lis
 
 
 
+_ENDS_PROCESS = False  # set by run: the process ends when the command does
+
+
+def ends_process() -> bool:
+    """Whether the process ends when the command does (it runs as the program: `run`), so that what the
+    command makes last need never be collected (check's last file)."""
+    return _ENDS_PROCESS
+
+
 def run() -> NoReturn:
     """`rulecheck` as a program (`python -m rulecheck`; the `rulecheck` script, once it points here): the
     command, then the exit (`leave`)."""
+    global _ENDS_PROCESS
+    _ENDS_PROCESS = True
     try:
         main(prog_name="rulecheck")
     except SystemExit as exc:

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..api import analyze
+from ..analysis import analyze
 from ..diagnostics import InputFileError, render_all
 from ..i18n import N_, _, ngettext
 from ..project import excluded
@@ -15,6 +15,7 @@ from . import (
     Exit,
     collector_paused,
     emit,
+    ends_process,
     exclude_option,
     fail,
     machine_format_option,
@@ -39,9 +40,9 @@ def check_command(paths, strict: bool, excludes: tuple[str, ...], fmt: str, quie
         fail(exc)
     findings: list = []
     sources: dict = {}
-    for path in files:
-        try:
-            with collector_paused(freeze=False):
+    for number, path in enumerate(files, start=1):
+        try:  # the last file's objects are frozen, not collected, when the process ends with the command
+            with collector_paused(freeze=number == len(files) and ends_process()):
                 analysis = analyze(path)
         except InputFileError as exc:
             if fmt == "text":

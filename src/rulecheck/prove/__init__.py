@@ -21,6 +21,7 @@ from ..check.constraints import guarded
 from ..compile import Compiled, CompiledGroup, Compiler, iter_leaves
 from ..diagnostics import Diagnostic, error, warning
 from ..i18n import _
+from ..records import MutableRecord, Record
 from ..syntax import ast
 from ..syntax.printer import format_name, format_number
 from . import reach
@@ -40,8 +41,8 @@ from .search import Probe, Search, candidates, hit_values, rule_constants
 PROVED, REFUTED, UNKNOWN, UNREAD = "proved", "refuted", "unknown", "unread"
 
 
-@attrs.frozen
-class Scored:
+@attrs.frozen(eq=False, repr=False)
+class Scored(Record):
     """A leaf or a group, as something with a score to test: the (rounded) score of its leaves."""
     node: ast.Indicator | ast.Group
     leaves: tuple  # CompiledLeaf
@@ -76,16 +77,16 @@ def scored_nodes(compiled: Compiled):
     yield from visit(compiled.nodes)
 
 
-@attrs.frozen
-class NodeProof:
+@attrs.frozen(eq=False, repr=False)
+class NodeProof(Record):
     node: ast.Indicator | ast.Group
     value: Value  # its score: interval and directions
     bounded: bool  # proved within [0, points]
     directions: tuple  # (ast.Direction, status)
 
 
-@attrs.frozen
-class Proof:
+@attrs.frozen(eq=False, repr=False)
+class Proof(Record):
     diagnostics: list[Diagnostic]
     nodes: tuple  # NodeProof for every leaf and group
 
@@ -94,8 +95,8 @@ def prove(checked: Checked, compiled: Compiled) -> Proof:
     return Prover(checked, compiled).run()
 
 
-@attrs.define
-class Prover:
+@attrs.define(eq=False, repr=False)
+class Prover(MutableRecord):
     checked: Checked
     compiled: Compiled
     intervals: Intervals = attrs.field(init=False)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from difflib import SequenceMatcher
 from itertools import pairwise
 
 import attrs
@@ -20,14 +19,15 @@ from ..diagnostics import Diagnostic, error, warning
 from ..i18n import N_, _, ngettext
 from ..language import COMPARISONS
 from ..numbers import Number
+from ..records import MutableRecord, Record
 from ..syntax import ast
 from ..syntax.printer import format_expr, format_name, format_value
 from .intervals import INF, Intervals, Value, combine, hull, scaled, unknown
 from .ranges import Choices, Piece, Ranges
 
 
-@attrs.frozen
-class Table:
+@attrs.frozen(eq=False, repr=False)
+class Table(Record):
     """A band table seen as a step function of its subject."""
     subject: ast.Expr
     domain: Ranges | Choices
@@ -270,13 +270,15 @@ def _better_subject(indicator: str, subject, name: str, inputs_read, values: lis
 
 def _shared_run(a: str, b: str) -> int:
     """The length of the longest run of characters two names share."""
+    from difflib import SequenceMatcher  # a hint's: a clean check never imports difflib
+
     return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
 
 
 # ---- how findings name a table's lines ---------------------------------------------------------------
 
-@attrs.frozen
-class Lines:
+@attrs.frozen(eq=False, repr=False)
+class Lines(Record):
     """The words of the findings on one table: 'band 2' of a band table; 'row 2' of a matrix's rows and
     'column 2' of its columns, so that an analyst finds the line a finding is about (and W705 names the
     column, or the row, whose points go up and down)."""
@@ -342,8 +344,8 @@ COLUMN_LINES = Lines(  # a matrix's columns: their W705 is about one row read al
 
 # ---- the checks ------------------------------------------------------------------------------------
 
-@attrs.define
-class BandChecker:
+@attrs.define(eq=False, repr=False)
+class BandChecker(MutableRecord):
     intervals: Intervals
     display_kind: Callable[[ast.Expr], str | None]  # "percent" or None, for showing the subject's values
     # (expr, value, Ranges) → (facts, value) giving a derived subject that value or one in the set, or None

@@ -17,6 +17,7 @@ import attrs
 from ..diagnostics import Diagnostic, error
 from ..i18n import _
 from ..numbers import INF
+from ..records import Record
 from ..runtime import total_range
 from ..syntax import ast
 from ..syntax.printer import format_condition, format_grade_row, format_number, reads_inputs, split_grade_condition
@@ -25,8 +26,8 @@ from .intervals import Intervals
 from .ranges import Piece, Ranges
 
 
-@attrs.frozen
-class GradeRow:
+@attrs.frozen(eq=False, repr=False)
+class GradeRow(Record):
     number: int  # 1 for the first row, as the analyst counts
     band: ast.GradeBand
     covered: Ranges  # the totals its condition holds for ('otherwise': every total)

@@ -32,13 +32,14 @@ from ..interval import (  # noqa: F401 - re-exported: the prover's modules read 
     unknown,
 )
 from ..language import ARITHMETIC, BUILTINS, COMPARISONS, CONNECTIVES
+from ..records import MutableRecord
 from ..syntax import ast
 
 ZERO_DEPTH = 40  # derived values and operators can_be_zero looks through
 
 
-@attrs.define
-class Intervals:
+@attrs.define(eq=False, repr=False)
+class Intervals(MutableRecord):
     """Values of expressions given the inputs' domains and the derived values' definitions."""
     domains: Mapping[str, Domain]
     lets: Mapping[str, ast.Let]

@@ -12,10 +12,11 @@ import attrs
 from .. import numbers
 from ..language import COMPARISONS
 from ..numbers import INF, Number
+from ..records import Record
 
 
-@attrs.frozen
-class Piece:
+@attrs.frozen(eq=False, repr=False)
+class Piece(Record):
     low: Number
     high: Number
     low_closed: bool = True
@@ -31,8 +32,8 @@ class Piece:
         return above and below
 
 
-@attrs.frozen
-class Ranges:
+@attrs.frozen(eq=False, repr=False)
+class Ranges(Record):
     """A union of disjoint pieces in increasing order."""
     pieces: tuple[Piece, ...] = ()
 
@@ -159,8 +160,8 @@ def _multiple(value: Number, step: Decimal, rounding: str) -> Decimal:
     return found.copy_abs() if found.is_zero() else found
 
 
-@attrs.frozen
-class Choices:
+@attrs.frozen(eq=False, repr=False)
+class Choices(Record):
     """A set of a grade's values, inside the grade's declared values."""
     values: frozenset
     universe: tuple

@@ -16,6 +16,7 @@ import attrs
 from ..diagnostics import Diagnostic, error, warning
 from ..i18n import _
 from ..numbers import Number
+from ..records import Record
 from ..syntax import ast
 from ..syntax.printer import format_expr, format_name, format_number
 from .intervals import INF, Intervals, Value
@@ -24,8 +25,8 @@ from .scores import Division, rule_divisions
 from .search import Probe, Search
 
 
-@attrs.frozen
-class Rule:
+@attrs.frozen(eq=False, repr=False)
+class Rule(Record):
     """One rule of a leaf as the search scores it: the leaf's whole rule, or one of its parts."""
     what: str  # how findings name it: '预算执行率', or part 'X' of 'Y'
     points: Decimal

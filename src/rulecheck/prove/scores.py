@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import attrs
 
+from ..records import Record
 from ..source import Span
 from ..syntax import ast
 from .bands import band_value, matrix_value, table_of
@@ -63,8 +64,8 @@ def row_scopes(rule: ast.Bands, intervals: Intervals) -> list[Intervals | None]:
     return scopes
 
 
-@attrs.frozen
-class Division:
+@attrs.frozen(eq=False, repr=False)
+class Division(Record):
     """Where a rule divides (a `/`, or a deduction's `per … of` unit) and by what: scoring stops there
     with E601, at `span`, when the divisor is 0."""
     span: Span | None

@@ -13,6 +13,7 @@ import attrs
 from ..check.lets import LetReads
 from ..diagnostics import Diagnostic
 from ..domains import Domain
+from ..records import MutableRecord
 from ..runtime import Env, EvalFailure, attempt
 from ..syntax import ast
 
@@ -20,8 +21,8 @@ LADDER = [Decimal(1), Decimal(10), Decimal(100), Decimal(10_000), Decimal(1_000_
 BUDGET = 4000  # evaluations per search
 
 
-@attrs.define
-class Probe:
+@attrs.define(eq=False, repr=False)
+class Probe(MutableRecord):
     """Scores one rule (or one leaf) on chosen facts; None when scoring fails (0 divisor, no band)."""
     score: Callable
     lets: dict
@@ -89,8 +90,8 @@ def simplicity(value) -> tuple:
     return (max(0, -exponent) if isinstance(exponent, int) else 0, abs(value))
 
 
-@attrs.define
-class Search:
+@attrs.define(eq=False, repr=False)
+class Search(MutableRecord):
     probe: Probe
     choices: dict  # input → candidate values, increasing
 

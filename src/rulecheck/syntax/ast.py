@@ -6,13 +6,13 @@ same thing compare equal however they are laid out.
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 import attrs
 from attrs import field
 
+from ..records import Record
 from ..source import Span
 
 V = TypeVar("V")  # the value of a header line
@@ -23,68 +23,13 @@ def _span() -> Any:
     return field(default=None, eq=False, repr=False)
 
 
-class SyntaxNode:
-    """What every node shares: equality, hashing and repr as attrs would write them (the fields it
-    compares or shows, in order; another class is never equal), but written once here instead of
-    generated and compiled for each of the classes below: attrs compiling them took ~8 ms of every
-    `rulecheck check` (issue 13). The classes say `@attrs.frozen(eq=False, repr=False)` so that attrs
-    leaves these in place; attrs still writes each class's `__init__`."""
+class SyntaxNode(Record):
+    """What every node shares: equality, hashing and repr as attrs would write them (rulecheck.records:
+    written once instead of generated and compiled for each of the classes below, which took ~8 ms of
+    every `rulecheck check`, issue 13). The classes say `@attrs.frozen(eq=False, repr=False)` so that
+    attrs leaves these in place; attrs still writes each class's `__init__`."""
 
     __slots__ = ()
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        for name in _compared(self.__class__):
-            if not getattr(self, name) == getattr(other, name):
-                return False
-        return True
-
-    def __hash__(self) -> int:
-        cls = self.__class__
-        return hash((cls.__qualname__, *[getattr(self, name) for name in _compared(cls)]))
-
-    def __repr__(self) -> str:
-        if id(self) in _REPRING.shown:  # a node that holds itself (none does): as attrs, '...'
-            return "..."
-        _REPRING.shown.add(id(self))
-        try:
-            shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _shown(self.__class__))
-            return f"{self.__class__.__qualname__.rsplit('>.', 1)[-1]}({shown})"
-        finally:
-            _REPRING.shown.discard(id(self))
-
-
-class _Repring(threading.local):
-    """The nodes whose repr is being written on this thread (attrs keeps the same guard)."""
-
-    def __init__(self) -> None:
-        self.shown: set[int] = set()
-
-
-_REPRING = _Repring()
-
-
-_FIELDS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # class → (_compared, _shown)
-
-
-def _fields(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The names of the fields equality and hashing look at (not the span), and of those repr shows, in
-    their order; read from attrs once per class."""
-    found = _FIELDS.get(cls)
-    if found is None:
-        fields = attrs.fields(cls)
-        found = _FIELDS[cls] = (tuple(f.name for f in fields if f.eq), tuple(f.name for f in fields if f.repr))
-    return found
-
-
-def _compared(cls: type) -> tuple[str, ...]:
-    return _fields(cls)[0]
-
-
-def _shown(cls: type) -> tuple[str, ...]:
-    return _fields(cls)[1]
-
 
 
 # ---- expressions ---------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ what was found, are functions of the Slip (the token, what the parser expected, 
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Callable
@@ -22,6 +21,7 @@ import attrs
 from ..diagnostics import Diagnostic, error
 from ..i18n import N_, _
 from ..language import ROUNDING_MODES
+from ..records import Record
 from ..source import Source, Span
 from .grammar import KEYWORDS, lark_parser
 from .standalone import Token, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -294,8 +294,8 @@ def _unclosed_paren(source: Source, line: int, column: int) -> Span | None:
 Text = str | Callable[..., str]
 
 
-@attrs.frozen
-class Row:
+@attrs.frozen(eq=False, repr=False)
+class Row(Record):
     """One slip: when it applies, its code, message and hint, and where it points (the spot itself by
     default)."""
     code: str
@@ -360,6 +360,8 @@ CHARACTER_ROWS: tuple[Row, ...] = (
 
 
 def _rounding_hint(slip: Slip) -> str:
+    import difflib  # a suggestion's: a clean check never imports difflib
+
     close = difflib.get_close_matches(str(slip.token), list(ROUNDING_MODES), n=1)
     if close:
         return _("did you mean '{name}'?", name=close[0])
@@ -383,6 +385,8 @@ def _keyword_message(slip: Slip) -> str:
 
 def _keyword_hint(slip: Slip) -> str:
     keywords = _keyword_choices(slip)
+    import difflib  # a suggestion's: a clean check never imports difflib
+
     close = difflib.get_close_matches(str(slip.token), keywords, n=1)
     if close:
         return _("did you mean '{name}'?", name=close[0])

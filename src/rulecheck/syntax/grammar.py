@@ -1,8 +1,9 @@
 """The grammar: grammar/rulecheck.lark (shipped inside the package), its keywords, and the one LALR
 parser with the Indenter that turns indentation into blocks. The parser is standalone.py, which
 scripts/standalone_parser.py generates from the grammar with lark's standalone generator: lark's parser
-code and the grammar's tables in one module, so that parsing a file needs neither lark's import nor
-its table building or loading (a fifth of `rulecheck check` when they were loaded from a cache)."""
+code and the parser it builds from the grammar's tables, pickled, in one module, so that parsing a file
+needs neither lark's import nor its table building or loading (a fifth of `rulecheck check` when they
+were loaded from a cache)."""
 
 from __future__ import annotations
 
@@ -39,5 +40,6 @@ def grammar_text() -> str:
 
 @functools.cache
 def lark_parser() -> standalone.Lark:
-    """The parser (its options are scripts/standalone_parser.py's), with the Indenter, made once."""
-    return standalone.Lark_StandAlone(postlex=RuleIndenter())
+    """The parser (its options are scripts/standalone_parser.py's), with the Indenter, loaded once: the
+    script builds it from the grammar's tables and pickles it into standalone.py."""
+    return standalone.load_parser(RuleIndenter())

@@ -18,6 +18,7 @@ from .. import dates, numbers
 from ..diagnostics import Diagnostic, error, printable
 from ..i18n import _
 from ..language import ARITHMETIC, COMPARISONS
+from ..records import Record
 from ..source import Source, Span
 from . import ast
 from .errors import indentation_error, syntax_error, thousands_error
@@ -590,16 +591,16 @@ def names_the_total(condition) -> bool:
             and condition.operands[0].name in TOTAL_WORDS)
 
 
-@attrs.frozen
-class PartialCondition:
+@attrs.frozen(eq=False, repr=False)
+class PartialCondition(Record):
     """A band row that leaves out its subject (≥ 95%): completed by `ToAst.bands`."""
     op: str
     right: ast.Expr
     span: Span | None = None
 
 
-@attrs.frozen
-class RangeCondition:
+@attrs.frozen(eq=False, repr=False)
+class RangeCondition(Record):
     """A band row written as a range of the table's subject, "80%–90%": 80% ≤ subject < 90%, the lower end
     included and the upper excluded, so that rows written end to end (80%–90%, 90%–95%) neither overlap
     nor leave a gap; completed by `ToAst.bands` into that comparison."""
