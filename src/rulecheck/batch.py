@@ -64,7 +64,10 @@ HISTOGRAM_STEPS = tuple(Decimal(step).scaleb(power) for power in range(-2, 7) fo
 
 # ---- scoring ------------------------------------------------------------------------------------
 
-@attrs.frozen
+_new = object.__new__
+
+
+@attrs.frozen(slots=False)  # without slots, so that `scored` fills its __dict__ at once, as Department.read
 class Scored:
     """A department's result, or the diagnostics that say why it has none."""
     key: str
@@ -73,6 +76,14 @@ class Scored:
     diagnostics: tuple[Diagnostic, ...] = ()
     sources: dict[str, Source] = attrs.field(factory=dict, repr=False)
     name: str | None = None  # the department's display name (a 名称/name column or field), if given
+
+    @classmethod
+    def scored(cls, department: Department, result: Result) -> Scored:
+        """`Scored(department.key, department.where, result, name=department.name)`: a batch makes one a row."""
+        scored = _new(cls)
+        scored.__dict__.update({"key": department.key, "where": department.where, "result": result,
+                                "diagnostics": (), "sources": {}, "name": department.name})
+        return scored
 
     @property
     def ok(self) -> bool:
@@ -101,7 +112,7 @@ def score_departments(ruleset: Ruleset, departments: Iterable[Department],
             yield Scored(department.key, department.where, None,
                          tuple(_rule_at_row(d, department.where) for d in exc.diagnostics), name=department.name)
         else:
-            yield Scored(department.key, department.where, result, name=department.name)
+            yield Scored.scored(department, result)
 
 
 def _sources(department: Department) -> dict[str, Source]:

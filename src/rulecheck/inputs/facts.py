@@ -45,7 +45,10 @@ MAX_SUGGESTED = 20  # the most unknown facts a "did you mean" is looked for (eac
 NAME_FIELDS = ("名称", "name")  # a field (or column) holding the department's display name, not an input
 
 
-@attrs.frozen
+_new = object.__new__
+
+
+@attrs.frozen(slots=False)  # without slots, so that `of` fills its __dict__ at once (a batch makes one a row)
 class FactSet:
     """Raw facts as read from a file, with where each was written."""
     name: str
@@ -53,6 +56,15 @@ class FactSet:
     spans: dict[str, Span] = attrs.Factory(dict)
     source: Source | None = None
     display_name: str | None = None  # the department's name to show (a 名称/name field), if given
+
+    @classmethod
+    def of(cls, name: str, values: dict[str, object], spans: dict[str, Span], source: Source | None,
+           display_name: str | None) -> FactSet:
+        """`FactSet(name, values, spans, source, display_name)`, every field given: one call, not one a field."""
+        facts = _new(cls)
+        facts.__dict__.update({"name": name, "values": values, "spans": spans, "source": source,
+                               "display_name": display_name})
+        return facts
 
 
 def load_facts(path: str | Path, root: str | Path | None = None) -> FactSet:

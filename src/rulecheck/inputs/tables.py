@@ -102,7 +102,14 @@ def is_batch(path: str | Path) -> bool:
     return path.is_dir() or path.suffix.lower() in (".csv", ".jsonl")
 
 
-@attrs.frozen
+_new = object.__new__
+
+
+# Frozen without slots, as results.NodeResult: a batch makes one a row, and `read` then fills the
+# instance's __dict__ in one call instead of attrs' __init__ setting each field in turn (which took a
+# tenth of a CSV batch's time with FactSet and batch.Scored); it also pickles by its __dict__, in C,
+# when the rows go to a worker process (workers.py).
+@attrs.frozen(slots=False)
 class Department:
     """One department's raw facts, with where they were read; `errors` if they could not be read."""
     key: str
@@ -113,12 +120,20 @@ class Department:
     source: Source | None = attrs.field(default=None, repr=False)
     name: str | None = None  # the display name (a 名称/name column or field); the key stays the id
 
+    @classmethod
+    def read(cls, key: str, where: str, facts: dict[str, object], name: str | None = None) -> Department:
+        """`Department(key, where, facts, name=name)`, made as fast as a batch needs: a row read whole."""
+        department = _new(cls)
+        department.__dict__.update({"key": key, "where": where, "facts": facts, "errors": (), "spans": {},
+                                    "source": None, "name": name})
+        return department
+
     @property
     def error(self) -> Diagnostic | None:
         return self.errors[0] if self.errors else None
 
     def fact_set(self) -> FactSet:
-        return FactSet(self.where, self.facts, self.spans, self.source, self.name)
+        return FactSet.of(self.where, self.facts, self.spans, self.source, self.name)
 
 
 class Departments(Iterator[Department]):
@@ -204,6 +219,7 @@ def _read_csv(path: Path, stream: IO[bytes], inputs, required=None, encoding: st
     except InputFileError:
         lines.close()
         raise
+    columns = the_rules_names(columns, inputs, required)
     header = _check_header(columns, inputs, lambda index: f"{path}:1")
     diagnostics, used = header.diagnostics, header.used
     missing = [name for name in (required or ()) if name not in columns]
@@ -213,6 +229,15 @@ def _read_csv(path: Path, stream: IO[bytes], inputs, required=None, encoding: st
     records.may_span = lambda index: index not in used  # only a column that is not read may hold line breaks
     return Departments(path, _csv_rows(path, records, header), diagnostics, frozenset(missing),
                        names=header.name_index is not None)
+
+
+def the_rules_names(columns: list[str], inputs: Iterable[str] | None, required: Iterable[str] | None) -> list[str]:
+    """The column names, each that names an input the very str object the ruleset names it by (the
+    inputs the rules read, as the scoring function reads them; else the declared input): a fact is then
+    found in a dict by that object itself, without comparing the texts (Chinese names are not interned)."""
+    known = {name: name for name in inputs or ()}
+    known.update((name, name) for name in required or ())
+    return [known.get(name, name) for name in columns]
 
 
 def _missing_columns(missing: list[str], where: str, sheet: bool = False) -> Diagnostic:
@@ -379,11 +404,12 @@ def _csv_rows(path: Path, records: Records, header: Header) -> Iterator[Departme
     id_index, name_index = header.id_index, header.name_index
     facts_of = _FactsOf(header)
     first_line = SeenIds().first_line
+    file = f"{path}:"  # the Path made text once, not at every row
     for record in records:
         number, cells, problem = record.line, record.cells, record.problem
         if problem is None and not record.plain and not any(cell.strip() for cell in cells):
             continue
-        where = f"{path}:{number}"
+        where = f"{file}{number}"
         key = _csv_key(cells, id_index, number)
         name = _name_cell(cells, name_index)
         if problem is not None:
@@ -392,7 +418,7 @@ def _csv_rows(path: Path, records: Records, header: Header) -> Iterator[Departme
             yield _bad_row(key, where, _("the id '{key}' is also the id of line {line}", key=key, line=first),
                            _("give each department its own id"), code="F509", name=name)
         else:
-            yield Department(key, where, facts_of(cells, record.plain), name=name)
+            yield Department.read(key, where, facts_of(cells, record.plain), name)
 
 
 def _name_cell(cells: list[str], name_index: int | None) -> str | None:
@@ -430,7 +456,7 @@ def read_rows(columns: Sequence[str], rows: Iterable[Sequence[str | None]], inpu
     blank cells no department), so that they score as `rulecheck score` scores that CSV. Such a table is
     read in parts and has no line numbers: a row's id is not checked against the other parts' rows, and a
     row without one has an empty key. `origin` is where the rows are said to be in diagnostics."""
-    columns = [str(name).strip() for name in columns]
+    columns = the_rules_names(columns=[str(name).strip() for name in columns], inputs=inputs, required=required)
     header = _check_header(columns, inputs, lambda index: origin)
     missing = [name for name in (required or ()) if name not in columns]
     if missing:
@@ -449,7 +475,7 @@ def _table_rows(origin: str, rows: Iterable[Sequence[str | None]], header: Heade
         if not any(cell.strip() for cell in cells):
             continue
         key = cells[id_index].strip() if id_index is not None and id_index < len(cells) else ""
-        yield Department(key, origin, facts_of(cells), name=_name_cell(cells, name_index))
+        yield Department.read(key, origin, facts_of(cells), _name_cell(cells, name_index))
 
 
 def _csv_key(cells: list[str], id_index: int | None, line: int) -> str:
