@@ -84,3 +84,18 @@ def test_a_message_in_each_language_and_the_language_restored():
 def test_another_language_is_refused():
     with pytest.raises(i18n.LanguageError, match="rulecheck speaks zh / en, not 'fr'"):
         i18n.set_language("fr")
+
+
+def test_the_environments_language_is_found_again_when_a_variable_it_reads_changes(monkeypatch):
+    """language() keeps the environment's answer between messages, but not past a change of it."""
+    monkeypatch.setenv("RULECHECK_LANG", "zh")
+    assert i18n.language() == "zh"
+    monkeypatch.setenv("RULECHECK_LANG", "en")
+    assert i18n.language() == "en"
+    monkeypatch.delenv("RULECHECK_LANG")
+    for variable in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert i18n.language() == "zh"
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    assert i18n.language() == "en"
