@@ -10,6 +10,8 @@ import textwrap
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rulecheck
 from rulecheck.syntax import ast
@@ -841,3 +843,14 @@ def test_huge_values_in_explanations_are_shown_in_scientific_notation():
 def test_a_tiny_number_is_shown_in_exponent_form_without_writing_its_zeros(text, shown):
     from rulecheck.syntax.printer import format_number
     assert format_number(D(text)) == shown
+
+
+@settings(max_examples=2000)
+@given(st.decimals(allow_nan=True, allow_infinity=True) | st.builds(
+    lambda digits, exponent, sign: D((sign, tuple(int(d) for d in digits), exponent)),
+    st.text("0123456789", min_size=1, max_size=30), st.integers(-12, 25), st.integers(0, 1)))
+def test_a_decimal_shown_by_its_own_text_is_shown_as_the_general_path_shows_it(value):
+    """format_number's shortcut (a decimal's text without trailing zeros) against the general path it skips,
+    on decimals of every size, exponent, sign and zero count."""
+    from rulecheck.syntax.printer import _format_number, format_number
+    assert format_number(value) == _format_number(value)

@@ -31,15 +31,20 @@ def format_number(value: numbers.Number) -> str:
     """A decimal without trailing zeros; long expansions shown to 6 places with '…', and so is an exact
     fraction whose expansion never ends (30 ÷ 31 = 0.967742…).
 
-    What is shown depends on the value alone (1.00 and 1 both show as 1), so the texts of the values an
-    explanation shows again and again (points, thresholds, common scores) are kept: explaining a batch
-    formats each such number once."""
-    if type(value) is not Decimal:  # a Ratio hashes as a Fraction does, which costs more than it saves
-        return _format_number(value)
-    try:
-        return _shown_number(value)
-    except TypeError:  # a signalling NaN cannot be hashed
-        return _format_number(value)
+    What is shown depends on the value alone (1.00 and 1 both show as 1). A decimal of the usual kind (a
+    score, a fact, a threshold: at most 6 places and no exponent in its text) is its own text without
+    trailing zeros: found so, it costs less than looking it up would (hashing a new Decimal costs more than
+    formatting it)."""
+    if type(value) is Decimal and value.is_finite() and value.adjusted() < LARGEST_SHOWN_DIGITS:
+        text = str(value)
+        if "E" not in text:
+            point = text.find(".")
+            if point < 0:
+                return text
+            text = text.rstrip("0")
+            if len(text) - point <= SHOWN_DECIMALS + 1:  # (else shown to 6 places, with '…')
+                return text[:-1] if len(text) == point + 1 else text
+    return _format_number(value)
 
 
 def _format_number(value: numbers.Number) -> str:
@@ -62,9 +67,6 @@ def _format_number(value: numbers.Number) -> str:
             return str(value.normalize(context))
         return format(shown.normalize(context), "f") + "…"
     return text
-
-
-_shown_number = functools.lru_cache(maxsize=4096)(_format_number)
 
 
 SHOWN_SCALE = 10 ** SHOWN_DECIMALS
@@ -169,22 +171,31 @@ def _shown_values(values, kinds: dict) -> Callable[[str], str | None]:
 SLOT = "\ufdd0"  # a noncharacter, never in rule text: marks where a value goes in an expression's template
 
 
-def expr_template(expr, kinds: dict) -> Callable[..., str]:
-    """format_expr(expr, ·, kinds) as a function of the values alone: the expression's text is laid out
-    once, and only the values are filled in at each call (an explanation shows the same formula for
-    every department). Gives exactly what format_expr gives. `shown`, when given, keeps each name's
-    value as shown (name → text, for values shown with `kinds`), so that the lines of one department's
-    explanation format each value once."""
+def template_pieces(expr, kinds: dict) -> tuple[str, list[tuple[str, str, str | None, str]]] | None:
+    """format_expr(expr, ·, kinds) laid out: its text before the first name, and each name's (name, text
+    shown without a value, kind, text after it); None when the text holds the marker itself."""
     names: list[str] = []
 
     def slot(name: str) -> str:
         names.append(name)
         return SLOT
     pieces = _fmt(expr, slot, False)[0].split(SLOT)
-    if len(pieces) != len(names) + 1:  # the marker in the text itself: lay it out each time instead
+    if len(pieces) != len(names) + 1:
+        return None
+    return pieces[0], list(zip(names, [format_name(name) for name in names], [kinds.get(name) for name in names],
+                               pieces[1:]))
+
+
+def expr_template(expr, kinds: dict) -> Callable[..., str]:
+    """format_expr(expr, ·, kinds) as a function of the values alone: the expression's text is laid out
+    once, and only the values are filled in at each call (an explanation shows the same formula for
+    every department). Gives exactly what format_expr gives. `shown`, when given, keeps each name's
+    value as shown (name → text, for values shown with `kinds`), so that the lines of one department's
+    explanation format each value once."""
+    laid_out = template_pieces(expr, kinds)
+    if laid_out is None:  # the marker in the text itself: lay it out each time instead
         return lambda values: format_expr(expr, values, kinds)
-    shown_names = [format_name(name) for name in names]
-    first, rest = pieces[0], list(zip(names, shown_names, [kinds.get(name) for name in names], pieces[1:]))
+    first, rest = laid_out
 
     def fill(values: Mapping, shown: dict | None = None) -> str:
         text = first
