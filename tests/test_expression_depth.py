@@ -10,7 +10,8 @@ from decimal import Decimal
 import attrs
 import pytest
 
-from rulecheck.api import _analysis, ruleset_from
+from rulecheck.analysis import _analysis
+from rulecheck.api import ruleset_from
 from rulecheck.link import link_source
 from rulecheck.source import Source
 from rulecheck.syntax import ast

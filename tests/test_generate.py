@@ -232,3 +232,22 @@ def test_evaluate_uses_the_generated_function_once_made():
     result = ruleset.evaluate(facts, explain=False)
     assert "scores" in ruleset.compiled.specialised
     same(result, closures(ruleset, ruleset.validate(facts)))
+
+
+def test_a_flat_result_is_a_frozen_result_with_the_fields_it_was_filled_with():
+    """The generated function fills a Result through results.Filling, whose fields are plain stores, and
+    then makes it a Result: what it returns is a Result, frozen, its total capped and grade set."""
+    path = ROOT / "tests/data/good/bonus-penalty.rules"
+    ruleset = rulecheck.load(path)
+    facts = ruleset.validate({"预算执行数": Decimal(100), "预算数": Decimal(100), "满意度": "96%", "表彰级别": "国家级",
+                              "创新做法被推广": False, "违规问题数": 0, "按时报送自评材料": True})
+    result = evaluate(ruleset.compiled, facts, explain=False)
+    assert type(result) is Result and result._flat is not None  # made by the generated function
+    assert (result.total, result.uncapped, result.grade) == (Decimal("100.00"), Decimal("103.00"), "优")
+    for field in ("total", "grade", "uncapped", "_flat", "nodes"):
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            setattr(result, field, None)
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            delattr(result, field)
+    assert result.total == Decimal("100.00")
+    same(result, closures(ruleset, facts))

@@ -25,8 +25,9 @@ class Code:
 
     def const(self, value) -> str:
         """The name the generated code reads `value` by. Equal numbers written differently (1 and 1.0)
-        stay apart, since they print differently."""
-        key = (type(value), str(value)) if isinstance(value, (str, Decimal, int, bool)) else (type(value), id(value))
+        stay apart, since they print differently; so do equal texts of another type (two Steps of one text
+        at two places)."""
+        key = (type(value), str(value)) if type(value) in (str, Decimal, int, bool) else (type(value), id(value))
         if key not in self._named:
             name = f"_k{len(self.constants)}"
             self._named[key] = name

@@ -35,6 +35,7 @@ from .runtime import TOTAL_KEY, EvalFailure, Explaining, Rounding, check_range
 from .syntax import ast
 from .syntax.printer import (
     OP_SYMBOLS,
+    SLOT,
     expr_template,
     format_condition,
     format_expr,
@@ -85,6 +86,8 @@ class Compiled:
     let_exprs: dict = attrs.field(factory=dict, eq=False, repr=False)  # name → the let's expression
     # the lines of the grades and the rounding in explanations, made once per language (evaluate.explained_line)
     explained: dict = attrs.field(init=False, factory=dict, eq=False, repr=False)
+    # what compiled it: the explanations generate_explain.py writes read the rule text's layout from it
+    compiler: Compiler | None = attrs.field(default=None, eq=False, repr=False)
 
 
 def compile_program(checked: Checked) -> Compiled:
@@ -111,7 +114,7 @@ def compile_program(checked: Checked) -> Compiled:
         nodes=nodes, lets=lets, grades=grades, kinds=kinds, required=required,
         constraints=compile_constraints(checked, compiler.expr, lets),
         total_cap=program.total.cap if program.total else None,
-        let_exprs={let.name: let.expr for let in program.lets})
+        let_exprs={let.name: let.expr for let in program.lets}, compiler=compiler)
 
 
 def iter_leaves(nodes):
@@ -183,12 +186,7 @@ class Compiler:
                 env.parts = values
             return numbers.total(values)
 
-        def texts() -> tuple:
-            """Each part's heading, its score to fill in, and the line of the parts' sum."""
-            heads = [prefilled(_("part {name} ({points}): {score}"), ("score",), name=format_name(part.name),
-                               points=format_number(part.points)) for part, _score, _explain in parts]
-            return heads, prefilled(_("sum of parts = {score}"), ("score",))
-        phrases = Phrases(texts)
+        phrases = Phrases(lambda: composite_texts(indicator.parts))
 
         def explain(env, all_rows, raw):  # right after scoring succeeded, which kept the parts' scores
             heads, sum_line = phrases[env.language]
@@ -217,12 +215,16 @@ class Compiler:
         def where(env) -> list[Step]:
             nonlocal lines
             if lines is None:
-                reads, seen = self.checked.reads, set[str]()
-                lines = [self.where_line(reads.lets[name], indent) for expr in exprs for name in post_order(
-                    lets_read(expr, reads.lets), reads.reads.__getitem__, seen)]
+                lines = [self.where_line(let, indent) for let in self.where_lets(exprs)]
             return [line(env) for line in lines] if lines else []
 
         return where
+
+    def where_lets(self, exprs) -> list[ast.Let]:
+        """The derived values `exprs` read, through the derived values they read, innermost first."""
+        reads, seen = self.checked.reads, set[str]()
+        return [reads.lets[name] for expr in exprs
+                for name in post_order(lets_read(expr, reads.lets), reads.reads.__getitem__, seen)]
 
     def where_line(self, let: ast.Let, indent: str) -> Callable[[Explaining], Step]:
         """The step 'where X = formula = its values = value' of a derived value, made once per let (and
@@ -232,8 +234,7 @@ class Compiler:
             return found
         name, kind, span, text = let.name, self.kinds.get(let.name), let.span, format_expr(let.expr)
         fill = self.template(let.expr)
-        phrases = Phrases(lambda: indent + prefilled(_("where {name} = {calculation}"), ("calculation",),
-                                                     name=format_name(name)))
+        phrases = Phrases(lambda: where_text(name, indent))
 
         def line(env) -> Step:
             value = shown_value(env, name, kind)
@@ -258,10 +259,8 @@ class Compiler:
     def rule_Assessed(self, rule: ast.Assessed, name, points, span):
         name = rule.input.name
         decl = self.checked.symbols.inputs[name]
-        shown_name, low, high = format_name(name), format_literal(decl.low), format_literal(decl.high)
         indent = self.indent
-        phrases = Phrases(lambda: indent + prefilled(_("assessed score {name} = {score} (range {low} to {high})"),
-                                                     ("score",), name=shown_name, low=low, high=high))
+        phrases = Phrases(lambda: assessed_text(name, decl, indent))
 
         def score(env):
             return env[name]
@@ -304,31 +303,7 @@ class Compiler:
         wheres = [self.where(rule_conditions(rule, index + 1)) for index in range(len(rule.bands))]
         indent = self.indent
 
-        def texts() -> tuple:
-            """Each row's lines: passed (its condition did not hold; the Step itself when the table has a
-            subject), matched (the row that gave the score), and not tried (a Step)."""
-            passed: list = []  # a template, a Step, or None for an otherwise row
-            matched, untried = [], []
-            for index, (row, band) in enumerate(zip(rows, rule.bands)):
-                number = index + 1
-                if band.condition is None:  # an otherwise row is never passed
-                    passed.append(None)
-                    matched.append(prefilled(_("band {number}: otherwise → {points}   matched"), ("points",),
-                                             number=number))
-                elif subject is None:
-                    passed.append(indent + prefilled(_("band {number}: {row}   [{filled}]   no"), ("filled",),
-                                                     number=number, row=row.text()))
-                    matched.append(prefilled(_("band {number}: {condition} → {points}   [{filled}]   matched"),
-                                             ("points", "filled"), number=number, condition=row.condition))
-                else:
-                    passed.append(Step(indent + _("band {number}: {row}   no", number=number, row=row.text()),
-                                       band.span))
-                    matched.append(prefilled(_("band {number}: {condition} → {points}   matched"),
-                                             ("points", "condition"), number=number))
-                untried.append(Step(indent + _("band {number}: {row}   not tried", number=number, row=row.text()),
-                                    band.span))
-            return passed, [indent + text for text in matched], untried
-        phrases = Phrases(texts)
+        phrases = Phrases(lambda: band_texts(rule, rows, indent))
 
         def matched(index, env, raw, text: str) -> Step:
             """The row that gave the score, as a sentence with the values it compared."""
@@ -415,19 +390,8 @@ class Compiler:
         where = self.where([i.condition for i in rule.items])
         indent = self.indent
 
-        def texts() -> list:
-            """Each item's lines (checklist_lines), and its Steps (missed, met) when they show no value, the
-            same for every department (a yes/no condition; met: points written as a number), else None."""
-            made = []
-            for (_condition, value), (shown, plain), item in zip(numbered, shown_items, rule.items):
-                lines = tuple(tuple(indent + text for text in pair) for pair in checklist_lines(shown))
-                missed = Step(lines[False][False].format("", shown), item.span) if plain else None
-                met = (Step(lines[True][False].format(format_number(value), shown), item.span)
-                       if plain and value is not None else None)
-                made.append((lines, (missed, met)))
-            return made
-        phrases = Phrases(texts)
-        earned = Phrases(lambda: indent + prefilled(_("points earned: {points}"), ("points",)))
+        phrases = Phrases(lambda: checklist_texts(rule, numbered, shown_items, indent))
+        earned = Phrases(lambda: earned_text(indent))
 
         def explain(env, all_rows, raw):
             lines = where(env)
@@ -468,14 +432,7 @@ class Compiler:
         where = self.where([e for s in rule.steps for e in (s.quantity, s.threshold) if e is not None])
         indent = self.indent
 
-        def texts() -> tuple:
-            """The first line, each deduct line's texts (per_unit_texts), the line of the floor."""
-            shown = format_number(points)
-            return (Step(indent + _("start at {points}", points=shown), span),
-                    [per_unit_texts(step, DEDUCT_LINES, "deducted", DEDUCT_NOT_PASSED, indent) for step in rule.steps],
-                    indent + prefilled(_("floor {floor}: score = max({points} − {deducted}, {floor}) = {score}"),
-                                       ("floor", "deducted", "score"), points=shown))
-        phrases = Phrases(texts)
+        phrases = Phrases(lambda: deduction_texts(rule, points, span, indent))
 
         def explain(env, all_rows, raw):
             start, line_texts, floor_line = phrases[env.language]
@@ -511,12 +468,7 @@ class Compiler:
         where = self.where([e for s in rule.steps for e in (s.quantity, s.threshold) if e is not None])
         indent = self.indent
 
-        def texts() -> tuple:
-            """Each award line's texts (per_unit_texts), the line of the cap."""
-            return ([per_unit_texts(step, AWARD_LINES, "awarded", None, indent)[0] for step in rule.steps],
-                    indent + prefilled(_("at most {cap}: score = min({awarded}, {cap}) = {score}"),
-                                       ("cap", "awarded", "score")))
-        phrases = Phrases(texts)
+        phrases = Phrases(lambda: award_texts(rule, indent))
 
         def explain(env, all_rows, raw):
             line_texts, cap_line = phrases[env.language]
@@ -562,34 +514,36 @@ class Compiler:
     def matched_condition(self, condition, subject) -> Callable[[Explaining], str]:
         """A band row's condition as it held, the subject's value beside its name: '满意度 96% ≥ 95%',
         '90% ≤ 满意度 93% < 95%' (a computed subject by its value alone, shown on the line above)."""
-        if not isinstance(condition, ast.Compare) or subject not in condition.operands:
-            text = format_condition(condition, subject)  # a row that does not compare the subject
+        pieces, kind, name = self.condition_layout(condition, subject)
+        if len(pieces) == 1:  # the same text for every department
+            text = pieces[0]
             return lambda env: text
-        if condition.ops == ("=",) and isinstance(condition.operands[1], ast.GradeValue):
-            text = format_expr(condition)  # '部门预算公开情况 = 按规定公开' says the value already
-            return lambda env: text
-        value, kind = self.expr(subject), self.display_kind(subject)
-        named = format_expr(subject) + " " if isinstance(subject, ast.Ref) else ""
-        pieces = [None if operand == subject else format_expr(operand) for operand in condition.operands]
-        symbols = [OP_SYMBOLS[op] for op in condition.ops]
-        # a name shown as its other lines show it: its text is formatted once per department
-        alike = isinstance(subject, ast.Ref) and shown_alike(kind, self.kinds.get(subject.name))
-        name = subject.name if alike else None
+        value = self.expr(subject)
 
         def shown(env) -> str:
             return shown_value(env, name, kind) if name is not None else format_value(value(env), kind, spoken=True)
 
-        if len(pieces) == 2 and pieces.count(None) == 1:  # one comparison ('满意度 96% ≥ 95%'): laid out once
-            first, second = pieces
-            before = named if first is None else f"{first} {symbols[0]} {named}"
-            after = f" {symbols[0]} {second}" if first is None else ""
+        if len(pieces) == 2:  # one comparison ('满意度 96% ≥ 95%')
+            before, after = pieces
             return lambda env: before + shown(env) + after
+        return lambda env: shown(env).join(pieces)
 
-        def show(env):
-            texts = [named + shown(env) if piece is None else piece for piece in pieces]
-            return " ".join([texts[0], *(f"{symbol} {text}" for symbol, text in zip(symbols, texts[1:]))])
-
-        return show
+    def condition_layout(self, condition, subject) -> tuple[list[str], str | None, str | None]:
+        """matched_condition's text laid out once: the texts between which the subject's value is shown
+        (one text: none is), the kind it is shown with, and the subject's name when its value is shown as
+        every line shows it (formatted once per department), else None (formatted here)."""
+        if not isinstance(condition, ast.Compare) or subject not in condition.operands:
+            return [format_condition(condition, subject)], None, None  # a row that does not compare the subject
+        if condition.ops == ("=",) and isinstance(condition.operands[1], ast.GradeValue):
+            return [format_expr(condition)], None, None  # '部门预算公开情况 = 按规定公开' says the value already
+        kind = self.display_kind(subject)
+        named = format_expr(subject) + " " if isinstance(subject, ast.Ref) else ""
+        texts = [named + SLOT if operand == subject else format_expr(operand) for operand in condition.operands]
+        symbols = [OP_SYMBOLS[op] for op in condition.ops]
+        text = " ".join([texts[0], *(f"{symbol} {text}" for symbol, text in zip(symbols, texts[1:]))])
+        # a name shown as its other lines show it: its text is formatted once per department
+        alike = isinstance(subject, ast.Ref) and shown_alike(kind, self.kinds.get(subject.name))
+        return text.split(SLOT), kind, subject.name if alike else None
 
     # ---- expressions ------------------------------------------------------------------------------
 
@@ -752,6 +706,88 @@ class BandRow:
         if self.condition is None:
             return _("otherwise → {points}", points=self.points)
         return f"{self.condition} → {self.points}"
+
+
+def band_texts(rule: ast.Bands, rows: list[BandRow], indent: str) -> tuple:
+    """A band table's lines in the current language: each row's passed (its condition did not hold; the
+    Step itself when the table has a subject, a template of the values it compared otherwise, None for an
+    otherwise row), matched (the row that gave the score: its points, and the values it compared, to fill
+    in) and not tried (a Step)."""
+    subject = rule.subject
+    passed: list = []  # a template, a Step, or None for an otherwise row
+    matched, untried = [], []
+    for index, (row, band) in enumerate(zip(rows, rule.bands)):
+        number = index + 1
+        if band.condition is None:  # an otherwise row is never passed
+            passed.append(None)
+            matched.append(prefilled(_("band {number}: otherwise → {points}   matched"), ("points",),
+                                     number=number))
+        elif subject is None:
+            passed.append(indent + prefilled(_("band {number}: {row}   [{filled}]   no"), ("filled",),
+                                             number=number, row=row.text()))
+            matched.append(prefilled(_("band {number}: {condition} → {points}   [{filled}]   matched"),
+                                     ("points", "filled"), number=number, condition=row.condition))
+        else:
+            passed.append(Step(indent + _("band {number}: {row}   no", number=number, row=row.text()),
+                               band.span))
+            matched.append(prefilled(_("band {number}: {condition} → {points}   matched"),
+                                     ("points", "condition"), number=number))
+        untried.append(Step(indent + _("band {number}: {row}   not tried", number=number, row=row.text()),
+                            band.span))
+    return passed, [indent + text for text in matched], untried
+
+
+def checklist_texts(rule: ast.Checklist, numbered: list, shown_items: list, indent: str) -> list:
+    """Each item's lines (checklist_lines), and its Steps (missed, met) when they show no value, the same
+    for every department (a yes/no condition; met: points written as a number), else None. `numbered`:
+    each item's (condition, points as a number or None); `shown_items`: its (text, is a yes/no fact)."""
+    made = []
+    for (_condition, value), (shown, plain), item in zip(numbered, shown_items, rule.items):
+        lines = tuple(tuple(indent + text for text in pair) for pair in checklist_lines(shown))
+        missed = Step(lines[False][False].format("", shown), item.span) if plain else None
+        met = (Step(lines[True][False].format(format_number(value), shown), item.span)
+               if plain and value is not None else None)
+        made.append((lines, (missed, met)))
+    return made
+
+
+def earned_text(indent: str) -> str:
+    """A checklist's last line, the points to fill in."""
+    return indent + prefilled(_("points earned: {points}"), ("points",))
+
+
+def where_text(name: str, indent: str) -> str:
+    """The line of a derived value, its calculation to fill in."""
+    return indent + prefilled(_("where {name} = {calculation}"), ("calculation",), name=format_name(name))
+
+
+def assessed_text(name: str, decl, indent: str) -> str:
+    """The line of an assessed score (`decl`: its input's declaration), the score to fill in."""
+    return indent + prefilled(_("assessed score {name} = {score} (range {low} to {high})"), ("score",),
+                              name=format_name(name), low=format_literal(decl.low), high=format_literal(decl.high))
+
+
+def deduction_texts(rule: ast.Deduction, points: Decimal, span, indent: str) -> tuple:
+    """A deduction's first line (a Step), each deduct line's texts (per_unit_texts), the line of the floor."""
+    shown = format_number(points)
+    return (Step(indent + _("start at {points}", points=shown), span),
+            [per_unit_texts(step, DEDUCT_LINES, "deducted", DEDUCT_NOT_PASSED, indent) for step in rule.steps],
+            indent + prefilled(_("floor {floor}: score = max({points} − {deducted}, {floor}) = {score}"),
+                               ("floor", "deducted", "score"), points=shown))
+
+
+def award_texts(rule: ast.Awards, indent: str) -> tuple:
+    """Each award line's texts (per_unit_texts), the line of the cap."""
+    return ([per_unit_texts(step, AWARD_LINES, "awarded", None, indent)[0] for step in rule.steps],
+            indent + prefilled(_("at most {cap}: score = min({awarded}, {cap}) = {score}"),
+                               ("cap", "awarded", "score")))
+
+
+def composite_texts(parts) -> tuple:
+    """Each part's heading, its score to fill in, and the line of the parts' sum."""
+    heads = [prefilled(_("part {name} ({points}): {score}"), ("score",), name=format_name(part.name),
+                       points=format_number(part.points)) for part in parts]
+    return heads, prefilled(_("sum of parts = {score}"), ("score",))
 
 
 def checklist_lines(item: str) -> tuple[tuple[str, str], tuple[str, str]]:

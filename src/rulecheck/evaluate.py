@@ -35,11 +35,26 @@ def evaluate(compiled: Compiled, facts: dict, *, explain: bool = True, all_rows:
     that matched too)."""
     if not explain:
         try:  # the generated function scores the department, unless scoring fails somewhere
-            return (compiled.specialised.get("scores") or scores_function(compiled))(facts)
+            return compiled.specialised["scores"](facts)
         except Exception:  # then the closures score it again and report the failure as they always have
-            return _evaluate(compiled, facts, None, sources)
-    with speaking(language()):  # the language found once: each line's _() then reads it directly
-        return _evaluate(compiled, facts, all_rows, sources)
+            if "scores" in compiled.specialised:
+                return _evaluate(compiled, facts, None, sources)
+        # the first department's KeyError (a subscript, as .get() costs a call per department): written now
+        scores_function(compiled)
+        return evaluate(compiled, facts, explain=False, sources=sources)
+    spoken, all_rows = language(), bool(all_rows)
+    with speaking(spoken):  # the language found once: each line's _() then reads it directly
+        try:  # the generated function explains the department, unless scoring fails somewhere
+            return (compiled.specialised.get(("explain", spoken, all_rows))
+                    or explanations_function(compiled, spoken, all_rows))(facts)
+        except Exception:  # then the closures explain it again and report the failure as they always have
+            return _evaluate(compiled, facts, all_rows, sources)
+
+
+def explanations_function(compiled: Compiled, spoken: str, all_rows: bool):
+    """generate_explain.explain_function, imported the first time a department is explained."""
+    from .generate_explain import explain_function
+    return explain_function(compiled, spoken, all_rows)
 
 
 def _evaluate(compiled: Compiled, facts: dict, all_rows: bool | None, sources) -> Result:

@@ -29,7 +29,7 @@ from . import numbers
 from .codegen import Code
 from .compile import Compiled, CompiledGroup, CompiledLeaf, literal
 from .language import ARITHMETIC, BUILTINS, COMPARISONS
-from .results import Result, Shape
+from .results import Filling, Result, Shape
 from .runtime import TOTAL_KEY, Env, EvalFailure, block_score, capped_total
 from .syntax import ast
 
@@ -85,9 +85,6 @@ def fallback() -> None:
 NESTED_SUM = 8  # the most terms a sum is written with as nested additions (one reduce() call beyond)
 EXACT_ADD = numbers.EXACT.add  # a + b of two decimals in one C call, raising Inexact where it would round
 
-# A field of a Result set by its slot's own setter: one call into C (Result is frozen)
-SETTERS = {name: Result.__dict__[name].__set__ for name in ("total", "grade", "uncapped", "_flat")}
-
 
 def child_points(item) -> Decimal:
     """A compiled node's points."""
@@ -132,6 +129,7 @@ class Writer(Code):
         self.total: str | None = None  # the local holding the total, while the grades are written
         self.known: set[tuple[str, str, str]] = set()  # comparisons known to hold, within a table's rows
         self.single: tuple[str, str, str] | None = None  # the one comparison the last one written tests
+        self.units: list[tuple[str, str, str]] = []  # the last per_unit's lines: (value, units, points) locals
 
     def closure(self, function) -> str:
         """A compiled closure called on the department's Env (which the function then makes)."""
@@ -161,13 +159,14 @@ class Writer(Code):
         shape = Shape(compiled.name, compiled.total, compiled.total_cap, tuple(entry for _score, entry in scored))
         flat = (f"({self.const(shape)}, ({''.join(f'{s}, ' for s, _r in leaves)}), "
                 f"({''.join(f'{r}, ' for _s, r in leaves)}), ({''.join(f'{g}, ' for g in groups)}))")
-        self.emit(1, f"result = {self.const(object.__new__)}({self.const(Result)})")
+        self.emit(1, f"result = {self.const(Filling)}()")  # a Result's slots, filled by plain stores
         fields = [("total", total), ("grade", "grade"), ("_flat", flat)]  # the others: from the Shape
         for field, value in fields if compiled.grades else fields[::2]:  # no grades: grade None, from it too
-            self.emit(1, f"{self.const(SETTERS[field])}(result, {value})")
+            self.emit(1, f"result.{field} = {value}")
         if compiled.total_cap is not None:
             self.emit(1, "if uncapped is not None:")
-            self.emit(2, f"{self.const(SETTERS['uncapped'])}(result, uncapped)")
+            self.emit(2, "result.uncapped = uncapped")
+        self.emit(1, f"result.__class__ = {self.const(Result)}")  # frozen from here on
         self.emit(1, "return result")
         self.lines[top:top] = self.prologue()
 
@@ -187,10 +186,16 @@ class Writer(Code):
         self.total = None
         if self.needs_env:
             self.emit(1, f"env[{self.const(TOTAL_KEY)}] = {total}")
-        self.emit(1, "grade = None")
-        for index, (test, (_condition, grade, _band)) in enumerate(zip(tests, self.compiled.grades)):
+        for statement in self.graded(None):
+            self.emit(1, statement)
+        for index, test in enumerate(tests):
             self.emit(1, f"{'if' if index == 0 else 'elif'} {test}:")
-            self.emit(2, f"grade = {self.const(grade)}")
+            for statement in self.graded(index):
+                self.emit(2, statement)
+
+    def graded(self, row: int | None) -> list[str]:
+        """The statements of the `grades:` row `row` holding (None: before any is tried)."""
+        return [f"grade = {'None' if row is None else self.const(self.compiled.grades[row][1])}"]
 
     def prologue(self) -> list[str]:
         """The function's first lines: the Env when a closure needs it, each input the rules read in a
@@ -221,9 +226,13 @@ class Writer(Code):
         for name in list(self.lets):  # (the lets they read are computed first, by compute)
             compute(name, frozenset())
         self.lines = body
-        env = [f"    env = {self.const(Env)}(facts, {self.const(self.compiled.lets)})"] if self.needs_env else []
+        env = [f"    env = {self.environment()}"] if self.needs_env else []
         inputs = [f"    {local} = facts[{self.const(name)}]" for name, local in self.inputs.items()]
         return env + inputs + computed
+
+    def environment(self) -> str:
+        """The expression making the Env the closures this function calls read."""
+        return f"{self.const(Env)}(facts, {self.const(self.compiled.lets)})"
 
     def sum(self, values: list[str], depth: int) -> str:
         """A local holding the exact sum of rounded scores (decimals: one C addition each, which raises
@@ -372,6 +381,7 @@ class Writer(Code):
         quantity (or the part above or below its threshold, never below 0) ÷ its unit."""
         total = self.fresh("u")
         self.emit(depth, f"{total} = {self.const(numbers.ZERO)}")
+        self.units = []
         for step in steps:
             value, size = self.fresh("v"), self.fresh("w")
             amount = self.fresh("a")
@@ -385,8 +395,11 @@ class Writer(Code):
                     self.emit(depth, f"{value} = {self.const(numbers.subtract)}({threshold}, {value})")
                 self.emit(depth, f"{value} = max({value}, {self.const(numbers.ZERO)})")
             self.emit(depth, f"{size} = {self.expr(step.unit) if step.unit is not None else self.const(numbers.ONE)}")
-            self.emit(depth, f"{total} = {self.const(numbers.add)}({total}, {self.const(numbers.multiply)}("
-                             f"{amount}, {self.const(divide)}({value}, {size})))")
+            count, points = self.fresh("n"), self.fresh("m")
+            self.emit(depth, f"{count} = {self.const(divide)}({value}, {size})")
+            self.emit(depth, f"{points} = {self.const(numbers.multiply)}({amount}, {count})")
+            self.emit(depth, f"{total} = {self.const(numbers.add)}({total}, {points})")
+            self.units.append((value, count, points))
         return total
 
     def axis(self, lines: tuple, index: str, depth: int) -> None:

@@ -1,0 +1,472 @@
+"""Explanations as one generated Python function per ruleset and language: `explain=True` specialised.
+
+compile.py explains a leaf with closures that run after scoring: they find the matching band row again,
+test each checklist item again, count each deduct line's units again and fill each text in from the
+Env. Here, as generate.py does for scores, the checked tree is written out once as the straight-line
+source of one function, and each explanation line is written where its value is computed: a band
+table's row that matched writes its own lines in its branch of the if/elif chain (the rows before it a
+constant tuple of Steps), a checklist item its line in its branch, a deduct line its line beside its
+units. The texts come from the same functions the closures use (compile.band_texts, checklist_texts, …),
+laid out and translated once, when the function is written for a language; a value's text is formatted
+once per department, the first time a line shows it.
+
+What the writer does not write out (a matrix, a rule without one of these kinds) is explained by the
+leaf's own closures, on an Explaining env the function makes. A department whose scoring fails anywhere
+is scored and explained again by the closures (evaluate.py), which report the failure as they always
+have. tests/test_generate_explain.py holds every explanation of every rule file in the repository to
+the closures' own, Step by Step and span by span.
+
+Rule text never reaches the generated source (codegen.py): each text is a constant of its namespace.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable
+from decimal import Decimal
+from typing import NamedTuple
+
+from . import numbers
+from .compile import (
+    BandRow,
+    Compiled,
+    CompiledGroup,
+    CompiledLeaf,
+    Compiler,
+    assessed_text,
+    award_texts,
+    band_texts,
+    checklist_texts,
+    composite_texts,
+    deduction_texts,
+    earned_text,
+    is_plain_bool,
+    literal,
+    rule_conditions,
+    where_text,
+)
+from .evaluate import block_step, explained_line, grade_step
+from .generate import EXACT_ADD, Unsupported, Writer, child_points, unavailable
+from .i18n import speaking
+from .results import Filling, Result, Shape, Step, new_step
+from .runtime import Explaining, block_score, capped_total
+from .syntax import ast
+from .syntax.printer import format_expr, format_number, format_percent, format_value, template_pieces
+
+NUMBER_KINDS = ("number", "amount", "count", "score")  # input kinds whose facts are numbers
+
+
+def explain_function(compiled: Compiled, language: str, all_rows: bool) -> Callable[[dict], Result]:
+    """The framework's generated explaining function in `language` (with `all_rows`, a band table's rows
+    after the one that matched too), written the first time it is asked for and kept."""
+    key = ("explain", language, all_rows)
+    found = compiled.specialised.get(key)
+    if found is None:
+        try:
+            with speaking(language):
+                writer = ExplainWriter(compiled, language, all_rows)
+                writer.write()
+                found = writer.function("explain", "explanations")
+        except Exception:  # never in the tests (tests/test_generate_explain.py writes every rule file); should
+            found = unavailable  # it happen, the closures explain every department, as before
+        compiled.specialised[key] = found
+    return found
+
+
+class Child(NamedTuple):
+    """What a bonus or penalty block's Step reads of each of its children (evaluate.block_step)."""
+    name: str
+    score: Decimal
+    max: Decimal
+
+
+def child_name(item) -> str:
+    return item.group.name if type(item) is CompiledGroup else item.indicator.name
+
+
+class ExplainWriter(Writer):
+    """Writes the source of `explain(facts)`: generate.Writer's scoring, each leaf's Steps beside it."""
+
+    def __init__(self, compiled: Compiled, language: str, all_rows: bool):
+        super().__init__(compiled)
+        if not isinstance(compiled.compiler, Compiler):
+            raise Unsupported
+        self.compiler: Compiler = compiled.compiler
+        self.language, self.all_rows = language, all_rows
+        self.explaining = False  # a leaf is explained by its closures: the Env is an Explaining
+        self.texts: dict[str, str] = {}  # name → the local of its value's text ("" until first shown)
+        self.where_steps: dict[tuple[str, str], str] = {}  # (let, indent) → the local of its where Step
+        self.total_local = ""  # the local of the total, while the grades are written
+
+    def environment(self) -> str:
+        if not self.explaining:
+            return super().environment()
+        return f"{self.const(Explaining)}(facts, {self.const(self.compiled.lets)}, {self.const(self.language)})"
+
+    def prologue(self) -> list[str]:
+        lines = super().prologue()
+        return lines + [f"    {local} = ''" for local in [*self.texts.values(), *self.where_steps.values()]]
+
+    # ---- the function ------------------------------------------------------------------------------
+
+    def write(self) -> None:
+        """`explain(facts)`: as generate.Writer's scores, each leaf's Steps (and each bonus or penalty
+        block's) made beside its score and kept flat in the Result with the scores (results.Shape grows
+        the tree, with them, when it is read)."""
+        compiled = self.compiled
+        self.emit(0, "def explain(facts):")
+        top = len(self.lines)
+        leaves: list[tuple[str, str, str]] = []  # (score, unrounded, Steps) locals of the leaves, in tree order
+        groups: list[tuple[str, str]] = []  # (score local, Steps expression) of the groups, in tree order
+        scored = [self.node_result(item, leaves, groups) for item in compiled.nodes]
+        total = self.sum([score for score, _entry in scored], 1)
+        self.emit(1, "uncapped = None")
+        if compiled.total_cap is not None:
+            capped = self.fresh("t")
+            self.emit(1, f"{capped} = {self.const(capped_total)}({total}, {self.const(compiled.total_cap)})")
+            self.emit(1, f"if {capped} != {total}:")
+            self.emit(2, f"uncapped, {total} = {total}, {self.const(compiled.rounding.rounded)}({capped})")
+        self.emit(1, "step = None")
+        self.grades(total)
+        shape = Shape(compiled.name, compiled.total, compiled.total_cap, tuple(entry for _score, entry in scored))
+
+        def listed(values) -> str:
+            return f"({''.join(f'{value}, ' for value in values)})"
+        flat = (f"({self.const(shape)}, {listed(s for s, _r, _e in leaves)}, {listed(r for _s, r, _e in leaves)}, "
+                f"{listed(g for g, _e in groups)}, {listed(f'tuple({e})' for _s, _r, e in leaves)}, "
+                f"{listed(e for _g, e in groups)})")
+        self.emit(1, f"result = {self.const(Filling)}()")  # a Result's slots, filled by plain stores
+        for field, value in (("total", total), ("grade", "grade"), ("_flat", flat), ("grade_step", "step"),
+                             ("uncapped", "uncapped")):
+            self.emit(1, f"result.{field} = {value}")
+        self.emit(1, f"result.__class__ = {self.const(Result)}")  # frozen from here on
+        self.emit(1, "return result")
+        self.lines[top:top] = self.prologue()
+
+    def graded(self, row: int | None) -> list[str]:
+        statements = super().graded(row)
+        if row is not None:
+            grades = self.compiled.grades
+            band, above = grades[row][2], tuple(line for _, _, line in grades[:row])
+            line = explained_line(self.compiled, row, self.language)
+            statements.append(f"step = {self.const(grade_step)}({self.total_local}, {self.const(band)}, "
+                              f"{self.const(above)}, {self.const(line)})")
+        return statements
+
+    def grades(self, total: str) -> None:
+        self.total_local = total
+        super().grades(total)
+
+    def node_result(self, item, leaves: list, groups: list) -> tuple[str, tuple]:
+        """Lines that score and explain the node; (the local of its score, its results.Shape entry)."""
+        if type(item) is CompiledGroup:
+            return self.group_result(item, leaves, groups)
+        return self.leaf_result(item, leaves)
+
+    def group_result(self, item: CompiledGroup, leaves: list, groups: list) -> tuple[str, tuple]:
+        group = item.group
+        position = len(groups)
+        groups.append(("", "()"))  # its place, in tree order (a group comes before its children)
+        children = [self.node_result(child, leaves, groups) for child in item.children]
+        if group.is_block:
+            score = self.fresh("g")
+            pairs = "".join(f"({c}, {self.const(child_points(child))}), "
+                            for (c, _entry), child in zip(children, item.children))
+            self.emit(1, f"{score} = {self.const(self.compiled.rounding.rounded)}({self.const(block_score)}("
+                         f"{self.const(group.kind)}, {self.const(group.points)}, ({pairs})))")
+            shown = "".join(f"{self.const(Child)}({self.const(child_name(child))}, {c}, "
+                            f"{self.const(child_points(child))}), "
+                            for (c, _entry), child in zip(children, item.children))
+            groups[position] = (score, f"({self.const(block_step)}({self.const(group)}, ({shown}), {score}),)")
+        else:
+            groups[position] = (self.sum([c for c, _entry in children], 1), "()")
+        return groups[position][0], (position, group.name, group.kind if group.is_block else "group", group.points,
+                                     group.span, tuple(entry for _c, entry in children))
+
+    def leaf_result(self, leaf: CompiledLeaf, leaves: list) -> tuple[str, tuple]:
+        indicator = leaf.indicator
+        raw, score, lines = self.fresh("r"), self.fresh("s"), self.fresh("e")
+        written = len(self.lines)
+        try:
+            if indicator.rule is None and not indicator.parts:
+                raise Unsupported
+            self.emit(1, f"{lines} = []")
+            if indicator.parts:
+                self.explained_parts(indicator, raw, lines)
+            else:
+                self.explained(indicator.rule, raw, 1, indicator.points, indicator.span, lines, "")
+            self.round(raw, score, 1)
+            self.within(score, indicator.points, 1)
+        except Unsupported:  # the leaf's own closures score and explain it
+            del self.lines[written:]
+            self.needs_env = self.explaining = True
+            self.emit(1, f"{raw} = {self.const(leaf.score)}(env)")
+            self.round(raw, score, 1)
+            self.within(score, indicator.points, 1)
+            self.emit(1, f"{lines} = list({self.const(leaf.explain)}(env, {self.const(self.all_rows)}, {raw}))")
+        rounding = self.compiled.rounding
+        self.emit(1, f"if {raw} != {score}:")
+        line = explained_line(self.compiled, None, self.language)
+        self.step(lines, 2, self.formatted(line, self.number(raw), f"{self.const(str)}({score})"), rounding.span)
+        position = len(leaves)
+        leaves.append((score, raw, lines))
+        return score, (position, indicator.name, indicator.points, indicator.span)
+
+    # ---- rules -------------------------------------------------------------------------------------
+
+    def explained(self, rule, raw: str, depth: int, points: Decimal, span, lines: str, indent: str) -> None:
+        """Lines that set `raw` to the raw score of the rule of an indicator or part of `points` declared at
+        `span`, and append its Steps to the list `lines`."""
+        kind = type(rule)
+        if kind is ast.Formula:
+            self.where(lines, [rule.expr], depth, indent)
+            self.emit(depth, f"{raw} = {self.expr(rule.expr)}")
+            text = self.const(indent + format_expr(rule.expr))
+            equals = self.const(" = ")
+            self.step(lines, depth, self.joined([text, equals, *self.template(rule.expr), equals, self.number(raw)]),
+                      rule.span)
+        elif kind is ast.Assessed:
+            name = rule.input.name
+            self.emit(depth, f"{raw} = {self.expr(rule.input)}")
+            text = assessed_text(name, self.compiler.checked.symbols.inputs[name], indent)
+            self.step(lines, depth, self.formatted(text, self.number(raw)), rule.span)
+        elif kind is ast.Bands:
+            self.bands(rule, raw, depth, lines, indent)
+        elif kind is ast.Checklist:
+            self.checklist(rule, raw, depth, lines, indent)
+        elif kind is ast.Deduction:
+            self.deduction(rule, raw, depth, points, span, lines, indent)
+        elif kind is ast.Awards:
+            self.awards(rule, raw, depth, points, lines, indent)
+        else:
+            raise Unsupported  # a matrix: its closures
+
+    def explained_parts(self, indicator: ast.Indicator, raw: str, lines: str) -> None:
+        """A composite indicator: each part scored and explained, range-tested, under its heading."""
+        heads, sum_line = composite_texts(indicator.parts)
+        values = []
+        for part, head in zip(indicator.parts, heads):
+            value, part_lines = self.fresh("p"), self.fresh("e")
+            self.emit(1, f"{part_lines} = []")
+            self.explained(part.rule, value, 1, part.points, part.span, part_lines, "  ")
+            self.within(value, part.points, 1)
+            self.step(lines, 1, self.formatted(head, self.number(value)), part.span)
+            self.emit(1, f"{lines} += {part_lines}")
+            values.append(value)
+        self.emit(1, f"{raw} = {self.const(numbers.total)}(({''.join(f'{v}, ' for v in values)}))")
+        self.step(lines, 1, self.formatted(sum_line, self.number(raw)), indicator.span)
+
+    def bands(self, rule: ast.Bands, raw: str, depth: int, lines: str, indent: str) -> None:
+        """The if/elif chain of the rows, each branch writing the lines of that row matching."""
+        subject = rule.subject
+        rows = [BandRow.of(band, subject) for band in rule.bands]
+        passed, matched, untried = band_texts(rule, rows, indent)
+
+        def branch(index: int) -> tuple:
+            band = rule.bands[index]
+            statements = [*self.where_statements(lines, rule_conditions(rule, index + 1), indent),
+                          f"{raw} = {self.expr(band.points)}"]
+            if subject is not None:
+                shown = self.joined([self.const(indent), *self.shown(subject)])
+                statements.append(f"{lines}.append({self.const(new_step)}({shown}, {self.const(rule.span)}))")
+                if index:
+                    statements.append(f"{lines} += {self.const(list(passed[:index]))}")
+            else:
+                for before, row in zip(passed[:index], rule.bands):
+                    filled = self.joined(self.template(row.condition))
+                    statements += self.step_statements(lines, self.formatted(before, filled), row.span)
+            shown_points = (self.const(rows[index].points) if literal(band.points) is not None
+                            else self.joined([self.const(f"{rows[index].points} = "), self.number(raw)]))
+            fields = [shown_points]
+            if band.condition is not None:
+                fields.append(self.joined(self.template(band.condition)) if subject is None
+                              else self.matched_condition(band.condition, subject))
+            statements += self.step_statements(lines, self.formatted(matched[index], *fields), band.span)
+            if self.all_rows and index + 1 < len(rule.bands):
+                statements.append(f"{lines} += {self.const(list(untried[index + 1:]))}")
+            return (band.condition, *statements)
+
+        self.first_match((branch(index) for index in range(len(rule.bands))), depth)
+
+    def checklist(self, rule: ast.Checklist, raw: str, depth: int, lines: str, indent: str) -> None:
+        """Each item tested once: its points added and its line written, met or missed."""
+        numbered = [(None, literal(item.points)) for item in rule.items]
+        shown_items = [(format_expr(item.condition), is_plain_bool(item.condition)) for item in rule.items]
+        texts = checklist_texts(rule, numbered, shown_items, indent)
+        self.where(lines, [item.condition for item in rule.items], depth, indent)
+        self.emit(depth, f"{raw} = {self.const(numbers.ZERO)}")
+        for item, (_c, value), (shown, plain), (item_lines, (missed, met)) in zip(rule.items, numbered,
+                                                                                 shown_items, texts):
+            points = self.fresh("q")
+            add = EXACT_ADD if value is not None else numbers.add  # decimals: in C
+            self.emit(depth, f"if {self.expr(item.condition)}:")
+            self.emit(depth + 1, f"{points} = {self.expr(item.points)}")
+            self.emit(depth + 1, f"{raw} = {self.const(add)}({raw}, {points})")
+            self.item_line(lines, depth + 1, met, item_lines[True], self.number(points), shown, plain, item)
+            self.emit(depth, "else:")
+            self.item_line(lines, depth + 1, missed, item_lines[False], self.const(""), shown, plain, item)
+        self.step(lines, depth, self.formatted(earned_text(indent), self.number(raw)), rule.span)
+
+    def item_line(self, lines: str, depth: int, constant, texts: tuple, points: str, shown: str, plain: bool,
+                  item: ast.ChecklistItem) -> None:
+        """A checklist item's line: the same Step for every department, else its text with the points and
+        the values its condition compared (in […] when they differ from its text)."""
+        if constant is not None:
+            self.emit(depth, f"{lines}.append({self.const(constant)})")
+            return
+        if plain:
+            self.step(lines, depth, self.formatted(texts[False], points, self.const(shown)), item.span)
+            return
+        filled = self.fresh("c")
+        self.emit(depth, f"{filled} = {self.joined(self.template(item.condition))}")
+        self.step(lines, depth, f"({self.formatted(texts[True], points, filled)} if {filled} != {self.const(shown)} "
+                                f"else {self.formatted(texts[False], points, filled)})", item.span)
+
+    def deduction(self, rule: ast.Deduction, raw: str, depth: int, points: Decimal, span, lines: str,
+                  indent: str) -> None:
+        """The units of each deduct line counted once: its line beside them, then the floor's."""
+        start, line_texts, floor_line = deduction_texts(rule, points, span, indent)
+        self.where(lines, [e for s in rule.steps for e in (s.quantity, s.threshold) if e is not None], depth, indent)
+        self.emit(depth, f"{lines}.append({self.const(start)})")
+        floor = self.fresh("f")
+        self.emit(depth, f"{floor} = {self.expr(rule.floor) if rule.floor is not None else self.const(numbers.ZERO)}")
+        taken = self.per_unit(rule.steps, depth)
+        for step, (line, not_passed), (_value, count, minus) in zip(rule.steps, line_texts, self.units):
+            value = self.joined(self.filled(step.quantity))
+            text = self.formatted(line, value, self.number(count), self.number(minus))
+            if not_passed is not None:
+                text = f"({self.formatted(not_passed, value)} if {count} == 0 else {text})"
+            self.step(lines, depth, text, step.span)
+        self.emit(depth, f"{raw} = max({self.const(numbers.subtract)}({self.const(points)}, {taken}), {floor})")
+        self.step(lines, depth, self.formatted(floor_line, self.number(floor), self.number(taken), self.number(raw)),
+                  rule.floor.span if rule.floor is not None else rule.span)
+
+    def awards(self, rule: ast.Awards, raw: str, depth: int, points: Decimal, lines: str, indent: str) -> None:
+        """The units of each award line counted once: its line beside them, then the cap's."""
+        line_texts, cap_line = award_texts(rule, indent)
+        self.where(lines, [e for s in rule.steps for e in (s.quantity, s.threshold) if e is not None], depth, indent)
+        cap = self.fresh("f")
+        self.emit(depth, f"{cap} = {self.expr(rule.cap) if rule.cap is not None else self.const(points)}")
+        earned = self.per_unit(rule.steps, depth)
+        for step, line, (_value, count, plus) in zip(rule.steps, line_texts, self.units):
+            value = self.joined(self.filled(step.quantity))
+            self.step(lines, depth, self.formatted(line, value, self.number(count), self.number(plus)), step.span)
+        self.emit(depth, f"{raw} = min({earned}, {cap})")
+        self.step(lines, depth, self.formatted(cap_line, self.number(cap), self.number(earned), self.number(raw)),
+                  rule.cap.span if rule.cap is not None else rule.span)
+
+    # ---- texts -------------------------------------------------------------------------------------
+
+    def step(self, lines: str, depth: int, text: str, span) -> None:
+        for statement in self.step_statements(lines, text, span):
+            self.emit(depth, statement)
+
+    def step_statements(self, lines: str, text: str, span) -> list[str]:
+        """The statements appending Step(text, span) to `lines` (results.new_step, written out)."""
+        step = self.fresh("z")
+        return [f"{step} = {self.const(str.__new__)}({self.const(Step)}, {text})", f"{step}.span = {self.const(span)}",
+                f"{lines}.append({step})"]
+
+    def formatted(self, template: str, *values: str) -> str:
+        """template.format(*values) (a printer.prefilled text, its values' slots {0}, {1}, … wherever the
+        translation puts them) as an f-string of its pieces."""
+        parts = []
+        for literal_text, field, spec, conversion in string.Formatter().parse(template):
+            if literal_text:
+                parts.append(self.const(literal_text))
+            if field is not None:
+                if spec or conversion or not field.isdigit():
+                    return f"{self.const(template)}.format({', '.join(values)})"
+                parts.append(values[int(field)])
+        return self.joined(parts) if parts else self.const("")
+
+    def number(self, local: str) -> str:
+        return f"{self.const(format_number)}({local})"
+
+    @staticmethod
+    def joined(parts: list[str]) -> str:
+        """One string of the parts (Python expressions, each giving a str): an f-string of them, a part that
+        is an f-string itself spliced in (Python before 3.12 refuses an f-string inside another)."""
+        return 'f"' + "".join(part[2:-1] if part.startswith('f"') else f"{{{part}}}" for part in parts) + '"'
+
+    def text_of(self, name: str) -> str:
+        """An expression giving the text of the value of input or derived value `name`, as every line shows
+        it (printer.format_value with its display kind), formatted the first time it is shown."""
+        local = self.texts.get(name)
+        if local is None:
+            local = self.texts[name] = self.fresh("v")
+        return f"({local} or ({local} := {self.value_text(self.local(name), name)}))"
+
+    def value_text(self, value: str, name: str) -> str:
+        """printer.format_value(value, kind, spoken=True) of the value of `name`, written for its kind: a yes/no
+        fact by the words of the function's language, a ratio as a percentage, a number of an input's
+        numeric kind as a number (a derived value of no declared type may be a yes/no)."""
+        kind = self.compiled.kinds.get(name)
+        if kind == "bool":
+            true, false = format_value(True, spoken=True), format_value(False, spoken=True)
+            return (f"({self.const(true)} if {value} is True else {self.const(false)} if {value} is False "
+                    f"else {self.const(format_value)}({value}, {self.const(kind)}, True))")
+        if kind == "percent":
+            return f"{self.const(format_percent)}({value})"
+        if kind in NUMBER_KINDS and name not in self.compiled.lets:
+            return self.number(value)
+        return f"{self.const(format_value)}({value}, {self.const(kind)}, True)"
+
+    def template(self, expr) -> list[str]:
+        """The parts of format_expr(expr, values, kinds): its text with each name's value in."""
+        laid_out = template_pieces(expr, self.compiled.kinds)
+        if laid_out is None:
+            raise Unsupported
+        first, rest = laid_out
+        parts = [self.const(first)]
+        for name, _shown_name, _kind, after in rest:
+            parts += [self.text_of(name), self.const(after)]
+        return parts
+
+    def filled(self, expr) -> list[str]:
+        """Compiler.filled: the values in, and '= result' when the expression computes something."""
+        parts = self.template(expr)
+        if isinstance(expr, (ast.Ref, ast.Number, ast.GradeValue)):
+            return parts
+        kind = self.compiler.display_kind(expr)
+        return [*parts, self.const(" = "), f"{self.const(format_value)}({self.expr(expr)}, {self.const(kind)}, True)"]
+
+    def shown(self, expr) -> list[str]:
+        """Compiler.shown: 'expr = its values' (and '= result')."""
+        text = self.const(format_expr(expr) + " = ")
+        if isinstance(expr, ast.Ref):
+            return [text, self.text_of(expr.name)]
+        return [text, *self.filled(expr)]
+
+    def matched_condition(self, condition, subject) -> str:
+        """Compiler.matched_condition's text, as an expression."""
+        pieces, kind, name = self.compiler.condition_layout(condition, subject)
+        if len(pieces) == 1:
+            return self.const(pieces[0])
+        value = (self.text_of(name) if name is not None
+                 else f"{self.const(format_value)}({self.expr(subject)}, {self.const(kind)}, True)")
+        parts = [self.const(pieces[0])]
+        for piece in pieces[1:]:
+            parts += [value, self.const(piece)]
+        return self.joined(parts)
+
+    def where(self, lines: str, exprs: list, depth: int, indent: str) -> None:
+        for statement in self.where_statements(lines, exprs, indent):
+            self.emit(depth, statement)
+
+    def where_statements(self, lines: str, exprs: list, indent: str) -> list[str]:
+        """The statements appending the 'where X = …' Steps of the derived values `exprs` read (Compiler.where),
+        each Step made once per department."""
+        statements = []
+        for let in self.compiler.where_lets(exprs):
+            key = (let.name, indent)
+            local = self.where_steps.get(key)
+            if local is None:
+                local = self.where_steps[key] = self.fresh("w")
+            equals = self.const(" = ")
+            calculation = self.joined([self.const(format_expr(let.expr)), equals, *self.template(let.expr), equals,
+                                       self.text_of(let.name)])
+            text = self.formatted(where_text(let.name, indent), calculation)
+            made = f"{self.const(new_step)}({text}, {self.const(let.span)})"
+            statements.append(f"{lines}.append({local} or ({local} := {made}))")
+        return statements
