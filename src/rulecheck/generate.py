@@ -148,13 +148,7 @@ class Writer(Code):
         groups: list[str] = []
         scored = [self.node(item, leaves, groups) for item in compiled.nodes]
         total = self.sum([score for score, _entry in scored], 1)
-        if compiled.total_cap is not None:
-            capped = self.fresh("t")
-            self.emit(1, f"{capped} = {self.const(capped_total)}({total}, {self.const(compiled.total_cap)})")
-            self.emit(1, f"if {capped} != {total}:")
-            self.emit(2, f"uncapped, {total} = {total}, {self.const(compiled.rounding.rounded)}({capped})")
-            self.emit(1, "else:")
-            self.emit(2, "uncapped = None")
+        total = self.capped(total)
         self.grades(total)
         shape = Shape(compiled.name, compiled.total, compiled.total_cap, tuple(entry for _score, entry in scored))
         flat = (f"({self.const(shape)}, ({''.join(f'{s}, ' for s, _r in leaves)}), "
@@ -170,9 +164,26 @@ class Writer(Code):
         self.emit(1, "return result")
         self.lines[top:top] = self.prologue()
 
+    def capped(self, total: str) -> str:
+        """Under 'total N cap C', the local of the total the cap leaves (`uncapped` the sum it lowered, else
+        None); without a cap, `total` itself."""
+        compiled = self.compiled
+        if compiled.total_cap is None:
+            return total
+        capped, final = self.fresh("t"), self.fresh("t")
+        self.emit(1, f"{capped} = {self.const(capped_total)}({total}, {self.const(compiled.total_cap)})")
+        self.emit(1, f"if {capped} != {total}:")
+        self.emit(2, f"uncapped, {final} = {total}, {self.const(compiled.rounding.rounded)}({capped})")
+        self.emit(1, "else:")
+        self.emit(2, f"uncapped, {final} = None, {total}")
+        return final
+
     def grades(self, total: str) -> None:
         """`grade` by the first `grades:` row whose condition holds, the conditions written out where
-        they can be (the total is the local `total`), else their closures on the Env."""
+        they can be (the total is the local `total`), else their closures on the Env; none without
+        `grades:` (the Result's grade is then its Shape's, None)."""
+        if not self.compiled.grades:
+            return
         self.total = total
         tests = []
         for condition, _grade, band in self.compiled.grades:
@@ -237,10 +248,12 @@ class Writer(Code):
     def sum(self, values: list[str], depth: int) -> str:
         """A local holding the exact sum of rounded scores (decimals: one C addition each, which raises
         where a sum would round, leaving the department to the closures)."""
-        total = self.fresh("t")
         # 0 + a + b + …, as numbers.total adds; the 0 changes nothing a score of 0 or more decimals shows
         start = not values or self.compiled.rounding.decimals < 0
         terms = [self.const(numbers.ZERO)] * start + values
+        if len(terms) == 1:  # one score: its own local (never assigned again)
+            return terms[0]
+        total = self.fresh("t")
         if len(terms) > NESTED_SUM:  # a long sum in one call (Python refuses calls nested 200 deep)
             listed = "".join(f"{term}, " for term in terms)
             self.emit(depth, f"{total} = {self.const(reduce)}({self.const(EXACT_ADD)}, ({listed}))")

@@ -49,7 +49,7 @@ from .evaluate import block_step, explained_line, grade_step
 from .generate import EXACT_ADD, Unsupported, Writer, child_points, unavailable
 from .i18n import speaking
 from .results import Filling, Result, Shape, Step, new_step
-from .runtime import Explaining, block_score, capped_total
+from .runtime import Explaining, block_score
 from .syntax import ast
 from .syntax.printer import format_expr, format_number, format_percent, format_value, template_pieces
 
@@ -120,13 +120,10 @@ class ExplainWriter(Writer):
         groups: list[tuple[str, str]] = []  # (score local, Steps expression) of the groups, in tree order
         scored = [self.node_result(item, leaves, groups) for item in compiled.nodes]
         total = self.sum([score for score, _entry in scored], 1)
-        self.emit(1, "uncapped = None")
-        if compiled.total_cap is not None:
-            capped = self.fresh("t")
-            self.emit(1, f"{capped} = {self.const(capped_total)}({total}, {self.const(compiled.total_cap)})")
-            self.emit(1, f"if {capped} != {total}:")
-            self.emit(2, f"uncapped, {total} = {total}, {self.const(compiled.rounding.rounded)}({capped})")
-        self.emit(1, "step = None")
+        if compiled.total_cap is None:
+            self.emit(1, "uncapped = None")
+        total = self.capped(total)
+        self.emit(1, "step = grade = None")
         self.grades(total)
         shape = Shape(compiled.name, compiled.total, compiled.total_cap, tuple(entry for _score, entry in scored))
 
