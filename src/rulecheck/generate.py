@@ -285,11 +285,16 @@ class Writer(Code):
                             for (c, _entry), child in zip(children, item.children))
             self.emit(1, f"{score} = {self.const(self.compiled.rounding.rounded)}({self.const(block_score)}("
                          f"{self.const(group.kind)}, {self.const(group.points)}, ({pairs})))")
+            self.block(item, [c for c, _entry in children], score, position)
         else:
             score = self.sum([c for c, _entry in children], 1)
         groups[position] = score
         return score, (position, group.name, group.kind if group.is_block else "group", group.points, group.span,
                        tuple(entry for _c, entry in children))
+
+    def block(self, item: CompiledGroup, children: list[str], score: str, position: int) -> None:
+        """After a bonus or penalty block's score (`score`, its children's in `children`), the group at
+        `position` among the groups: nothing more for scores."""
 
     def leaf(self, leaf: CompiledLeaf, leaves: list) -> tuple[str, tuple]:
         indicator = leaf.indicator

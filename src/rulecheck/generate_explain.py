@@ -49,7 +49,7 @@ from .evaluate import block_step, explained_line, grade_step
 from .generate import EXACT_ADD, Unsupported, Writer, child_points, unavailable
 from .i18n import speaking
 from .results import Filling, Result, Shape, Step, new_step
-from .runtime import Explaining, block_score
+from .runtime import Explaining
 from .syntax import ast
 from .syntax.printer import format_expr, format_number, format_percent, format_value, template_pieces
 
@@ -97,6 +97,7 @@ class ExplainWriter(Writer):
         self.texts: dict[str, str] = {}  # name → the local of its value's text ("" until first shown)
         self.where_steps: dict[tuple[str, str], str] = {}  # (let, indent) → the local of its where Step
         self.total_local = ""  # the local of the total, while the grades are written
+        self.group_steps: dict[int, str] = {}  # a block's position among the groups → its Steps
 
     def environment(self) -> str:
         if not self.explaining:
@@ -117,8 +118,8 @@ class ExplainWriter(Writer):
         self.emit(0, "def explain(facts):")
         top = len(self.lines)
         leaves: list[tuple[str, str, str]] = []  # (score, unrounded, Steps) locals of the leaves, in tree order
-        groups: list[tuple[str, str]] = []  # (score local, Steps expression) of the groups, in tree order
-        scored = [self.node_result(item, leaves, groups) for item in compiled.nodes]
+        groups: list[str] = []  # the score locals of the groups, in tree order
+        scored = [self.node(item, leaves, groups) for item in compiled.nodes]
         total = self.sum([score for score, _entry in scored], 1)
         if compiled.total_cap is None:
             self.emit(1, "uncapped = None")
@@ -130,8 +131,8 @@ class ExplainWriter(Writer):
         def listed(values) -> str:
             return f"({''.join(f'{value}, ' for value in values)})"
         flat = (f"({self.const(shape)}, {listed(s for s, _r, _e in leaves)}, {listed(r for _s, r, _e in leaves)}, "
-                f"{listed(g for g, _e in groups)}, {listed(f'tuple({e})' for _s, _r, e in leaves)}, "
-                f"{listed(e for _g, e in groups)})")
+                f"{listed(groups)}, {listed(f'tuple({e})' for _s, _r, e in leaves)}, "
+                f"{listed(self.group_steps.get(position, '()') for position in range(len(groups)))})")
         self.emit(1, f"result = {self.const(Filling)}()")  # a Result's slots, filled by plain stores
         for field, value in (("total", total), ("grade", "grade"), ("_flat", flat), ("grade_step", "step"),
                              ("uncapped", "uncapped")):
@@ -154,33 +155,14 @@ class ExplainWriter(Writer):
         self.total_local = total
         super().grades(total)
 
-    def node_result(self, item, leaves: list, groups: list) -> tuple[str, tuple]:
-        """Lines that score and explain the node; (the local of its score, its results.Shape entry)."""
-        if type(item) is CompiledGroup:
-            return self.group_result(item, leaves, groups)
-        return self.leaf_result(item, leaves)
+    def block(self, item: CompiledGroup, children: list[str], score: str, position: int) -> None:
+        """A bonus or penalty block's Step (evaluate.block_step), from its children's names, scores, points."""
+        shown = "".join(f"{self.const(Child)}({self.const(child_name(child))}, {c}, "
+                        f"{self.const(child_points(child))}), " for c, child in zip(children, item.children))
+        self.group_steps[position] = f"({self.const(block_step)}({self.const(item.group)}, ({shown}), {score}),)"
 
-    def group_result(self, item: CompiledGroup, leaves: list, groups: list) -> tuple[str, tuple]:
-        group = item.group
-        position = len(groups)
-        groups.append(("", "()"))  # its place, in tree order (a group comes before its children)
-        children = [self.node_result(child, leaves, groups) for child in item.children]
-        if group.is_block:
-            score = self.fresh("g")
-            pairs = "".join(f"({c}, {self.const(child_points(child))}), "
-                            for (c, _entry), child in zip(children, item.children))
-            self.emit(1, f"{score} = {self.const(self.compiled.rounding.rounded)}({self.const(block_score)}("
-                         f"{self.const(group.kind)}, {self.const(group.points)}, ({pairs})))")
-            shown = "".join(f"{self.const(Child)}({self.const(child_name(child))}, {c}, "
-                            f"{self.const(child_points(child))}), "
-                            for (c, _entry), child in zip(children, item.children))
-            groups[position] = (score, f"({self.const(block_step)}({self.const(group)}, ({shown}), {score}),)")
-        else:
-            groups[position] = (self.sum([c for c, _entry in children], 1), "()")
-        return groups[position][0], (position, group.name, group.kind if group.is_block else "group", group.points,
-                                     group.span, tuple(entry for _c, entry in children))
-
-    def leaf_result(self, leaf: CompiledLeaf, leaves: list) -> tuple[str, tuple]:
+    def leaf(self, leaf: CompiledLeaf, leaves: list) -> tuple[str, tuple]:
+        """Lines that score and explain the leaf; (the local of its score, its results.Shape entry)."""
         indicator = leaf.indicator
         raw, score, lines = self.fresh("r"), self.fresh("s"), self.fresh("e")
         written = len(self.lines)
