@@ -429,7 +429,7 @@ class Compiler:
         def score(env):
             return max(numbers.subtract(points, numbers.total(deducted(env))), floor(env))
 
-        where = self.where([e for s in rule.steps for e in (s.quantity, s.threshold) if e is not None])
+        where = self.where(counted_values(rule.steps))
         indent = self.indent
 
         phrases = Phrases(lambda: deduction_texts(rule, points, span, indent))
@@ -465,7 +465,7 @@ class Compiler:
         def score(env):
             return min(numbers.total(awarded(env)), cap(env))
 
-        where = self.where([e for s in rule.steps for e in (s.quantity, s.threshold) if e is not None])
+        where = self.where(counted_values(rule.steps))
         indent = self.indent
 
         phrases = Phrases(lambda: award_texts(rule, indent))
@@ -877,6 +877,12 @@ def counted_units(env, quantity, unit, threshold, step: ast.Deduct | ast.Award):
         message, hint = ZERO_UNIT[type(step)]
         raise EvalFailure(error("E601", _(message), step.span, _(hint)))
     return numbers.divide(value, size)
+
+
+def counted_values(steps: tuple) -> list:
+    """What the lines of a deduction or an award rule count by: each line's quantity and threshold (the
+    derived values they read are shown in `where` lines)."""
+    return [expr for step in steps for expr in (step.quantity, step.threshold) if expr is not None]
 
 
 def per_unit_texts(step: ast.Deduct | ast.Award, lines: dict, counted: str, not_passed: dict | None = None,

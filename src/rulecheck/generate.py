@@ -86,6 +86,11 @@ NESTED_SUM = 8  # the most terms a sum is written with as nested additions (one 
 EXACT_ADD = numbers.EXACT.add  # a + b of two decimals in one C call, raising Inexact where it would round
 
 
+def listed(values) -> str:
+    """A tuple display of the locals (or expressions) `values`."""
+    return f"({''.join(f'{value}, ' for value in values)})"
+
+
 def child_points(item) -> Decimal:
     """A compiled node's points."""
     return item.group.points if type(item) is CompiledGroup else item.indicator.points
@@ -138,24 +143,23 @@ class Writer(Code):
 
     # ---- the function ------------------------------------------------------------------------------
 
+    FUNCTION = "scores"  # the name of the function written
+
     def write(self) -> None:
         """`scores(facts)`: the inputs read into locals, the derived values computed, each leaf and group
         scored into locals in tree order, the total and the grade, and a flat Result (results.Shape)."""
         compiled = self.compiled
-        self.emit(0, "def scores(facts):")
+        self.emit(0, f"def {self.FUNCTION}(facts):")
         top = len(self.lines)
-        leaves: list[tuple[str, str]] = []  # (score, unrounded) locals of the leaves, in tree order
+        leaves: list[tuple[str, ...]] = []  # (score, unrounded, …) locals of the leaves, in tree order
         groups: list[str] = []
         scored = [self.node(item, leaves, groups) for item in compiled.nodes]
-        total = self.sum([score for score, _entry in scored], 1)
-        total = self.capped(total)
+        total = self.capped(self.sum([score for score, _entry in scored], 1))
         self.grades(total)
         shape = Shape(compiled.name, compiled.total, compiled.total_cap, tuple(entry for _score, entry in scored))
-        flat = (f"({self.const(shape)}, ({''.join(f'{s}, ' for s, _r in leaves)}), "
-                f"({''.join(f'{r}, ' for _s, r in leaves)}), ({''.join(f'{g}, ' for g in groups)}))")
+        flat = f"({', '.join(self.flat(shape, leaves, groups))})"
         self.emit(1, f"result = {self.const(Filling)}()")  # a Result's slots, filled by plain stores
-        fields = [("total", total), ("grade", "grade"), ("_flat", flat)]  # the others: from the Shape
-        for field, value in fields if compiled.grades else fields[::2]:  # no grades: grade None, from it too
+        for field, value in self.fields(total, flat):
             self.emit(1, f"result.{field} = {value}")
         if compiled.total_cap is not None:
             self.emit(1, "if uncapped is not None:")
@@ -163,6 +167,17 @@ class Writer(Code):
         self.emit(1, f"result.__class__ = {self.const(Result)}")  # frozen from here on
         self.emit(1, "return result")
         self.lines[top:top] = self.prologue()
+
+    def flat(self, shape: Shape, leaves: list[tuple[str, ...]], groups: list[str]) -> list[str]:
+        """The parts of the Result's `_flat`: the Shape, the leaves' scores, their unrounded ones, the groups'
+        scores."""
+        return [self.const(shape), listed(leaf[0] for leaf in leaves), listed(leaf[1] for leaf in leaves),
+                listed(groups)]
+
+    def fields(self, total: str, flat: str) -> list[tuple[str, str]]:
+        """The Result's fields the function sets (the others are its Shape's; without `grades:` the grade
+        too, None), and the locals they are set from; `uncapped` apart, where a cap lowered the total."""
+        return [("total", total), *([("grade", "grade")] if self.compiled.grades else []), ("_flat", flat)]
 
     def capped(self, total: str) -> str:
         """Under 'total N cap C', the local of the total the cap leaves (`uncapped` the sum it lowered, else
@@ -197,15 +212,16 @@ class Writer(Code):
         self.total = None
         if self.needs_env:
             self.emit(1, f"env[{self.const(TOTAL_KEY)}] = {total}")
-        for statement in self.graded(None):
+        for statement in self.graded(None, total):
             self.emit(1, statement)
         for index, test in enumerate(tests):
             self.emit(1, f"{'if' if index == 0 else 'elif'} {test}:")
-            for statement in self.graded(index):
+            for statement in self.graded(index, total):
                 self.emit(2, statement)
 
-    def graded(self, row: int | None) -> list[str]:
-        """The statements of the `grades:` row `row` holding (None: before any is tried)."""
+    def graded(self, row: int | None, total: str) -> list[str]:
+        """The statements of the `grades:` row `row` holding (None: before any is tried), the total in the
+        local `total`."""
         return [f"grade = {'None' if row is None else self.const(self.compiled.grades[row][1])}"]
 
     def prologue(self) -> list[str]:

@@ -38,6 +38,7 @@ from .compile import (
     band_texts,
     checklist_texts,
     composite_texts,
+    counted_values,
     deduction_texts,
     earned_text,
     is_plain_bool,
@@ -46,9 +47,9 @@ from .compile import (
     where_text,
 )
 from .evaluate import block_step, explained_line, grade_step
-from .generate import EXACT_ADD, Unsupported, Writer, child_points, unavailable
+from .generate import EXACT_ADD, Unsupported, Writer, child_points, listed, unavailable
 from .i18n import speaking
-from .results import Filling, Result, Shape, Step, new_step
+from .results import Result, Shape, Step, new_step
 from .runtime import Explaining
 from .syntax import ast
 from .syntax.printer import format_expr, format_number, format_percent, format_value, template_pieces
@@ -87,6 +88,8 @@ def child_name(item) -> str:
 class ExplainWriter(Writer):
     """Writes the source of `explain(facts)`: generate.Writer's scoring, each leaf's Steps beside it."""
 
+    FUNCTION = "explain"
+
     def __init__(self, compiled: Compiled, language: str, all_rows: bool):
         super().__init__(compiled)
         if not isinstance(compiled.compiler, Compiler):
@@ -96,7 +99,6 @@ class ExplainWriter(Writer):
         self.explaining = False  # a leaf is explained by its closures: the Env is an Explaining
         self.texts: dict[str, str] = {}  # name → the local of its value's text ("" until first shown)
         self.where_steps: dict[tuple[str, str], str] = {}  # (let, indent) → the local of its where Step
-        self.total_local = ""  # the local of the total, while the grades are written
         self.group_steps: dict[int, str] = {}  # a block's position among the groups → its Steps
 
     def environment(self) -> str:
@@ -110,50 +112,25 @@ class ExplainWriter(Writer):
 
     # ---- the function ------------------------------------------------------------------------------
 
-    def write(self) -> None:
-        """`explain(facts)`: as generate.Writer's scores, each leaf's Steps (and each bonus or penalty
-        block's) made beside its score and kept flat in the Result with the scores (results.Shape grows
-        the tree, with them, when it is read)."""
-        compiled = self.compiled
-        self.emit(0, "def explain(facts):")
-        top = len(self.lines)
-        leaves: list[tuple[str, str, str]] = []  # (score, unrounded, Steps) locals of the leaves, in tree order
-        groups: list[str] = []  # the score locals of the groups, in tree order
-        scored = [self.node(item, leaves, groups) for item in compiled.nodes]
-        total = self.sum([score for score, _entry in scored], 1)
-        if compiled.total_cap is None:
-            self.emit(1, "uncapped = None")
-        total = self.capped(total)
-        self.emit(1, "step = grade = None")
-        self.grades(total)
-        shape = Shape(compiled.name, compiled.total, compiled.total_cap, tuple(entry for _score, entry in scored))
+    def flat(self, shape: Shape, leaves: list[tuple[str, ...]], groups: list[str]) -> list[str]:
+        """generate.Writer's, and each leaf's Steps and each group's (a bonus or penalty block's one), so
+        that results.Shape grows the tree with them when it is read."""
+        return [*super().flat(shape, leaves, groups), listed(f"tuple({leaf[2]})" for leaf in leaves),
+                listed(self.group_steps.get(position, "()") for position in range(len(groups)))]
 
-        def listed(values) -> str:
-            return f"({''.join(f'{value}, ' for value in values)})"
-        flat = (f"({self.const(shape)}, {listed(s for s, _r, _e in leaves)}, {listed(r for _s, r, _e in leaves)}, "
-                f"{listed(groups)}, {listed(f'tuple({e})' for _s, _r, e in leaves)}, "
-                f"{listed(self.group_steps.get(position, '()') for position in range(len(groups)))})")
-        self.emit(1, f"result = {self.const(Filling)}()")  # a Result's slots, filled by plain stores
-        for field, value in (("total", total), ("grade", "grade"), ("_flat", flat), ("grade_step", "step"),
-                             ("uncapped", "uncapped")):
-            self.emit(1, f"result.{field} = {value}")
-        self.emit(1, f"result.__class__ = {self.const(Result)}")  # frozen from here on
-        self.emit(1, "return result")
-        self.lines[top:top] = self.prologue()
+    def fields(self, total: str, flat: str) -> list[tuple[str, str]]:
+        return [*super().fields(total, flat), *([("grade_step", "step")] if self.compiled.grades else [])]
 
-    def graded(self, row: int | None) -> list[str]:
-        statements = super().graded(row)
-        if row is not None:
-            grades = self.compiled.grades
-            band, above = grades[row][2], tuple(line for _, _, line in grades[:row])
-            line = explained_line(self.compiled, row, self.language)
-            statements.append(f"step = {self.const(grade_step)}({self.total_local}, {self.const(band)}, "
-                              f"{self.const(above)}, {self.const(line)})")
-        return statements
-
-    def grades(self, total: str) -> None:
-        self.total_local = total
-        super().grades(total)
+    def graded(self, row: int | None, total: str) -> list[str]:
+        """generate.Writer's, and `step`: the Step of the row that gave the grade (None before any)."""
+        statements = super().graded(row, total)
+        if row is None:
+            return [*statements, "step = None"]
+        grades = self.compiled.grades
+        band, above = grades[row][2], tuple(line for _, _, line in grades[:row])
+        line = explained_line(self.compiled, row, self.language)
+        return [*statements, f"step = {self.const(grade_step)}({total}, {self.const(band)}, {self.const(above)}, "
+                             f"{self.const(line)})"]
 
     def block(self, item: CompiledGroup, children: list[str], score: str, position: int) -> None:
         """A bonus or penalty block's Step (evaluate.block_step), from its children's names, scores, points."""
@@ -174,15 +151,13 @@ class ExplainWriter(Writer):
                 self.explained_parts(indicator, raw, lines)
             else:
                 self.explained(indicator.rule, raw, 1, indicator.points, indicator.span, lines, "")
-            self.round(raw, score, 1)
-            self.within(score, indicator.points, 1)
-        except Unsupported:  # the leaf's own closures score and explain it
+        except Unsupported:  # the leaf's own closures score and explain it (a score out of range: below)
             del self.lines[written:]
             self.needs_env = self.explaining = True
             self.emit(1, f"{raw} = {self.const(leaf.score)}(env)")
-            self.round(raw, score, 1)
-            self.within(score, indicator.points, 1)
             self.emit(1, f"{lines} = list({self.const(leaf.explain)}(env, {self.const(self.all_rows)}, {raw}))")
+        self.round(raw, score, 1)
+        self.within(score, indicator.points, 1)
         rounding = self.compiled.rounding
         self.emit(1, f"if {raw} != {score}:")
         line = explained_line(self.compiled, None, self.language)
@@ -305,7 +280,7 @@ class ExplainWriter(Writer):
                   indent: str) -> None:
         """The units of each deduct line counted once: its line beside them, then the floor's."""
         start, line_texts, floor_line = deduction_texts(rule, points, span, indent)
-        self.where(lines, [e for s in rule.steps for e in (s.quantity, s.threshold) if e is not None], depth, indent)
+        self.where(lines, counted_values(rule.steps), depth, indent)
         self.emit(depth, f"{lines}.append({self.const(start)})")
         floor = self.fresh("f")
         self.emit(depth, f"{floor} = {self.expr(rule.floor) if rule.floor is not None else self.const(numbers.ZERO)}")
@@ -323,7 +298,7 @@ class ExplainWriter(Writer):
     def awards(self, rule: ast.Awards, raw: str, depth: int, points: Decimal, lines: str, indent: str) -> None:
         """The units of each award line counted once: its line beside them, then the cap's."""
         line_texts, cap_line = award_texts(rule, indent)
-        self.where(lines, [e for s in rule.steps for e in (s.quantity, s.threshold) if e is not None], depth, indent)
+        self.where(lines, counted_values(rule.steps), depth, indent)
         cap = self.fresh("f")
         self.emit(depth, f"{cap} = {self.expr(rule.cap) if rule.cap is not None else self.const(points)}")
         earned = self.per_unit(rule.steps, depth)
