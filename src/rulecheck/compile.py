@@ -390,7 +390,7 @@ class Compiler:
         where = self.where([i.condition for i in rule.items])
         indent = self.indent
 
-        phrases = Phrases(lambda: checklist_texts(rule, numbered, shown_items, indent))
+        phrases = Phrases(lambda: checklist_texts(rule, shown_items, indent))
         earned = Phrases(lambda: earned_text(indent))
 
         def explain(env, all_rows, raw):
@@ -737,12 +737,13 @@ def band_texts(rule: ast.Bands, rows: list[BandRow], indent: str) -> tuple:
     return passed, [indent + text for text in matched], untried
 
 
-def checklist_texts(rule: ast.Checklist, numbered: list, shown_items: list, indent: str) -> list:
+def checklist_texts(rule: ast.Checklist, shown_items: list, indent: str) -> list:
     """Each item's lines (checklist_lines), and its Steps (missed, met) when they show no value, the same
-    for every department (a yes/no condition; met: points written as a number), else None. `numbered`:
-    each item's (condition, points as a number or None); `shown_items`: its (text, is a yes/no fact)."""
+    for every department (a yes/no condition; met: points written as a number), else None.
+    `shown_items`: each item's (text, is a yes/no fact)."""
     made = []
-    for (_condition, value), (shown, plain), item in zip(numbered, shown_items, rule.items):
+    for (shown, plain), item in zip(shown_items, rule.items):
+        value = literal(item.points)
         lines = tuple(tuple(indent + text for text in pair) for pair in checklist_lines(shown))
         missed = Step(lines[False][False].format("", shown), item.span) if plain else None
         met = (Step(lines[True][False].format(format_number(value), shown), item.span)

@@ -244,15 +244,13 @@ class ExplainWriter(Writer):
 
     def checklist(self, rule: ast.Checklist, raw: str, depth: int, lines: str, indent: str) -> None:
         """Each item tested once: its points added and its line written, met or missed."""
-        numbered = [(None, literal(item.points)) for item in rule.items]
         shown_items = [(format_expr(item.condition), is_plain_bool(item.condition)) for item in rule.items]
-        texts = checklist_texts(rule, numbered, shown_items, indent)
+        texts = checklist_texts(rule, shown_items, indent)
         self.where(lines, [item.condition for item in rule.items], depth, indent)
         self.emit(depth, f"{raw} = {self.const(numbers.ZERO)}")
-        for item, (_c, value), (shown, plain), (item_lines, (missed, met)) in zip(rule.items, numbered,
-                                                                                 shown_items, texts):
+        for item, (shown, plain), (item_lines, (missed, met)) in zip(rule.items, shown_items, texts):
             points = self.fresh("q")
-            add = EXACT_ADD if value is not None else numbers.add  # decimals: in C
+            add = EXACT_ADD if literal(item.points) is not None else numbers.add  # decimals: in C
             self.emit(depth, f"if {self.expr(item.condition)}:")
             self.emit(depth + 1, f"{points} = {self.expr(item.points)}")
             self.emit(depth + 1, f"{raw} = {self.const(add)}({raw}, {points})")
