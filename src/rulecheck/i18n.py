@@ -62,6 +62,9 @@ def normalize(lang: str) -> str:
     return base
 
 
+LOCALE_VARIABLES = (ENVIRONMENT, "LC_ALL", "LC_MESSAGES", "LANG")  # what from_environment reads
+
+
 def from_environment(environ: Mapping[str, str] | None = None,
                      system: Callable[[], str | None] | None = None) -> str:
     """The language RULECHECK_LANG names, else the locale's (zh_* → zh), else the system's display
@@ -71,7 +74,7 @@ def from_environment(environ: Mapping[str, str] | None = None,
     if wanted:
         with contextlib.suppress(LanguageError):
             return normalize(wanted)
-    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):  # the POSIX order: the first one set decides
+    for variable in LOCALE_VARIABLES[1:]:  # the POSIX order: the first one set decides
         value = environ.get(variable, "").strip()
         if value:
             return "zh" if value.lower().startswith("zh") else "en"
@@ -91,7 +94,6 @@ def windows_language() -> str | None:
     return "zh" if language_id & 0x3FF == 0x04 else "en"
 
 
-LOCALE_VARIABLES = (ENVIRONMENT, "LC_ALL", "LC_MESSAGES", "LANG")  # what from_environment reads
 _ENVIRON_DATA = getattr(os.environ, "_data", None)  # the process's variables as os.environ keeps them
 _ENVIRON_KEYS = tuple(os.environ.encodekey(name) for name in LOCALE_VARIABLES) \
     if isinstance(_ENVIRON_DATA, dict) and hasattr(os.environ, "encodekey") else ()
