@@ -115,6 +115,60 @@ def test_a_failing_department_is_reported_as_the_closures_report_it():
     assert [d.code for d in fast.value.diagnostics] == [d.code for d in slow.value.diagnostics] == ["E601"]
 
 
+def scorer_agrees(ruleset, facts) -> None:
+    """ruleset.scorer() gives what evaluate(…, explain=False) gives (ruleset.evaluate without the
+    validation), or raises the error it raises, the same diagnostics rendered with the same rule text."""
+    try:
+        expected = evaluate(ruleset.compiled, facts, explain=False, sources=ruleset.sources)
+    except EvaluationError as exc:
+        with pytest.raises(EvaluationError) as raised:
+            ruleset.scorer()(facts)
+        assert str(raised.value) == str(exc) and raised.value.diagnostics == exc.diagnostics
+        return
+    same(ruleset.scorer()(facts), expected)
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_the_scorer_scores_every_case_as_evaluate_does(framework: Path):
+    ruleset = rulecheck.load(framework)
+    for _name, facts in case_facts(framework):
+        try:
+            validated = ruleset.validate(facts)
+        except FactsError:
+            continue
+        scorer_agrees(ruleset, validated)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_the_scorer_scores_random_frameworks_as_evaluate_does(data):
+    ruleset = rulecheck.loads(data.draw(rule_files()))
+    scorer_agrees(ruleset, ruleset.validate(data.draw(facts_for(ruleset))))
+
+
+def test_the_scorer_reports_a_failing_department_with_its_rule_text():
+    ruleset = rulecheck.loads(
+        'framework "f"\ntotal 6\nrounding 2 decimals\ninputs:\n    a: count from 0\n    b: count from 0\n'
+        "indicator x (6):\n    formula: min(a / b, 1) × 6\n")
+    scores = ruleset.scorer()
+    assert scores(ruleset.validate({"a": 1, "b": 2})).total == Decimal(3)
+    with pytest.raises(EvaluationError) as raised:
+        scores(ruleset.validate({"a": 1, "b": 0}))
+    assert [d.code for d in raised.value.diagnostics] == ["E601"]
+    assert "min(a / b, 1) × 6" in str(raised.value)  # the rule's line, shown from the ruleset's sources
+    assert scores(ruleset.validate({"a": 2, "b": 2})).total == Decimal(6)  # and the next one scores
+
+
+def test_the_embedding_pages_scorer_example_prints_what_the_page_says(capsys, monkeypatch):
+    page = (ROOT / "docs/embedding.md").read_text(encoding="utf-8")
+    section = page[page.index("## Speed"):page.index("## Threads")]
+    example = section[section.index("```python\n") + 10:section.index("```\n\nprints")]
+    monkeypatch.chdir(ROOT)
+    exec(compile(example, "docs/embedding.md", "exec"), {})
+    said = section[section.index("```\n\nprints"):].split(", one a line")[0]
+    assert capsys.readouterr().out.splitlines() == [line.strip("`") for line in said.split("prints ")[1].split(", ")]
+
+
 # a band table over a and the quotient q = b / c, whose rows the tests below write
 QUOTIENT_BANDS = ('framework "f"\ntotal 6\nrounding 2 decimals\ninputs:\n    a: number from -5 to 5\n'
                   "    b: count from 0\n    c: count from 0\nlet q = b / c\nindicator x (6):\n    bands:\n")

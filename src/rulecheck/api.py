@@ -20,7 +20,7 @@ from .analysis import Analysis, analyze, analyze_text
 from .check import Checked
 from .compile import Compiled, compile_program
 from .diagnostics import Diagnostic, RuleFileError
-from .evaluate import evaluate
+from .evaluate import evaluate, scorer
 from .records import Record
 from .results import Result
 from .source import Source, Span
@@ -73,6 +73,13 @@ class Ruleset(Record):
         With `all_rows`, a band table's explanation lists its rows after the one that matched too."""
         return evaluate(self.compiled, self.validate(facts), explain=explain, all_rows=all_rows,
                         sources=self.sources)
+
+    def scorer(self) -> Callable[[dict], Result]:
+        """A function scoring one department's validated facts (`ruleset.validate(facts)`), scores only:
+        `scores(facts)` is `ruleset.evaluate(facts, explain=False)` without the validation and without a
+        call around the ruleset's generated code, for a program that scores many departments itself.
+        Raises EvaluationError as evaluate() does. Make it once and keep it."""
+        return scorer(self.compiled, self.sources)
 
     def __reduce__(self) -> tuple[Callable[..., Ruleset], tuple[object, ...]]:
         """Pickled without its compiled closures (which cannot be pickled): the checked program they

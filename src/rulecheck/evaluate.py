@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
 from . import numbers
 from .compile import Compiled, CompiledGroup
 from .diagnostics import EvaluationError
-from .generate import child_points, scores_function
+from .generate import child_points, handing_over, scores_function
 from .i18n import _, language, speaking
 from .language import COMPARISONS, first_match
 from .results import NodeResult, Result, Step
@@ -50,6 +50,14 @@ def evaluate(compiled: Compiled, facts: dict, explain: bool = True, all_rows: bo
                     or explanations_function(compiled, spoken, all_rows))(facts)
         except Exception:  # then the closures explain it again and report the failure as they always have
             return _evaluate(compiled, facts, all_rows, sources)
+
+
+def scorer(compiled: Compiled, sources=None) -> Callable[[dict], Result]:
+    """`evaluate(compiled, facts, explain=False, sources=sources)` as one function of the facts (validated):
+    the generated scores function itself, a department whose scoring fails handed from inside it to the
+    closures, which report the failure as evaluate() does. For a caller that scores many departments:
+    it saves evaluate()'s own call (about 850 instructions of a band table's 6,400)."""
+    return handing_over(scores_function(compiled), lambda facts: _evaluate(compiled, facts, None, sources))
 
 
 def explanations_function(compiled: Compiled, spoken: str, all_rows: bool):

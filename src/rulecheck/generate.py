@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from functools import reduce
+from types import FunctionType
 
 from . import numbers
 from .codegen import Code
@@ -115,10 +116,33 @@ def unavailable(facts: dict) -> Result:
 
 def specialise(compiled: Compiled) -> Callable[[dict], Result]:
     """The scores-only evaluation of a compiled framework: facts (validated) → Result, as
-    evaluate(compiled, facts, explain=False) gives it; raises on any department whose scoring fails."""
+    evaluate(compiled, facts, explain=False) gives it; raises on any department whose scoring fails
+    (its handler re-raises: see `handing_over` for one that hands the department over instead)."""
     writer = Writer(compiled)
     writer.write()
-    return writer.function("scores", "scores")
+    writer.guard()
+    return handing_over(writer.function("scores", "scores"), reraise)
+
+
+def reraise(facts: dict) -> Result:
+    """The scores function's handler as evaluate() calls it: the failure raised again, evaluate's to
+    handle (a bare `raise` in a function called by a handler raises what the handler caught)."""
+    raise  # called only inside the generated function's `except`
+
+
+def handing_over(function: Callable[[dict], Result], fallback: Callable[[dict], Result]) -> Callable[[dict], Result]:
+    """The generated scores function (written by Writer.write, then Writer.guard) with a department
+    whose scoring fails handed to `fallback(facts)` from inside it: the same code, its constants with
+    `fallback` for its handler's. (What `ruleset.scorer()` gives: no call around the generated one.)"""
+    if function is unavailable:
+        return fallback
+    constants = {**function.__globals__, FALLBACK: fallback}
+    handed = FunctionType(function.__code__, constants, function.__name__)
+    handed.source = function.source  # type: ignore[attr-defined]
+    return handed
+
+
+FALLBACK = "_fallback"  # the generated function's handler: a global, so that handing_over can bind it
 
 
 class Writer(Code):
@@ -167,6 +191,13 @@ class Writer(Code):
         self.emit(1, f"result.__class__ = {self.const(Result)}")  # frozen from here on
         self.emit(1, "return result")
         self.lines[top:top] = self.prologue()
+
+    def guard(self) -> None:
+        """The function's body inside a `try` whose handler gives the department to FALLBACK (in 3.11 and
+        later a `try` costs nothing until something is raised)."""
+        head, *body = self.lines
+        self.lines = [head, "    try:", *("    " + line for line in body), "    except Exception:",
+                      f"        return {FALLBACK}(facts)"]
 
     def flat(self, shape: Shape, leaves: list[tuple[str, ...]], groups: list[str]) -> list[str]:
         """The parts of the Result's `_flat`: the Shape, the leaves' scores, their unrounded ones, the groups'
