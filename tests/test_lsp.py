@@ -191,6 +191,44 @@ async def test_rename_an_input_across_files(client):
     assert [d for d in await changed(client, framework, renamed) if d.severity == 1] == []
 
 
+def closed_project(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A project (its own .git) of the framework, a department file importing it that reads 满意度, and
+    a file of its own input 满意度, unrelated; none of them open yet."""
+    (tmp_path / ".git").mkdir()
+    framework = tmp_path / "framework.rules"
+    framework.write_text(FRAMEWORK.read_text("utf-8"), encoding="utf-8")
+    (tmp_path / "departments").mkdir()
+    department = tmp_path / "departments" / "checked.rules"
+    department.write_text('import "../framework.rules"\n\nextend "社会效益、经济效益、生态效益等":\n'
+                          "    indicator 满意度复核 (0):\n        formula: 满意度 × 0\n", encoding="utf-8")
+    unrelated = tmp_path / "other.rules"
+    unrelated.write_text('framework "x"\ntotal 1\nrounding 2 decimals\ninputs:\n    满意度: percent from 0% to 100%\n'
+                         "indicator y (1):\n    formula: 满意度 × 1\n", encoding="utf-8")
+    hidden = tmp_path / ".venv" / "copy.rules"  # a hidden folder is never searched
+    hidden.parent.mkdir()
+    hidden.write_text(department.read_text("utf-8"), encoding="utf-8")
+    return framework, department, unrelated
+
+
+@pytest.mark.asyncio
+async def test_references_and_rename_reach_the_files_that_are_not_open(client, tmp_path):
+    framework, department, unrelated = closed_project(tmp_path)
+    text = framework.read_text("utf-8")
+    uri = await opened(client, framework)
+    where = spot(text, "满意度", "bands 满意度")
+    found = await client.text_document_references_async(types.ReferenceParams(
+        context=types.ReferenceContext(include_declaration=True), text_document=types.TextDocumentIdentifier(uri),
+        position=where))
+    assert {location.uri for location in found} == {uri, department.as_uri()}
+    assert len([loc for loc in found if loc.uri == department.as_uri()]) == 1
+    edit = await client.text_document_rename_async(types.RenameParams(
+        types.TextDocumentIdentifier(uri), where, "满意率"))
+    assert set(edit.changes) == {uri, department.as_uri()}
+    renamed = applied(department.read_text("utf-8"), edit.changes[department.as_uri()])
+    assert "formula: 满意率 × 0" in renamed
+    assert "满意度" in unrelated.read_text("utf-8")  # its own 满意度: never edited
+
+
 @pytest.mark.asyncio
 async def test_formatting_gives_the_canonical_layout(client):
     text = FRAMEWORK.read_text("utf-8")

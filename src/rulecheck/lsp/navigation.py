@@ -1,15 +1,23 @@
-"""Go to definition, find references and rename, across the files a document imports and the other
-open documents (a department file open beside the framework reads the framework's inputs)."""
+"""Go to definition, find references and rename, across the files a document imports, the other open
+documents and the project's rule files that are not open (a department file that imports the framework
+reads the framework's inputs, whether it is open or not)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 from lsprotocol import types
 
-from .documents import Document
-from .positions import offset_range
+from ..source import project_root
+from .documents import Document, analyse
+from .positions import offset_range, path_to_uri
 from .symbols import Occurrence
+
+RULE_SUFFIX = ".rules"
+# folders never searched for rule files: hidden ones (.git, .venv), and those of tools
+SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "site-packages"})
 
 
 def located(document: Document, occurrence: Occurrence) -> types.Location:
@@ -48,3 +56,34 @@ def rename(documents: Iterable[Document], document: Document, occurrence: Occurr
     for location in references(documents, document, occurrence):
         changes.setdefault(location.uri, []).append(types.TextEdit(location.range, new_name))
     return types.WorkspaceEdit(changes=changes)
+
+
+def closed_documents(document: Document, name: str, open_uris: set[str], buffers: Mapping[str, str]) -> list[Document]:
+    """The rule files of `document`'s project (source.project_root: the folder its imports stay inside)
+    that the editor does not have open and whose text writes `name`, analysed as if opened: find
+    references and rename then reach a department file that imports the framework while only the
+    framework is open. (`references` keeps those that read the name through the same import.) A file
+    that cannot be read as UTF-8 is left out, as it could not be analysed."""
+    found = []
+    for path in project_rule_files(project_root(document.name)):
+        uri = path_to_uri(str(path))
+        if uri in open_uris:
+            continue
+        try:
+            text = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if name in text:
+            found.append(analyse(uri, text, buffers))
+    return found
+
+
+def project_rule_files(root: Path) -> list[Path]:
+    """Every *.rules file under `root`, in name order, outside hidden folders, tools' folders
+    (SKIPPED_FOLDERS) and virtual environments (a folder holding pyvenv.cfg)."""
+    found: list[Path] = []
+    for folder, folders, files in os.walk(root):
+        folders[:] = sorted(each for each in folders if not each.startswith(".") and each not in SKIPPED_FOLDERS
+                            and not os.path.exists(os.path.join(folder, each, "pyvenv.cfg")))
+        found.extend(Path(folder, file) for file in sorted(files) if file.endswith(RULE_SUFFIX))
+    return found

@@ -80,6 +80,14 @@ class RulecheckServer(LanguageServer):
             if other.uri != uri and any(other.file_uri(file) == uri for file in other.analysis.linked.sources):
                 self.refresh(other.uri)
 
+    def others(self, document: Document, name: str) -> list[Document]:
+        """The documents besides `document` where `name` may be written: the other open ones, and the
+        project's rule files that are not open and write it (analysed now, for this request)."""
+        opened = [other for other in self.documents.values() if other is not document]
+        open_uris = set(self.documents) | set(self.workspace.text_documents)
+        with self.speaking():
+            return opened + navigation.closed_documents(document, name, open_uris, self.buffers())
+
     def at(self, uri: str, where: types.Position) -> tuple[Document, Occurrence | None, int] | None:
         """The document, the name at a position (if one is there), and the position's code-point index."""
         document = self.document(uri)
@@ -191,8 +199,8 @@ def on_references(ls: RulecheckServer, params: types.ReferenceParams) -> list[ty
     found = ls.at(params.text_document.uri, params.position)
     if found is None or found[1] is None:
         return None
-    others = [d for d in ls.documents.values() if d is not found[0]]
-    return navigation.references(others, found[0], found[1], params.context.include_declaration)
+    return navigation.references(ls.others(found[0], found[1].name), found[0], found[1],
+                                 params.context.include_declaration)
 
 
 @server.feature(types.TEXT_DOCUMENT_RENAME)
@@ -200,8 +208,7 @@ def on_rename(ls: RulecheckServer, params: types.RenameParams) -> types.Workspac
     found = ls.at(params.text_document.uri, params.position)
     if found is None or found[1] is None or not params.new_name.strip():
         return None
-    others = [d for d in ls.documents.values() if d is not found[0]]
-    return navigation.rename(others, found[0], found[1], params.new_name.strip())
+    return navigation.rename(ls.others(found[0], found[1].name), found[0], found[1], params.new_name.strip())
 
 
 @server.feature(types.TEXT_DOCUMENT_FORMATTING)
