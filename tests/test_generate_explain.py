@@ -8,6 +8,7 @@ and names made of quotes, backslashes and newlines, which never reach the genera
 
 from __future__ import annotations
 
+import pickle
 from functools import cache
 from pathlib import Path
 
@@ -46,6 +47,12 @@ def explained_alike(ruleset, facts, language: str, all_rows: bool) -> bool:
                 explain(facts)
             return False
         generated = explain(facts)
+    explained_the_same(generated, reference)
+    return True
+
+
+def explained_the_same(generated, reference) -> None:
+    """The same scores, and the same Steps (text, type and span) in every node and the grade's."""
     same(generated, reference)
     assert (generated.grade_step, getattr(generated.grade_step, "span", None)) == (
         reference.grade_step, getattr(reference.grade_step, "span", None))
@@ -53,7 +60,6 @@ def explained_alike(ruleset, facts, language: str, all_rows: bool) -> bool:
         assert mine.explanation == theirs.explanation, mine.name
         assert [type(step) for step in mine.explanation] == [Step] * len(mine.explanation)
         assert [step.span for step in mine.explanation] == [step.span for step in theirs.explanation], mine.name
-    return True
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS, ids=lambda p: f"{p.parent.name}/{p.stem}")
@@ -146,3 +152,35 @@ def test_names_and_texts_never_reach_the_source():
             assert explained_alike(ruleset, ruleset.validate(facts), language, all_rows)
     source = explain_function(ruleset.compiled, "zh", True).source
     assert not any(name in source for name in ["a'b\\c", "x{y}", "乙'丙", "i'\\n", "j{k}", "甲"])
+
+
+SHENZHEN = Path(__file__).parent.parent / "rules/shenzhen/framework.rules"
+
+
+def shenzhen_departments(ruleset) -> list[dict]:
+    return [ruleset.validate(facts) for _name, facts in case_facts(SHENZHEN)]
+
+
+def test_each_department_keeps_its_own_values_until_its_tree_is_read():
+    """A line's text is made when the tree is read, from the values the department's own evaluation kept:
+    departments explained one after the other and read in the other order, in both languages, explain
+    each as the closures explain it."""
+    ruleset = loaded(SHENZHEN)
+    departments = shenzhen_departments(ruleset)
+    assert len(departments) > 3
+    for language in ("en", "zh"):
+        with speaking(language):
+            explained = [evaluate(ruleset.compiled, facts, explain=True) for facts in departments]
+            references = [_evaluate(ruleset.compiled, facts, False, ruleset.sources) for facts in departments]
+        for generated, reference in reversed(list(zip(explained, references))):
+            explained_the_same(generated, reference)
+
+
+def test_an_explained_result_pickles_with_its_explanations():
+    """An explained Result whose tree was never read pickles (as its tree: the functions that make its
+    lines are the generated function's own) and unpickles to the same explanations."""
+    ruleset = loaded(SHENZHEN)
+    for facts in shenzhen_departments(ruleset):
+        sent = pickle.loads(pickle.dumps(evaluate(ruleset.compiled, facts, explain=True)))
+        explained_the_same(sent, _evaluate(ruleset.compiled, facts, False, ruleset.sources))
+        assert sent.to_dict() == evaluate(ruleset.compiled, facts, explain=True).to_dict()

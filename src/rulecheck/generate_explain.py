@@ -7,8 +7,15 @@ source of one function, and each explanation line is written where its value is 
 table's row that matched writes its own lines in its branch of the if/elif chain (the rows before it a
 constant tuple of Steps), a checklist item its line in its branch, a deduct line its line beside its
 units. The texts come from the same functions the closures use (compile.band_texts, checklist_texts, …),
-laid out and translated once, when the function is written for a language; a value's text is formatted
-once per department, the first time a line shows it.
+laid out and translated once, when the function is written for a language.
+
+A line is kept as its entry: a small function written after the explaining one (its maker), the line's
+span and the values its text shows; results.Shape.grow calls the maker, which formats the values and
+makes the Step, the first time the tree is read. So explaining a department costs its scores, the
+values its lines show and a tuple a line (what a batch that explains but reads a few trees pays), and
+reading the tree the formatting and the Steps; a value's text is formatted once per department, by the
+first line read that shows it. What a line computes beyond its values (a quantity's result) is computed
+by the explaining function, so a failure stays where the closures have it: in the evaluation.
 
 What the writer does not write out (a matrix, a rule without one of these kinds) is explained by the
 leaf's own closures, on an Explaining env the function makes. A department whose scoring fails anywhere
@@ -21,6 +28,8 @@ Rule text never reaches the generated source (codegen.py): each text is a consta
 
 from __future__ import annotations
 
+import operator
+import re
 import string
 from collections.abc import Callable
 from decimal import Decimal
@@ -49,12 +58,16 @@ from .compile import (
 from .evaluate import block_step, explained_line, grade_step
 from .generate import EXACT_ADD, Unsupported, Writer, child_points, listed, unavailable
 from .i18n import speaking
-from .results import Result, Shape, Step, new_step
+from .results import Result, Shape, Step
 from .runtime import Explaining
 from .syntax import ast
 from .syntax.printer import format_expr, format_number, format_percent, format_value, template_pieces
 
 NUMBER_KINDS = ("number", "amount", "count", "score")  # input kinds whose facts are numbers
+# The locals a text's expression reads (every local is a writer's fresh name: letters and a number; the
+# constants are `_k12`, the makers `_make12`), and those its walruses set.
+LOCAL = re.compile(r"\b[a-z]+[0-9]+\b")
+SET_BY_WALRUS = re.compile(r"\b([a-z]+[0-9]+) :=")
 
 
 def explain_function(compiled: Compiled, language: str, all_rows: bool) -> Callable[[dict], Result]:
@@ -97,9 +110,13 @@ class ExplainWriter(Writer):
         self.compiler: Compiler = compiled.compiler
         self.language, self.all_rows = language, all_rows
         self.explaining = False  # a leaf is explained by its closures: the Env is an Explaining
-        self.texts: dict[str, str] = {}  # name → the local of its value's text ("" until first shown)
-        self.where_steps: dict[tuple[str, str], str] = {}  # (let, indent) → the local of its where Step
+        self.texts: dict[str, int] = {}  # a name → the place of its value's text in the list `self.text_list`
+        self.text_list = self.fresh("shown")  # the local of that list, passed to the makers that show a value
+        self.where_steps: dict[tuple[str, str], str] = {}  # (let, indent) → the local of its where line
         self.group_steps: dict[int, str] = {}  # a block's position among the groups → its Steps
+        self.hoisted: dict[str, str] = {}  # a value a line computes (`computed`) → the expression computing it
+        self.makers: list[str] = []  # the lines defining the makers (see `maker`), after the function
+        self.made: dict[str, str] = {}  # a maker's text → its name
 
     def environment(self) -> str:
         if not self.explaining:
@@ -108,14 +125,20 @@ class ExplainWriter(Writer):
 
     def prologue(self) -> list[str]:
         lines = super().prologue()
-        return lines + [f"    {local} = ''" for local in [*self.texts.values(), *self.where_steps.values()]]
+        shown = [f"    {self.text_list} = [''] * {len(self.texts)}"] if self.texts else []
+        return lines + shown + [f"    {local} = ''" for local in self.where_steps.values()]
+
+    def write(self) -> None:
+        """generate.Writer's function, and after it the makers its lines name."""
+        super().write()
+        self.lines += self.makers
 
     # ---- the function ------------------------------------------------------------------------------
 
     def flat(self, shape: Shape, leaves: list[tuple[str, ...]], groups: list[str]) -> list[str]:
         """generate.Writer's, and each leaf's Steps and each group's (a bonus or penalty block's one), so
         that results.Shape grows the tree with them when it is read."""
-        return [*super().flat(shape, leaves, groups), listed(f"tuple({leaf[2]})" for leaf in leaves),
+        return [*super().flat(shape, leaves, groups), listed(leaf[2] for leaf in leaves),
                 listed(self.group_steps.get(position, "()") for position in range(len(groups)))]
 
     def fields(self, total: str, flat: str) -> list[tuple[str, str]]:
@@ -222,7 +245,7 @@ class ExplainWriter(Writer):
                           f"{raw} = {self.expr(band.points)}"]
             if subject is not None:
                 shown = self.joined([self.const(indent), *self.shown(subject)])
-                statements.append(f"{lines}.append({self.const(new_step)}({shown}, {self.const(rule.span)}))")
+                statements += self.step_statements(lines, shown, rule.span)
                 if index:
                     statements.append(f"{lines} += {self.const(list(passed[:index]))}")
             else:
@@ -269,9 +292,9 @@ class ExplainWriter(Writer):
         if plain:
             self.step(lines, depth, self.formatted(texts[False], points, self.const(shown)), item.span)
             return
-        filled = self.fresh("c")
-        self.emit(depth, f"{filled} = {self.joined(self.template(item.condition))}")
-        self.step(lines, depth, f"({self.formatted(texts[True], points, filled)} if {filled} != {self.const(shown)} "
+        filled = self.fresh("c")  # (the maker's own local, set where it is first read)
+        self.step(lines, depth, f"({self.formatted(texts[True], points, filled)} if ({filled} := "
+                                f"{self.joined(self.template(item.condition))}) != {self.const(shown)} "
                                 f"else {self.formatted(texts[False], points, filled)})", item.span)
 
     def deduction(self, rule: ast.Deduction, raw: str, depth: int, points: Decimal, span, lines: str,
@@ -290,7 +313,8 @@ class ExplainWriter(Writer):
                 text = f"({self.formatted(not_passed, value)} if {count} == 0 else {text})"
             self.step(lines, depth, text, step.span)
         self.emit(depth, f"{raw} = max({self.const(numbers.subtract)}({self.const(points)}, {taken}), {floor})")
-        self.step(lines, depth, self.formatted(floor_line, self.number(floor), self.number(taken), self.number(raw)),
+        shown = self.bound_text(rule.floor, numbers.ZERO, floor)
+        self.step(lines, depth, self.formatted(floor_line, shown, self.number(taken), self.number(raw)),
                   rule.floor.span if rule.floor is not None else rule.span)
 
     def awards(self, rule: ast.Awards, raw: str, depth: int, points: Decimal, lines: str, indent: str) -> None:
@@ -304,8 +328,15 @@ class ExplainWriter(Writer):
             value = self.joined(self.filled(step.quantity))
             self.step(lines, depth, self.formatted(line, value, self.number(count), self.number(plus)), step.span)
         self.emit(depth, f"{raw} = min({earned}, {cap})")
-        self.step(lines, depth, self.formatted(cap_line, self.number(cap), self.number(earned), self.number(raw)),
+        shown = self.bound_text(rule.cap, points, cap)
+        self.step(lines, depth, self.formatted(cap_line, shown, self.number(earned), self.number(raw)),
                   rule.cap.span if rule.cap is not None else rule.span)
+
+    def bound_text(self, bound, otherwise: Decimal, local: str) -> str:
+        """The text of a floor's or cap's value (`local`, by `bound`, else `otherwise`): a constant where the
+        rule writes a number or none, formatted once when the function is written."""
+        value = literal(bound) if bound is not None else otherwise
+        return self.const(format_number(value)) if value is not None else self.number(local)
 
     # ---- texts -------------------------------------------------------------------------------------
 
@@ -314,10 +345,41 @@ class ExplainWriter(Writer):
             self.emit(depth, statement)
 
     def step_statements(self, lines: str, text: str, span) -> list[str]:
-        """The statements appending Step(text, span) to `lines` (results.new_step, written out)."""
-        step = self.fresh("z")
-        return [f"{step} = {self.const(str.__new__)}({self.const(Step)}, {text})", f"{step}.span = {self.const(span)}",
-                f"{lines}.append({step})"]
+        """The statement appending the line Step(text, span) to `lines`, as its maker's entry (`entry`)."""
+        return [f"{lines}.append({self.entry(text, span)})"]
+
+    def entry(self, text: str, span) -> str:
+        """An expression giving the entry of the line Step(text, span) in a leaf's lines: (its maker, the
+        span, the values its text shows, …), of which results.Shape.grow makes the Step, `maker(entry)`,
+        when the tree is read."""
+        maker, values = self.maker(text)
+        return f"({', '.join([maker, self.const(span), *(self.hoisted.get(value, value) for value in values)])})"
+
+    def maker(self, text: str) -> tuple[str, list[str]]:
+        """A function written after the explaining function, making the Step of `text` from an entry (the
+        span and the values of the locals `text` reads, which the function puts in; those its walruses
+        set are its own); its name, and those locals in order. Lines of one text at several places (a
+        rounding line, an 'earned') share one: its parameters are named by their order."""
+        set_here = list(dict.fromkeys(SET_BY_WALRUS.findall(text))) if ":=" in text else []
+        values = [local for local in dict.fromkeys(LOCAL.findall(text)) if local not in set_here]
+        renamed = {local: f"a{number}" for number, local in enumerate(values)}
+        renamed |= {local: f"b{number}" for number, local in enumerate(set_here)}
+        body = LOCAL.sub(lambda match: renamed[match[0]], text)
+        name = self.made.get(body)
+        if name is None:
+            name = self.made[body] = self.fresh("_make")
+            taken = ", ".join(["_", "span", *(renamed[value] for value in values)])
+            self.makers += [f"def {name}(entry):", f"    {taken} = entry",
+                            f"    step = {self.const(str.__new__)}({self.const(Step)}, {body})",
+                            "    step.span = span", "    return step"]
+        return name, values
+
+    def computed(self, expr) -> str:
+        """A local of a maker holding the value of `expr`, which the explaining function computes (as the
+        rule's lines compute it) into the maker's entry: a failure stays the function's, never the reading's."""
+        local = self.fresh("h")
+        self.hoisted[local] = self.expr(expr)
+        return local
 
     def formatted(self, template: str, *values: str) -> str:
         """template.format(*values) (a printer.prefilled text, its values' slots {0}, {1}, … wherever the
@@ -343,11 +405,11 @@ class ExplainWriter(Writer):
 
     def text_of(self, name: str) -> str:
         """An expression giving the text of the value of input or derived value `name`, as every line shows
-        it (printer.format_value with its display kind), formatted the first time it is shown."""
-        local = self.texts.get(name)
-        if local is None:
-            local = self.texts[name] = self.fresh("v")
-        return f"({local} or ({local} := {self.value_text(self.local(name), name)}))"
+        it (printer.format_value with its display kind), formatted the first time a line read shows it and
+        kept for the department's other lines in the list `self.text_list` (one per department, '' until then)."""
+        index = self.texts.setdefault(name, len(self.texts))
+        shown, text = f"{self.text_list}[{index}]", self.value_text(self.local(name), name)
+        return f"({shown} or {self.const(operator.setitem)}({self.text_list}, {index}, {text}) or {shown})"
 
     def value_text(self, value: str, name: str) -> str:
         """printer.format_value(value, kind, spoken=True) of the value of `name`, written for its kind: a yes/no
@@ -381,7 +443,8 @@ class ExplainWriter(Writer):
         if isinstance(expr, (ast.Ref, ast.Number, ast.GradeValue)):
             return parts
         kind = self.compiler.display_kind(expr)
-        return [*parts, self.const(" = "), f"{self.const(format_value)}({self.expr(expr)}, {self.const(kind)}, True)"]
+        value = self.computed(expr)
+        return [*parts, self.const(" = "), f"{self.const(format_value)}({value}, {self.const(kind)}, True)"]
 
     def shown(self, expr) -> list[str]:
         """Compiler.shown: 'expr = its values' (and '= result')."""
@@ -396,7 +459,7 @@ class ExplainWriter(Writer):
         if len(pieces) == 1:
             return self.const(pieces[0])
         value = (self.text_of(name) if name is not None
-                 else f"{self.const(format_value)}({self.expr(subject)}, {self.const(kind)}, True)")
+                 else f"{self.const(format_value)}({self.computed(subject)}, {self.const(kind)}, True)")
         parts = [self.const(pieces[0])]
         for piece in pieces[1:]:
             parts += [value, self.const(piece)]
@@ -407,8 +470,8 @@ class ExplainWriter(Writer):
             self.emit(depth, statement)
 
     def where_statements(self, lines: str, exprs: list, indent: str) -> list[str]:
-        """The statements appending the 'where X = …' Steps of the derived values `exprs` read (Compiler.where),
-        each Step made once per department."""
+        """The statements appending the 'where X = …' lines of the derived values `exprs` read (Compiler.where),
+        each line's entry made once per department."""
         statements = []
         for let in self.compiler.where_lets(exprs):
             key = (let.name, indent)
@@ -419,6 +482,5 @@ class ExplainWriter(Writer):
             calculation = self.joined([self.const(format_expr(let.expr)), equals, *self.template(let.expr), equals,
                                        self.text_of(let.name)])
             text = self.formatted(where_text(let.name, indent), calculation)
-            made = f"{self.const(new_step)}({text}, {self.const(let.span)})"
-            statements.append(f"{lines}.append({local} or ({local} := {made}))")
+            statements.append(f"{lines}.append({local} or ({local} := {self.entry(text, let.span)}))")
         return statements

@@ -67,9 +67,8 @@ class NodeResult:
     unrounded: Number | None = attrs.field(default=None, eq=False, repr=False)
 
     def walk(self, depth: int = 0) -> Iterator[tuple[int, NodeResult]]:
-        yield depth, self
-        for child in self.children:
-            yield from child.walk(depth + 1)
+        """(depth, node) of this node and every node below it, parents first, in order."""
+        return walked([(depth, self)])
 
     def to_dict(self, explain: bool = True) -> dict[str, object]:
         data: dict[str, object] = {"name": self.name, "kind": self.kind, "max": str(self.max), "score": str(self.score)}
@@ -88,6 +87,16 @@ class NodeResult:
         return data
 
 
+def walked(pending: list[tuple[int, NodeResult]]) -> Iterator[tuple[int, NodeResult]]:
+    """The nodes of the stack `pending` (its last first) and those below them, parents first: one
+    generator for the tree, not one per node (a report walks every department's tree twice)."""
+    while pending:
+        depth, node = pending.pop()
+        yield depth, node
+        if node.children:
+            pending += [(depth + 1, child) for child in reversed(node.children)]
+
+
 @attrs.frozen
 class Shape:
     """A framework's result tree without the scores: what a Result of the generated scores-only function
@@ -103,14 +112,19 @@ class Shape:
     def grow(self, leaves: tuple, raws: tuple, groups: tuple, steps: tuple | None = None,
              group_steps: tuple | None = None) -> tuple[NodeResult, ...]:
         """The top-level NodeResults of these scores (leaves' and groups' in tree order, the leaves'
-        unrounded ones), and of these explanations when explained (each leaf's Steps, each group's: a bonus
-        or penalty block's one Step, a group's none)."""
+        unrounded ones), and of these explanations when explained: each group's Steps (a bonus or penalty
+        block's one, a group's none), each leaf's lines as the generated explaining function kept them
+        (generate_explain.py), each a Step or a line's entry (its maker, its span, the values its text
+        shows), made a Step by `maker(entry)` here, the first time the tree is read: an explanation no
+        one reads is never formatted."""
         def node(entry) -> NodeResult:
             grown = _new(NodeResult)
             if len(entry) == 4:
                 position, name, points, span = entry
                 grown.__dict__.update({"name": name, "kind": "indicator", "max": points, "score": leaves[position],
-                                       "children": (), "explanation": steps[position] if steps else (),
+                                       "children": (),
+                                       "explanation": tuple([line if type(line) is not tuple else line[0](line)
+                                                             for line in steps[position]]) if steps else (),
                                        "span": span, "unrounded": raws[position]})
             else:
                 position, name, kind, points, span, children = entry
@@ -132,10 +146,10 @@ class Result:
 
     A Result of scores only (evaluate(…, explain=False)) is made by the generated function (generate.py)
     with its total, its grade and its scores flat (`_flat`: the Shape, the leaves' scores, their unrounded
-    values, the groups' scores; an explained one, by generate_explain.py, the leaves' and groups' Steps
-    too); its other fields are read from the Shape, and `nodes` grown from the scores, the first time each
-    is read. So a batch that writes a row of scores reads `leaf_scores()` and never builds the tree, and a
-    worker process sends back the flat scores alone."""
+    values, the groups' scores; an explained one, by generate_explain.py, the leaves' lines, made Steps
+    with the tree, and the groups' Steps too); its other fields are read from the Shape, and `nodes`
+    grown from the scores, the first time each is read. So a batch that writes a row of scores reads
+    `leaf_scores()` and never builds the tree, and a worker process sends back the flat scores alone."""
     framework: str
     total: Decimal
     max: Decimal
@@ -164,10 +178,15 @@ class Result:
             return value
 
     def __reduce__(self):
-        """Pickled by the fields that are set: a flat Result flat (a batch's workers send thousands; the
-        Shape goes once per pickle)."""
+        """Pickled by the fields that are set: a flat Result of scores flat (a batch's workers send
+        thousands; the Shape goes once per pickle); an explained one as its tree, grown (its lines' makers
+        are its generated function's own, which do not pickle)."""
+        flat = self._flat
+        if flat is not None and len(flat) > 4:  # explained: every field read, the tree grown
+            fields = {name: getattr(self, name) for name in SLOTS if name != "_flat"}
+            return (_unpickled, (type(self), fields | {"_flat": None}))
         fields = {name: getattr(self, name) for name in SLOTS if _is_set(self, name)}
-        if fields.get("_flat") is not None:
+        if flat is not None:
             fields.pop("nodes", None)
         return (_unpickled, (type(self), fields))
 
@@ -178,8 +197,7 @@ class Result:
         return tuple([node.score for node in self.leaves()])
 
     def walk(self) -> Iterator[tuple[int, NodeResult]]:
-        for node in self.nodes:
-            yield from node.walk()
+        return walked([(0, node) for node in reversed(self.nodes)])
 
     def leaves(self) -> list[NodeResult]:
         """The leaf indicators in tree order (without a generator per node: a batch asks for them twice
