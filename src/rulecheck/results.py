@@ -117,23 +117,30 @@ class Shape:
         (generate_explain.py), each a Step or a line's entry (its maker, its span, the values its text
         shows), made a Step by `maker(entry)` here, the first time the tree is read: an explanation no
         one reads is never formatted."""
-        def node(entry) -> NodeResult:
-            grown = _new(NodeResult)
-            if len(entry) == 4:
-                position, name, points, span = entry
-                grown.__dict__.update({"name": name, "kind": "indicator", "max": points, "score": leaves[position],
-                                       "children": (),
-                                       "explanation": tuple([line if type(line) is not tuple else line[0](line)
-                                                             for line in steps[position]]) if steps else (),
-                                       "span": span, "unrounded": raws[position]})
-            else:
-                position, name, kind, points, span, children = entry
-                grown.__dict__.update({"name": name, "kind": kind, "max": points, "score": groups[position],
-                                       "children": tuple([node(child) for child in children]),
-                                       "explanation": group_steps[position] if group_steps else (),
-                                       "span": span, "unrounded": None})
-            return grown
-        return tuple([node(entry) for entry in self.entries])
+        parts = (leaves, raws, groups, steps, group_steps)
+        return tuple([_grown(entry, parts) for entry in self.entries])
+
+
+def _grown(entry: tuple, parts: tuple) -> NodeResult:
+    """The NodeResult of a Shape's entry and its children's, from Shape.grow's parts. (A function of the
+    module, not one nested in grow: a nested function calling itself is a reference cycle, which kept
+    each department's scores and lines alive until the cyclic collector ran.)"""
+    leaves, raws, groups, steps, group_steps = parts
+    grown = _new(NodeResult)
+    if len(entry) == 4:
+        position, name, points, span = entry
+        grown.__dict__.update({"name": name, "kind": "indicator", "max": points, "score": leaves[position],
+                               "children": (),
+                               "explanation": tuple([line if type(line) is not tuple else line[0](line)
+                                                     for line in steps[position]]) if steps else (),
+                               "span": span, "unrounded": raws[position]})
+    else:
+        position, name, kind, points, span, children = entry
+        grown.__dict__.update({"name": name, "kind": kind, "max": points, "score": groups[position],
+                               "children": tuple([_grown(child, parts) for child in children]),
+                               "explanation": group_steps[position] if group_steps else (),
+                               "span": span, "unrounded": None})
+    return grown
 
 
 _new = object.__new__
