@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 import shutil
 import zipfile
 from pathlib import Path
 
+import attrs
 import pytest
 from click.testing import CliRunner
 
@@ -23,6 +25,8 @@ import rulecheck
 from rulecheck import workers
 from rulecheck.batch import Batch, Department, read_departments, score_departments
 from rulecheck.cli import main
+from rulecheck.inputs import records
+from rulecheck.inputs.tables import csv_encoding
 from rulecheck.report.rows import RowFormat
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -230,3 +234,220 @@ def test_the_default_is_the_cores_this_process_may_use():
     if hasattr(os, "process_cpu_count"):
         expected = os.process_cpu_count()
     assert workers.default_jobs() == expected
+
+
+# ---- a CSV read by the workers: its lines cut into chunks here, its records read there -------------
+
+def tricky_csv(tmp_path: Path, encoding: str = "utf-8", bom: bool = True, newline: str = "\n",
+               missing: bool = False) -> Path:
+    """The sample corpus with a name column and a note column (not an input: its cells may hold line
+    breaks), and rows that a chunk boundary may cut in every way: notes over several lines, blank lines
+    and rows, repeated ids (twice the same one), a cell too many (once in a row over three lines), a
+    stray quote, a note whose quote is never closed within 20 lines, a line that is not text in the
+    file's encoding, a lone carriage return as a line end, and a quote the end of the file leaves open.
+    With `missing`, the CSV has no column for one of the inputs (said once, not once a row)."""
+    lines = CORPUS.read_text(encoding="utf-8").splitlines()
+    header, rows = lines[0] + ",名称,备注", [f"{row},部门{number},备注{number}" for number, row in enumerate(lines[1:])]
+    if missing:
+        header = ",".join(header.split(",")[:5] + header.split(",")[6:])
+        rows = [",".join(row.split(",")[:5] + row.split(",")[6:]) for row in rows]
+
+    def noted(row: str, note: str) -> str:
+        return row.rsplit(",", 1)[0] + "," + note
+    rows[2] = noted(rows[2], '"第一行\n第二行\n第三行"')
+    rows[4] = noted(rows[4], '"两行\n"')
+    rows[6] = ""
+    rows[7] = "," * header.count(",")
+    rows[11] = rows[12] = rows[1]
+    rows[14] += ",多余"
+    rows[17] = '"' + rows[17]
+    rows[25] = noted(rows[25], '"不闭合的备注')
+    rows[50] = noted(rows[50], '"跨行\n且\n多一格",多余')
+    rows[-1] = noted(rows[-1], '"文件结束前未闭合')
+    encoded = [row.encode(encoding) for row in [header, *rows]]
+    encoded[61] = rows[60].encode("gbk") if encoding == "utf-8" else b"\xff" + rows[60].encode(encoding)
+    end = newline.encode()
+    data = end.join(encoded[:41]) + b"\r" + end.join(encoded[41:]) + end
+    path = tmp_path / f"tricky-{encoding}{'-crlf' if newline != chr(10) else ''}{'-missing' if missing else ''}.csv"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    return path
+
+
+TRICKY = {"utf-8-bom": {}, "gbk-crlf": {"encoding": "gbk", "bom": False, "newline": "\r\n"},
+          "missing-column": {"missing": True}}
+
+
+def in_this_process(monkeypatch) -> list[int]:
+    """The workers' work done in this process, chunk after chunk, as a worker does it (pickled results
+    too): so that every chunk size can be tried quickly. Gives the chunks read again here (their first
+    lines), when a record of the chunk before took their first lines or one of their ids was seen before."""
+    again: list[int] = []
+
+    def done(self, chunks):
+        monkeypatch.setattr(workers, "_ruleset", self.ruleset)
+        monkeypatch.setattr(workers, "_form", RowFormat(*self.form))
+        if self.layout is not None:
+            monkeypatch.setattr(workers, "_layout", self.layout.named_by(self.ruleset.inputs,
+                                                                         self.ruleset.required_inputs))
+        for chunk in chunks:
+            yield chunk, workers._unpacked(self.work(chunk))
+    here = workers._CsvRows._here
+
+    def counted(self, chunk, start, first_line):
+        again.append(chunk.first)
+        return here(self, chunk, start, first_line)
+    monkeypatch.setattr(workers._Pool, "done", done)
+    monkeypatch.setattr(workers._CsvRows, "_here", counted)
+    return again
+
+
+def batch_run(ruleset, path: Path, fmt: str, output: Path, jobs: int) -> tuple[bytes, dict, list, list]:
+    """A batch run's report and what it came to: the summary, the input's diagnostics, the failures."""
+    outcome = Batch(ruleset, path, fmt, output, jobs=jobs).run()
+    failures = [(item.key, item.where, item.name, item.diagnostics) for item in outcome.failures]
+    return output.read_bytes(), outcome.summary.to_dict(), list(outcome.diagnostics), failures
+
+
+@pytest.mark.parametrize("variant", TRICKY)
+@pytest.mark.parametrize("fmt", ("csv", "json", "jsonl"))
+def test_every_chunk_size_gives_the_report_of_one_job(variant, fmt, tmp_path, monkeypatch):
+    ruleset = rulecheck.load(FRAMEWORK)
+    path = tricky_csv(tmp_path, **TRICKY[variant])
+    expected = batch_run(ruleset, path, fmt, tmp_path / f"one.{fmt}", 1)
+    assert "F509" in str(expected[3]) and "F521" in str(expected[3]) and "F508" in str(expected[3])
+    again = in_this_process(monkeypatch)
+    for size in (1, 2, 3, 4, 5, 7, 20, 21):
+        monkeypatch.setattr(workers, "CHUNK_ROWS", size)
+        again.clear()
+        assert batch_run(ruleset, path, fmt, tmp_path / f"chunks-{size}.{fmt}", 2) == expected, size
+        if size == 1:  # a note over lines, and a repeated id, in the chunks after: read again here
+            assert len(again) >= 4
+
+
+def test_a_chunk_whose_worker_stopped_twice_fails_alone(tmp_path, monkeypatch):
+    """Its departments (read here, from the line its records start at) come out as E040, the others as
+    with one job."""
+    ruleset = rulecheck.load(FRAMEWORK)
+    path = tricky_csv(tmp_path)
+    expected = list(csv.reader(io.StringIO(batch_run(ruleset, path, "csv", tmp_path / "one.csv", 1)[0].decode())))
+    lines = [int(department.where.rsplit(":", 1)[1]) for department in read_departments(path, ruleset.inputs)]
+    in_this_process(monkeypatch)
+    done = workers._Pool.done
+
+    def losing(self, chunks):
+        for chunk, result in done(self, chunks):
+            yield chunk, None if chunk.first == 5 else result
+    monkeypatch.setattr(workers._Pool, "done", losing)
+    monkeypatch.setattr(workers, "CHUNK_ROWS", 3)  # lines 2–4, 5–7, 8–10…: a note takes lines 4–6
+    rows = list(csv.reader(io.StringIO(batch_run(ruleset, path, "csv", tmp_path / "lost.csv", 2)[0].decode())))
+    assert [row[0] for row in rows] == [row[0] for row in expected]
+    lost = [index for index, (row, want) in enumerate(zip(rows, expected)) if row != want]
+    assert [lines[index - 1] for index in lost] == [7]  # the one record that starts in lines 5–7
+    assert all(rows[index][-1].startswith(f"{workers.WORKER_STOPPED}: ") for index in lost)
+
+
+@pytest.mark.parametrize("variant", TRICKY)
+def test_a_csv_read_by_the_workers_gives_the_report_of_one_job(variant, tmp_path, pools, monkeypatch):
+    monkeypatch.setattr(workers, "CHUNK_ROWS", 3)
+    done = runs(FRAMEWORK, tricky_csv(tmp_path, **TRICKY[variant]), "csv", tmp_path)
+    assert pools == [2, 3]
+    assert done[1][0] == 1 and "F509" in done[1][1]
+    assert done[2] == done[1] and done[3] == done[1]
+
+
+@pytest.mark.parametrize("fmt", ("json", "jsonl"))
+def test_json_rows_of_a_csv_read_by_the_workers(fmt, tmp_path, pools, monkeypatch):
+    monkeypatch.setattr(workers, "CHUNK_ROWS", 2)
+    done = runs(FRAMEWORK, tricky_csv(tmp_path), fmt, tmp_path)
+    assert pools == [2, 3]
+    assert done[2] == done[1] and done[3] == done[1]
+
+
+def test_an_ascii_start_then_gb18030_rows_read_by_the_workers(tmp_path, pools):
+    """The encoding is decided by the first line that is not ASCII, past the first 64 KiB, in a later chunk."""
+    rules = tmp_path / "t.rules"
+    rules.write_text('framework "t"\ntotal 10\ninputs:\n    x: grade(是, 否)\n'
+                     'indicator 是否 (10):\n    bands x:\n        = 是 → 10\n        = 否 → 5\n', encoding="utf-8")
+    path = tmp_path / "a.csv"
+    rows = [f"D{number:05d},x{number}".encode() for number in range(12_000)]
+    rows += ["E1,是,甲".encode("gbk"), *(f"F{number},x".encode() for number in range(8)),  # then chunks after it:
+             "E2,否,".encode(), "E3,否,乙".encode("gbk"), b"E4,\xff"]  # read in its encoding
+    path.write_bytes(b"id,x,name\n" + b"\n".join(rows) + b"\n")
+    done = runs(rules, path, "csv", tmp_path)
+    assert pools == [2, 3]
+    assert "甲,10" in done[1][2].decode("utf-8-sig")
+    assert done[2] == done[1] and done[3] == done[1]
+
+
+class KilledChunk(records.RawChunk):
+    """A chunk of lines whose unpickling ends the worker process that receives it."""
+
+    def __reduce__(self):
+        return (os._exit, (3,))
+
+
+def test_a_worker_that_dies_on_a_chunk_of_lines_costs_only_its_departments(tmp_path, monkeypatch):
+    ruleset = rulecheck.load(FRAMEWORK)
+    monkeypatch.setattr(workers, "CHUNK_ROWS", 5)
+    cut = workers.csv_chunks
+
+    def poisoned(layout, rows):
+        for chunk in cut(layout, rows):
+            yield KilledChunk(*attrs.astuple(chunk, recurse=False)) if chunk.first == 17 else chunk
+    monkeypatch.setattr(workers, "csv_chunks", poisoned)
+    rows = list(csv.reader(io.StringIO(batch_run(ruleset, CORPUS, "csv", tmp_path / "two.csv", 2)[0].decode())))
+    expected = list(csv.reader(io.StringIO(batch_run(ruleset, CORPUS, "csv", tmp_path / "one.csv", 1)[0].decode())))
+    lost = [index for index, (row, want) in enumerate(zip(rows, expected)) if row != want]
+    assert len(rows) == len(expected) and lost == [16, 17, 18, 19, 20]  # lines 17–21, the departments 16–20
+    assert all(rows[index][-1].startswith(f"{workers.WORKER_STOPPED}: ") for index in lost)
+
+
+def test_chunks_of_lines_hold_every_line_after_the_header_once(tmp_path):
+    path = tricky_csv(tmp_path, newline="\r\n")
+    data = path.read_bytes()
+    ruleset = rulecheck.load(FRAMEWORK)
+    layout = read_departments(path, ruleset.inputs).layout
+    chunks = list(workers.csv_chunks(layout, 4))
+    rest = data[data.index(b"\n") + 1:]  # after the header
+    assert b"".join(chunk.data for chunk in chunks) == rest
+    assert [chunk.first for chunk in chunks] == [2, *(chunk.last + 1 for chunk in chunks[:-1])]
+    assert chunks[-1].last == len(records.decoded_block(data, 0, "utf-8")[0])
+    offset = 0
+    for chunk in chunks:  # each with the 19 lines after it, or those the file has left
+        offset += len(chunk.data)
+        assert rest[offset:].startswith(chunk.ahead)
+        assert chunk.ahead.count(b"\n") == min(records.MAX_RECORD_LINES - 1, rest[offset:].count(b"\n"))
+    assert chunks[-1].ahead == b""
+
+
+@pytest.mark.parametrize("block", [b"", b"a\n", b"a", b"a\r\nb\r\n", b"a\rb\n\nc", b"a\r\rb\r", b"\r\n\r\n\n",
+                                   "是\r否\n".encode("gbk"), b"a\n\xff\nb\r\n"])
+def test_a_chunk_s_lines_are_counted_as_they_are_decoded(block):
+    for encoding in ("utf-8", "gb18030", None):
+        assert records.line_count(block) == len(records.decoded_block(block, 1, encoding)[0])
+
+
+def test_a_csv_whose_reading_has_begun_goes_on_from_where_it_is(tmp_path, monkeypatch):
+    """Its departments still to read are the workers', not the file's lines from the start."""
+    ruleset = rulecheck.load(FRAMEWORK)
+    again = in_this_process(monkeypatch)
+    departments = read_departments(CORPUS, ruleset.inputs, ruleset.required_inputs)
+    assert departments.unread_layout is not None
+    first = next(departments)
+    assert departments.unread_layout is None
+    chunks = list(workers.rows_in_workers(ruleset, departments, 2, "jsonl", ["x"], chunk_rows=3))
+    keys = [json.loads(text)["key"] for chunk in chunks for text in chunk.texts]
+    expected = [department.key for department in read_departments(CORPUS, ruleset.inputs)]
+    assert [first.key, *keys] == expected and again == []
+
+
+def test_a_csv_in_the_encoding_given_is_read_so_by_the_workers(tmp_path, monkeypatch):
+    """--encoding gbk: every chunk is read in GBK (the line that is not GBK text fails alone)."""
+    ruleset = rulecheck.load(FRAMEWORK)
+    path = tricky_csv(tmp_path, encoding="gbk", bom=False)
+    with csv_encoding("gbk"):
+        expected = batch_run(ruleset, path, "csv", tmp_path / "one.csv", 1)
+        in_this_process(monkeypatch)
+        monkeypatch.setattr(workers, "CHUNK_ROWS", 2)
+        assert batch_run(ruleset, path, "csv", tmp_path / "two.csv", 2) == expected
+    assert "GBK" in str(expected[3])

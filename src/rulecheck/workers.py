@@ -10,8 +10,11 @@ its errors), cut into chunks of CHUNK_ROWS, and each chunk is scored in a worker
 batch.score_departments itself, so there is one scoring path and the rows are those of `--jobs 1`.
 For a report of rows (csv, json, jsonl: what `rulecheck score` writes most), the worker also makes each
 department's row (report/rows.RowFormat) and counts the chunk's summary (batch.Tally), and sends back
-those texts and counts, not the results: this process then only reads, writes and adds up, so that the
-workers, not it, set the pace.
+those texts and counts, not the results. From a CSV (the common case), the workers read the rows too:
+this process only cuts the file into chunks of CHUNK_ROWS lines, undecoded (records.raw_chunks), each
+worker reads its chunk's records as the whole file's are read (tables.ChunkDepartments), and this
+process checks the ids in input order and writes (_CsvRows: a chunk is read again here in the rare
+case where that reading was not the whole file's), so that the workers, not it, set the pace.
 The workers receive the Ruleset once, when they start (it pickles by compiling its checked program
 again: api.Ruleset.__reduce__), with the language messages are made in. The results come back and are
 yielded in input order, with at most AHEAD chunks per worker in flight, so memory stays flat however
@@ -38,7 +41,7 @@ import os
 import pickle
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
@@ -48,6 +51,8 @@ import attrs
 from .batch import Department, Scored, Tally, score_departments
 from .diagnostics import error
 from .i18n import _, language, set_language
+from .inputs.records import RawChunk
+from .inputs.tables import ChunkDepartments, ChunkIds, CsvLayout, SeenIds, csv_chunks
 from .report.rows import RowFormat
 
 if TYPE_CHECKING:
@@ -67,6 +72,7 @@ PRELOAD = ["__main__", __name__, "rulecheck.api"]
 
 _ruleset: Ruleset | None = None  # in a worker: the ruleset its initializer received
 _form: RowFormat | None = None  # in a worker: the rows it makes, for a report of rows
+_layout: CsvLayout | None = None  # in a worker: the CSV whose raw chunks it reads
 
 
 @attrs.frozen
@@ -122,20 +128,32 @@ def score_in_workers(ruleset: Ruleset, departments: Iterable[Department], jobs: 
     processes; here, without a pool, for one job or fewer than POOL_CHUNKS chunks of departments (of
     `chunk_rows`, by default CHUNK_ROWS, read when called)."""
     chunks, pooled = _split(departments, jobs, chunk_rows)
-    done = _Pool(ruleset, jobs).done(chunks) if pooled else (score_departments(ruleset, chunk) for chunk in chunks)
-    for scored in done:
-        yield from scored
+    if pooled:
+        for _chunk, scored in _Pool(ruleset, jobs).done(chunks):
+            yield from scored
+        return
+    for chunk in chunks:
+        yield from score_departments(ruleset, chunk)
 
 
 def rows_in_workers(ruleset: Ruleset, departments: Iterable[Department], jobs: int, fmt: str, leaves: list[str],
                     names: bool = False, chunk_rows: int | None = None) -> Iterator[Rows]:
     """The Rows of each chunk of `departments`, in order, for a report in `fmt` (csv, json, jsonl) of
     `leaves` (with a name column if `names`): made by `jobs` worker processes, or here, for one job or
-    fewer than POOL_CHUNKS chunks."""
-    chunks, pooled = _split(departments, jobs, chunk_rows)
+    fewer than POOL_CHUNKS chunks. The departments of a CSV none of whose rows was read yet are read by
+    the workers too, from chunks of the file's lines (_CsvRows)."""
     form = (fmt, leaves, names)
+    layout = getattr(departments, "unread_layout", None)
+    if layout is not None and jobs > 1:  # a CSV: its lines cut into chunks here, read by the workers
+        raw = csv_chunks(layout, chunk_rows or CHUNK_ROWS)
+        head = list(itertools.islice(raw, POOL_CHUNKS))
+        if len(head) == POOL_CHUNKS:
+            yield from _CsvRows(ruleset, layout, jobs, form).rows(itertools.chain(head, raw))
+            return
+        raw.close()
+    chunks, pooled = _split(departments, jobs, chunk_rows)
     if pooled:
-        yield from _Pool(ruleset, jobs, form).done(chunks)
+        yield from (rows for _chunk, rows in _Pool(ruleset, jobs, form).done(chunks))
         return
     here = RowFormat(*form)
     for chunk in chunks:
@@ -158,20 +176,21 @@ def _chunks(departments: Iterator[Department], size: int) -> Iterator[list[Depar
 
 
 class _Pool:
-    """Worker processes scoring chunks in order, started again when one of them dies. Each chunk comes
-    back as its list of Scored items, or, with a `form` of rows (RowFormat's arguments), as its Rows."""
+    """Worker processes scoring chunks in order, started again when one of them dies. Each chunk of
+    departments comes back as its list of Scored items, or, with a `form` of rows (RowFormat's
+    arguments), as its Rows; with a CSV's `layout`, the chunks are its raw lines (_score_csv)."""
 
-    def __init__(self, ruleset: Ruleset, jobs: int, form: tuple | None = None) -> None:
-        self.ruleset, self.jobs, self.form = ruleset, jobs, form
+    def __init__(self, ruleset: Ruleset, jobs: int, form: tuple | None = None, layout: CsvLayout | None = None) -> None:
+        self.ruleset, self.jobs, self.form, self.layout = ruleset, jobs, form, layout
+        self.work: Callable[..., bytes] = _score_chunk if layout is None else _score_csv
         self.executor: ProcessPoolExecutor  # started by done(), again after a worker dies
 
     def _executor(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker,
-                                   initargs=(self.ruleset, language(), self.form))
+                                   initargs=(self.ruleset, language(), self.form, self.layout))
 
-
-    def done(self, chunks: Iterator[list[Department]]) -> Iterator:
-        """Each chunk's results in input order, AHEAD chunks per worker in flight."""
+    def done(self, chunks: Iterator) -> Iterator[tuple]:
+        """Each chunk with its results, in input order, AHEAD chunks per worker in flight."""
         self.executor = self._executor(self.jobs)
         pending: deque[tuple[list[Department], Future[bytes]]] = deque()
         try:
@@ -188,18 +207,18 @@ class _Pool:
         """The chunk sent to the pool; if a worker has died meanwhile, the pool refuses it at once, and the
         chunk waits as failed, to be scored again with the others the dead worker's pool held (_first)."""
         try:
-            return self.executor.submit(_score_chunk, chunk)
+            return self.executor.submit(self.work, chunk)
         except BrokenProcessPool as broken:
             refused: Future[bytes] = Future()
             refused.set_exception(broken)
             return refused
 
-    def _first(self, pending: deque[tuple[list[Department], Future[bytes]]]) -> list:
-        """The first pending chunk's results, as a list of one; when a worker died, every pending chunk's,
-        each scored again alone, and a new pool for the chunks after them."""
+    def _first(self, pending: deque[tuple[list[Department], Future[bytes]]]) -> list[tuple]:
+        """The first pending chunk with its results, as a list of one; when a worker died, every pending
+        chunk with its own, each scored again alone, and a new pool for the chunks after them."""
         chunk, future = pending.popleft()
         try:
-            return [_unpacked(future.result())]
+            return [(chunk, _unpacked(future.result()))]
         except BrokenProcessPool:
             held = [chunk, *(waiting for waiting, _future in pending)]
             pending.clear()
@@ -208,21 +227,79 @@ class _Pool:
             self.executor = self._executor(self.jobs)
             return scored
 
-    def _one_by_one(self, chunks: list[list[Department]]) -> Iterator:
+    def _one_by_one(self, chunks: list) -> Iterator[tuple]:
         """The chunks a dead worker's pool held, each scored alone in one worker, so that only the chunk
-        that kills a worker again fails (E040); the worker is started again after such a chunk."""
+        that kills a worker again fails (E040); the worker is started again after such a chunk. A CSV's
+        chunk of lines comes back then without results (None): its departments are read here (_CsvRows)."""
         executor = self._executor(1)
         try:
             for chunk in chunks:
                 try:
-                    yield _unpacked(executor.submit(_score_chunk, chunk).result())
+                    yield chunk, _unpacked(executor.submit(self.work, chunk).result())
                 except BrokenProcessPool:
-                    stopped = [_stopped(department) for department in chunk]
-                    yield stopped if self.form is None else rows_of(self.ruleset, stopped, RowFormat(*self.form))
+                    yield chunk, self._lost(chunk)
                     executor.shutdown(cancel_futures=True)
                     executor = self._executor(1)
         finally:
             executor.shutdown(cancel_futures=True)
+
+    def _lost(self, chunk: list[Department] | RawChunk) -> list[Scored] | Rows | None:
+        """The results of a chunk that stopped its worker twice: its departments as failures (E040)."""
+        if isinstance(chunk, RawChunk):
+            return None
+        stopped = [_stopped(department) for department in chunk]
+        return stopped if self.form is None else rows_of(self.ruleset, stopped, RowFormat(*self.form))
+
+
+class _CsvRows:
+    """A CSV's rows made by worker processes that read its lines too: this process only cuts the file
+    into chunks of lines (records.raw_chunks), checks the ids, and writes the rows that come back.
+    Each chunk is read in a worker as if its records started at its first line, and its ids checked
+    against each other alone; then here, in input order, against every row before it (SeenIds). Where a
+    record of the chunk before took the chunk's first lines (a quoted cell with line breaks), or one of
+    its ids was seen before it, the chunk is read and scored again here, from the line its records
+    really start at, or with those rows as repeats (F509): exactly as the whole file is read with one
+    job. Both are rare, and the workers go on meanwhile."""
+
+    def __init__(self, ruleset: Ruleset, layout: CsvLayout, jobs: int, form: tuple) -> None:
+        self.ruleset, self.layout, self.jobs, self.form = ruleset, layout, jobs, form
+        self.here = RowFormat(*form)
+        self.seen = SeenIds()
+
+    def rows(self, chunks: Iterator[RawChunk]) -> Iterator[Rows]:
+        """Each chunk's Rows, in input order."""
+        start: int | None = None  # the line the next chunk's records start at
+        for chunk, done in _Pool(self.ruleset, self.jobs, self.form, self.layout).done(chunks):
+            rows, start = self._checked(chunk, done, chunk.first if start is None else start)
+            yield rows
+
+    def _checked(self, chunk: RawChunk, done: tuple | None, start: int) -> tuple[Rows, int]:
+        """The chunk's Rows, from its records that start at `start`, and the line the next chunk's start at."""
+        if done is None:  # its worker stopped, twice
+            departments = ChunkDepartments(self.layout, chunk, start, self.seen.first_line)
+            return rows_of(self.ruleset, [_stopped(department) for department in departments], self.here), \
+                departments.end
+        rows, keys, lines, repeats, end = done
+        if start != chunk.first:
+            return self._here(chunk, start, self.seen.first_line)
+        found = self._repeats(keys, lines)
+        if found != repeats:
+            return self._here(chunk, start, lambda key, line: found.get(line))
+        return rows, end
+
+    def _repeats(self, keys: list[str], lines: list[int]) -> dict[int, int]:
+        """The rows (line → the line its id was first at) whose id a row before had, every other id kept."""
+        first_line = self.seen.first_line
+        found = {}
+        for key, line in zip(keys, lines):
+            if (first := first_line(key, line)) is not None:
+                found[line] = first
+        return found
+
+    def _here(self, chunk: RawChunk, start: int, first_line) -> tuple[Rows, int]:
+        """The chunk read from `start` and scored here, its repeated ids told by `first_line`."""
+        departments = ChunkDepartments(self.layout, chunk, start, first_line)
+        return rows_of(self.ruleset, score_departments(self.ruleset, departments), self.here), departments.end
 
 
 def _stopped(department: Department) -> Scored:
@@ -234,16 +311,17 @@ def _stopped(department: Department) -> Scored:
     return Scored(department.key, department.where, None, (diagnostic,), name=department.name)
 
 
-def _start_worker(ruleset: Ruleset, lang: str, form: tuple | None = None) -> None:
-    """In a new worker: keep the ruleset (compiled again when unpickled) and the rows to make, speak the
-    parent's language, and leave Ctrl-C to the parent, which shuts the pool down. What the worker holds
-    from now on (the ruleset, the modules) is frozen out of the cyclic collector's passes: they never
-    become garbage."""
-    global _ruleset, _form
+def _start_worker(ruleset: Ruleset, lang: str, form: tuple | None = None, layout: CsvLayout | None = None) -> None:
+    """In a new worker: keep the ruleset (compiled again when unpickled), the rows to make and the CSV
+    to read, speak the parent's language, and leave Ctrl-C to the parent, which shuts the pool down.
+    What the worker holds from now on (the ruleset, the modules) is frozen out of the cyclic collector's
+    passes: they never become garbage."""
+    global _ruleset, _form, _layout
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     set_language(lang)
     _ruleset = ruleset
     _form = RowFormat(*form) if form is not None else None
+    _layout = layout.named_by(ruleset.inputs, ruleset.required_inputs) if layout is not None else None
     gc.freeze()
 
 
@@ -255,6 +333,18 @@ def _score_chunk(chunk: list[Department]) -> bytes:
         scored = score_departments(_ruleset, chunk)
         done = list(scored) if _form is None else rows_of(_ruleset, scored, _form)
         return pickle.dumps(done, pickle.HIGHEST_PROTOCOL)
+
+
+def _score_csv(chunk: RawChunk) -> bytes:
+    """In a worker: a CSV's chunk of lines read as if its records started at its first line, its rows
+    scored and made, with each row's id and line, the repeats among them, and the line the next chunk's
+    records start at (for _CsvRows to check), pickled here."""
+    assert _ruleset is not None and _form is not None and _layout is not None, "given by the initializer"
+    ids = ChunkIds()
+    with _collector_paused():
+        departments = ChunkDepartments(_layout, chunk, chunk.first, ids.first_line)
+        rows = rows_of(_ruleset, score_departments(_ruleset, departments), _form)
+        return pickle.dumps((rows, ids.keys, ids.lines, ids.repeats, departments.end), pickle.HIGHEST_PROTOCOL)
 
 
 def _unpacked(data: bytes):

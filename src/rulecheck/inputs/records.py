@@ -118,16 +118,48 @@ def decoded_lines(stream: IO[bytes], path, encoding: str | None = "utf-8") -> Ge
                 number += len(first)
                 yield from first
                 block = block[end:]
-            lines: list[str] | list[str | Line] | None = None
-            if encoding is not None or block.isascii():
-                lines = _decoded_at_once(block, encoding or "ascii")
-            if lines is None:
-                lines, encoding = _decoded_one_by_one(block, number, encoding)
+            lines, encoding = decoded_block(block, number, encoding)
             number += len(lines)
             yield from lines
 
 
-def _first_line_end(block: bytes) -> int:
+def decoded_block(block: bytes, number: int, encoding: str | None) -> tuple[list[str] | list[str | Line], str | None]:
+    """The lines of a block of whole lines after line `number` (the first line of the file excepted), as
+    decoded_lines gives them, and the encoding after it (decided by its first line that is not ASCII when
+    `encoding` is None): here, or in a worker process given a chunk of the file (raw_chunks). A block
+    split anywhere between two lines gives the same lines in its two parts, in turn."""
+    lines: list[str] | list[str | Line] | None = None
+    if encoding is not None or block.isascii():
+        lines = _decoded_at_once(block, encoding or "ascii")
+    if lines is None:
+        lines, encoding = _decoded_one_by_one(block, number, encoding)
+    return lines, encoding
+
+
+def encoding_after(block: bytes, encoding: str | None) -> str | None:
+    """The encoding lines are read in after a block of them, as decoded_block decides it, without
+    decoding the block: `encoding` if it is known or the block is ASCII, else what its first line that
+    is not ASCII decides."""
+    if encoding is not None or block.isascii():
+        return encoding
+    return next(_decided(raw) for raw in block.splitlines() if not raw.isascii())
+
+
+def _decided(raw: bytes) -> str:
+    """The encoding the first line that is not ASCII decides: UTF-8 if it is UTF-8 (or not GB18030 either)."""
+    return "utf-8" if _decodes(raw, "utf-8") or not _decodes(raw, "gb18030") else "gb18030"
+
+
+def line_count(block: bytes) -> int:
+    """The physical lines of a block of whole lines, as decoded_block splits it (ended by \\n, \\r\\n or a
+    lone \\r; the last may have no line end), counted in C."""
+    ends = block.count(b"\n")
+    if b"\r" in block:
+        ends += block.count(b"\r") - block.count(b"\r\n")
+    return ends + (not block.endswith((b"\n", b"\r")) and bool(block))
+
+
+def _first_line_end(block: bytes | bytearray) -> int:
     """Where the block's first line ends, after its line end (\\n, \\r\\n or a lone \\r)."""
     ends = [index for index in (block.find(b"\n"), block.find(b"\r")) if index >= 0]
     if not ends:
@@ -162,7 +194,7 @@ def _decoded_one_by_one(block: bytes, number: int, encoding: str | None) -> tupl
     for raw in block.splitlines(keepends=True):
         number += 1
         if encoding is None and not raw.isascii():
-            encoding = "utf-8" if _decodes(raw, "utf-8") or not _decodes(raw, "gb18030") else "gb18030"
+            encoding = _decided(raw)
         used = encoding or "utf-8"
         try:
             text = raw.decode("utf-8-sig" if number == 1 and used == "utf-8" else used)
@@ -197,6 +229,62 @@ def _blocks(stream: IO[bytes], path) -> Iterator[bytes]:
             continue
         yield b"".join([*parts, chunk[:end]]) if parts else chunk[:end]
         parts = [chunk[end:]] if end < len(chunk) else []
+
+
+@attrs.frozen
+class RawChunk:
+    """Whole lines of a file, not yet decoded, for another process to read into records (workers.py):
+    their bytes, the bytes of the lines after them that a record starting in them may take (a quoted
+    cell with line breaks: MAX_RECORD_LINES - 1 lines, fewer at the end of the file, where a record's
+    reading then ends as it would in the whole file), the number of the first line, how many lines they
+    are, and the encoding lines are read in where they start (None: still to be decided)."""
+    data: bytes
+    ahead: bytes
+    first: int
+    lines: int
+    encoding: str | None
+
+    @property
+    def last(self) -> int:
+        """The number of the chunk's last line."""
+        return self.first + self.lines - 1
+
+
+def raw_chunks(stream: IO[bytes], path, rows: int, encoding: str | None) -> Generator[RawChunk, None, None]:
+    """A file's lines after its first (a CSV's header), in chunks of `rows` lines ended by \\n (more lines
+    when some end with a lone \\r), read `encoding` (None: detected as decoded_lines detects it); closes
+    the stream at the end. This process only looks for line ends and counts them, in C."""
+    with stream:
+        blocks = _blocks(stream, path)
+        buffer = bytearray(next(blocks, b""))
+        header = _first_line_end(buffer)
+        encoding = encoding_after(bytes(buffer[:header]), encoding)
+        del buffer[:header]  # in place: a bytearray drops its start without moving the rest
+        number = 2
+        while end := _after_lines(buffer, 0, rows, blocks):
+            ahead = _after_lines(buffer, end, MAX_RECORD_LINES - 1, blocks)
+            data = bytes(buffer[:end])
+            chunk = RawChunk(data, bytes(buffer[end:ahead]), number, line_count(data), encoding)
+            del buffer[:end]
+            number += chunk.lines
+            encoding = encoding_after(data, encoding)
+            yield chunk
+
+
+def _after_lines(buffer: bytearray, start: int, count: int, blocks: Iterator[bytes]) -> int:
+    """Where the `count`-th line ended by \\n from `start` ends in `buffer`, the file's next blocks read
+    into it as needed; the buffer's end if the file ends first."""
+    position = start
+    for _line in range(count):
+        found = buffer.find(b"\n", position)
+        while found < 0:
+            block = next(blocks, None)
+            if block is None:
+                return len(buffer)
+            buffer += block
+            found = buffer.find(b"\n", position)
+        position = found + 1
+    return position
 
 
 def not_utf8(raw: bytes) -> str:
@@ -262,12 +350,13 @@ class Record(NamedTuple):
 
 class Records(Iterator[Record]):
     """The records of a stream of physical lines (each a str, or a Line if it is not text: decoded_lines),
-    numbered from 1. `columns` (the header's names, set once the header is read) fixes the number of
-    cells; `may_span(index)` says which cells may hold line breaks."""
+    numbered from 1 (or from `before` + 1: a chunk of a file, raw_chunks). `columns` (the header's
+    names, set once the header is read) fixes the number of cells; `may_span(index)` says which cells
+    may hold line breaks."""
 
-    def __init__(self, lines: Iterator[str | Line]):
+    def __init__(self, lines: Iterator[str | Line], before: int = 0):
         self._lines = lines
-        self._number = 0  # the lines taken from `lines`
+        self._number = before  # the lines taken from `lines`, after the `before` lines of the file before them
         self._ahead: deque[Line] = deque()  # lines taken but not yet part of a record
         self._width = -1  # the header's cells, once it is read
         self._columns: list[str] | None = None

@@ -18,11 +18,12 @@ input of that name; the id column (id, 编号, 部门编号, 单位编号, 部�
 from __future__ import annotations
 
 import difflib
+import inspect
 import itertools
 import json
 import os
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
@@ -42,12 +43,15 @@ from .records import (
     SAMPLE,
     Line,
     Problem,
+    RawChunk,
     Record,
     Records,
+    decoded_block,
     decoded_lines,
     detect,
     normal_encoding,
     physical_lines,
+    raw_chunks,
     undecodable,
 )
 from .sheets import (
@@ -140,17 +144,27 @@ class Departments(Iterator[Department]):
     """The departments of one input, read one at a time. `diagnostics` holds what concerns the whole
     input rather than one row: a column that names no input, a column given twice. `names` says whether
     the input's header has a display-name column (名称/name), known before the first row; a folder's or a
-    JSON Lines file's departments may each have a name, which is not known in advance (False)."""
+    JSON Lines file's departments may each have a name, which is not known in advance (False). A CSV's
+    `layout` lets other processes read its rows instead (workers.py: `unread_layout`), None for another
+    input."""
 
     def __init__(self, path: Path, rows: Iterator[Department], diagnostics: list[Diagnostic] | None = None,
-                 missing: frozenset[str] = frozenset(), names: bool = False):
+                 missing: frozenset[str] = frozenset(), names: bool = False, layout: CsvLayout | None = None):
         self.path, self._rows = path, rows
         self.diagnostics: list[Diagnostic] = diagnostics or []
         self.missing = missing  # inputs the rules read that the CSV has no column for
         self.names = names
+        self.layout = layout
 
     def __next__(self) -> Department:
         return next(self._rows)
+
+    @property
+    def unread_layout(self) -> CsvLayout | None:
+        """The CSV's layout while none of its rows has been read (so that another process may read them
+        all from the file), else None, as for another input."""
+        started = inspect.isgenerator(self._rows) and inspect.getgeneratorstate(self._rows) != inspect.GEN_CREATED
+        return None if started else self.layout
 
 
 def read_departments(path: str | Path, inputs: Iterable[str] | None = None,
@@ -225,10 +239,16 @@ def _read_csv(path: Path, stream: IO[bytes], inputs, required=None, encoding: st
     missing = [name for name in (required or ()) if name not in columns]
     if missing:
         diagnostics.append(_missing_columns(missing, f"{path}:1"))
-    records.columns = columns
-    records.may_span = lambda index: index not in used  # only a column that is not read may hold line breaks
+    _set_columns(records, columns, used)
+    layout = CsvLayout(path, columns, attrs.evolve(header, diagnostics=[]), encoding)
     return Departments(path, _csv_rows(path, records, header), diagnostics, frozenset(missing),
-                       names=header.name_index is not None)
+                       names=header.name_index is not None, layout=layout)
+
+
+def _set_columns(records: Records, columns: list[str], used: dict[int, str]) -> None:
+    """The records' columns, after the header; only a column that is not read may hold line breaks."""
+    records.columns = columns
+    records.may_span = lambda index: index not in used
 
 
 def the_rules_names(columns: list[str], inputs: Iterable[str] | None, required: Iterable[str] | None) -> list[str]:
@@ -398,12 +418,35 @@ class SeenIds:
         self._most = 3 * len(slots) // 2
 
 
-def _csv_rows(path: Path, records: Records, header: Header) -> Iterator[Department]:
-    """One Department per record; blank rows are skipped, a row whose id was seen before is an error.
-    Without an id column a row's key is its line number; with one, a row without an id is 'line 7'."""
+class ChunkIds:
+    """The ids of a chunk's rows as a worker process reads them (ChunkDepartments' `first_line`): each
+    row's key and line in turn, for this process to check against the rows before the chunk, and the
+    repeats among them (line → the line its id was first at), which this process finds too when no id
+    of the chunk was seen before it."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.lines: list[int] = []
+        self.repeats: dict[int, int] = {}
+        self._seen = SeenIds()
+
+    def first_line(self, key: str, line: int) -> int | None:
+        self.keys.append(key)
+        self.lines.append(line)
+        first = self._seen.first_line(key, line)
+        if first is not None:
+            self.repeats[line] = first
+        return first
+
+
+def _csv_rows(path: Path, records: Iterable[Record], header: Header,
+              first_line: Callable[[str, int], int | None] | None = None) -> Iterator[Department]:
+    """One Department per record; blank rows are skipped, a row whose id was seen before is an error
+    (`first_line(key, line)`: the line it was first at; by default the rows' own SeenIds). Without an id
+    column a row's key is its line number; with one, a row without an id is 'line 7'."""
     id_index, name_index = header.id_index, header.name_index
     facts_of = _FactsOf(header)
-    first_line = SeenIds().first_line
+    first_line = first_line or SeenIds().first_line
     file = f"{path}:"  # the Path made text once, not at every row
     for record in records:
         number, cells, problem = record.line, record.cells, record.problem
@@ -413,12 +456,70 @@ def _csv_rows(path: Path, records: Records, header: Header) -> Iterator[Departme
         key = _csv_key(cells, id_index, number)
         name = _name_cell(cells, name_index)
         if problem is not None:
-            yield attrs.evolve(_unreadable(path, key, where, problem, records), name=name)
+            yield attrs.evolve(_unreadable(path, key, where, problem), name=name)
         elif (first := first_line(key, number)) is not None:
             yield _bad_row(key, where, _("the id '{key}' is also the id of line {line}", key=key, line=first),
                            _("give each department its own id"), code="F509", name=name)
         else:
             yield Department.read(key, where, facts_of(cells, record.plain), name)
+
+
+@attrs.frozen
+class CsvLayout:
+    """What reading a CSV's rows needs once its header is read: its path (which each row's place names),
+    its columns, what they are (Header, without its diagnostics: said once, by this process) and the
+    encoding it is read in (None: still to be detected). Small, for a worker process to be given once."""
+    path: Path
+    columns: list[str]
+    header: Header
+    encoding: str | None
+
+    def named_by(self, inputs: Iterable[str] | None, required: Iterable[str] | None) -> CsvLayout:
+        """The layout with its column names the very str objects a ruleset names its inputs by
+        (the_rules_names), as in the process that read the header: for a worker, which unpickled them apart."""
+        columns = the_rules_names(self.columns, inputs, required)
+        header = attrs.evolve(self.header, used={index: columns[index] for index in self.header.used})
+        return attrs.evolve(self, columns=columns, header=header)
+
+
+def csv_chunks(layout: CsvLayout, rows: int) -> Generator[RawChunk, None, None]:
+    """The CSV's lines after its header, opened again, in chunks of `rows` lines not yet decoded
+    (records.raw_chunks): what a worker process reads (chunk_departments) instead of this one."""
+    try:
+        stream = layout.path.open("rb")
+    except OSError as exc:
+        raise InputFileError.single("E002", _("cannot read {name}: {reason}", name=layout.path.name,
+                                              reason=exc.strerror or exc), layout.path) from None
+    return raw_chunks(stream, layout.path, rows, layout.encoding)
+
+
+class ChunkDepartments(Iterator[Department]):
+    """The departments of a chunk's records that start at line `start` (the chunk's first, or a line after
+    it when a record of the chunk before took its first lines) and before the chunk's end, read exactly as
+    the whole file's (_csv_rows), a repeated id told by `first_line`. Once they are all read, `end` is the
+    line the next record starts at: where the next chunk's records start."""
+
+    def __init__(self, layout: CsvLayout, chunk: RawChunk, start: int,
+                 first_line: Callable[[str, int], int | None]) -> None:
+        lines, encoding = decoded_block(chunk.data, chunk.first - 1, chunk.encoding)
+        ahead, _encoding = decoded_block(chunk.ahead, chunk.last, encoding)
+        records = Records(itertools.chain(itertools.islice(lines, start - chunk.first, None), ahead), start - 1)
+        _set_columns(records, layout.columns, layout.header.used)
+        self.end, self._last, self._records = start, chunk.last, records
+        self._rows = _csv_rows(layout.path, self._until_end(), layout.header, first_line)
+
+    def _until_end(self) -> Iterator[Record]:
+        """The records that start in the chunk, `end` kept after each (a record with a problem takes its
+        first line alone: reading resumes at the next)."""
+        while self.end <= self._last:
+            record = next(self._records, None)
+            if record is None:
+                return
+            self.end = record.line + (record.lines if record.problem is None else 1)
+            yield record
+
+    def __next__(self) -> Department:
+        return next(self._rows)
 
 
 def _name_cell(cells: list[str], name_index: int | None) -> str | None:
@@ -484,7 +585,7 @@ def _csv_key(cells: list[str], id_index: int | None, line: int) -> str:
     return (cells[id_index].strip() if id_index < len(cells) else "") or line_key(line)
 
 
-def _unreadable(path: Path, key: str, where: str, problem: Problem, records: Records) -> Department:
+def _unreadable(path: Path, key: str, where: str, problem: Problem) -> Department:
     """A record that cannot be read, its problem at its line and column, with the line shown."""
     if problem.column is None:
         return _bad_row(key, where, problem.message, problem.hint, problem.code)
