@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import rulecheck
 from rulecheck.cli import main
 from rulecheck.inputs.facts import NAME_FIELDS, FactSet, FactValueError, convert, validate
-from rulecheck.inputs.fast import fast_reader
+from rulecheck.inputs.fast import KNOWN_TEXTS, fast_reader
 
 ROOT = Path(__file__).resolve().parents[1]
 FRAMEWORK = ROOT / "rules" / "shenzhen" / "framework.rules"
@@ -211,6 +211,22 @@ def test_the_fast_reader_takes_cells_written_the_usual_way(small):
         assert fast({**CSV_FACTS, "人数": "-1"}) is None and fast({**CSV_FACTS, "人数": "1.5"}) is None
     assert fast({**CSV_FACTS, "未知": "1"}) is None and fast({k: v for k, v in CSV_FACTS.items() if k != "进度"}) is None
 
+
+
+def test_the_fast_reader_stops_remembering_the_texts_of_an_input_that_does_not_repeat(small):
+    """An input's table of texts fills up (amounts, all different): it is emptied and takes no more,
+    while an input whose texts repeat keeps its own; the values read are the same either way."""
+    fast = fast_reader(small.inputs, small.required_inputs, NAME_FIELDS)
+    tables = {id(value): value for value in fast.__globals__.values() if type(value) is dict}
+    amounts = [f"{cents // 100}.{cents % 100:02d}" for cents in range(100_000, 100_000 + 3 * KNOWN_TEXTS)]
+    for amount in amounts:
+        facts = fast({**CSV_FACTS, "金额": amount})
+        assert facts["金额"] == D(amount)
+    remembered = sorted(len(table) for table in tables.values()
+                        if table and all(type(k) is str and type(v) is D for k, v in table.items()))
+    assert remembered == [1, 1, 1, 1]  # 金额's emptied; 进度, 满意度, 比率, 人数 kept, one text each
+    assert typed(fast({**CSV_FACTS, "金额": amounts[0]})) == general(small, {**CSV_FACTS, "金额": amounts[0]})
+    assert [fast({**CSV_FACTS, "人数": text})["人数"] for text in ("5", "6", "5")] == [D(5), D(6), D(5)]
 
 def test_the_fast_reader_reads_a_date_as_convert_does():
     ruleset = rulecheck.loads('framework "f"\ntotal 1\nrounding 2 decimals\ninputs:\n    完成日期: date\n'

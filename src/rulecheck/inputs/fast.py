@@ -28,7 +28,11 @@ from . import values
 
 HUNDRED = Decimal(100)
 NOT_TEXT = object()  # a fact's value that is not a text (the API's Decimal, a YAML number): the general way
-# the most texts remembered per input, with their values: a bounded table whatever the batch's size
+# The most texts remembered per input, with their values. An input whose texts repeat (a count, an
+# evaluator's score, a grade-like percentage) is read from its table; one whose table fills up (amounts,
+# which rarely repeat) has it emptied and stops remembering: a table of texts that do not come back costs
+# a lookup that misses and, for 50 such inputs, more memory than the processor's cache holds next to the
+# scoring code (an L2 miss per lookup, measured with cachegrind: docs/scale.md).
 KNOWN_TEXTS = 1024
 BOOL_WORDS = {**dict.fromkeys(values.TRUE_WORDS, True), **dict.fromkeys(values.FALSE_WORDS, False)}
 
@@ -101,12 +105,13 @@ class Writer(Code):
         self.number(decl, raw, target, depth)
 
     def number(self, decl: ast.InputDecl, raw: str, target: str, depth: int) -> None:
-        """A number's value, from the texts already read for this input (KNOWN_TEXTS of them: a count,
-        a score or a percentage takes few distinct values) or converted as values.convert converts a plain
-        number: Decimal(text), a percentage's hundredth (exact: at most 40 digits, within EXACT's
-        precision), then the domain's test."""
+        """A number's value, from the texts already read for this input (up to KNOWN_TEXTS of them: a
+        count, a score or a percentage takes few distinct values; an input that has more remembers none)
+        or converted as values.convert converts a plain number: Decimal(text), a percentage's hundredth
+        (exact: at most 40 digits, within EXACT's precision), then the domain's test."""
         simple, number = self.const(values.SIMPLE_NUMBER.fullmatch), self.const(Decimal)
         known: dict[str, Decimal] = {}
+        room = [KNOWN_TEXTS]  # the texts it may still take: 0 once it has filled up (then emptied)
         value = self.local(target, "v")
         self.emit(depth, f"{value} = {self.const(known)}.get({raw}) if type({raw}) is str else {self.const(NOT_TEXT)}")
         self.emit(depth, f"if {value} is None:")
@@ -139,8 +144,11 @@ class Writer(Code):
         if tests:
             self.emit(depth + 1, f"if {' or '.join(tests)}:")
             self.emit(depth + 2, "return None")
-        self.emit(depth + 1, f"if len({self.const(known)}) < {KNOWN_TEXTS}:")
+        self.emit(depth + 1, f"if {self.const(room)}[0] > 0:")  # (> 0: threads may take the last place at once)
         self.emit(depth + 2, f"{self.const(known)}[{raw}] = {value}")
+        self.emit(depth + 2, f"{self.const(room)}[0] -= 1")
+        self.emit(depth + 2, f"if {self.const(room)}[0] <= 0:")
+        self.emit(depth + 3, f"{self.const(known)}.clear()  # texts that do not repeat: remembered no more")
         self.emit(depth, f"elif {value} is {self.const(NOT_TEXT)}:")
         self.emit(depth + 1, "return None  # a value of another type: read the general way")
         self.assign(depth, target, value)
