@@ -212,7 +212,6 @@ def test_the_fast_reader_takes_cells_written_the_usual_way(small):
     assert fast({**CSV_FACTS, "未知": "1"}) is None and fast({k: v for k, v in CSV_FACTS.items() if k != "进度"}) is None
 
 
-
 def test_the_fast_reader_stops_remembering_the_texts_of_an_input_that_does_not_repeat(small):
     """An input's table of texts fills up (amounts, all different): it is emptied and takes no more,
     while an input whose texts repeat keeps its own; the values read are the same either way."""
@@ -227,6 +226,7 @@ def test_the_fast_reader_stops_remembering_the_texts_of_an_input_that_does_not_r
     assert remembered == [1, 1, 1, 1]  # 金额's emptied; 进度, 满意度, 比率, 人数 kept, one text each
     assert typed(fast({**CSV_FACTS, "金额": amounts[0]})) == general(small, {**CSV_FACTS, "金额": amounts[0]})
     assert [fast({**CSV_FACTS, "人数": text})["人数"] for text in ("5", "6", "5")] == [D(5), D(6), D(5)]
+
 
 def test_the_fast_reader_reads_a_date_as_convert_does():
     ruleset = rulecheck.loads('framework "f"\ntotal 1\nrounding 2 decimals\ninputs:\n    完成日期: date\n'
