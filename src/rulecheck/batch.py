@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterable, Iterator
-from decimal import ROUND_HALF_UP, Decimal, Inexact, localcontext
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -407,12 +407,7 @@ class Tally:
             return
         columns = list(zip(*self.pending))
         self.pending.clear()
-        try:  # sum() in decimal's own loop, in the context that raises where a sum would round
-            with localcontext(numbers.EXACT):
-                sums = [sum(column, start) for start, column in zip(self.sums, columns)]
-        except Inexact:  # (never with scores of a few decimals) then exactly, one score at a time
-            sums = [numbers.total((start, *column)) for start, column in zip(self.sums, columns)]
-        self.sums = sums
+        self.sums = [numbers.total((start, *column)) for start, column in zip(self.sums, columns)]
         self.losing = [losing + sum(map(operator.lt, column, repeat(points)))
                        for losing, column, points in zip(self.losing, columns, self.points)]
 
