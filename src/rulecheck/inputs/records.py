@@ -348,6 +348,9 @@ class Record(NamedTuple):
     plain: bool = False  # every cell filled in and none holding a blank (its line has none): as it is once stripped
 
 
+_tuple_new = tuple.__new__
+
+
 class Records(Iterator[Record]):
     """The records of a stream of physical lines (each a str, or a Line if it is not text: decoded_lines),
     numbered from 1 (or from `before` + 1: a chunk of a file, raw_chunks). `columns` (the header's
@@ -381,10 +384,14 @@ class Records(Iterator[Record]):
         if line.__class__ is not str:
             self._ahead.append(line)  # type: ignore[arg-type]
             return self._parsed(line)  # type: ignore[arg-type]
-        if not _splits(line):
+        # _splits and _split, inline: the path of almost every row of a batch
+        if '"' in line or "\0" in line or len(line) > CELL_LIMIT:
             self._ahead.append(first := Line(self._number, line))
             return self._parsed(first)
-        return self._split(self._number, line)
+        cells = line.split(",")
+        plain = line.split(None, 1) == [line] and ",," not in line and line[0] != "," and line[-1] != ","
+        record = _tuple_new(Record, (self._number, cells, 1, None, plain))  # Record(…) without its call
+        return record if len(cells) == self._width else self._counted(record)
 
     def _split(self, number: int, text: str) -> Record:
         """The record of a line that _splits: its cells, or its problem if they are too many or too few."""

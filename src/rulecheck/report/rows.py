@@ -15,7 +15,7 @@ import io
 import json
 from typing import IO
 
-from .cells import safe_cell, safe_text
+from .cells import FORMULA_STARTS, safe_text
 
 TEXT_COLUMNS = ("key", "name", "grade", "error")
 
@@ -43,6 +43,14 @@ def row(scored, leaves: list[str], names: bool = False) -> dict:
     return dict(zip(columns(leaves, names), cells(scored, leaves, names)))
 
 
+def csv_writers(stream: IO[str]) -> tuple:
+    """The two writers of a CSV's rows on `stream`: the plain one, and the one that quotes every cell, for
+    a row with a lone carriage return, which the csv module does not quote but readers take for a line
+    end (it quotes a cell with a line feed)."""
+    return (csv.writer(stream, lineterminator="\n"),
+            csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL))
+
+
 class RowFormat:
     """A department's row as the text of one row format: what RowWriter writes, and what a worker process
     makes for it to write (workers.py: the text is made where the department is scored)."""
@@ -52,10 +60,7 @@ class RowFormat:
         self.texts = (0, 1, -2, -1) if names else (0, -2, -1)  # the text cells' places: key, name, grade, error
         if fmt == "csv":
             self.buffer = io.StringIO()
-            self.csv = csv.writer(self.buffer, lineterminator="\n")
-            # the csv module quotes a cell with a line feed, not one with a lone carriage return, which
-            # readers take for a line end: a row with one is written with every cell quoted
-            self.quoted = csv.writer(self.buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+            self.csv, self.quoted = csv_writers(self.buffer)
 
     def header(self) -> str:
         """The CSV's header line."""
@@ -65,19 +70,22 @@ class RowFormat:
     def text(self, scored) -> str:
         """The department's row: a CSV line, a JSON Lines line, or a JSON object (without the separator)."""
         if self.fmt == "csv":
-            return self._csv_row(scored)
+            return self._csv(*self.csv_cells(scored))
         text = json.dumps(row(scored, self.leaves, self.names or scored.name is not None), ensure_ascii=False)
         return text + "\n" if self.fmt == "jsonl" else text
 
-    def _csv_row(self, scored) -> str:
-        """The row's cells, the text ones (key, name, grade, error) made safe (safe_cell) and tested for a
-        carriage return (only they can hold one: scores are numbers)."""
+    def csv_cells(self, scored) -> tuple[list, bool]:
+        """The row's CSV cells, the text ones (key, name, grade, error) made safe (cells.safe_text, inline),
+        and whether one holds a carriage return (only they can: scores are numbers)."""
         values = cells(scored, self.leaves, self.names)
         carriage_return = False
         for position in self.texts:
-            text = values[position] = safe_cell(values[position])
-            carriage_return = carriage_return or (type(text) is str and "\r" in text)
-        return self._csv(values, carriage_return)
+            text = values[position]
+            if type(text) is str:
+                if text.startswith(FORMULA_STARTS):
+                    text = values[position] = "'" + text
+                carriage_return = carriage_return or "\r" in text
+        return values, carriage_return
 
     def _csv(self, cells: list, carriage_return: bool) -> str:
         (self.quoted if carriage_return else self.csv).writerow(cells)
@@ -97,11 +105,17 @@ class RowWriter:
         self.rows = 0
         if fmt == "csv":
             stream.write(self.format.header())
+            self.csv, self.quoted = csv_writers(stream)  # a row written straight to the stream
         elif fmt == "json":
             stream.write('{"departments": [')
 
     def write(self, scored) -> None:
-        self.write_text(self.format.text(scored))
+        if self.fmt != "csv":
+            self.write_text(self.format.text(scored))
+            return
+        values, carriage_return = self.format.csv_cells(scored)
+        (self.quoted if carriage_return else self.csv).writerow(values)
+        self.rows += 1
 
     def write_text(self, text: str) -> None:
         """A row made by RowFormat.text (here, or in a worker process)."""
