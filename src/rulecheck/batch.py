@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import attrs
 
@@ -407,7 +407,8 @@ class Tally:
             return
         columns = list(zip(*self.pending))
         self.pending.clear()
-        self.sums = [numbers.total((start, *column)) for start, column in zip(self.sums, columns)]
+        # (leaf scores are rounded, so Decimals, and so is their exact total)
+        self.sums = [cast(Decimal, numbers.total((start, *column))) for start, column in zip(self.sums, columns)]
         self.losing = [losing + sum(map(operator.lt, column, repeat(points)))
                        for losing, column, points in zip(self.losing, columns, self.points)]
 
